@@ -1,0 +1,52 @@
+// gemm(): C = alpha * op(A) * op(B) + beta * C on strided views, as a packed, cache-blocked
+// loop nest around a small micro-kernel (BLIS structure: jc -> pc -> ic -> jr -> ir).
+// Packing (gemm_pack.cpp) absorbs transposes and strides; kernels live in gemm_kernel_*.cpp.
+//
+// Arithmetic contract, which the inference code and every target rely on: each C element is
+// computed K block by K block (blocks of gemm_k_step(k), in order); inside a block products
+// are added one at a time, in k order, to an accumulator starting at +0, as separate IEEE
+// multiply and add (no fused multiply-add; build with -ffp-contract=off). Then
+// C = alpha*acc + beta*C for the first block and C = alpha*acc + C for the others.
+// So every kernel, on every target, gives the same bits.
+#pragma once
+
+#include <stddef.h>
+
+#include "fnn/arena.hpp"
+#include "fnn/matrix.hpp"
+
+namespace fnn {
+
+enum class Trans : unsigned char { No, Yes };
+
+// Register tile of the micro-kernel: MR rows x NR columns of C stay in registers. 6 x 16 uses
+// 12 of the 16 AVX registers for accumulators and leaves room for two B vectors and one A value.
+constexpr int kGemmMR = 6;
+constexpr int kGemmNR = 16;
+// KC: depth of one packed block; a KC x NR sliver of B (16 KB at 256) stays in a 32 KB L1.
+constexpr int kGemmKC = 256;
+// MC: rows of A packed at once; MC x KC floats (96 KB) stay in a 512 KB L2.
+constexpr int kGemmMC = 96;
+// NC: columns of B packed at once; KC x NC floats (2 MB) live in L3.
+constexpr int kGemmNC = 2048;
+
+// C: (m, n); op(A): (m, k); op(B): (k, n). beta == 0 overwrites C without reading it, so C may
+// hold NaNs. Pack buffers come from `scratch` (needs gemm_bytes(m, n, k)) and are released.
+void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta, MatView c,
+          Arena& scratch);
+
+// Scratch bytes gemm() carves for these dimensions, enough for any smaller product too.
+size_t gemm_bytes(int m, int n, int k);
+
+// Depth of each K block for a product of depth k: k split into ceil(k / KC) nearly equal
+// blocks, every block but the last exactly this long. Part of the arithmetic contract above.
+int gemm_k_step(int k);
+
+// Name of the micro-kernel gemm() uses on this machine ("avx" or "portable").
+const char* gemm_kernel_name();
+
+// Plain triple loop with double accumulation: the test oracle, never used for speed.
+void gemm_naive(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta,
+                MatView c);
+
+}  // namespace fnn

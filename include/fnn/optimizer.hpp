@@ -1,0 +1,71 @@
+// Optimizers as update rules over flat parameter arrays (network.hpp explains why the layout
+// is flat). Each step first adds L2 weight decay to the gradient, g <- g + weight_decay * w
+// (coupled L2, as the course and torch.optim's weight_decay do), applied to every parameter.
+//
+//   sgd       w -= lr * g
+//   momentum  u = momentum*u + lr*g;  w -= u                  (Polyak 1964, course form)
+//   nag       u = momentum*u + lr*g;  w -= momentum*u + lr*g  (Nesterov 1983, in the look-ahead
+//             form of Sutskever et al. 2013: the gradient at w is used as if taken at w - momentum*u)
+//   rmsprop   s = beta*s + (1-beta)*g^2;  w -= lr * g / (sqrt(s) + epsilon)    (Hinton 2012, 6e)
+//   adam      m = beta1*m + (1-beta1)*g;  v = beta2*v + (1-beta2)*g^2;
+//             w -= (lr / (1-beta1^t)) * m / (sqrt(v) / sqrt(1-beta2^t) + epsilon)
+//             (Kingma & Ba 2015, Algorithm 1; bias corrections arranged as torch.optim.Adam)
+//   nadam     m, v as adam;  m_hat = m/(1-beta1^t);  v_hat = v/(1-beta2^t);
+//             w -= lr * (beta1*m_hat + (1-beta1)*g/(1-beta1^t)) / (sqrt(v_hat) + epsilon)
+//             (Dozat 2016, "Incorporating Nesterov Momentum into Adam", constant beta1)
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fnn/arena.hpp"
+#include "fnn/status.hpp"
+
+namespace fnn {
+
+enum class OptimizerKind : unsigned char { Sgd, Momentum, Nag, Rmsprop, Adam, Nadam };
+
+const char* optimizer_name(OptimizerKind kind);  // "sgd", "momentum", "nag", ...
+bool parse_optimizer(const char* text, OptimizerKind& out);
+
+struct OptimizerConfig {
+    OptimizerKind kind = OptimizerKind::Adam;
+    float learning_rate = 1e-3f;
+    float momentum = 0.9f;       // momentum, nag
+    float beta = 0.9f;           // rmsprop decay of the squared-gradient average
+    float beta1 = 0.9f;          // adam, nadam
+    float beta2 = 0.999f;        // adam, nadam
+    float epsilon = 1e-8f;       // rmsprop, adam, nadam
+    float weight_decay = 0.0f;   // L2 coefficient
+};
+
+// Rejects non-finite or out-of-range hyperparameters (lr > 0, betas in [0, 1), epsilon >= 0...).
+Status validate_optimizer(const OptimizerConfig& config, ErrorText* err);
+
+// How many parameter-sized state arrays each rule keeps (0, 1 or 2).
+int optimizer_state_arrays(OptimizerKind kind);
+
+class Optimizer {
+public:
+    static size_t bytes(OptimizerKind kind, size_t n_params);
+
+    // Carves the state from `persistent` and zeroes it.
+    Status init(const OptimizerConfig& config, size_t n_params, Arena& persistent, ErrorText* err);
+
+    // One update of params using grads (both n_params long); grads gain the weight decay term.
+    void step(float* params, float* grads);
+
+    int64_t steps_taken() const { return t_; }
+    const OptimizerConfig& config() const { return config_; }
+
+private:
+    OptimizerConfig config_;
+    size_t n_ = 0;
+    float* state1_ = nullptr;  // u (momentum, nag), s (rmsprop), m (adam, nadam)
+    float* state2_ = nullptr;  // v (adam, nadam)
+    int64_t t_ = 0;
+    double beta1_power_ = 1.0;  // beta1^t and beta2^t, kept by multiplication: the same on
+    double beta2_power_ = 1.0;  // every platform, unlike pow()
+};
+
+}  // namespace fnn

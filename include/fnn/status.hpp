@@ -1,0 +1,56 @@
+// Status codes every fallible fnn function returns, and the fixed-size message buffer that
+// carries "where: expected X, got Y" next to them. No exceptions, no globals: the caller owns
+// the ErrorText, so two threads never share one.
+#pragma once
+
+#include <stddef.h>
+
+namespace fnn {
+
+// Same numbering as fnn_status in fnn.h (tests/test_status.cpp checks they stay equal).
+enum class Status : int {
+    Ok = 0,
+    Arg = 1,          // a caller passed an invalid argument, flag or value
+    Format = 2,       // bytes do not follow the documented format (magic, field, layout)
+    Version = 3,      // a format version this build cannot read
+    NoMem = 4,        // the arena or output buffer is too small
+    Truncated = 5,    // the input ends before its header says it should
+    Checksum = 6,     // CRC-32 mismatch: the bytes were damaged
+    Io = 7,           // a file could not be opened, read or written
+    Diverged = 8,     // training produced a non-finite loss
+    Unsupported = 9,  // valid input that this build or target does not handle
+};
+
+const char* status_str(Status s);
+
+// One failure's description. 128 bytes fit every message we write; longer text is cut.
+struct ErrorText {
+    char text[128] = "";
+};
+
+// Formats a message into `err` (when non-null) and returns `s`, so a failure is one line:
+//   return fail(err, Status::Format, "%s: expected magic FNND", name);
+// With FNN_NO_MESSAGES defined the text is compiled out and only the status remains.
+Status fail(ErrorText* err, Status s, const char* format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+}  // namespace fnn
+
+// Propagates a non-Ok status to the caller; the only control-flow macro in fnn.
+#define FNN_TRY(expr)                                        \
+    do {                                                     \
+        const ::fnn::Status fnn_try_status_ = (expr);        \
+        if (fnn_try_status_ != ::fnn::Status::Ok) return fnn_try_status_; \
+    } while (0)
+
+// Internal invariants (shapes between our own calls), never bad outside input. The handler is a
+// weak symbol: the library's version prints and aborts, a test binary may define its own.
+extern "C" void fnn_assert_failed(const char* expr, const char* file, int line);
+#if defined(FNN_NO_ASSERT)
+#define FNN_ASSERT(cond) ((void)0)
+#else
+#define FNN_ASSERT(cond) ((cond) ? (void)0 : fnn_assert_failed(#cond, __FILE__, __LINE__))
+#endif

@@ -1,0 +1,113 @@
+// The BLIS-style loop nest: which block of A and B is packed when, and which kernel runs.
+#include "fnn/gemm.hpp"
+
+#include "fnn/status.hpp"
+#include "gemm_internal.hpp"
+
+namespace fnn {
+namespace {
+
+int round_up(int x, int multiple) { return (x + multiple - 1) / multiple * multiple; }
+int min_int(int a, int b) { return a < b ? a : b; }
+
+// C = beta*C for the degenerate k == 0 product (nothing to multiply).
+void scale_c(float beta, MatView c) {
+    for (int i = 0; i < c.rows; ++i) {
+        float* row = c.row(i);
+        for (int j = 0; j < c.cols; ++j) row[j] = beta == 0.0f ? 0.0f : beta * row[j];
+    }
+}
+
+GemmKernel best_kernel() {
+#if defined(FNN_GEMM_HAVE_AVX)
+    if (gemm_cpu_has_avx()) return gemm_kernel_avx;
+#endif
+    return gemm_kernel_ref;
+}
+
+}  // namespace
+
+int gemm_k_step(int k) {
+    if (k <= kGemmKC) return k;
+    const int blocks = (k + kGemmKC - 1) / kGemmKC;
+    return (k + blocks - 1) / blocks;
+}
+
+size_t gemm_bytes(int m, int n, int k) {
+    // min(k, KC) bounds gemm_k_step(k') for every k' <= k, so the plan covers smaller products.
+    const size_t depth = static_cast<size_t>(min_int(k, kGemmKC));
+    const size_t a_rows = static_cast<size_t>(round_up(min_int(m, kGemmMC), kGemmMR));
+    const size_t b_cols = static_cast<size_t>(round_up(min_int(n, kGemmNC), kGemmNR));
+    return arena_floats(a_rows * depth) + arena_floats(b_cols * depth);
+}
+
+const char* gemm_kernel_name() { return best_kernel() == gemm_kernel_ref ? "portable" : "avx"; }
+
+void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta, MatView c,
+          Arena& scratch) {
+    gemm_with_kernel(best_kernel(), ta, tb, alpha, a, b, beta, c, scratch);
+}
+
+void gemm_with_kernel(GemmKernel kernel, Trans ta, Trans tb, float alpha, ConstMatView a,
+                      ConstMatView b, float beta, MatView c, Arena& scratch) {
+    const int m = c.rows;
+    const int n = c.cols;
+    const int k = ta == Trans::No ? a.cols : a.rows;
+    FNN_ASSERT((ta == Trans::No ? a.rows : a.cols) == m);
+    FNN_ASSERT((tb == Trans::No ? b.rows : b.cols) == k);
+    FNN_ASSERT((tb == Trans::No ? b.cols : b.rows) == n);
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+        scale_c(beta, c);
+        return;
+    }
+
+    const size_t mark = scratch.mark();
+    const int k_step = gemm_k_step(k);
+    float* a_pack = scratch.alloc_floats(static_cast<size_t>(round_up(min_int(m, kGemmMC), kGemmMR)) *
+                                         static_cast<size_t>(k_step));
+    float* b_pack = scratch.alloc_floats(static_cast<size_t>(round_up(min_int(n, kGemmNC), kGemmNR)) *
+                                         static_cast<size_t>(k_step));
+    FNN_ASSERT(a_pack != nullptr && b_pack != nullptr);  // caller planned gemm_bytes()
+
+    for (int jc = 0; jc < n; jc += kGemmNC) {
+        const int nc = min_int(kGemmNC, n - jc);
+        for (int pc = 0; pc < k; pc += k_step) {
+            const int kc = min_int(k_step, k - pc);
+            gemm_pack_b(tb, b, pc, jc, kc, nc, b_pack);
+            const float beta_block = pc == 0 ? beta : 1.0f;  // later K blocks accumulate
+            for (int ic = 0; ic < m; ic += kGemmMC) {
+                const int mc = min_int(kGemmMC, m - ic);
+                gemm_pack_a(ta, a, ic, pc, mc, kc, a_pack);
+                for (int jr = 0; jr < nc; jr += kGemmNR) {
+                    const float* b_sliver = b_pack + static_cast<size_t>(jr) * kc;
+                    for (int ir = 0; ir < mc; ir += kGemmMR) {
+                        const float* a_sliver = a_pack + static_cast<size_t>(ir) * kc;
+                        kernel(kc, a_sliver, b_sliver, alpha, beta_block, &c.at(ic + ir, jc + jr),
+                               c.stride, min_int(kGemmMR, mc - ir), min_int(kGemmNR, nc - jr));
+                    }
+                }
+            }
+        }
+    }
+    scratch.rewind(mark);
+}
+
+void gemm_naive(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta,
+                MatView c) {
+    const int k = ta == Trans::No ? a.cols : a.rows;
+    for (int i = 0; i < c.rows; ++i) {
+        for (int j = 0; j < c.cols; ++j) {
+            double acc = 0.0;
+            for (int p = 0; p < k; ++p) {
+                const double x = ta == Trans::No ? a.at(i, p) : a.at(p, i);
+                const double y = tb == Trans::No ? b.at(p, j) : b.at(j, p);
+                acc += x * y;
+            }
+            const double prior = beta == 0.0f ? 0.0 : static_cast<double>(beta) * c.at(i, j);
+            c.at(i, j) = static_cast<float>(alpha * acc + prior);
+        }
+    }
+}
+
+}  // namespace fnn

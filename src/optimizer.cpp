@@ -1,0 +1,179 @@
+// The six update rules; formulas and references are in optimizer.hpp.
+#include "fnn/optimizer.hpp"
+
+#include <math.h>
+#include <string.h>
+
+#include "text_util.hpp"
+
+namespace fnn {
+namespace {
+
+bool finite_in(float x, float lo, float hi) { return x >= lo && x <= hi; }  // false for NaN
+
+void add_weight_decay(float* g, const float* w, size_t n, float decay) {
+    if (decay == 0.0f) return;
+    for (size_t i = 0; i < n; ++i) g[i] += decay * w[i];
+}
+
+}  // namespace
+
+const char* optimizer_name(OptimizerKind kind) {
+    switch (kind) {
+        case OptimizerKind::Sgd: return "sgd";
+        case OptimizerKind::Momentum: return "momentum";
+        case OptimizerKind::Nag: return "nag";
+        case OptimizerKind::Rmsprop: return "rmsprop";
+        case OptimizerKind::Adam: return "adam";
+        case OptimizerKind::Nadam: return "nadam";
+    }
+    return "?";
+}
+
+bool parse_optimizer(const char* text, OptimizerKind& out) {
+    const OptimizerKind all[] = {OptimizerKind::Sgd,     OptimizerKind::Momentum,
+                                 OptimizerKind::Nag,     OptimizerKind::Rmsprop,
+                                 OptimizerKind::Adam,    OptimizerKind::Nadam};
+    for (OptimizerKind kind : all) {
+        if (equals_ignoring_case(text, optimizer_name(kind))) {
+            out = kind;
+            return true;
+        }
+    }
+    return false;
+}
+
+Status validate_optimizer(const OptimizerConfig& c, ErrorText* err) {
+    const float kBig = 1e30f;
+    if (!finite_in(c.learning_rate, 1e-38f, kBig)) {
+        return fail(err, Status::Arg, "learning_rate: expected a finite value > 0, got %g",
+                    static_cast<double>(c.learning_rate));
+    }
+    struct Field {
+        const char* name;
+        float value;
+        float lo;
+        float hi;
+    };
+    const float below_one = 0.99999994f;  // largest float < 1: a decay of 1 never forgets
+    const Field fields[] = {{"momentum", c.momentum, 0.0f, below_one},
+                            {"beta", c.beta, 0.0f, below_one},
+                            {"beta1", c.beta1, 0.0f, below_one},
+                            {"beta2", c.beta2, 0.0f, below_one},
+                            {"epsilon", c.epsilon, 0.0f, kBig},
+                            {"weight_decay", c.weight_decay, 0.0f, kBig}};
+    for (const Field& f : fields) {
+        if (!finite_in(f.value, f.lo, f.hi)) {
+            return fail(err, Status::Arg, "%s: expected a value in [%g, %g], got %g", f.name,
+                        static_cast<double>(f.lo), static_cast<double>(f.hi),
+                        static_cast<double>(f.value));
+        }
+    }
+    return Status::Ok;
+}
+
+int optimizer_state_arrays(OptimizerKind kind) {
+    switch (kind) {
+        case OptimizerKind::Sgd: return 0;
+        case OptimizerKind::Momentum:
+        case OptimizerKind::Nag:
+        case OptimizerKind::Rmsprop: return 1;
+        case OptimizerKind::Adam:
+        case OptimizerKind::Nadam: return 2;
+    }
+    return 0;
+}
+
+size_t Optimizer::bytes(OptimizerKind kind, size_t n_params) {
+    return static_cast<size_t>(optimizer_state_arrays(kind)) * arena_floats(n_params);
+}
+
+Status Optimizer::init(const OptimizerConfig& config, size_t n_params, Arena& persistent,
+                       ErrorText* err) {
+    FNN_TRY(validate_optimizer(config, err));
+    config_ = config;
+    n_ = n_params;
+    t_ = 0;
+    beta1_power_ = 1.0;
+    beta2_power_ = 1.0;
+    const int arrays = optimizer_state_arrays(config.kind);
+    state1_ = arrays >= 1 ? persistent.alloc_floats(n_params) : nullptr;
+    state2_ = arrays >= 2 ? persistent.alloc_floats(n_params) : nullptr;
+    if ((arrays >= 1 && state1_ == nullptr) || (arrays >= 2 && state2_ == nullptr)) {
+        return fail(err, Status::NoMem, "optimizer: arena too small, need %zu bytes",
+                    bytes(config.kind, n_params));
+    }
+    if (state1_ != nullptr) memset(state1_, 0, n_params * sizeof(float));
+    if (state2_ != nullptr) memset(state2_, 0, n_params * sizeof(float));
+    return Status::Ok;
+}
+
+void Optimizer::step(float* w, float* g) {
+    const OptimizerConfig& c = config_;
+    const size_t n = n_;
+    ++t_;
+    add_weight_decay(g, w, n, c.weight_decay);
+    const float lr = c.learning_rate;
+    switch (c.kind) {
+        case OptimizerKind::Sgd:
+            for (size_t i = 0; i < n; ++i) w[i] -= lr * g[i];
+            break;
+        case OptimizerKind::Momentum: {
+            float* u = state1_;
+            for (size_t i = 0; i < n; ++i) {
+                u[i] = c.momentum * u[i] + lr * g[i];
+                w[i] -= u[i];
+            }
+            break;
+        }
+        case OptimizerKind::Nag: {
+            float* u = state1_;
+            for (size_t i = 0; i < n; ++i) {
+                const float step = lr * g[i];
+                u[i] = c.momentum * u[i] + step;
+                w[i] -= c.momentum * u[i] + step;
+            }
+            break;
+        }
+        case OptimizerKind::Rmsprop: {
+            float* s = state1_;
+            const float keep = c.beta;
+            const float take = 1.0f - c.beta;
+            for (size_t i = 0; i < n; ++i) {
+                s[i] = keep * s[i] + take * (g[i] * g[i]);
+                w[i] -= lr * g[i] / (sqrtf(s[i]) + c.epsilon);
+            }
+            break;
+        }
+        case OptimizerKind::Adam:
+        case OptimizerKind::Nadam: {
+            float* m = state1_;
+            float* v = state2_;
+            beta1_power_ *= c.beta1;
+            beta2_power_ *= c.beta2;
+            const float b1 = c.beta1, b2 = c.beta2;
+            const float one_minus_b1 = 1.0f - b1, one_minus_b2 = 1.0f - b2;
+            const float bias1 = static_cast<float>(1.0 - beta1_power_);
+            const float inv_sqrt_bias2 = static_cast<float>(1.0 / sqrt(1.0 - beta2_power_));
+            if (c.kind == OptimizerKind::Adam) {
+                const float step_size = lr / bias1;
+                for (size_t i = 0; i < n; ++i) {
+                    m[i] = b1 * m[i] + one_minus_b1 * g[i];
+                    v[i] = b2 * v[i] + one_minus_b2 * (g[i] * g[i]);
+                    w[i] -= step_size * m[i] / (sqrtf(v[i]) * inv_sqrt_bias2 + c.epsilon);
+                }
+            } else {
+                const float inv_bias1 = 1.0f / bias1;
+                for (size_t i = 0; i < n; ++i) {
+                    m[i] = b1 * m[i] + one_minus_b1 * g[i];
+                    v[i] = b2 * v[i] + one_minus_b2 * (g[i] * g[i]);
+                    const float look_ahead = b1 * (m[i] * inv_bias1) + one_minus_b1 * g[i] * inv_bias1;
+                    w[i] -= lr * look_ahead / (sqrtf(v[i]) * inv_sqrt_bias2 + c.epsilon);
+                }
+            }
+            break;
+        }
+    }
+}
+
+}  // namespace fnn

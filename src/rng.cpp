@@ -1,0 +1,53 @@
+// PCG32 generator and the distributions fnn draws from it.
+#include "fnn/rng.hpp"
+
+#include <math.h>
+
+#include "float_math.hpp"
+
+namespace fnn {
+
+namespace {
+constexpr uint64_t kPcgMultiplier = 6364136223846793005ULL;  // Knuth's MMIX LCG multiplier
+}
+
+Rng::Rng(uint64_t seed, uint64_t stream) : state_(0), increment_((stream << 1u) | 1u) {
+    next_u32();
+    state_ += seed;
+    next_u32();
+}
+
+uint32_t Rng::next_u32() {
+    const uint64_t old = state_;
+    state_ = old * kPcgMultiplier + increment_;
+    const uint32_t xorshifted = static_cast<uint32_t>(((old >> 18u) ^ old) >> 27u);
+    const uint32_t rot = static_cast<uint32_t>(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
+}
+
+uint32_t Rng::below(uint32_t n) {
+    if (n == 0) return 0;
+    uint64_t product = static_cast<uint64_t>(next_u32()) * n;
+    uint32_t low = static_cast<uint32_t>(product);
+    if (low < n) {
+        const uint32_t threshold = (0u - n) % n;  // 2^32 mod n
+        while (low < threshold) {
+            product = static_cast<uint64_t>(next_u32()) * n;
+            low = static_cast<uint32_t>(product);
+        }
+    }
+    return static_cast<uint32_t>(product >> 32u);
+}
+
+float Rng::uniform01() { return static_cast<float>(next_u32() >> 8u) * (1.0f / 16777216.0f); }
+
+float Rng::normal() {
+    for (;;) {
+        const double u = 2.0 * uniform01() - 1.0;
+        const double v = 2.0 * uniform01() - 1.0;
+        const double s = u * u + v * v;
+        if (s > 0.0 && s < 1.0) return static_cast<float>(u * sqrt(-2.0 * log_d(s) / s));
+    }
+}
+
+}  // namespace fnn

@@ -1,0 +1,160 @@
+// GEMM: the packed loop nest against the naive oracle on odd shapes, strided views, all four
+// transposes and beta = 0 over NaN-filled C; every kernel against the portable one, bit for bit.
+#include <doctest/doctest.h>
+
+#include <math.h>
+#include <string.h>
+
+#include <vector>
+
+#include "../src/gemm_internal.hpp"
+#include "fnn/gemm.hpp"
+#include "fnn/rng.hpp"
+
+using namespace fnn;
+
+namespace {
+
+// A rows x cols matrix inside a larger buffer (row stride cols + pad), filled with noise.
+struct TestMatrix {
+    std::vector<float> storage;
+    MatView view;
+    TestMatrix(int rows, int cols, int pad, Rng& rng) : storage((size_t)rows * (cols + pad) + 1) {
+        for (float& x : storage) x = rng.uniform(-1.0f, 1.0f);
+        view = MatView{storage.data() + 1, rows, cols, cols + pad};  // +1: unaligned start
+    }
+};
+
+struct Scratch {
+    std::vector<unsigned char> bytes;
+    Arena arena;
+    explicit Scratch(size_t planned) : bytes(arena_buffer_bytes(planned)), arena(bytes.data(), bytes.size()) {}
+};
+
+void check_against_naive(GemmKernel kernel, Trans ta, Trans tb, int m, int n, int k, float alpha,
+                         float beta, int pad, Rng& rng) {
+    TestMatrix a(ta == Trans::No ? m : k, ta == Trans::No ? k : m, pad, rng);
+    TestMatrix b(tb == Trans::No ? k : n, tb == Trans::No ? n : k, pad, rng);
+    TestMatrix c(m, n, pad, rng);
+    TestMatrix expect(m, n, pad, rng);
+    for (int i = 0; i < m; ++i)
+        for (int j = 0; j < n; ++j) expect.view.at(i, j) = c.view.at(i, j);
+    if (beta == 0.0f) {
+        for (int i = 0; i < m; ++i)
+            for (int j = 0; j < n; ++j) c.view.at(i, j) = NAN;
+    }
+    const std::vector<float> before = c.storage;
+    Scratch scratch(gemm_bytes(m, n, k));
+    gemm_with_kernel(kernel, ta, tb, alpha, a.view, b.view, beta, c.view, scratch.arena);
+    gemm_naive(ta, tb, alpha, a.view, b.view, beta, expect.view);
+    CHECK(scratch.arena.used() == 0);
+    int bad = 0;
+    double worst = 0.0;
+    const double tol = 1e-6 * (k + 1) * (fabs(alpha) + 1.0) + 1e-6 * fabs(beta);  // |a|,|b|,|c| <= 1
+    for (int i = 0; i < m; ++i) {
+        for (int j = 0; j < n; ++j) {
+            const double err = fabs((double)c.view.at(i, j) - expect.view.at(i, j));
+            if (!(err <= tol)) {
+                ++bad;
+                if (!(err <= worst)) worst = err;  // also records NaN
+            }
+        }
+    }
+    CHECK_MESSAGE(bad == 0, "m=", m, " n=", n, " k=", k, " ta=", (int)ta, " tb=", (int)tb,
+                  " beta=", beta, ": ", bad, " elements off, worst error ", worst);
+    // Padding between rows and the element before the view stay untouched.
+    for (size_t t = 0; t < c.storage.size(); ++t) {
+        const long off = (long)t - 1;
+        const bool inside = off >= 0 && off % c.view.stride < n && off / c.view.stride < m;
+        if (!inside) REQUIRE(memcmp(&c.storage[t], &before[t], sizeof(float)) == 0);
+    }
+}
+
+std::vector<GemmKernel> kernels() {
+    std::vector<GemmKernel> list{gemm_kernel_ref};
+#if defined(FNN_GEMM_HAVE_AVX)
+    if (gemm_cpu_has_avx()) list.push_back(gemm_kernel_avx);
+#endif
+    return list;
+}
+
+}  // namespace
+
+TEST_CASE("gemm: odd shapes, strides and all transposes match naive") {
+    Rng rng(42);
+    const int dims[] = {1, kGemmMR - 1, kGemmMR + 1, kGemmNR + 1, 37};
+    const int depths[] = {1, 7, kGemmKC + 1, 2 * kGemmKC + 3};
+    for (GemmKernel kernel : kernels()) {
+        for (Trans ta : {Trans::No, Trans::Yes}) {
+            for (Trans tb : {Trans::No, Trans::Yes}) {
+                for (int m : dims)
+                    for (int n : dims)
+                        for (int k : depths) check_against_naive(kernel, ta, tb, m, n, k, 1.0f, 1.0f, 3, rng);
+            }
+        }
+    }
+}
+
+TEST_CASE("gemm: blocks larger than MC and NC and training shapes match naive") {
+    Rng rng(7);
+    for (GemmKernel kernel : kernels()) {
+        check_against_naive(kernel, Trans::No, Trans::No, kGemmMC + 5, kGemmNC + 17, 9, 0.5f, 2.0f, 0, rng);
+        check_against_naive(kernel, Trans::No, Trans::No, 64, 128, 784, 1.0f, 0.0f, 0, rng);
+        check_against_naive(kernel, Trans::Yes, Trans::No, 784, 128, 64, 1.0f, 0.0f, 0, rng);
+        check_against_naive(kernel, Trans::No, Trans::Yes, 64, 128, 10, 1.0f, 0.0f, 0, rng);
+    }
+}
+
+TEST_CASE("gemm: beta = 0 never reads C, other alphas and betas scale correctly") {
+    Rng rng(3);
+    for (GemmKernel kernel : kernels()) {
+        for (float alpha : {1.0f, -0.5f, 0.0f}) {
+            for (float beta : {0.0f, 1.0f, 0.25f}) {
+                check_against_naive(kernel, Trans::No, Trans::Yes, 13, 19, 23, alpha, beta, 2, rng);
+                check_against_naive(kernel, Trans::Yes, Trans::No, 6, 16, 300, alpha, beta, 0, rng);
+            }
+        }
+    }
+}
+
+TEST_CASE("gemm: k = 0 scales C by beta; empty C is a no-op") {
+    std::vector<float> c{1, 2, 3, NAN};
+    Scratch scratch(gemm_bytes(2, 2, 0));
+    const MatView cv{c.data(), 2, 2, 2};
+    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 2, 0, 0}, ConstMatView{nullptr, 0, 2, 2}, 0.0f, cv, scratch.arena);
+    CHECK(c == std::vector<float>{0, 0, 0, 0});
+    c = {1, 2, 3, 4};
+    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 2, 0, 0}, ConstMatView{nullptr, 0, 2, 2}, 2.0f, cv, scratch.arena);
+    CHECK(c == std::vector<float>{2, 4, 6, 8});
+    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 0, 3, 3}, ConstMatView{nullptr, 3, 2, 2}, 0.0f, MatView{c.data(), 0, 2, 2}, scratch.arena);
+    CHECK(c == std::vector<float>{2, 4, 6, 8});
+}
+
+TEST_CASE("gemm: every kernel gives the portable kernel's bits") {
+    Rng rng(11);
+    for (GemmKernel kernel : kernels()) {
+        for (int trial = 0; trial < 20; ++trial) {
+            const int m = 1 + (int)rng.below(70), n = 1 + (int)rng.below(70), k = 1 + (int)rng.below(600);
+            TestMatrix a(m, k, 0, rng), b(k, n, 1, rng), c1(m, n, 0, rng);
+            std::vector<float> c2 = c1.storage;
+            const MatView c2v{c2.data() + 1, m, n, n};
+            Scratch s(gemm_bytes(m, n, k));
+            const float beta = trial % 2 ? 1.0f : 0.0f;
+            gemm_with_kernel(kernel, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c1.view, s.arena);
+            gemm_with_kernel(gemm_kernel_ref, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c2v, s.arena);
+            REQUIRE(memcmp(c1.storage.data(), c2.data(), c2.size() * sizeof(float)) == 0);
+        }
+    }
+}
+
+TEST_CASE("gemm: K blocks follow gemm_k_step") {
+    CHECK(gemm_k_step(1) == 1);
+    CHECK(gemm_k_step(kGemmKC) == kGemmKC);
+    CHECK(gemm_k_step(784) == 196);  // 4 equal blocks instead of 256, 256, 256, 16
+    CHECK(gemm_k_step(kGemmKC + 1) == (kGemmKC + 2) / 2);
+    for (int k = 1; k < 3000; k += 37) {
+        const int step = gemm_k_step(k);
+        CHECK(step <= kGemmKC);
+        CHECK((k + step - 1) / step == (k + kGemmKC - 1) / kGemmKC);
+    }
+}
