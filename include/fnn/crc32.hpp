@@ -1,0 +1,12 @@
+// CRC-32 (IEEE 802.3 polynomial, reflected, as zlib and PNG use): detects damaged blobs.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace fnn {
+
+// CRC of `len` bytes continuing from `crc` (start with 0). crc32(0, "123456789", 9) == 0xCBF43926.
+uint32_t crc32(uint32_t crc, const void* data, size_t len);
+
+}  // namespace fnn

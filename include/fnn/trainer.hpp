@@ -1,0 +1,108 @@
+// Trainer: mini-batch training of a Network on a Dataset (host side). Owns the one arena that
+// holds parameters, gradients, optimizer state, a last-good copy of the parameters, the batch
+// buffers and GEMM scratch; after setup() nothing is allocated until the Trainer is destroyed.
+//
+// Data: the first (1 - val_fraction) of the training set is trained on, the rest held out for
+// validation; training order is reshuffled every epoch (Fisher-Yates from the seeded Rng);
+// pixels are scaled by 1/255. Train loss and accuracy are running means over the epoch's
+// mini-batches (as the weights change), the loss without the L2 term.
+#pragma once
+
+#include <stdint.h>
+
+#include <vector>
+
+#include "fnn/dataset.hpp"
+#include "fnn/loss.hpp"
+#include "fnn/network.hpp"
+#include "fnn/optimizer.hpp"
+
+namespace fnn {
+
+struct TrainConfig {
+    NetworkSpec net;             // n_in and n_classes are taken from the dataset
+    Loss loss = Loss::CrossEntropy;
+    Init init = Init::Xavier;
+    OptimizerConfig opt;
+    int epochs = 10;
+    int batch_size = 64;
+    uint64_t seed = 1;
+    double val_fraction = 0.1;
+};
+
+struct EpochMetrics {
+    int epoch = 0;
+    double train_loss = 0.0;
+    double train_acc = 0.0;
+    double val_loss = 0.0;  // NaN when nothing is held out
+    double val_acc = 0.0;
+    double seconds = 0.0;   // wall time of the training pass (evaluation excluded)
+};
+
+struct EvalResult {
+    double loss = 0.0;  // mean per-sample loss
+    double acc = 0.0;   // fraction correct
+    int count = 0;
+};
+
+// Progress callbacks (progress bar, metrics files). Called from inside run().
+class TrainObserver {
+public:
+    virtual ~TrainObserver() = default;
+    virtual void on_step(int /*epoch*/, int /*step*/, int /*steps_per_epoch*/, double /*mean_loss*/) {}
+    virtual void on_epoch(const EpochMetrics& /*metrics*/) {}
+};
+
+class Trainer {
+public:
+    // Validates the config against the dataset, plans and allocates the arena, initialises
+    // the parameters from the seed.
+    Status setup(const TrainConfig& config, const Dataset& train_set, ErrorText* err);
+
+    // Trains for config.epochs. On a non-finite loss returns Diverged (the message names epoch
+    // and step) and restores the parameters of the last epoch whose metrics were finite.
+    Status run(TrainObserver* observer, ErrorText* err);
+
+    // Loss and accuracy on samples [begin, begin + count) of `data` (same features/classes).
+    EvalResult evaluate(const Dataset& data, int begin, int count);
+
+    // Class probabilities (count, classes) for samples [begin, begin + count); count <= eval_batch().
+    ConstMatView predict(const Dataset& data, int begin, int count);
+
+    const NetworkShape& shape() const { return network_.shape(); }
+    const float* params() const { return network_.params(); }
+    float* params() { return network_.params(); }
+    const TrainConfig& config() const { return config_; }
+    int train_count() const { return n_train_; }
+    int val_count() const { return n_val_; }
+    int eval_batch() const { return network_.max_batch(); }
+    const std::vector<EpochMetrics>& history() const { return history_; }
+    size_t arena_bytes() const { return buffer_.size(); }
+
+    // One optimisation step on samples order[0 .. batch) of the training set; returns the
+    // batch's summed loss and correct count. Allocation-free (tests count this).
+    BatchScore train_step(const int* order, int batch);
+
+private:
+    // Fills x_ and labels_ with `count` samples: indices[0..count) when indices is non-null,
+    // otherwise first, first + 1, ...
+    void load_batch(const Dataset& data, const int* indices, int first, int count);
+    void remember_good_params();
+
+    TrainConfig config_;
+    const Dataset* train_ = nullptr;
+    int n_train_ = 0;
+    int n_val_ = 0;
+    std::vector<unsigned char> buffer_;  // the arena's bytes, allocated once in setup()
+    Arena arena_;
+    Network network_;
+    Optimizer optimizer_;
+    float* good_params_ = nullptr;  // parameters at the end of the last finite epoch
+    MatView x_;                     // (max_batch, features) current batch
+    uint8_t* labels_ = nullptr;     // (max_batch)
+    int* order_ = nullptr;          // (n_train) shuffled sample indices
+    float pixel_scale_[256];        // value of each uint8 pixel: p / 255
+    std::vector<EpochMetrics> history_;
+};
+
+}  // namespace fnn

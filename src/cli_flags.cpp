@@ -1,0 +1,155 @@
+// Flag parsing and help text.
+#include "cli_flags.hpp"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <algorithm>
+
+namespace fnn {
+namespace {
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+    std::string out;
+    for (size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
+    return out;
+}
+
+std::string spelling(const Flag& f) {
+    return f.short_name.empty() ? f.long_name : f.short_name + "/" + f.long_name;
+}
+
+}  // namespace
+
+FlagParser::FlagParser(std::string command, std::string summary)
+    : command_(std::move(command)), summary_(std::move(summary)) {}
+
+void FlagParser::add(Flag flag) { flags_.push_back(std::move(flag)); }
+
+const Flag* FlagParser::find(const std::string& name) const {
+    for (const Flag& f : flags_) {
+        if (name == f.long_name || (!f.short_name.empty() && name == f.short_name)) return &f;
+    }
+    return nullptr;
+}
+
+bool FlagParser::was_set(const std::string& long_name) const {
+    return std::find(set_.begin(), set_.end(), long_name) != set_.end();
+}
+
+std::string FlagParser::help() const {
+    std::string out = "usage: " + command_ + " [flags]\n" + summary_ + "\n\nflags:\n";
+    for (const Flag& f : flags_) {
+        std::string left = "  " + spelling(f) + (f.metavar.empty() ? "" : " " + f.metavar);
+        if (left.size() < 34) left.resize(34, ' ');
+        else left += "\n" + std::string(34, ' ');
+        out += left + f.help;
+        if (!f.choices.empty()) out += " (" + join(f.choices, "|") + ")";
+        out += "\n";
+    }
+    out += "  -h/--help                       show this help\n";
+    return out;
+}
+
+ParseResult FlagParser::parse(int argc, char** argv, int first, std::vector<std::string>* positionals) {
+    for (int i = first; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            fputs(help().c_str(), stdout);
+            return ParseResult::Help;
+        }
+        if (arg.size() < 2 || arg[0] != '-') {
+            if (positionals != nullptr) {
+                positionals->push_back(arg);
+                continue;
+            }
+            fprintf(stderr, "%s: unexpected argument '%s' (flags start with -; see --help)\n",
+                    command_.c_str(), arg.c_str());
+            return ParseResult::UsageError;
+        }
+        std::string value;
+        bool has_inline_value = false;
+        const size_t eq = arg.find('=');
+        if (eq != std::string::npos) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+            has_inline_value = true;
+        }
+        const Flag* flag = find(arg);
+        if (flag == nullptr) {
+            std::vector<std::string> names;
+            for (const Flag& f : flags_) names.push_back(spelling(f));
+            fprintf(stderr, "%s: unknown flag '%s'\nvalid flags: %s, -h/--help\n", command_.c_str(),
+                    arg.c_str(), join(names, ", ").c_str());
+            return ParseResult::UsageError;
+        }
+        if (flag->metavar.empty()) {
+            if (has_inline_value) {
+                fprintf(stderr, "%s: %s takes no value\n", command_.c_str(), flag->long_name.c_str());
+                return ParseResult::UsageError;
+            }
+        } else if (!has_inline_value) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "%s: %s needs a value (%s)\n", command_.c_str(), flag->long_name.c_str(),
+                        flag->choices.empty() ? flag->metavar.c_str() : join(flag->choices, "|").c_str());
+                return ParseResult::UsageError;
+            }
+            value = argv[++i];
+        }
+        if (!flag->choices.empty() &&
+            std::find(flag->choices.begin(), flag->choices.end(), value) == flag->choices.end()) {
+            fprintf(stderr, "%s: %s: '%s' is not a valid choice; valid choices: %s\n", command_.c_str(),
+                    flag->long_name.c_str(), value.c_str(), join(flag->choices, ", ").c_str());
+            return ParseResult::UsageError;
+        }
+        std::string error;
+        if (!flag->apply(value, error)) {
+            fprintf(stderr, "%s: %s: %s\n", command_.c_str(), flag->long_name.c_str(), error.c_str());
+            return ParseResult::UsageError;
+        }
+        set_.push_back(flag->long_name);
+    }
+    return ParseResult::Ok;
+}
+
+bool parse_int_value(const std::string& text, long lo, long hi, long& out, std::string& error) {
+    errno = 0;
+    char* end = nullptr;
+    const long v = strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
+        error = "'" + text + "' is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+bool parse_double_value(const std::string& text, double lo, double hi, double& out, std::string& error) {
+    errno = 0;
+    char* end = nullptr;
+    const double v = strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !isfinite(v) || v < lo || v > hi) {
+        char range[96];
+        snprintf(range, sizeof range, "a number in [%g, %g]", lo, hi);
+        error = "'" + text + "' is not " + range;
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+bool parse_u64_value(const std::string& text, uint64_t& out, std::string& error) {
+    errno = 0;
+    char* end = nullptr;
+    const unsigned long long v = strtoull(text.c_str(), &end, 10);
+    if (text.empty() || text[0] == '-' || *end != '\0' || errno == ERANGE) {
+        error = "'" + text + "' is not a non-negative integer";
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+}  // namespace fnn

@@ -1,0 +1,52 @@
+// Command-line flags for fnn and fnnpack: each flag has a short and a long spelling, a value
+// (or none, for switches), optional fixed choices and a setter. Unknown flags and bad values are
+// reported with the valid choices; callers exit with status 2 on them.
+#pragma once
+
+#include <stdint.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace fnn {
+
+struct Flag {
+    std::string short_name;            // e.g. "-lr"; may be empty
+    std::string long_name;             // e.g. "--learning_rate"
+    std::string metavar;               // e.g. "RATE"; empty for a switch that takes no value
+    std::string help;
+    std::vector<std::string> choices;  // when non-empty the value must be one of these
+    // Stores the value; returns false with `error` set when it is not acceptable.
+    std::function<bool(const std::string& value, std::string& error)> apply;
+};
+
+enum class ParseResult { Ok, Help, UsageError };
+
+class FlagParser {
+public:
+    // `command` prefixes messages ("fnn train"); `summary` opens --help.
+    FlagParser(std::string command, std::string summary);
+
+    void add(Flag flag);
+    // Positional arguments are collected into `positionals` when non-null, else rejected.
+    // Accepts "--flag value" and "--flag=value". Prints messages and help to stderr/stdout.
+    ParseResult parse(int argc, char** argv, int first, std::vector<std::string>* positionals);
+    std::string help() const;
+    // Where the flag was given on the command line (so defaults can tell "unset" apart).
+    bool was_set(const std::string& long_name) const;
+
+private:
+    const Flag* find(const std::string& name) const;
+    std::string command_;
+    std::string summary_;
+    std::vector<Flag> flags_;
+    std::vector<std::string> set_;
+};
+
+// Strict number parsing for flag values: the whole text must be a number within [lo, hi].
+bool parse_int_value(const std::string& text, long lo, long hi, long& out, std::string& error);
+bool parse_double_value(const std::string& text, double lo, double hi, double& out, std::string& error);
+bool parse_u64_value(const std::string& text, uint64_t& out, std::string& error);
+
+}  // namespace fnn

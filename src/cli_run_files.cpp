@@ -1,0 +1,110 @@
+// Run directory file contents.
+#include "cli_run_files.hpp"
+
+#include <math.h>
+#include <stdio.h>
+
+#include <algorithm>
+
+#include "cli_json.hpp"
+#include "fnn/file_io.hpp"
+
+namespace fnn {
+
+std::string architecture_text(const NetworkShape& shape) {
+    std::string text = std::to_string(shape.n_in());
+    for (int l = 0; l < shape.n_layers; ++l) text += "-" + std::to_string(shape.layers[l].n_out);
+    return text;
+}
+
+std::string config_json(const TrainConfig& c, const std::string& dataset, const Trainer& trainer,
+                        int test_count) {
+    std::vector<int> widths(c.net.hidden_widths, c.net.hidden_widths + c.net.n_hidden);
+    const bool uniform = std::all_of(widths.begin(), widths.end(), [&](int w) { return w == widths.front(); });
+    JsonObject o;
+    o.add("dataset", dataset)
+        .add("epochs", c.epochs)
+        .add("batch_size", c.batch_size)
+        .add("loss", loss_name(c.loss))
+        .add("optimizer", optimizer_name(c.opt.kind))
+        .add("learning_rate", static_cast<double>(c.opt.learning_rate))
+        .add("momentum", static_cast<double>(c.opt.momentum))
+        .add("beta", static_cast<double>(c.opt.beta))
+        .add("beta1", static_cast<double>(c.opt.beta1))
+        .add("beta2", static_cast<double>(c.opt.beta2))
+        .add("epsilon", static_cast<double>(c.opt.epsilon))
+        .add("weight_decay", static_cast<double>(c.opt.weight_decay))
+        .add("weight_init", init_name(c.init))
+        .add("num_layers", c.net.n_hidden);
+    if (uniform && !widths.empty()) o.add("hidden_size", widths.front());
+    o.add("hidden_sizes", widths)
+        .add("activation", activation_name(c.net.hidden_act))
+        .add("seed", static_cast<double>(c.seed))
+        .add("val_fraction", c.val_fraction)
+        .add("train_samples", trainer.train_count())
+        .add("val_samples", trainer.val_count())
+        .add("test_samples", test_count)
+        .add("architecture", architecture_text(trainer.shape()))
+        .add("parameters", static_cast<long>(trainer.shape().weight_count()));
+    return o.str();
+}
+
+std::string metrics_csv(const std::vector<EpochMetrics>& history) {
+    std::string out = std::string(kMetricsHeader) + "\n";
+    for (const EpochMetrics& m : history) {
+        char line[256];
+        // Validation columns stay empty when nothing was held out.
+        if (isfinite(m.val_loss)) {
+            snprintf(line, sizeof line, "%d,%.6f,%.6f,%.6f,%.6f,%.4f\n", m.epoch, m.train_loss,
+                     m.train_acc, m.val_loss, m.val_acc, m.seconds);
+        } else {
+            snprintf(line, sizeof line, "%d,%.6f,%.6f,,,%.4f\n", m.epoch, m.train_loss, m.train_acc, m.seconds);
+        }
+        out += line;
+    }
+    return out;
+}
+
+RunSummary summarize(const std::vector<EpochMetrics>& history) {
+    RunSummary s;
+    s.epochs_completed = static_cast<int>(history.size());
+    std::vector<double> secs;
+    s.best_val_acc = history.empty() ? NAN : 0.0;
+    for (const EpochMetrics& m : history) {
+        secs.push_back(m.seconds);
+        s.total_train_seconds += m.seconds;
+        if (isfinite(m.val_acc)) s.best_val_acc = std::max(s.best_val_acc, m.val_acc);
+        else s.best_val_acc = NAN;
+    }
+    std::sort(secs.begin(), secs.end());
+    const size_t n = secs.size();
+    s.median_epoch_seconds = n == 0 ? NAN : n % 2 ? secs[n / 2] : 0.5 * (secs[n / 2 - 1] + secs[n / 2]);
+    return s;
+}
+
+std::string summary_json(const RunSummary& s) {
+    JsonObject o;
+    o.add("status", s.status);
+    if (!s.message.empty()) o.add("message", s.message);
+    o.add("test_loss", s.test_loss)
+        .add("test_acc", s.test_acc)
+        .add("epochs_completed", s.epochs_completed)
+        .add("best_val_acc", s.best_val_acc)
+        .add("median_epoch_seconds", s.median_epoch_seconds)
+        .add("total_train_seconds", s.total_train_seconds);
+    return o.str();
+}
+
+Status save_model(const std::string& path, const Trainer& trainer, const Dataset& data, ErrorText* err) {
+    ModelMeta meta;
+    meta.rows = static_cast<uint16_t>(data.header.rows);
+    meta.cols = static_cast<uint16_t>(data.header.cols);
+    meta.channels = static_cast<uint16_t>(data.header.channels);
+    meta.loss = trainer.config().loss;
+    std::vector<uint8_t> blob(model_blob_bytes(trainer.shape(), WeightType::F32));
+    FNN_TRY(write_model_blob(trainer.shape(), trainer.params(), meta, WeightType::F32, nullptr,
+                             blob.data(), blob.size(), err));
+    return write_file_atomic(path, blob.data(), blob.size(), err);
+}
+
+}  // namespace fnn

@@ -1,0 +1,41 @@
+// The files of a run directory, each written atomically:
+//   config.json   every setting of the run (flags after defaults), dataset sizes, architecture
+//   metrics.csv   epoch,train_loss,train_acc,val_loss,val_acc,seconds (rewritten every epoch)
+//   summary.json  test_loss, test_acc and the run's outcome
+//   model.fnn     the trained model blob (blob.hpp)
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fnn/blob.hpp"
+#include "fnn/trainer.hpp"
+
+namespace fnn {
+
+constexpr const char* kMetricsHeader = "epoch,train_loss,train_acc,val_loss,val_acc,seconds";
+
+struct RunSummary {
+    std::string status = "ok";  // ok | diverged
+    std::string message;        // why, when not ok
+    double test_loss = 0.0;
+    double test_acc = 0.0;
+    int epochs_completed = 0;
+    double best_val_acc = 0.0;
+    double median_epoch_seconds = 0.0;
+    double total_train_seconds = 0.0;
+};
+
+std::string config_json(const TrainConfig& config, const std::string& dataset, const Trainer& trainer,
+                        int test_count);
+std::string metrics_csv(const std::vector<EpochMetrics>& history);
+std::string summary_json(const RunSummary& summary);
+RunSummary summarize(const std::vector<EpochMetrics>& history);
+
+// Encodes the trainer's parameters as an fp32 model blob and writes it atomically.
+Status save_model(const std::string& path, const Trainer& trainer, const Dataset& data, ErrorText* err);
+
+// "784-128-128-10"
+std::string architecture_text(const NetworkShape& shape);
+
+}  // namespace fnn

@@ -1,0 +1,271 @@
+// `fnn train`: the course's flags, console progress, and the run directory files.
+#include "cli_train.hpp"
+
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "cli_data.hpp"
+#include "cli_flags.hpp"
+#include "cli_run_files.hpp"
+#include "fnn/file_io.hpp"
+#include "fnn/trainer.hpp"
+
+namespace fnn {
+namespace {
+
+// Everything `fnn train` reads from its flags besides the TrainConfig itself.
+struct TrainOptions {
+    TrainConfig config;
+    std::string dataset = "fashion_mnist";
+    std::string data_dir;
+    std::string out_dir;
+    long num_layers = 3;
+    std::vector<int> widths{128};
+    bool quiet = false;
+};
+
+// "-sz 128" or "-sz 256,128": one width for every layer, or one per layer.
+bool parse_widths(const std::string& text, std::vector<int>& out, std::string& error) {
+    std::vector<int> widths;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = text.find(',', start);
+        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        long w = 0;
+        if (!parse_int_value(item, 1, kMaxUnits, w, error)) return false;
+        widths.push_back(static_cast<int>(w));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    out = widths;
+    return true;
+}
+
+template <typename Enum>
+std::vector<std::string> names_of(const std::vector<Enum>& values, const char* (*name)(Enum)) {
+    std::vector<std::string> out;
+    for (Enum v : values) out.push_back(name(v));
+    return out;
+}
+
+// Binds a float hyperparameter flag within [lo, hi].
+Flag float_flag(const char* short_name, const char* long_name, const char* help, float& target,
+                double lo, double hi) {
+    char text[160];
+    snprintf(text, sizeof text, "%s (default %g)", help, static_cast<double>(target));
+    return Flag{short_name, long_name, "X", text, {}, [&target, lo, hi](const std::string& v, std::string& e) {
+                    double d = 0;
+                    if (!parse_double_value(v, lo, hi, d, e)) return false;
+                    target = static_cast<float>(d);
+                    return true;
+                }};
+}
+
+void add_train_flags(FlagParser& p, TrainOptions& o) {
+    TrainConfig& c = o.config;
+    p.add({"-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)", known_datasets(),
+           [&o](const std::string& v, std::string&) { o.dataset = v; return true; }});
+    p.add({"-e", "--epochs", "N", "passes over the training set (default " + std::to_string(c.epochs) + ")", {},
+           [&c](const std::string& v, std::string& e) {
+               long n = 0;
+               if (!parse_int_value(v, 1, 100000, n, e)) return false;
+               c.epochs = static_cast<int>(n);
+               return true;
+           }});
+    p.add({"-b", "--batch_size", "N", "samples per mini-batch (default " + std::to_string(c.batch_size) + ")", {},
+           [&c](const std::string& v, std::string& e) {
+               long n = 0;
+               if (!parse_int_value(v, 1, 65536, n, e)) return false;
+               c.batch_size = static_cast<int>(n);
+               return true;
+           }});
+    p.add({"-l", "--loss", "NAME", "training loss (default cross_entropy)",
+           {"cross_entropy", "mean_squared_error"},
+           [&c](const std::string& v, std::string&) { return parse_loss(v.c_str(), c.loss); }});
+    p.add({"-o", "--optimizer", "NAME", "update rule (default adam)",
+           names_of<OptimizerKind>({OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nag,
+                                    OptimizerKind::Rmsprop, OptimizerKind::Adam, OptimizerKind::Nadam},
+                                   optimizer_name),
+           [&c](const std::string& v, std::string&) { return parse_optimizer(v.c_str(), c.opt.kind); }});
+    p.add(float_flag("-lr", "--learning_rate", "step size", c.opt.learning_rate, 1e-30, 1e6));
+    p.add(float_flag("-m", "--momentum", "momentum and nag: velocity decay", c.opt.momentum, 0, 0.9999999));
+    p.add(float_flag("-beta", "--beta", "rmsprop: squared-gradient decay", c.opt.beta, 0, 0.9999999));
+    p.add(float_flag("-beta1", "--beta1", "adam and nadam: first-moment decay", c.opt.beta1, 0, 0.9999999));
+    p.add(float_flag("-beta2", "--beta2", "adam and nadam: second-moment decay", c.opt.beta2, 0, 0.9999999));
+    p.add(float_flag("-eps", "--epsilon", "rmsprop, adam, nadam: denominator guard", c.opt.epsilon, 0, 1));
+    p.add(float_flag("-w_d", "--weight_decay", "L2 coefficient added to every gradient", c.opt.weight_decay, 0, 1e6));
+    p.add({"-w_i", "--weight_init", "NAME", "initial weights (default xavier)", {"random", "xavier", "he", "Xavier"},
+           [&c](const std::string& v, std::string&) { return parse_init(v.c_str(), c.init); }});
+    p.add({"-nhl", "--num_layers", "N", "hidden layers (default 3)", {},
+           [&o](const std::string& v, std::string& e) { return parse_int_value(v, 0, kMaxLayers - 1, o.num_layers, e); }});
+    p.add({"-sz", "--hidden_size", "N[,N...]", "units per hidden layer, or one width per layer (default 128)", {},
+           [&o](const std::string& v, std::string& e) { return parse_widths(v, o.widths, e); }});
+    p.add({"-a", "--activation", "NAME", "hidden activation (default relu)",
+           {"identity", "sigmoid", "tanh", "relu", "ReLU"},
+           [&c](const std::string& v, std::string&) { return parse_hidden_activation(v.c_str(), c.net.hidden_act); }});
+    p.add({"", "--seed", "N", "seed for initialisation and shuffling (default 1)", {},
+           [&c](const std::string& v, std::string& e) { return parse_u64_value(v, c.seed, e); }});
+    p.add({"", "--val_fraction", "F", "share of the training set held out for validation (default 0.1)", {},
+           [&c](const std::string& v, std::string& e) { return parse_double_value(v, 0, 0.5, c.val_fraction, e); }});
+    p.add({"", "--out", "DIR", "run directory (default runs/<dataset>-<date>-<time>)", {},
+           [&o](const std::string& v, std::string&) { o.out_dir = v; return true; }});
+    p.add({"", "--data_dir", "DIR", "where <dataset>-train.fnnd and -test.fnnd live (default: data/)", {},
+           [&o](const std::string& v, std::string&) { o.data_dir = v; return true; }});
+    p.add({"-q", "--quiet", "", "print only the final result", {},
+           [&o](const std::string&, std::string&) { o.quiet = true; return true; }});
+}
+
+// Resolves -nhl and -sz into the network's hidden widths.
+bool resolve_widths(const FlagParser& p, TrainOptions& o, std::string& error) {
+    NetworkSpec& net = o.config.net;
+    if (o.widths.size() > 1) {
+        if (p.was_set("--num_layers") && o.num_layers != static_cast<long>(o.widths.size())) {
+            error = "--num_layers " + std::to_string(o.num_layers) + " disagrees with the " +
+                    std::to_string(o.widths.size()) + " widths given to --hidden_size";
+            return false;
+        }
+        o.num_layers = static_cast<long>(o.widths.size());
+    }
+    if (o.num_layers > kMaxLayers - 1) {
+        error = "at most " + std::to_string(kMaxLayers - 1) + " hidden layers";
+        return false;
+    }
+    net.n_hidden = static_cast<int>(o.num_layers);
+    for (int l = 0; l < net.n_hidden; ++l) net.hidden_widths[l] = o.widths.size() > 1 ? o.widths[l] : o.widths[0];
+    return true;
+}
+
+std::string default_run_dir(const std::string& dataset) {
+    const time_t now = time(nullptr);
+    struct tm local;
+    localtime_r(&now, &local);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    std::string dir = "runs/" + dataset + "-" + stamp;
+    for (int n = 2; file_exists(dir); ++n) dir = "runs/" + dataset + "-" + stamp + "-" + std::to_string(n);
+    return dir;
+}
+
+// Console output and metrics.csv while training runs.
+class ConsoleObserver : public TrainObserver {
+public:
+    ConsoleObserver(const std::string& metrics_path, const Trainer& trainer, bool quiet)
+        : metrics_path_(metrics_path), trainer_(trainer), quiet_(quiet), tty_(isatty(STDOUT_FILENO) == 1) {}
+
+    void on_step(int epoch, int step, int steps, double mean_loss) override {
+        if (quiet_ || !tty_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (step != steps && now - last_draw_ < std::chrono::milliseconds(100)) return;
+        last_draw_ = now;
+        const int width = 30;
+        const int filled = static_cast<int>(static_cast<long>(width) * step / steps);
+        printf("\r  epoch %d/%d [%s%s] %3d%%  loss %.4f", epoch, trainer_.config().epochs,
+               std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+               static_cast<int>(100L * step / steps), mean_loss);
+        fflush(stdout);
+    }
+
+    void on_epoch(const EpochMetrics& m) override {
+        if (!quiet_) {
+            if (tty_) printf("\r%70s\r", "");
+            char val[64] = "val -";
+            if (isfinite(m.val_loss)) snprintf(val, sizeof val, "val loss %.4f acc %6.2f%%", m.val_loss, 100 * m.val_acc);
+            printf("epoch %3d/%d  train loss %.4f acc %6.2f%%  %s  %.2f s\n", m.epoch,
+                   trainer_.config().epochs, m.train_loss, 100 * m.train_acc, val, m.seconds);
+            fflush(stdout);
+        }
+        ErrorText err;
+        if (write_file_atomic(metrics_path_, metrics_csv(trainer_.history()), &err) != Status::Ok) {
+            fprintf(stderr, "fnn train: warning: %s\n", err.text);
+        }
+    }
+
+private:
+    std::string metrics_path_;
+    const Trainer& trainer_;
+    bool quiet_;
+    bool tty_;
+    std::chrono::steady_clock::time_point last_draw_{};
+};
+
+}  // namespace
+
+int cmd_train(int argc, char** argv) {
+    TrainOptions o;
+    FlagParser parser("fnn train", "Train a multilayer perceptron and save the model, metrics and summary.");
+    add_train_flags(parser, o);
+    const ParseResult parsed = parser.parse(argc, argv, 2, nullptr);
+    if (parsed == ParseResult::Help) return 0;
+    if (parsed == ParseResult::UsageError) return 2;
+    std::string error;
+    if (!resolve_widths(parser, o, error)) {
+        fprintf(stderr, "fnn train: %s\n", error.c_str());
+        return 2;
+    }
+
+    const std::string data_dir = resolve_data_dir(o.data_dir, argv[0]);
+    LoadedDataset train_set, test_set;
+    if (!load_dataset(data_dir, o.dataset, "train", train_set, error) ||
+        !load_dataset(data_dir, o.dataset, "test", test_set, error)) {
+        fprintf(stderr, "fnn train: %s\n", error.c_str());
+        return 1;
+    }
+    if (test_set.view.features() != train_set.view.features() || test_set.view.classes() != train_set.view.classes()) {
+        fprintf(stderr, "fnn train: %s and %s disagree on features or classes\n", train_set.path.c_str(),
+                test_set.path.c_str());
+        return 1;
+    }
+
+    Trainer trainer;
+    ErrorText err;
+    const Status setup = trainer.setup(o.config, train_set.view, &err);
+    if (setup != Status::Ok) {
+        fprintf(stderr, "fnn train: %s\n", err.text);
+        return setup == Status::Arg ? 2 : 1;
+    }
+    const std::string run_dir = o.out_dir.empty() ? default_run_dir(o.dataset) : o.out_dir;
+    if (make_directories(run_dir, &err) != Status::Ok ||
+        write_file_atomic(run_dir + "/config.json", config_json(o.config, o.dataset, trainer, test_set.view.count()), &err) != Status::Ok) {
+        fprintf(stderr, "fnn train: %s\n", err.text);
+        return 1;
+    }
+    const TrainConfig& c = trainer.config();
+    if (!o.quiet) {
+        printf("fnn train: %s, %d train / %d val / %d test samples\n", o.dataset.c_str(), trainer.train_count(),
+               trainer.val_count(), test_set.view.count());
+        printf("  network %s %s, %s init, %s loss, %s lr %g, batch %d, %d epochs, seed %llu\n",
+               architecture_text(trainer.shape()).c_str(), activation_name(c.net.hidden_act), init_name(c.init),
+               loss_name(c.loss), optimizer_name(c.opt.kind), static_cast<double>(c.opt.learning_rate),
+               c.batch_size, c.epochs, static_cast<unsigned long long>(c.seed));
+        printf("  run directory %s\n", run_dir.c_str());
+    }
+
+    ConsoleObserver observer(run_dir + "/metrics.csv", trainer, o.quiet);
+    const Status trained = trainer.run(&observer, &err);
+    RunSummary summary = summarize(trainer.history());
+    if (trained != Status::Ok) {
+        summary.status = trained == Status::Diverged ? "diverged" : "failed";
+        summary.message = err.text;
+        fprintf(stderr, "fnn train: %s\n", err.text);
+    }
+    const EvalResult test = trainer.evaluate(test_set.view, 0, test_set.view.count());
+    summary.test_loss = test.loss;
+    summary.test_acc = test.acc;
+    const std::string model_path = run_dir + "/model.fnn";
+    if (save_model(model_path, trainer, train_set.view, &err) != Status::Ok ||
+        write_file_atomic(run_dir + "/summary.json", summary_json(summary), &err) != Status::Ok) {
+        fprintf(stderr, "fnn train: %s\n", err.text);
+        return 1;
+    }
+    printf("test loss %.4f acc %.2f%%  (median epoch %.3f s)  model %s\n", test.loss, 100 * test.acc,
+           summary.median_epoch_seconds, model_path.c_str());
+    return trained == Status::Ok ? 0 : 1;
+}
+
+}  // namespace fnn

@@ -1,0 +1,34 @@
+// fnn command-line entry: dispatches to the subcommands.
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_train.hpp"
+
+namespace {
+
+void print_usage(FILE* out) {
+    fputs("usage: fnn <command> [flags]\n"
+          "\n"
+          "commands:\n"
+          "  train     train a multilayer perceptron (fnn train --help for flags)\n"
+          "\n"
+          "`make && ./fnn train` trains on Fashion-MNIST with the default settings.\n",
+          out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        print_usage(stderr);
+        return 2;
+    }
+    const char* command = argv[1];
+    if (strcmp(command, "train") == 0) return fnn::cmd_train(argc, argv);
+    if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
+        print_usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "fnn: unknown command '%s'; valid commands: train\n", command);
+    return 2;
+}

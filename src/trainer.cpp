@@ -1,0 +1,175 @@
+// Training loop: arena planning, batches, epochs, evaluation and divergence handling.
+#include "fnn/trainer.hpp"
+
+#include <math.h>
+#include <string.h>
+
+#include <chrono>
+
+namespace fnn {
+namespace {
+
+constexpr int kEvalBatch = 256;  // rows per forward pass when only evaluating
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, ErrorText* err) {
+    if (config.epochs < 1 || config.epochs > 100000) {
+        return fail(err, Status::Arg, "epochs: expected 1..100000, got %d", config.epochs);
+    }
+    if (config.batch_size < 1 || config.batch_size > 65536) {
+        return fail(err, Status::Arg, "batch_size: expected 1..65536, got %d", config.batch_size);
+    }
+    if (!(config.val_fraction >= 0.0 && config.val_fraction <= 0.5)) {
+        return fail(err, Status::Arg, "val_fraction: expected 0..0.5, got %g", config.val_fraction);
+    }
+    FNN_TRY(validate_optimizer(config.opt, err));
+    config_ = config;
+    config_.net.n_in = train_set.features();
+    config_.net.n_classes = train_set.classes();
+    train_ = &train_set;
+    n_val_ = static_cast<int>(llround(train_set.count() * config.val_fraction));
+    n_train_ = train_set.count() - n_val_;
+    if (n_train_ < 1) return fail(err, Status::Arg, "dataset: no training samples left after holding out %d", n_val_);
+
+    NetworkShape shape;
+    FNN_TRY(plan_network(config_.net, shape, err));
+    const int max_batch = config.batch_size > kEvalBatch ? config.batch_size : kEvalBatch;
+    const size_t features = static_cast<size_t>(train_set.features());
+    const size_t plan = Network::bytes(shape, max_batch) +
+                        Optimizer::bytes(config.opt.kind, shape.n_params) +
+                        arena_floats(shape.n_params) +                          // last good params
+                        arena_floats(features * max_batch) +                   // batch inputs
+                        arena_round(static_cast<size_t>(max_batch)) +          // batch labels
+                        arena_round(sizeof(int) * static_cast<size_t>(n_train_)) +  // shuffle order
+                        Network::scratch_bytes(shape, max_batch);
+    buffer_.assign(arena_buffer_bytes(plan), 0);
+    arena_ = Arena(buffer_.data(), buffer_.size());
+    FNN_TRY(network_.init(shape, max_batch, arena_, err));
+    FNN_TRY(optimizer_.init(config.opt, shape.n_params, arena_, err));
+    good_params_ = arena_.alloc_floats(shape.n_params);
+    x_ = arena_.alloc_mat(max_batch, static_cast<int>(features));
+    labels_ = static_cast<uint8_t*>(arena_.alloc(static_cast<size_t>(max_batch)));
+    order_ = static_cast<int*>(arena_.alloc(sizeof(int) * static_cast<size_t>(n_train_)));
+    FNN_ASSERT(good_params_ && x_.data && labels_ && order_);  // the plan above covers these
+    for (int i = 0; i < n_train_; ++i) order_[i] = i;
+    for (int p = 0; p < 256; ++p) pixel_scale_[p] = static_cast<float>(p) / 255.0f;
+
+    Rng init_rng(config.seed, /*stream=*/0);
+    init_parameters(shape, config.init, network_.params(), init_rng);
+    remember_good_params();
+    history_.clear();
+    history_.reserve(static_cast<size_t>(config.epochs));
+    return Status::Ok;
+}
+
+void Trainer::remember_good_params() {
+    memcpy(good_params_, network_.params(), shape().n_params * sizeof(float));
+}
+
+void Trainer::load_batch(const Dataset& data, const int* indices, int first, int count) {
+    const int features = data.features();
+    for (int r = 0; r < count; ++r) {
+        const uint8_t* pixels = data.sample(indices != nullptr ? indices[r] : first + r);
+        float* row = x_.row(r);
+        for (int f = 0; f < features; ++f) row[f] = pixel_scale_[pixels[f]];
+        labels_[r] = data.labels[indices != nullptr ? indices[r] : first + r];
+    }
+}
+
+BatchScore Trainer::train_step(const int* order, int batch) {
+    load_batch(*train_, order, 0, batch);
+    const ConstMatView x = x_.row_range(0, batch);
+    const ConstMatView logits = network_.forward(x, arena_);
+    const BatchScore score = loss_forward_backward(config_.loss, logits, labels_, network_.logits_grad(batch));
+    if (!isfinite(score.loss_sum)) return score;  // the caller stops; parameters stay as they were
+    network_.backward(x, arena_);
+    optimizer_.step(network_.params(), network_.grads());
+    return score;
+}
+
+Status Trainer::run(TrainObserver* observer, ErrorText* err) {
+    Rng shuffle_rng(config_.seed, /*stream=*/1);
+    const int batch = config_.batch_size;
+    const int steps = (n_train_ + batch - 1) / batch;  // the last, partial batch is kept
+    for (int epoch = 1; epoch <= config_.epochs; ++epoch) {
+        for (int i = n_train_ - 1; i > 0; --i) {
+            const int j = static_cast<int>(shuffle_rng.below(static_cast<uint32_t>(i + 1)));
+            const int t = order_[i];
+            order_[i] = order_[j];
+            order_[j] = t;
+        }
+        double loss_sum = 0.0;
+        long correct = 0;
+        const auto start = std::chrono::steady_clock::now();
+        for (int step = 0; step < steps; ++step) {
+            const int first = step * batch;
+            const int count = n_train_ - first < batch ? n_train_ - first : batch;
+            const BatchScore score = train_step(order_ + first, count);
+            if (!isfinite(score.loss_sum)) {
+                memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
+                return fail(err, Status::Diverged,
+                            "training diverged at epoch %d, step %d of %d: the loss is %s; kept the "
+                            "parameters from %s",
+                            epoch, step + 1, steps, isnan(score.loss_sum) ? "NaN" : "infinite",
+                            history_.empty() ? "initialisation" : "the last finished epoch");
+            }
+            loss_sum += score.loss_sum;
+            correct += score.correct;
+            if (observer != nullptr) observer->on_step(epoch, step + 1, steps, loss_sum / (first + count));
+        }
+        EpochMetrics m;
+        m.epoch = epoch;
+        m.seconds = seconds_since(start);
+        m.train_loss = loss_sum / n_train_;
+        m.train_acc = static_cast<double>(correct) / n_train_;
+        if (n_val_ > 0) {
+            const EvalResult val = evaluate(*train_, n_train_, n_val_);
+            m.val_loss = val.loss;
+            m.val_acc = val.acc;
+        } else {
+            m.val_loss = NAN;
+            m.val_acc = NAN;
+        }
+        history_.push_back(m);
+        // Epoch-end parameters count as good when they evaluate finitely.
+        if (n_val_ == 0 || isfinite(m.val_loss)) remember_good_params();
+        if (observer != nullptr) observer->on_epoch(m);
+    }
+    return Status::Ok;
+}
+
+EvalResult Trainer::evaluate(const Dataset& data, int begin, int count) {
+    FNN_ASSERT(data.features() == shape().n_in() && data.classes() == shape().n_out());
+    EvalResult result;
+    double loss_sum = 0.0;
+    long correct = 0;
+    for (int first = begin; first < begin + count; first += eval_batch()) {
+        const int n = begin + count - first < eval_batch() ? begin + count - first : eval_batch();
+        load_batch(data, nullptr, first, n);
+        const ConstMatView logits = network_.forward(x_.row_range(0, n), arena_);
+        const BatchScore score = loss_score(config_.loss, logits, labels_);
+        loss_sum += score.loss_sum;
+        correct += score.correct;
+    }
+    result.count = count;
+    result.loss = count > 0 ? loss_sum / count : NAN;
+    result.acc = count > 0 ? static_cast<double>(correct) / count : NAN;
+    return result;
+}
+
+ConstMatView Trainer::predict(const Dataset& data, int begin, int count) {
+    FNN_ASSERT(count <= eval_batch());
+    load_batch(data, nullptr, begin, count);
+    const ConstMatView logits = network_.forward(x_.row_range(0, count), arena_);
+    // The logits buffer is the network's own; softmax it in place for the caller.
+    MatView probs{const_cast<float*>(logits.data), logits.rows, logits.cols, logits.stride};
+    softmax_rows(probs);
+    return probs;
+}
+
+}  // namespace fnn
