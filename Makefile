@@ -44,6 +44,12 @@ $(BUILD)/src/%.o: src/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(FNN_FLAGS) $(NOEXC_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
+$(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(FLAGS_OBJ) $(BUILD)/src/cli_data.o libfnn.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
+
+bench: $(BUILD)/fnn_bench data
+	$(BUILD)/fnn_bench
+
 $(BUILD)/tools/%.o: tools/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(FNN_FLAGS) $(NOEXC_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "flush_denormals.hpp"
+
 namespace fnn {
 namespace {
 
@@ -57,7 +59,6 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     order_ = static_cast<int*>(arena_.alloc(sizeof(int) * static_cast<size_t>(n_train_)));
     FNN_ASSERT(good_params_ && x_.data && labels_ && order_);  // the plan above covers these
     for (int i = 0; i < n_train_; ++i) order_[i] = i;
-    for (int p = 0; p < 256; ++p) pixel_scale_[p] = static_cast<float>(p) / 255.0f;
 
     Rng init_rng(config.seed, /*stream=*/0);
     init_parameters(shape, config.init, network_.params(), init_rng);
@@ -76,7 +77,7 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
     for (int r = 0; r < count; ++r) {
         const uint8_t* pixels = data.sample(indices != nullptr ? indices[r] : first + r);
         float* row = x_.row(r);
-        for (int f = 0; f < features; ++f) row[f] = pixel_scale_[pixels[f]];
+        for (int f = 0; f < features; ++f) row[f] = static_cast<float>(pixels[f]) / 255.0f;
         labels_[r] = data.labels[indices != nullptr ? indices[r] : first + r];
     }
 }
@@ -92,10 +93,29 @@ BatchScore Trainer::train_step(const int* order, int batch) {
     return score;
 }
 
+Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
+    FlushDenormals flush_during_training;
+    PassResult pass;
+    const int batch = config_.batch_size;
+    pass.steps = (n_train_ + batch - 1) / batch;  // the last, partial batch is kept
+    for (int step = 0; step < pass.steps; ++step) {
+        const int first = step * batch;
+        const int count = n_train_ - first < batch ? n_train_ - first : batch;
+        const BatchScore score = train_step(order_ + first, count);
+        if (!isfinite(score.loss_sum)) {
+            pass.failed_step = step + 1;
+            pass.bad_loss = score.loss_sum;
+            return pass;
+        }
+        pass.loss_sum += score.loss_sum;
+        pass.correct += score.correct;
+        if (observer != nullptr) observer->on_step(epoch, step + 1, pass.steps, pass.loss_sum / (first + count));
+    }
+    return pass;
+}
+
 Status Trainer::run(TrainObserver* observer, ErrorText* err) {
     Rng shuffle_rng(config_.seed, /*stream=*/1);
-    const int batch = config_.batch_size;
-    const int steps = (n_train_ + batch - 1) / batch;  // the last, partial batch is kept
     for (int epoch = 1; epoch <= config_.epochs; ++epoch) {
         for (int i = n_train_ - 1; i > 0; --i) {
             const int j = static_cast<int>(shuffle_rng.below(static_cast<uint32_t>(i + 1)));
@@ -103,30 +123,21 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
             order_[i] = order_[j];
             order_[j] = t;
         }
-        double loss_sum = 0.0;
-        long correct = 0;
         const auto start = std::chrono::steady_clock::now();
-        for (int step = 0; step < steps; ++step) {
-            const int first = step * batch;
-            const int count = n_train_ - first < batch ? n_train_ - first : batch;
-            const BatchScore score = train_step(order_ + first, count);
-            if (!isfinite(score.loss_sum)) {
-                memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
-                return fail(err, Status::Diverged,
-                            "training diverged at epoch %d, step %d of %d: the loss is %s; kept the "
-                            "parameters from %s",
-                            epoch, step + 1, steps, isnan(score.loss_sum) ? "NaN" : "infinite",
-                            history_.empty() ? "initialisation" : "the last finished epoch");
-            }
-            loss_sum += score.loss_sum;
-            correct += score.correct;
-            if (observer != nullptr) observer->on_step(epoch, step + 1, steps, loss_sum / (first + count));
-        }
+        const PassResult pass = train_pass(epoch, observer);
         EpochMetrics m;
         m.epoch = epoch;
         m.seconds = seconds_since(start);
-        m.train_loss = loss_sum / n_train_;
-        m.train_acc = static_cast<double>(correct) / n_train_;
+        if (pass.failed_step != 0) {
+            memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
+            return fail(err, Status::Diverged,
+                        "training diverged at epoch %d, step %d of %d: the loss is %s; kept the "
+                        "parameters from %s",
+                        epoch, pass.failed_step, pass.steps, isnan(pass.bad_loss) ? "NaN" : "infinite",
+                        history_.empty() ? "initialisation" : "the last finished epoch");
+        }
+        m.train_loss = pass.loss_sum / n_train_;
+        m.train_acc = static_cast<double>(pass.correct) / n_train_;
         if (n_val_ > 0) {
             const EvalResult val = evaluate(*train_, n_train_, n_val_);
             m.val_loss = val.loss;

@@ -52,8 +52,8 @@ public:
     // Carves the state from `persistent` and zeroes it.
     Status init(const OptimizerConfig& config, size_t n_params, Arena& persistent, ErrorText* err);
 
-    // One update of params using grads (both n_params long); grads gain the weight decay term.
-    void step(float* params, float* grads);
+    // One update of params from grads (both n_params long).
+    void step(float* params, const float* grads);
 
     int64_t steps_taken() const { return t_; }
     const OptimizerConfig& config() const { return config_; }

@@ -84,6 +84,17 @@ public:
     BatchScore train_step(const int* order, int batch);
 
 private:
+    // What one epoch's pass over the training set measured; failed_step != 0 marks the
+    // (1-based) step whose loss was not finite.
+    struct PassResult {
+        double loss_sum = 0.0;
+        long correct = 0;
+        int steps = 0;
+        int failed_step = 0;
+        double bad_loss = 0.0;
+    };
+    PassResult train_pass(int epoch, TrainObserver* observer);
+
     // Fills x_ and labels_ with `count` samples: indices[0..count) when indices is non-null,
     // otherwise first, first + 1, ...
     void load_batch(const Dataset& data, const int* indices, int first, int count);
@@ -101,7 +112,6 @@ private:
     MatView x_;                     // (max_batch, features) current batch
     uint8_t* labels_ = nullptr;     // (max_batch)
     int* order_ = nullptr;          // (n_train) shuffled sample indices
-    float pixel_scale_[256];        // value of each uint8 pixel: p / 255
     std::vector<EpochMetrics> history_;
 };
 

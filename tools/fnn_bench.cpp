@@ -1,0 +1,157 @@
+// fnn_bench: the speed figures `make bench` prints, single-threaded.
+//   1. GEMM GFLOP/s on the reference job's training shapes (batch 64) and on 512^3.
+//   2. The reference job: 784-128-128-128-10 ReLU, softmax + cross-entropy, Xavier, Adam
+//      lr 1e-3 (0.9, 0.999, 1e-8), weight decay 5e-4, batch 64, 54,000 / 6,000 split:
+//      seconds per epoch (training pass only), their median, samples/s and test accuracy.
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "../src/cli_data.hpp"
+#include "../src/cli_flags.hpp"
+#include "fnn/gemm.hpp"
+#include "fnn/trainer.hpp"
+
+using namespace fnn;
+
+namespace {
+
+std::string cpu_model() {
+    FILE* f = fopen("/proc/cpuinfo", "r");
+    if (f == nullptr) return "unknown CPU";
+    char line[512];
+    std::string model = "unknown CPU";
+    while (fgets(line, sizeof line, f) != nullptr) {
+        if (strncmp(line, "model name", 10) == 0) {
+            const char* colon = strchr(line, ':');
+            if (colon != nullptr) model = std::string(colon + 2, strcspn(colon + 2, "\n"));
+            break;
+        }
+    }
+    fclose(f);
+    return model;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+struct Shape {
+    const char* role;
+    Trans ta, tb;
+    int m, n, k;
+};
+
+// Median seconds of one gemm() call over `rounds` timed rounds of about 0.1 s each.
+double time_gemm(const Shape& s, int rounds) {
+    const int a_rows = s.ta == Trans::No ? s.m : s.k, a_cols = s.ta == Trans::No ? s.k : s.m;
+    const int b_rows = s.tb == Trans::No ? s.k : s.n, b_cols = s.tb == Trans::No ? s.n : s.k;
+    std::vector<float> a(static_cast<size_t>(a_rows) * a_cols), b(static_cast<size_t>(b_rows) * b_cols),
+        c(static_cast<size_t>(s.m) * s.n);
+    Rng rng(5);
+    for (float& x : a) x = rng.uniform(-1, 1);
+    for (float& x : b) x = rng.uniform(-1, 1);
+    std::vector<unsigned char> scratch(arena_buffer_bytes(gemm_bytes(s.m, s.n, s.k)));
+    Arena arena(scratch.data(), scratch.size());
+    const ConstMatView av{a.data(), a_rows, a_cols, a_cols}, bv{b.data(), b_rows, b_cols, b_cols};
+    const MatView cv{c.data(), s.m, s.n, s.n};
+    const double flops = 2.0 * s.m * s.n * s.k;
+    const int calls = std::max(1, static_cast<int>(0.1 * 60e9 / flops));  // ~0.1 s at 60 GFLOP/s
+    std::vector<double> per_call;
+    for (int r = 0; r < rounds; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < calls; ++i) gemm(s.ta, s.tb, 1.0f, av, bv, 0.0f, cv, arena);
+        per_call.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls);
+    }
+    return median(per_call);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    long epochs = 10, rounds = 5;
+    std::string data_dir;
+    bool skip_epochs = false;
+    FlagParser p("fnn_bench", "Print fnn's single-threaded speed figures.");
+    p.add({"", "--epochs", "N", "epochs of the reference job (default 10)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 1000, epochs, e); }});
+    p.add({"", "--rounds", "N", "timed rounds per GEMM shape (default 5)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 100, rounds, e); }});
+    p.add({"", "--data_dir", "DIR", "converted datasets (default data/)", {},
+           [&](const std::string& v, std::string&) { data_dir = v; return true; }});
+    p.add({"", "--gemm_only", "", "skip the reference job", {},
+           [&](const std::string&, std::string&) { skip_epochs = true; return true; }});
+    const ParseResult r = p.parse(argc, argv, 1, nullptr);
+    if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
+
+    struct utsname u;
+    uname(&u);
+    printf("machine: %s, %s %s; compiler: gcc %s; micro-kernel: %s (MR=%d NR=%d KC=%d MC=%d NC=%d)\n",
+           cpu_model().c_str(), u.sysname, u.machine, __VERSION__, gemm_kernel_name(), kGemmMR, kGemmNR,
+           kGemmKC, kGemmMC, kGemmNC);
+    printf("single thread; median of %ld timed rounds\n\n", rounds);
+
+    const Shape shapes[] = {
+        {"forward  layer 1: X W1", Trans::No, Trans::No, 64, 128, 784},
+        {"forward  layer 2: A W2", Trans::No, Trans::No, 64, 128, 128},
+        {"forward  layer 4: A W4", Trans::No, Trans::No, 64, 10, 128},
+        {"weights  layer 1: X^T dZ", Trans::Yes, Trans::No, 784, 128, 64},
+        {"weights  layer 2: A^T dZ", Trans::Yes, Trans::No, 128, 128, 64},
+        {"weights  layer 4: A^T dZ", Trans::Yes, Trans::No, 128, 10, 64},
+        {"inputs   layer 2: dZ W2^T", Trans::No, Trans::Yes, 64, 128, 128},
+        {"inputs   layer 4: dZ W4^T", Trans::No, Trans::Yes, 64, 128, 10},
+        {"square 512", Trans::No, Trans::No, 512, 512, 512},
+    };
+    printf("%-28s %16s %10s %9s\n", "GEMM", "m x n x k", "us/call", "GFLOP/s");
+    for (const Shape& s : shapes) {
+        const double secs = time_gemm(s, static_cast<int>(rounds));
+        char dims[32];
+        snprintf(dims, sizeof dims, "%dx%dx%d", s.m, s.n, s.k);
+        printf("%-28s %16s %10.2f %9.1f\n", s.role, dims, secs * 1e6, 2.0 * s.m * s.n * s.k / secs / 1e9);
+    }
+    if (skip_epochs) return 0;
+
+    std::string error;
+    LoadedDataset train, test;
+    const std::string dir = resolve_data_dir(data_dir, argv[0]);
+    if (!load_dataset(dir, "fashion_mnist", "train", train, error) || !load_dataset(dir, "fashion_mnist", "test", test, error)) {
+        fprintf(stderr, "fnn_bench: %s\n", error.c_str());
+        return 1;
+    }
+    TrainConfig c;
+    c.net.n_hidden = 3;
+    for (int l = 0; l < 3; ++l) c.net.hidden_widths[l] = 128;
+    c.net.hidden_act = Activation::Relu;
+    c.init = Init::Xavier;
+    c.opt.kind = OptimizerKind::Adam;
+    c.opt.learning_rate = 1e-3f;
+    c.opt.weight_decay = 5e-4f;
+    c.batch_size = 64;
+    c.epochs = static_cast<int>(epochs);
+    Trainer trainer;
+    ErrorText err;
+    if (trainer.setup(c, train.view, &err) != Status::Ok || trainer.run(nullptr, &err) != Status::Ok) {
+        fprintf(stderr, "fnn_bench: %s\n", err.text);
+        return 1;
+    }
+    std::vector<double> secs;
+    printf("\nreference job: 784-128-128-128-10 relu, xavier, adam lr 1e-3, weight decay 5e-4, batch 64, "
+           "%d train / %d val\n", trainer.train_count(), trainer.val_count());
+    for (const EpochMetrics& m : trainer.history()) {
+        secs.push_back(m.seconds);
+        printf("  epoch %2d  %.3f s  %8.0f samples/s  val acc %.2f%%\n", m.epoch, m.seconds,
+               trainer.train_count() / m.seconds, 100 * m.val_acc);
+    }
+    const EvalResult t = trainer.evaluate(test.view, 0, test.view.count());
+    const double gflop = 2.0 * 302848 * trainer.train_count() / 1e9;  // MACs per sample, see README
+    printf("median %.3f s/epoch (%.0f samples/s, %.1f GFLOP/s of GEMM work)  test acc %.2f%%\n", median(secs),
+           trainer.train_count() / median(secs), gflop / median(secs), 100 * t.acc);
+    return 0;
+}
