@@ -157,7 +157,7 @@ MatView Network::logits_grad(int batch) {
     return delta_[(shape_.n_layers - 1) % 2].block(0, 0, batch, shape_.n_out());
 }
 
-void Network::backward(ConstMatView x, Arena& scratch) {
+void Network::backward(ConstMatView x, Arena& scratch, MatView* dx) {
     const int batch = x.rows;
     for (int l = shape_.n_layers - 1; l >= 0; --l) {
         const LayerShape& layer = shape_.layers[l];
@@ -166,7 +166,11 @@ void Network::backward(ConstMatView x, Arena& scratch) {
         // dW (n_in, n_out) = a_prev^T (n_in, batch) * dz (batch, n_out)
         gemm(Trans::Yes, Trans::No, 1.0f, a_prev, dz, 0.0f, layer_weights(shape_, grads_, l), scratch);
         column_sums(dz, layer_bias(shape_, grads_, l));
-        if (l == 0) break;  // nothing upstream of the input
+        if (l == 0) {
+            // dx (batch, n_in) = dz (batch, n_out) * W^T: only on request, nothing trains x.
+            if (dx != nullptr) gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, 0), 0.0f, *dx, scratch);
+            break;
+        }
         // da_prev (batch, n_in) = dz (batch, n_out) * W^T (n_out, n_in), then through f'
         const MatView da_prev = delta_[(l - 1) % 2].block(0, 0, batch, layer.n_in);
         gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, l), 0.0f, da_prev, scratch);

@@ -82,12 +82,16 @@ public:
     // (pre-softmax; the loss applies softmax). Hidden outputs are kept for backward().
     ConstMatView forward(ConstMatView x, Arena& scratch);
 
+    // Output of layer l for the last forward() of `batch` rows (activations; logits for the last).
+    ConstMatView layer_output(int l, int batch) const { return outputs_[l].row_range(0, batch); }
+
     // Where the loss writes dL/dlogits (batch, n_out) before backward().
     MatView logits_grad(int batch);
 
     // After forward(x): turns logits_grad(batch) into parameter gradients in grads().
-    // x is the same input forward() saw.
-    void backward(ConstMatView x, Arena& scratch);
+    // x is the same input forward() saw. When dx (batch, n_in) is given it also receives
+    // dL/dx, which training does not need (gradient checks and saliency maps do).
+    void backward(ConstMatView x, Arena& scratch, MatView* dx = nullptr);
 
 private:
     NetworkShape shape_;

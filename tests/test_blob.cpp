@@ -1,0 +1,211 @@
+// Model blobs: round trips for each weight type, every truncated prefix and every single-byte
+// change rejected, and hostile fields (re-sealed with a valid CRC) caught by the field checks.
+#include <doctest/doctest.h>
+
+#include <math.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "../src/byte_cursor.hpp"
+#include "fnn/blob.hpp"
+#include "fnn/crc32.hpp"
+
+using namespace fnn;
+
+namespace {
+
+struct Model {
+    NetworkShape shape;
+    std::vector<float> params;
+    ModelMeta meta;
+    Model() {
+        NetworkSpec spec;
+        spec.n_in = 6;
+        spec.n_classes = 3;
+        spec.n_hidden = 2;
+        spec.hidden_widths[0] = 5;
+        spec.hidden_widths[1] = 4;
+        spec.hidden_act = Activation::Tanh;
+        ErrorText err;
+        REQUIRE(plan_network(spec, shape, &err) == Status::Ok);
+        params.resize(shape.n_params);
+        Rng rng(4);
+        init_parameters(shape, Init::Xavier, params.data(), rng);
+        for (int l = 0; l < shape.n_layers; ++l) {
+            for (int j = 0; j < shape.layers[l].n_out; ++j) params[shape.layers[l].b_offset + j] = rng.uniform(-1, 1);
+        }
+        meta.rows = 2;
+        meta.cols = 3;
+        meta.channels = 1;
+        meta.loss = Loss::MeanSquaredError;
+    }
+    std::vector<uint8_t> blob(WeightType type) const {
+        std::vector<uint8_t> out(model_blob_bytes(shape, type));
+        ErrorText err;
+        REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, out.data(), out.size(), &err) == Status::Ok);
+        return out;
+    }
+};
+
+void reseal(std::vector<uint8_t>& blob) {
+    store_u32le(blob.data() + blob.size() - 4, crc32(0, blob.data(), blob.size() - 4));
+}
+
+Status parse(const std::vector<uint8_t>& blob, std::string* message = nullptr) {
+    ModelBlob m;
+    ErrorText err;
+    const Status s = parse_model_blob(blob.data(), blob.size(), m, &err);
+    if (message) *message = err.text;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("blob: fp32 round trip is bit-exact and keeps the metadata") {
+    const Model model;
+    const std::vector<uint8_t> blob = model.blob(WeightType::F32);
+    CHECK(blob.size() % 4 == 0);
+    ModelBlob m;
+    ErrorText err;
+    REQUIRE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok);
+    CHECK(m.n_layers == 3);
+    CHECK(m.meta.loss == Loss::MeanSquaredError);
+    CHECK(m.meta.rows == 2);
+    CHECK(m.layers[1].act == Activation::Tanh);
+    CHECK(m.layers[2].act == Activation::Softmax);
+    for (int l = 0; l < m.n_layers; ++l) {
+        CHECK((m.layers[l].weights - blob.data()) % 16 == 0);
+        CHECK((m.layers[l].bias - blob.data()) % 16 == 0);
+    }
+    NetworkSpec spec;
+    REQUIRE(network_spec_from_blob(m, spec, &err) == Status::Ok);
+    NetworkShape shape;
+    REQUIRE(plan_network(spec, shape, &err) == Status::Ok);
+    std::vector<float> back(shape.n_params);
+    params_from_blob(m, shape, back.data());
+    CHECK(memcmp(back.data(), model.params.data(), back.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("blob: fp16 and int8 round trips stay within their precision, and are smaller") {
+    const Model model;
+    const size_t f32_bytes = model.blob(WeightType::F32).size();
+    for (WeightType type : {WeightType::F16, WeightType::Int8}) {
+        CAPTURE(weight_type_name(type));
+        const std::vector<uint8_t> blob = model.blob(type);
+        CHECK(blob.size() < f32_bytes);
+        ModelBlob m;
+        ErrorText err;
+        REQUIRE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok);
+        std::vector<float> back(model.shape.n_params);
+        params_from_blob(m, model.shape, back.data());
+        for (int l = 0; l < model.shape.n_layers; ++l) {
+            const LayerShape& layer = model.shape.layers[l];
+            float max_abs = 0;
+            for (int k = 0; k < layer.n_in * layer.n_out; ++k) max_abs = fmaxf(max_abs, fabsf(model.params[layer.w_offset + k]));
+            for (int k = 0; k < layer.n_in * layer.n_out; ++k) {
+                const float w = model.params[layer.w_offset + k], r = back[layer.w_offset + k];
+                // fp16: relative 2^-11; int8: half a step of the column's scale (<= max|w| / 254)
+                const float tol = type == WeightType::F16 ? fabsf(w) * 4.9e-4f + 6e-8f : max_abs / 254.0f * 1.0001f;
+                REQUIRE(fabsf(w - r) <= tol);
+            }
+            for (int j = 0; j < layer.n_out; ++j) CHECK(back[layer.b_offset + j] == model.params[layer.b_offset + j]);
+        }
+    }
+}
+
+TEST_CASE("blob: every truncated prefix is rejected") {
+    const Model model;
+    for (WeightType type : {WeightType::F32, WeightType::Int8}) {
+        const std::vector<uint8_t> blob = model.blob(type);
+        for (size_t n = 0; n < blob.size(); ++n) {
+            const std::vector<uint8_t> prefix(blob.begin(), blob.begin() + static_cast<long>(n));
+            REQUIRE(parse(prefix) != Status::Ok);
+        }
+        std::vector<uint8_t> longer = blob;
+        longer.push_back(0);
+        CHECK(parse(longer) == Status::Format);
+    }
+}
+
+TEST_CASE("blob: every single-byte change is rejected") {
+    const Model model;
+    const std::vector<uint8_t> blob = model.blob(WeightType::F32);
+    for (size_t i = 0; i < blob.size(); ++i) {
+        for (uint8_t flip : {0x01, 0x80, 0xFF}) {
+            std::vector<uint8_t> bad = blob;
+            bad[i] ^= flip;
+            REQUIRE(parse(bad) != Status::Ok);
+        }
+    }
+}
+
+TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks") {
+    const Model model;
+    const std::vector<uint8_t> good = model.blob(WeightType::F32);
+    const size_t layer0 = kModelHeaderBytes, layer2 = kModelHeaderBytes + 2 * kModelLayerBytes;
+    struct Edit {
+        const char* what;
+        size_t offset;
+        uint32_t value;
+        int width;
+        Status expected;
+        const char* message_part;
+    };
+    const Edit edits[] = {
+        {"magic", 0, 0x4D4E4E46u ^ 1u, 4, Status::Format, "magic"},
+        {"version", 4, 2, 2, Status::Version, "version 2"},
+        {"weight type", 6, 7, 1, Status::Format, "weight type"},
+        {"loss", 7, 9, 1, Status::Format, "loss"},
+        {"layer count 0", 12, 0, 4, Status::Format, "layers"},
+        {"layer count huge", 12, 0xFFFFFFFFu, 4, Status::Format, "layers"},
+        {"features", 16, 7, 4, Status::Format, "input shape"},
+        {"classes", 26, 4, 2, Status::Format, "classes"},
+        {"input scale", 28, 0x7FC00000u, 4, Status::Format, "input scale"},
+        {"reserved header", 40, 1, 1, Status::Format, "zero"},
+        {"layer kind", layer0 + 0, 2, 1, Status::Format, "kind"},
+        {"activation code", layer0 + 1, 9, 1, Status::Format, "activation"},
+        {"softmax on a hidden layer", layer0 + 1, 4, 1, Status::Format, "activation"},
+        {"identity output", layer2 + 1, 0, 1, Status::Format, "activation"},
+        {"n_out huge", layer0 + 8, 65536, 4, Status::Format, "payload"},
+        {"n_out too big", layer0 + 8, 70000, 4, Status::Format, "1..65536"},
+        {"n_in mismatch", layer0 + 4 + kModelLayerBytes, 4, 4, Status::Format, "inputs"},
+        {"weights misaligned", layer0 + 12, 0, 4, Status::Format, "offset"},
+        {"weights past the end", layer0 + 12, 0xFFFFFFF0u, 4, Status::Format, "offset"},
+        {"bias into the CRC", layer0 + 16, 0, 4, Status::Format, "offset"},
+        {"scales on fp32", layer0 + 20, 16, 4, Status::Format, "scales"},
+        {"int8 activations on fp32", layer0 + 24, 0x3F800000u, 4, Status::Format, "int8"},
+        {"reserved layer field", layer0 + 28, 1, 4, Status::Format, "reserved"},
+    };
+    for (const Edit& e : edits) {
+        CAPTURE(e.what);
+        std::vector<uint8_t> bad = good;
+        if (e.width == 1) bad[e.offset] = static_cast<uint8_t>(e.value);
+        if (e.width == 2) store_u16le(bad.data() + e.offset, static_cast<uint16_t>(e.value));
+        if (e.width == 4) store_u32le(bad.data() + e.offset, e.value);
+        if (std::string(e.what) == "bias into the CRC") store_u32le(bad.data() + e.offset, static_cast<uint32_t>(bad.size() - 4 - 16));  // 16-aligned, runs into the CRC
+        reseal(bad);
+        std::string message;
+        CHECK(parse(bad, &message) == e.expected);
+        CHECK_MESSAGE(message.find(e.message_part) != std::string::npos, message);
+    }
+    // A header that claims more bytes than the blob has.
+    std::vector<uint8_t> bad = good;
+    store_u32le(bad.data() + 8, static_cast<uint32_t>(bad.size() + 100));
+    reseal(bad);
+    CHECK(parse(bad) == Status::Truncated);
+    CHECK(parse(good) == Status::Ok);
+    ModelBlob m;
+    CHECK(parse_model_blob(nullptr, 10, m, nullptr) == Status::Arg);
+}
+
+TEST_CASE("blob: write refuses a small buffer and a mismatched input shape") {
+    Model model;
+    std::vector<uint8_t> out(model_blob_bytes(model.shape, WeightType::F32) - 1);
+    ErrorText err;
+    CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr, out.data(), out.size(), &err) == Status::NoMem);
+    model.meta.rows = 3;
+    out.resize(out.size() + 1);
+    CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr, out.data(), out.size(), &err) == Status::Arg);
+}
