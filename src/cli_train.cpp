@@ -231,7 +231,8 @@ int cmd_train(int argc, char** argv) {
     }
     const std::string run_dir = o.out_dir.empty() ? default_run_dir(o.dataset) : o.out_dir;
     if (make_directories(run_dir, &err) != Status::Ok ||
-        write_file_atomic(run_dir + "/config.json", config_json(o.config, o.dataset, trainer, test_set.view.count()), &err) != Status::Ok) {
+        write_file_atomic(run_dir + "/config.json", config_json(o.config, o.dataset, trainer, test_set.view.count()), &err) != Status::Ok ||
+        write_file_atomic(run_dir + "/metrics.csv", metrics_csv({}), &err) != Status::Ok) {
         fprintf(stderr, "fnn train: %s\n", err.text);
         return 1;
     }
@@ -263,8 +264,9 @@ int cmd_train(int argc, char** argv) {
         fprintf(stderr, "fnn train: %s\n", err.text);
         return 1;
     }
-    printf("test loss %.4f acc %.2f%%  (median epoch %.3f s)  model %s\n", test.loss, 100 * test.acc,
-           summary.median_epoch_seconds, model_path.c_str());
+    char timing[64] = "";
+    if (summary.epochs_completed > 0) snprintf(timing, sizeof timing, "  (median epoch %.3f s)", summary.median_epoch_seconds);
+    printf("test loss %.4f acc %.2f%%%s  model %s\n", test.loss, 100 * test.acc, timing, model_path.c_str());
     return trained == Status::Ok ? 0 : 1;
 }
 

@@ -33,7 +33,7 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     config_ = config;
     config_.net.n_in = train_set.features();
     config_.net.n_classes = train_set.classes();
-    train_ = &train_set;
+    train_ = train_set;
     n_val_ = static_cast<int>(llround(train_set.count() * config.val_fraction));
     n_train_ = train_set.count() - n_val_;
     if (n_train_ < 1) return fail(err, Status::Arg, "dataset: no training samples left after holding out %d", n_val_);
@@ -83,7 +83,7 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
 }
 
 BatchScore Trainer::train_step(const int* order, int batch) {
-    load_batch(*train_, order, 0, batch);
+    load_batch(train_, order, 0, batch);
     const ConstMatView x = x_.row_range(0, batch);
     const ConstMatView logits = network_.forward(x, arena_);
     const BatchScore score = loss_forward_backward(config_.loss, logits, labels_, network_.logits_grad(batch));
@@ -139,7 +139,7 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
         m.train_loss = pass.loss_sum / n_train_;
         m.train_acc = static_cast<double>(pass.correct) / n_train_;
         if (n_val_ > 0) {
-            const EvalResult val = evaluate(*train_, n_train_, n_val_);
+            const EvalResult val = evaluate(train_, n_train_, n_val_);
             m.val_loss = val.loss;
             m.val_acc = val.acc;
         } else {

@@ -56,7 +56,8 @@ public:
 class Trainer {
 public:
     // Validates the config against the dataset, plans and allocates the arena, initialises
-    // the parameters from the seed.
+    // the parameters from the seed. Keeps a copy of the view; the bytes it points into must
+    // outlive the Trainer.
     Status setup(const TrainConfig& config, const Dataset& train_set, ErrorText* err);
 
     // Trains for config.epochs. On a non-finite loss returns Diverged (the message names epoch
@@ -101,7 +102,7 @@ private:
     void remember_good_params();
 
     TrainConfig config_;
-    const Dataset* train_ = nullptr;
+    Dataset train_;
     int n_train_ = 0;
     int n_val_ = 0;
     std::vector<unsigned char> buffer_;  // the arena's bytes, allocated once in setup()

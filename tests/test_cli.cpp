@@ -1,0 +1,197 @@
+// The fnn and fnnpack binaries as a user runs them: exit codes, messages that name the problem
+// and the valid choices, and the run directory's files.
+#include <doctest/doctest.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "fnn/blob.hpp"
+#include "fnn/file_io.hpp"
+
+using namespace fnn;
+
+namespace {
+
+struct Result {
+    int exit_code = -1;
+    std::string output;  // stdout and stderr together
+};
+
+Result run(const std::string& command) {
+    Result r;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+    const int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+std::string temp_dir() {
+    char tmpl[] = "/tmp/fnn_cli_XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    return tmpl;
+}
+
+std::string read_text(const std::string& path) {
+    std::vector<uint8_t> bytes;
+    ErrorText err;
+    REQUIRE_MESSAGE(read_file(path, bytes, &err) == Status::Ok, err.text);
+    return std::string(bytes.begin(), bytes.end());
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("cli: unknown flags exit 2 and list the valid flags") {
+    const Result r = run("./fnn train --bogus 1");
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, "unknown flag '--bogus'"));
+    CHECK(contains(r.output, "-lr/--learning_rate"));
+    CHECK(contains(r.output, "-w_d/--weight_decay"));
+}
+
+TEST_CASE("cli: unknown values exit 2 and list the valid choices") {
+    Result r = run("./fnn train -o adamw");
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, "valid choices: sgd, momentum, nag, rmsprop, adam, nadam"));
+    r = run("./fnn train --activation=gelu");
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, "sigmoid"));
+    r = run("./fnn train -d cifar100");
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, "fashion_mnist, mnist"));
+}
+
+TEST_CASE("cli: malformed numbers and missing values exit 2 with the reason") {
+    const struct {
+        const char* args;
+        const char* part;
+    } cases[] = {{"-lr abc", "not a number"},      {"-e 0", "not an integer in 1..100000"},
+                 {"-b -4", "integer"},             {"-lr", "needs a value"},
+                 {"-lr nan", "not a number"},      {"-beta2 1", "not a number in"},
+                 {"--seed -1", "non-negative"},    {"-nhl 3 -sz 64,32", "disagrees"},
+                 {"-sz 64,,32", "integer"},        {"--quiet=1", "takes no value"},
+                 {"extra", "unexpected argument"}, {"--val_fraction 0.9", "not a number in"}};
+    for (const auto& c : cases) {
+        CAPTURE(c.args);
+        const Result r = run(std::string("./fnn train ") + c.args);
+        CHECK(r.exit_code == 2);
+        CHECK_MESSAGE(contains(r.output, c.part), r.output);
+    }
+    CHECK(run("./fnn frobnicate").exit_code == 2);
+    CHECK(run("./fnn").exit_code == 2);
+    CHECK(run("./fnnpack frobnicate").exit_code == 2);
+}
+
+TEST_CASE("cli: --help lists every flag of the course") {
+    const Result r = run("./fnn train --help");
+    CHECK(r.exit_code == 0);
+    for (const char* flag : {"-d/--dataset", "-e/--epochs", "-b/--batch_size", "-l/--loss", "-o/--optimizer",
+                             "-lr/--learning_rate", "-m/--momentum", "-beta/--beta", "-beta1/--beta1",
+                             "-beta2/--beta2", "-eps/--epsilon", "-w_d/--weight_decay", "-w_i/--weight_init",
+                             "-nhl/--num_layers", "-sz/--hidden_size", "-a/--activation", "--seed",
+                             "--val_fraction", "--out"}) {
+        CHECK_MESSAGE(contains(r.output, flag), flag);
+    }
+}
+
+TEST_CASE("cli: missing data says how to get it") {
+    const Result r = run("./fnn train --data_dir /nonexistent_fnn_data");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "/nonexistent_fnn_data/fashion_mnist-train.fnnd not found"));
+    CHECK(contains(r.output, "make data"));
+    CHECK(contains(run("./fnn train -d mnist --data_dir /nonexistent_fnn_data").output, "make data-mnist"));
+}
+
+TEST_CASE("cli: a corrupt dataset is rejected with the file and the problem") {
+    const std::string dir = temp_dir();
+    std::vector<uint8_t> bytes;
+    ErrorText err;
+    REQUIRE(read_file("data/fashion_mnist-test.fnnd", bytes, &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/fashion_mnist-test.fnnd", bytes.data(), bytes.size(), &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", bytes.data(), bytes.size() / 2, &err) == Status::Ok);
+    Result r = run("./fnn train --data_dir " + dir);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, dir + "/fashion_mnist-train.fnnd: truncated"));
+    bytes[1000] ^= 0x10;
+    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", bytes.data(), bytes.size(), &err) == Status::Ok);
+    r = run("./fnn train --data_dir " + dir);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "CRC-32 mismatch"));
+    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", std::string("FNNM not a dataset"), &err) == Status::Ok);
+    r = run("./fnn train --data_dir " + dir);
+    CHECK(contains(r.output, "expected magic FNND"));
+}
+
+TEST_CASE("cli: a training run writes config, metrics, summary and a loadable model") {
+    const std::string dir = temp_dir() + "/run";
+    const Result r = run("./fnn train -e 2 -nhl 2 -sz 48,24 -a tanh -o nadam -lr 0.002 -b 128 --seed 3 --out " + dir);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(r.output, "epoch   2/2"));
+    CHECK(contains(r.output, "784-48-24-10"));
+    const std::string metrics = read_text(dir + "/metrics.csv");
+    CHECK(metrics.rfind("epoch,train_loss,train_acc,val_loss,val_acc,seconds\n1,", 0) == 0);
+    CHECK(std::count(metrics.begin(), metrics.end(), '\n') == 3);
+    const std::string config = read_text(dir + "/config.json");
+    CHECK(contains(config, "\"optimizer\": \"nadam\""));
+    CHECK(contains(config, "\"hidden_sizes\": [48, 24]"));
+    CHECK(contains(config, "\"activation\": \"tanh\""));
+    CHECK(contains(config, "\"train_samples\": 54000"));
+    const std::string summary = read_text(dir + "/summary.json");
+    CHECK(contains(summary, "\"status\": \"ok\""));
+    CHECK(contains(summary, "\"test_loss\": "));
+    CHECK(contains(summary, "\"test_acc\": 0.8"));  // two epochs of this network: 80-90 %
+    std::vector<uint8_t> blob;
+    ErrorText err;
+    REQUIRE(read_file(dir + "/model.fnn", blob, &err) == Status::Ok);
+    ModelBlob m;
+    REQUIRE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok);
+    CHECK(m.n_layers == 3);
+    CHECK(m.layers[0].n_out == 48);
+    CHECK(m.layers[0].act == Activation::Tanh);
+    CHECK(m.meta.rows == 28);
+}
+
+TEST_CASE("cli: a diverging run exits 1, says where, and still saves the model and summary") {
+    const std::string dir = temp_dir();
+    const Result r = run("./fnn train -e 1 -a identity -o sgd -lr 1e6 -q --out " + dir);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "diverged at epoch 1, step"));
+    CHECK(contains(read_text(dir + "/summary.json"), "\"status\": \"diverged\""));
+    CHECK(read_text(dir + "/metrics.csv") == "epoch,train_loss,train_acc,val_loss,val_acc,seconds\n");
+    CHECK(file_exists(dir + "/model.fnn"));
+}
+
+TEST_CASE("cli: fnnpack converts IDX files and describes blobs") {
+    const std::string dir = temp_dir();
+    ErrorText err;
+    // 3 images of 2x2 and their labels, written as IDX by hand.
+    const uint8_t images[] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    const uint8_t labels[] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 0, 2};
+    REQUIRE(write_file_atomic(dir + "/img", images, sizeof images, &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/lbl", labels, sizeof labels, &err) == Status::Ok);
+    Result r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl --names a,b,c -o " + dir + "/d.fnnd");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(r.output, "3 samples of 2x2x1, 3 classes"));
+    r = run("./fnnpack info " + dir + "/d.fnnd");
+    CHECK(contains(r.output, "class 2: c"));
+    // Counts that disagree.
+    const uint8_t two_labels[] = {0, 0, 8, 1, 0, 0, 0, 2, 1, 0};
+    REQUIRE(write_file_atomic(dir + "/lbl2", two_labels, sizeof two_labels, &err) == Status::Ok);
+    r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl2 -o " + dir + "/e.fnnd");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "has 3 images but"));
+    CHECK(!file_exists(dir + "/e.fnnd"));
+    r = run("./fnnpack dataset --images " + dir + "/nothere --labels " + dir + "/lbl -o " + dir + "/e.fnnd");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "nothere: cannot open"));
+}
