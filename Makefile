@@ -90,10 +90,12 @@ $(CACHE)/mnist/.unpacked:
 	@touch $@
 
 data/fashion_mnist-%.fnnd: $(CACHE)/fashion-mnist/.unpacked | fnnpack
+	@mkdir -p data
 	./fnnpack dataset --images $(CACHE)/fashion-mnist/$(subst test,t10k,$*)-images-idx3-ubyte \
 	  --labels $(CACHE)/fashion-mnist/$(subst test,t10k,$*)-labels-idx1-ubyte --names "$(FASHION_NAMES)" -o $@
 
 data/mnist-%.fnnd: $(CACHE)/mnist/.unpacked | fnnpack
+	@mkdir -p data
 	./fnnpack dataset --images $(CACHE)/mnist/$(subst test,t10k,$*)-images-idx3-ubyte \
 	  --labels $(CACHE)/mnist/$(subst test,t10k,$*)-labels-idx1-ubyte --names "$(MNIST_NAMES)" -o $@
 
