@@ -18,11 +18,21 @@ void scale_c(float beta, MatView c) {
     }
 }
 
-GemmKernel best_kernel() {
+const GemmKernels& best_kernels() {
 #if defined(FNN_GEMM_HAVE_AVX)
-    if (gemm_cpu_has_avx()) return gemm_kernel_avx;
+    if (gemm_cpu_has_avx()) return kGemmAvxKernels;
 #endif
-    return gemm_kernel_ref;
+    return kGemmRefKernels;
+}
+
+// Sizes of the pack buffers for blocks of up to a_rows x depth (A) and depth x b_cols (B).
+struct PackSizes {
+    size_t a_floats, index_ints, b_floats;
+};
+PackSizes pack_sizes(int m, int n, int depth) {
+    const size_t a_rows = static_cast<size_t>(round_up(min_int(m, kGemmMC), kGemmMR));
+    const size_t b_cols = static_cast<size_t>(round_up(min_int(n, kGemmNC), kGemmNR));
+    return {a_rows * depth + kGemmPackSlack, a_rows / kGemmMR * (depth + 1), b_cols * depth};
 }
 
 }  // namespace
@@ -35,21 +45,20 @@ int gemm_k_step(int k) {
 
 size_t gemm_bytes(int m, int n, int k) {
     // min(k, KC) bounds gemm_k_step(k') for every k' <= k, so the plan covers smaller products.
-    const size_t depth = static_cast<size_t>(min_int(k, kGemmKC));
-    const size_t a_rows = static_cast<size_t>(round_up(min_int(m, kGemmMC), kGemmMR));
-    const size_t b_cols = static_cast<size_t>(round_up(min_int(n, kGemmNC), kGemmNR));
-    return arena_floats(a_rows * depth) + arena_floats(b_cols * depth);
+    const PackSizes sizes = pack_sizes(m, n, min_int(k, kGemmKC));
+    return arena_floats(sizes.a_floats) + arena_round(sizes.index_ints * sizeof(int32_t)) +
+           arena_floats(sizes.b_floats);
 }
 
-const char* gemm_kernel_name() { return best_kernel() == gemm_kernel_ref ? "portable" : "avx"; }
+const char* gemm_kernel_name() { return &best_kernels() == &kGemmRefKernels ? "portable" : "avx"; }
 
 void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta, MatView c,
           Arena& scratch) {
-    gemm_with_kernel(best_kernel(), ta, tb, alpha, a, b, beta, c, scratch);
+    gemm_with_kernels(best_kernels(), ta, tb, alpha, a, b, beta, c, scratch);
 }
 
-void gemm_with_kernel(GemmKernel kernel, Trans ta, Trans tb, float alpha, ConstMatView a,
-                      ConstMatView b, float beta, MatView c, Arena& scratch) {
+void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
+                       ConstMatView b, float beta, MatView c, Arena& scratch, bool skip_zero_steps) {
     const int m = c.rows;
     const int n = c.cols;
     const int k = ta == Trans::No ? a.cols : a.rows;
@@ -64,11 +73,11 @@ void gemm_with_kernel(GemmKernel kernel, Trans ta, Trans tb, float alpha, ConstM
 
     const size_t mark = scratch.mark();
     const int k_step = gemm_k_step(k);
-    float* a_pack = scratch.alloc_floats(static_cast<size_t>(round_up(min_int(m, kGemmMC), kGemmMR)) *
-                                         static_cast<size_t>(k_step));
-    float* b_pack = scratch.alloc_floats(static_cast<size_t>(round_up(min_int(n, kGemmNC), kGemmNR)) *
-                                         static_cast<size_t>(k_step));
-    FNN_ASSERT(a_pack != nullptr && b_pack != nullptr);  // caller planned gemm_bytes()
+    const PackSizes sizes = pack_sizes(m, n, k_step);
+    float* a_pack = scratch.alloc_floats(sizes.a_floats);
+    int32_t* a_index = static_cast<int32_t*>(scratch.alloc(sizes.index_ints * sizeof(int32_t)));
+    float* b_pack = scratch.alloc_floats(sizes.b_floats);
+    FNN_ASSERT(a_pack != nullptr && a_index != nullptr && b_pack != nullptr);  // planned by gemm_bytes()
 
     for (int jc = 0; jc < n; jc += kGemmNC) {
         const int nc = min_int(kGemmNC, n - jc);
@@ -78,13 +87,23 @@ void gemm_with_kernel(GemmKernel kernel, Trans ta, Trans tb, float alpha, ConstM
             const float beta_block = pc == 0 ? beta : 1.0f;  // later K blocks accumulate
             for (int ic = 0; ic < m; ic += kGemmMC) {
                 const int mc = min_int(kGemmMC, m - ic);
-                gemm_pack_a(ta, a, ic, pc, mc, kc, a_pack);
+                kernels.pack_a(ta, a, ic, pc, mc, kc, a_pack, a_index);
+                if (!skip_zero_steps) {
+                    for (int ir = 0; ir < mc; ir += kGemmMR) a_index[ir / kGemmMR * (kc + 1)] = kc;
+                }
                 for (int jr = 0; jr < nc; jr += kGemmNR) {
                     const float* b_sliver = b_pack + static_cast<size_t>(jr) * kc;
                     for (int ir = 0; ir < mc; ir += kGemmMR) {
                         const float* a_sliver = a_pack + static_cast<size_t>(ir) * kc;
-                        kernel(kc, a_sliver, b_sliver, alpha, beta_block, &c.at(ic + ir, jc + jr),
-                               c.stride, min_int(kGemmMR, mc - ir), min_int(kGemmNR, nc - jr));
+                        const int32_t* index = a_index + ir / kGemmMR * (kc + 1);
+                        float* c_tile = &c.at(ic + ir, jc + jr);
+                        const int m_edge = min_int(kGemmMR, mc - ir), n_edge = min_int(kGemmNR, nc - jr);
+                        if (index[0] == kc) {
+                            kernels.dense(kc, a_sliver, b_sliver, alpha, beta_block, c_tile, c.stride, m_edge, n_edge);
+                        } else {
+                            kernels.indexed(index[0], a_sliver, b_sliver, index + 1, alpha, beta_block, c_tile,
+                                            c.stride, m_edge, n_edge);
+                        }
                     }
                 }
             }

@@ -2,6 +2,8 @@
 // run each kernel directly.
 #pragma once
 
+#include <stdint.h>
+
 #include "fnn/gemm.hpp"
 
 namespace fnn {
@@ -12,8 +14,25 @@ namespace fnn {
 using GemmKernel = void (*)(int kc, const float* a, const float* b, float alpha, float beta,
                             float* c, int ldc, int m_edge, int n_edge);
 
+// The same contract over the steps listed in index[0..count): step q reads A's step index[q]
+// (a[index[q]*MR + i]) and B's (b[index[q]*NR + j]). The steps left out have all-zero A values.
+using GemmKernelIndexed = void (*)(int count, const float* a, const float* b, const int32_t* index,
+                                   float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
+
+using GemmPackA = void (*)(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
+                          int32_t* index);
+
+// A micro-kernel family: dense and indexed kernels with the A packer that suits them.
+struct GemmKernels {
+    GemmKernel dense;
+    GemmKernelIndexed indexed;
+    GemmPackA pack_a;
+};
+
 void gemm_kernel_ref(int kc, const float* a, const float* b, float alpha, float beta, float* c,
                      int ldc, int m_edge, int n_edge);
+void gemm_kernel_ref_indexed(int count, const float* a, const float* b, const int32_t* index,
+                             float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
 // Writes an MR x NR accumulator tile into C under the contract above (used by edge tiles).
 void gemm_store_tile(const float* acc, float alpha, float beta, float* c, int ldc, int m_edge,
                      int n_edge);
@@ -22,16 +41,34 @@ void gemm_store_tile(const float* acc, float alpha, float beta, float* c, int ld
 #define FNN_GEMM_HAVE_AVX 1
 void gemm_kernel_avx(int kc, const float* a, const float* b, float alpha, float beta, float* c,
                      int ldc, int m_edge, int n_edge);
+void gemm_kernel_avx_indexed(int count, const float* a, const float* b, const int32_t* index,
+                             float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
 bool gemm_cpu_has_avx();
+void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out, int32_t* index);
 #endif
 
 // Packs op(A)[i0:i0+mc, p0:p0+kc] as ceil(mc/MR) slivers of MR x kc, rows past mc set to 0.
-void gemm_pack_a(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out);
+// For each sliver s, index + s*(kc+1) receives [count, p...]: the steps whose MR values are not
+// all zero, when leaving out the others removes at least an eighth of them; otherwise count =
+// kc (use the dense kernel). Products with a zero add exactly nothing to the accumulator, which
+// starts at +0 and so is never -0: skipping them keeps every bit (for finite B).
+void gemm_pack_a(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out, int32_t* index);
+// Room the pack buffer keeps after its last sliver for packers' overlapping vector stores.
+constexpr int kGemmPackSlack = 8;
+// Skipping pays for the indexed kernel's extra loads once an eighth of the steps go.
+inline bool gemm_worth_skipping(int live, int kc) { return live <= kc - kc / 8; }
 // Packs op(B)[p0:p0+kc, j0:j0+nc] as ceil(nc/NR) slivers of kc x NR, columns past nc set to 0.
 void gemm_pack_b(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
 
-// The loop nest with an explicit kernel (gemm() passes the best one for this CPU).
-void gemm_with_kernel(GemmKernel kernel, Trans ta, Trans tb, float alpha, ConstMatView a,
-                      ConstMatView b, float beta, MatView c, Arena& scratch);
+// The loop nest with explicit kernels (gemm() passes the best ones for this CPU). Tests turn
+// zero-step skipping off to prove that it changes no bits.
+void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
+                       ConstMatView b, float beta, MatView c, Arena& scratch,
+                       bool skip_zero_steps = true);
+
+extern const GemmKernels kGemmRefKernels;
+#if defined(FNN_GEMM_HAVE_AVX)
+extern const GemmKernels kGemmAvxKernels;
+#endif
 
 }  // namespace fnn

@@ -10,36 +10,46 @@ namespace fnn {
 
 bool gemm_cpu_has_avx() { return __builtin_cpu_supports("avx"); }
 
-__attribute__((target("avx"))) void gemm_kernel_avx(int kc, const float* a, const float* b,
-                                                    float alpha, float beta, float* c, int ldc,
-                                                    int m_edge, int n_edge) {
+namespace {
+
+// The kernel body for both contracts: step q reads A and B at step q (dense) or at step
+// index[q] (indexed, for slivers with skipped zero steps).
+template <bool kIndexed>
+__attribute__((target("avx"), always_inline)) inline void kernel_body(
+    int steps, const float* a, const float* b, const int32_t* index, float alpha, float beta,
+    float* c, int ldc, int m_edge, int n_edge) {
     static_assert(kGemmMR == 6 && kGemmNR == 16, "kernel is written for a 6 x 16 tile");
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
 #pragma GCC unroll 4
-    for (int p = 0; p < kc; ++p) {
-        const __m256 b0 = _mm256_load_ps(b);
-        const __m256 b1 = _mm256_load_ps(b + 8);
-        __m256 ai = _mm256_broadcast_ss(a + 0);
+    for (int q = 0; q < steps; ++q) {
+        const ptrdiff_t step = kIndexed ? index[q] : 0;
+        const float* b_row = b + step * kGemmNR;
+        const float* a_col = a + step * kGemmMR;
+        const __m256 b0 = _mm256_load_ps(b_row);
+        const __m256 b1 = _mm256_load_ps(b_row + 8);
+        __m256 ai = _mm256_broadcast_ss(a_col + 0);
         c00 = _mm256_add_ps(c00, _mm256_mul_ps(ai, b0));
         c01 = _mm256_add_ps(c01, _mm256_mul_ps(ai, b1));
-        ai = _mm256_broadcast_ss(a + 1);
+        ai = _mm256_broadcast_ss(a_col + 1);
         c10 = _mm256_add_ps(c10, _mm256_mul_ps(ai, b0));
         c11 = _mm256_add_ps(c11, _mm256_mul_ps(ai, b1));
-        ai = _mm256_broadcast_ss(a + 2);
+        ai = _mm256_broadcast_ss(a_col + 2);
         c20 = _mm256_add_ps(c20, _mm256_mul_ps(ai, b0));
         c21 = _mm256_add_ps(c21, _mm256_mul_ps(ai, b1));
-        ai = _mm256_broadcast_ss(a + 3);
+        ai = _mm256_broadcast_ss(a_col + 3);
         c30 = _mm256_add_ps(c30, _mm256_mul_ps(ai, b0));
         c31 = _mm256_add_ps(c31, _mm256_mul_ps(ai, b1));
-        ai = _mm256_broadcast_ss(a + 4);
+        ai = _mm256_broadcast_ss(a_col + 4);
         c40 = _mm256_add_ps(c40, _mm256_mul_ps(ai, b0));
         c41 = _mm256_add_ps(c41, _mm256_mul_ps(ai, b1));
-        ai = _mm256_broadcast_ss(a + 5);
+        ai = _mm256_broadcast_ss(a_col + 5);
         c50 = _mm256_add_ps(c50, _mm256_mul_ps(ai, b0));
         c51 = _mm256_add_ps(c51, _mm256_mul_ps(ai, b1));
-        a += kGemmMR;
-        b += kGemmNR;
+        if (!kIndexed) {
+            a += kGemmMR;
+            b += kGemmNR;
+        }
     }
     const __m256 acc[kGemmMR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
                                     {c30, c31}, {c40, c41}, {c50, c51}};
@@ -63,6 +73,22 @@ __attribute__((target("avx"))) void gemm_kernel_avx(int kc, const float* a, cons
     }
     gemm_store_tile(tile, alpha, beta, c, ldc, m_edge, n_edge);
 }
+
+}  // namespace
+
+__attribute__((target("avx"))) void gemm_kernel_avx(int kc, const float* a, const float* b,
+                                                    float alpha, float beta, float* c, int ldc,
+                                                    int m_edge, int n_edge) {
+    kernel_body<false>(kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
+}
+
+__attribute__((target("avx"))) void gemm_kernel_avx_indexed(int count, const float* a, const float* b,
+                                                            const int32_t* index, float alpha, float beta,
+                                                            float* c, int ldc, int m_edge, int n_edge) {
+    kernel_body<true>(count, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
+}
+
+const GemmKernels kGemmAvxKernels = {gemm_kernel_avx, gemm_kernel_avx_indexed, gemm_pack_a_avx};
 
 }  // namespace fnn
 #endif

@@ -11,6 +11,7 @@
 #include "fnn/crc32.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/idx.hpp"
+#include "fnn/rng.hpp"
 
 using namespace fnn;
 
@@ -61,6 +62,18 @@ TEST_CASE("crc32: the standard check value") {
     CHECK(crc32(0, "123456789", 9) == 0xCBF43926u);
     CHECK(crc32(crc32(0, "1234", 4), "56789", 5) == 0xCBF43926u);
     CHECK(crc32(0, "", 0) == 0);
+    CHECK(crc32_small(0, "123456789", 9) == 0xCBF43926u);
+}
+
+TEST_CASE("crc32: the fast and the small implementation agree on every length and split") {
+    std::vector<uint8_t> bytes(1000);
+    Rng rng(8);
+    for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng.next_u32());
+    for (size_t len = 0; len < bytes.size(); len += 37) {
+        REQUIRE(crc32(0, bytes.data(), len) == crc32_small(0, bytes.data(), len));
+        const size_t half = len / 3;
+        REQUIRE(crc32(crc32(0, bytes.data(), half), bytes.data() + half, len - half) == crc32_small(0, bytes.data(), len));
+    }
 }
 
 TEST_CASE("dataset: round trip keeps pixels, labels and names") {

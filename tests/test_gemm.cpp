@@ -31,7 +31,7 @@ struct Scratch {
     explicit Scratch(size_t planned) : bytes(arena_buffer_bytes(planned)), arena(bytes.data(), bytes.size()) {}
 };
 
-void check_against_naive(GemmKernel kernel, Trans ta, Trans tb, int m, int n, int k, float alpha,
+void check_against_naive(const GemmKernels& kernel, Trans ta, Trans tb, int m, int n, int k, float alpha,
                          float beta, int pad, Rng& rng) {
     TestMatrix a(ta == Trans::No ? m : k, ta == Trans::No ? k : m, pad, rng);
     TestMatrix b(tb == Trans::No ? k : n, tb == Trans::No ? n : k, pad, rng);
@@ -45,7 +45,7 @@ void check_against_naive(GemmKernel kernel, Trans ta, Trans tb, int m, int n, in
     }
     const std::vector<float> before = c.storage;
     Scratch scratch(gemm_bytes(m, n, k));
-    gemm_with_kernel(kernel, ta, tb, alpha, a.view, b.view, beta, c.view, scratch.arena);
+    gemm_with_kernels(kernel, ta, tb, alpha, a.view, b.view, beta, c.view, scratch.arena);
     gemm_naive(ta, tb, alpha, a.view, b.view, beta, expect.view);
     CHECK(scratch.arena.used() == 0);
     int bad = 0;
@@ -70,10 +70,10 @@ void check_against_naive(GemmKernel kernel, Trans ta, Trans tb, int m, int n, in
     }
 }
 
-std::vector<GemmKernel> kernels() {
-    std::vector<GemmKernel> list{gemm_kernel_ref};
+std::vector<GemmKernels> kernels() {
+    std::vector<GemmKernels> list{kGemmRefKernels};
 #if defined(FNN_GEMM_HAVE_AVX)
-    if (gemm_cpu_has_avx()) list.push_back(gemm_kernel_avx);
+    if (gemm_cpu_has_avx()) list.push_back(kGemmAvxKernels);
 #endif
     return list;
 }
@@ -84,7 +84,7 @@ TEST_CASE("gemm: odd shapes, strides and all transposes match naive") {
     Rng rng(42);
     const int dims[] = {1, kGemmMR - 1, kGemmMR + 1, kGemmNR + 1, 37};
     const int depths[] = {1, 7, kGemmKC + 1, 2 * kGemmKC + 3};
-    for (GemmKernel kernel : kernels()) {
+    for (const GemmKernels& kernel : kernels()) {
         for (Trans ta : {Trans::No, Trans::Yes}) {
             for (Trans tb : {Trans::No, Trans::Yes}) {
                 for (int m : dims)
@@ -97,7 +97,7 @@ TEST_CASE("gemm: odd shapes, strides and all transposes match naive") {
 
 TEST_CASE("gemm: blocks larger than MC and NC and training shapes match naive") {
     Rng rng(7);
-    for (GemmKernel kernel : kernels()) {
+    for (const GemmKernels& kernel : kernels()) {
         check_against_naive(kernel, Trans::No, Trans::No, kGemmMC + 5, kGemmNC + 17, 9, 0.5f, 2.0f, 0, rng);
         check_against_naive(kernel, Trans::No, Trans::No, 64, 128, 784, 1.0f, 0.0f, 0, rng);
         check_against_naive(kernel, Trans::Yes, Trans::No, 784, 128, 64, 1.0f, 0.0f, 0, rng);
@@ -107,7 +107,7 @@ TEST_CASE("gemm: blocks larger than MC and NC and training shapes match naive") 
 
 TEST_CASE("gemm: beta = 0 never reads C, other alphas and betas scale correctly") {
     Rng rng(3);
-    for (GemmKernel kernel : kernels()) {
+    for (const GemmKernels& kernel : kernels()) {
         for (float alpha : {1.0f, -0.5f, 0.0f}) {
             for (float beta : {0.0f, 1.0f, 0.25f}) {
                 check_against_naive(kernel, Trans::No, Trans::Yes, 13, 19, 23, alpha, beta, 2, rng);
@@ -132,7 +132,7 @@ TEST_CASE("gemm: k = 0 scales C by beta; empty C is a no-op") {
 
 TEST_CASE("gemm: every kernel gives the portable kernel's bits") {
     Rng rng(11);
-    for (GemmKernel kernel : kernels()) {
+    for (const GemmKernels& kernel : kernels()) {
         for (int trial = 0; trial < 20; ++trial) {
             const int m = 1 + (int)rng.below(70), n = 1 + (int)rng.below(70), k = 1 + (int)rng.below(600);
             TestMatrix a(m, k, 0, rng), b(k, n, 1, rng), c1(m, n, 0, rng);
@@ -140,8 +140,8 @@ TEST_CASE("gemm: every kernel gives the portable kernel's bits") {
             const MatView c2v{c2.data() + 1, m, n, n};
             Scratch s(gemm_bytes(m, n, k));
             const float beta = trial % 2 ? 1.0f : 0.0f;
-            gemm_with_kernel(kernel, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c1.view, s.arena);
-            gemm_with_kernel(gemm_kernel_ref, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c2v, s.arena);
+            gemm_with_kernels(kernel, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c1.view, s.arena);
+            gemm_with_kernels(kGemmRefKernels, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c2v, s.arena);
             REQUIRE(memcmp(c1.storage.data(), c2.data(), c2.size() * sizeof(float)) == 0);
         }
     }
@@ -156,5 +156,79 @@ TEST_CASE("gemm: K blocks follow gemm_k_step") {
         const int step = gemm_k_step(k);
         CHECK(step <= kGemmKC);
         CHECK((k + step - 1) / step == (k + kGemmKC - 1) / kGemmKC);
+    }
+}
+
+TEST_CASE("gemm: skipping all-zero steps of sparse A changes no bits and matches naive") {
+    Rng rng(23);
+    for (const GemmKernels& kernel : kernels()) {
+        for (Trans ta : {Trans::No, Trans::Yes}) {
+            for (int trial = 0; trial < 12; ++trial) {
+                const int m = 1 + (int)rng.below(80), n = 1 + (int)rng.below(40), k = 1 + (int)rng.below(700);
+                TestMatrix a(ta == Trans::No ? m : k, ta == Trans::No ? k : m, 1, rng), b(k, n, 0, rng);
+                // Image-like sparsity: whole depth ranges zero for every row, plus scattered zeros.
+                for (int i = 0; i < a.view.rows; ++i)
+                    for (int j = 0; j < a.view.cols; ++j) {
+                        const int depth = ta == Trans::No ? j : i;
+                        if (depth % 7 < 3 || rng.below(2) == 0) a.view.at(i, j) = (depth % 2) ? -0.0f : 0.0f;
+                    }
+                TestMatrix skipped(m, n, 0, rng), dense(m, n, 0, rng), expect(m, n, 0, rng);
+                Scratch s(gemm_bytes(m, n, k));
+                gemm_with_kernels(kernel, ta, Trans::No, 1.0f, a.view, b.view, 0.0f, skipped.view, s.arena, true);
+                gemm_with_kernels(kernel, ta, Trans::No, 1.0f, a.view, b.view, 0.0f, dense.view, s.arena, false);
+                gemm_naive(ta, Trans::No, 1.0f, a.view, b.view, 0.0f, expect.view);
+                for (int i = 0; i < m; ++i) {
+                    REQUIRE(memcmp(skipped.view.row(i), dense.view.row(i), n * sizeof(float)) == 0);
+                    for (int j = 0; j < n; ++j) REQUIRE(fabs(skipped.view.at(i, j) - expect.view.at(i, j)) < 1e-6 * (k + 1));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("gemm: packing A lists the steps that are not all zero, when skipping pays") {
+    const int kc = 16, rows = kGemmMR;
+    std::vector<float> a(rows * kc);
+    for (int i = 0; i < rows; ++i)
+        for (int p = 0; p < kc; ++p) a[i * kc + p] = (p % 4 == 1) ? (i % 2 ? -0.0f : 0.0f) : float(p * 10 + i);
+    std::vector<float> packed(rows * kc);
+    int32_t index[kc + 1];
+    gemm_pack_a(Trans::No, ConstMatView{a.data(), rows, kc, kc}, 0, 0, rows, kc, packed.data(), index);
+    REQUIRE(index[0] == 12);  // steps 1, 5, 9, 13 are zero in every row
+    CHECK(index[1] == 0);
+    CHECK(index[2] == 2);
+    CHECK(index[12] == 15);
+    CHECK(packed[2 * kGemmMR + 3] == 23.0f);  // values stay where dense packing puts them
+    // One zero step in sixteen is not worth the indexed kernel.
+    for (int i = 0; i < rows; ++i)
+        for (int p = 0; p < kc; ++p) a[i * kc + p] = p == 0 ? 0.0f : 1.0f;
+    gemm_pack_a(Trans::No, ConstMatView{a.data(), rows, kc, kc}, 0, 0, rows, kc, packed.data(), index);
+    CHECK(index[0] == kc);
+}
+
+TEST_CASE("gemm: every A packer writes the portable packer's slivers and step lists") {
+    Rng rng(31);
+    for (const GemmKernels& kernel : kernels()) {
+        for (Trans ta : {Trans::No, Trans::Yes}) {
+            for (int trial = 0; trial < 20; ++trial) {
+                const int mc = 1 + (int)rng.below(40), kc = 1 + (int)rng.below(70);
+                TestMatrix a(ta == Trans::No ? mc + 3 : kc + 2, ta == Trans::No ? kc + 2 : mc + 3, 2, rng);
+                for (int i = 0; i < a.view.rows; ++i)
+                    for (int j = 0; j < a.view.cols; ++j)
+                        if (rng.below(3) != 0 || (ta == Trans::No ? j : i) % 5 == 0) a.view.at(i, j) = 0.0f;
+                const int slivers = (mc + kGemmMR - 1) / kGemmMR;
+                std::vector<float> ref(slivers * kGemmMR * kc + kGemmPackSlack), got(ref.size());
+                std::vector<int32_t> ref_index(slivers * (kc + 1)), got_index(ref_index.size());
+                gemm_pack_a(ta, a.view, 1, 2, mc, kc, ref.data(), ref_index.data());
+                kernel.pack_a(ta, a.view, 1, 2, mc, kc, got.data(), got_index.data());
+                REQUIRE(memcmp(ref.data(), got.data(), slivers * kGemmMR * kc * sizeof(float)) == 0);
+                for (int s = 0; s < slivers; ++s) {
+                    const int32_t* r = &ref_index[s * (kc + 1)];
+                    const int32_t* g = &got_index[s * (kc + 1)];
+                    REQUIRE(r[0] == g[0]);
+                    if (r[0] != kc) REQUIRE(memcmp(r + 1, g + 1, r[0] * sizeof(int32_t)) == 0);
+                }
+            }
+        }
     }
 }

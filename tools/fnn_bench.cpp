@@ -78,7 +78,7 @@ double time_gemm(const Shape& s, int rounds) {
 int main(int argc, char** argv) {
     long epochs = 10, rounds = 5;
     std::string data_dir;
-    bool skip_epochs = false;
+    bool skip_epochs = false, skip_gemm = false;
     FlagParser p("fnn_bench", "Print fnn's single-threaded speed figures.");
     p.add({"", "--epochs", "N", "epochs of the reference job (default 10)", {},
            [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 1000, epochs, e); }});
@@ -88,6 +88,8 @@ int main(int argc, char** argv) {
            [&](const std::string& v, std::string&) { data_dir = v; return true; }});
     p.add({"", "--gemm_only", "", "skip the reference job", {},
            [&](const std::string&, std::string&) { skip_epochs = true; return true; }});
+    p.add({"", "--skip_gemm", "", "skip the GEMM table", {},
+           [&](const std::string&, std::string&) { skip_gemm = true; return true; }});
     const ParseResult r = p.parse(argc, argv, 1, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
 
@@ -109,8 +111,9 @@ int main(int argc, char** argv) {
         {"inputs   layer 4: dZ W4^T", Trans::No, Trans::Yes, 64, 128, 10},
         {"square 512", Trans::No, Trans::No, 512, 512, 512},
     };
-    printf("%-28s %16s %10s %9s\n", "GEMM", "m x n x k", "us/call", "GFLOP/s");
+    if (!skip_gemm) printf("%-28s %16s %10s %9s\n", "GEMM", "m x n x k", "us/call", "GFLOP/s");
     for (const Shape& s : shapes) {
+        if (skip_gemm) break;
         const double secs = time_gemm(s, static_cast<int>(rounds));
         char dims[32];
         snprintf(dims, sizeof dims, "%dx%dx%d", s.m, s.n, s.k);
