@@ -13,6 +13,14 @@ namespace {
 
 constexpr int kEvalBatch = 256;  // rows per forward pass when only evaluating
 
+// True when every value is finite. The GEMM skips products with zero inputs, so a weight that
+// only ever meets zero inputs could turn NaN without the loss showing it; this catches it.
+bool all_finite(const float* v, size_t n) {
+    bool ok = true;
+    for (size_t i = 0; i < n; ++i) ok = ok && (v[i] - v[i] == 0.0f);  // false for NaN and inf
+    return ok;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -135,6 +143,13 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
                         "parameters from %s",
                         epoch, pass.failed_step, pass.steps, isnan(pass.bad_loss) ? "NaN" : "infinite",
                         history_.empty() ? "initialisation" : "the last finished epoch");
+        }
+        if (!all_finite(network_.params(), shape().n_params)) {
+            memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
+            return fail(err, Status::Diverged,
+                        "training diverged in epoch %d: a parameter became NaN or infinite while the loss "
+                        "stayed finite; kept the parameters from %s",
+                        epoch, history_.empty() ? "initialisation" : "the last finished epoch");
         }
         m.train_loss = pass.loss_sum / n_train_;
         m.train_acc = static_cast<double>(pass.correct) / n_train_;

@@ -127,11 +127,39 @@ TEST_CASE("trainer: divergence after a good epoch keeps that epoch's parameters"
     REQUIRE(trainer.setup(c, slice(data.train.view, 2000), &err) == Status::Ok);
     REQUIRE(trainer.run(nullptr, &err) == Status::Ok);
     const std::vector<float> good(trainer.params(), trainer.params() + trainer.shape().n_params);
-    // Poison one weight: the next epoch's first step produces a NaN loss.
-    trainer.params()[0] = NAN;
+    const NetworkShape& shape = trainer.shape();
+    // Poison the output bias: every logit is NaN, so the next epoch's first step fails.
+    trainer.params()[shape.layers[shape.n_layers - 1].b_offset] = NAN;
     CHECK(trainer.run(nullptr, &err) == Status::Diverged);
     CHECK(std::string(err.text).find("step 1 of") != std::string::npos);
     CHECK(std::string(err.text).find("last finished epoch") != std::string::npos);
+    CHECK(std::vector<float>(trainer.params(), trainer.params() + trainer.shape().n_params) == good);
+}
+
+TEST_CASE("trainer: a non-finite weight that only meets zero inputs is caught at the epoch's end") {
+    // 8x8 images whose first two rows are always zero: the GEMM skips every product with those
+    // pixels, so a poisoned weight there never reaches the loss.
+    const int n = 400;
+    std::vector<uint8_t> pixels(n * 64, 0), labels(n);
+    Rng rng(12);
+    for (int i = 0; i < n; ++i) {
+        labels[i] = static_cast<uint8_t>(rng.below(2));
+        for (int p = 16; p < 64; ++p) pixels[i * 64 + p] = static_cast<uint8_t>(rng.below(256) / (labels[i] + 1));
+    }
+    Dataset d;
+    d.header = DatasetHeader{static_cast<uint32_t>(n), 8, 8, 1, 2, 0};
+    d.pixels = pixels.data();
+    d.labels = labels.data();
+    TrainConfig c = small_config();
+    c.epochs = 1;
+    Trainer trainer;
+    ErrorText err;
+    REQUIRE(trainer.setup(c, d, &err) == Status::Ok);
+    REQUIRE(trainer.run(nullptr, &err) == Status::Ok);
+    const std::vector<float> good(trainer.params(), trainer.params() + trainer.shape().n_params);
+    trainer.params()[0] = INFINITY;  // weight from pixel 0 to hidden unit 0
+    CHECK(trainer.run(nullptr, &err) == Status::Diverged);
+    CHECK(std::string(err.text).find("parameter became NaN or infinite") != std::string::npos);
     CHECK(std::vector<float>(trainer.params(), trainer.params() + trainer.shape().n_params) == good);
 }
 
