@@ -83,7 +83,7 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
         const int nc = min_int(kGemmNC, n - jc);
         for (int pc = 0; pc < k; pc += k_step) {
             const int kc = min_int(k_step, k - pc);
-            gemm_pack_b(tb, b, pc, jc, kc, nc, b_pack);
+            kernels.pack_b(tb, b, pc, jc, kc, nc, b_pack);
             const float beta_block = pc == 0 ? beta : 1.0f;  // later K blocks accumulate
             for (int ic = 0; ic < m; ic += kGemmMC) {
                 const int mc = min_int(kGemmMC, m - ic);

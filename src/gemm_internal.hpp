@@ -21,12 +21,14 @@ using GemmKernelIndexed = void (*)(int count, const float* a, const float* b, co
 
 using GemmPackA = void (*)(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
                           int32_t* index);
+using GemmPackB = void (*)(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
 
-// A micro-kernel family: dense and indexed kernels with the A packer that suits them.
+// A micro-kernel family: dense and indexed kernels with the packers that suit them.
 struct GemmKernels {
     GemmKernel dense;
     GemmKernelIndexed indexed;
     GemmPackA pack_a;
+    GemmPackB pack_b;
 };
 
 void gemm_kernel_ref(int kc, const float* a, const float* b, float alpha, float beta, float* c,
@@ -45,6 +47,7 @@ void gemm_kernel_avx_indexed(int count, const float* a, const float* b, const in
                              float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
 bool gemm_cpu_has_avx();
 void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out, int32_t* index);
+void gemm_pack_b_avx(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
 #endif
 
 // Packs op(A)[i0:i0+mc, p0:p0+kc] as ceil(mc/MR) slivers of MR x kc, rows past mc set to 0.

@@ -88,7 +88,8 @@ __attribute__((target("avx"))) void gemm_kernel_avx_indexed(int count, const flo
     kernel_body<true>(count, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
-const GemmKernels kGemmAvxKernels = {gemm_kernel_avx, gemm_kernel_avx_indexed, gemm_pack_a_avx};
+const GemmKernels kGemmAvxKernels = {gemm_kernel_avx, gemm_kernel_avx_indexed, gemm_pack_a_avx,
+                                     gemm_pack_b_avx};
 
 }  // namespace fnn
 #endif

@@ -45,6 +45,6 @@ void gemm_kernel_ref_indexed(int count, const float* a, const float* b, const in
     gemm_store_tile(acc, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
-const GemmKernels kGemmRefKernels = {gemm_kernel_ref, gemm_kernel_ref_indexed, gemm_pack_a};
+const GemmKernels kGemmRefKernels = {gemm_kernel_ref, gemm_kernel_ref_indexed, gemm_pack_a, gemm_pack_b};
 
 }  // namespace fnn

@@ -232,3 +232,20 @@ TEST_CASE("gemm: every A packer writes the portable packer's slivers and step li
         }
     }
 }
+
+TEST_CASE("gemm: every B packer writes the portable packer's slivers") {
+    Rng rng(37);
+    for (const GemmKernels& kernel : kernels()) {
+        for (Trans tb : {Trans::No, Trans::Yes}) {
+            for (int trial = 0; trial < 20; ++trial) {
+                const int nc = 1 + (int)rng.below(60), kc = 1 + (int)rng.below(70);
+                TestMatrix b(tb == Trans::No ? kc + 2 : nc + 3, tb == Trans::No ? nc + 3 : kc + 2, 1, rng);
+                const int slivers = (nc + kGemmNR - 1) / kGemmNR;
+                std::vector<float> ref(slivers * kGemmNR * kc), got(ref.size());
+                gemm_pack_b(tb, b.view, 2, 1, kc, nc, ref.data());
+                kernel.pack_b(tb, b.view, 2, 1, kc, nc, got.data());
+                REQUIRE(memcmp(ref.data(), got.data(), ref.size() * sizeof(float)) == 0);
+            }
+        }
+    }
+}
