@@ -18,13 +18,6 @@ void scale_c(float beta, MatView c) {
     }
 }
 
-const GemmKernels& best_kernels() {
-#if defined(FNN_GEMM_HAVE_AVX)
-    if (gemm_cpu_has_avx()) return kGemmAvxKernels;
-#endif
-    return kGemmRefKernels;
-}
-
 // Sizes of the pack buffers for blocks of up to a_rows x depth (A) and depth x b_cols (B).
 struct PackSizes {
     size_t a_floats, index_ints, b_floats;
@@ -50,11 +43,21 @@ size_t gemm_bytes(int m, int n, int k) {
            arena_floats(sizes.b_floats);
 }
 
-const char* gemm_kernel_name() { return &best_kernels() == &kGemmRefKernels ? "portable" : "avx"; }
+const GemmKernels& gemm_kernels_for(GemmArithmetic arithmetic) {
+#if defined(FNN_GEMM_HAVE_AVX)
+    if (arithmetic == GemmArithmetic::Fast && gemm_cpu_has_fma()) return kGemmFmaKernels;
+    if (gemm_cpu_has_avx()) return kGemmAvxKernels;
+#else
+    (void)arithmetic;
+#endif
+    return kGemmRefKernels;
+}
+
+const char* gemm_kernel_name(GemmArithmetic arithmetic) { return gemm_kernels_for(arithmetic).name; }
 
 void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta, MatView c,
-          Arena& scratch) {
-    gemm_with_kernels(best_kernels(), ta, tb, alpha, a, b, beta, c, scratch);
+          Arena& scratch, GemmArithmetic arithmetic) {
+    gemm_with_kernels(gemm_kernels_for(arithmetic), ta, tb, alpha, a, b, beta, c, scratch);
 }
 
 void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,

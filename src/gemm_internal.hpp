@@ -25,6 +25,7 @@ using GemmPackB = void (*)(Trans tb, ConstMatView b, int p0, int j0, int kc, int
 
 // A micro-kernel family: dense and indexed kernels with the packers that suit them.
 struct GemmKernels {
+    const char* name;
     GemmKernel dense;
     GemmKernelIndexed indexed;
     GemmPackA pack_a;
@@ -35,6 +36,11 @@ void gemm_kernel_ref(int kc, const float* a, const float* b, float alpha, float 
                      int ldc, int m_edge, int n_edge);
 void gemm_kernel_ref_indexed(int count, const float* a, const float* b, const int32_t* index,
                              float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
+// The portable kernels with fused multiply-adds (fmaf): the bit-exact oracle for FMA kernels.
+void gemm_kernel_ref_fused(int kc, const float* a, const float* b, float alpha, float beta, float* c,
+                           int ldc, int m_edge, int n_edge);
+void gemm_kernel_ref_fused_indexed(int count, const float* a, const float* b, const int32_t* index,
+                                   float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
 // Writes an MR x NR accumulator tile into C under the contract above (used by edge tiles).
 void gemm_store_tile(const float* acc, float alpha, float beta, float* c, int ldc, int m_edge,
                      int n_edge);
@@ -45,7 +51,12 @@ void gemm_kernel_avx(int kc, const float* a, const float* b, float alpha, float 
                      int ldc, int m_edge, int n_edge);
 void gemm_kernel_avx_indexed(int count, const float* a, const float* b, const int32_t* index,
                              float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
+void gemm_kernel_fma(int kc, const float* a, const float* b, float alpha, float beta, float* c,
+                     int ldc, int m_edge, int n_edge);
+void gemm_kernel_fma_indexed(int count, const float* a, const float* b, const int32_t* index,
+                             float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
 bool gemm_cpu_has_avx();
+bool gemm_cpu_has_fma();
 void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out, int32_t* index);
 void gemm_pack_b_avx(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
 #endif
@@ -69,9 +80,14 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
                        ConstMatView b, float beta, MatView c, Arena& scratch,
                        bool skip_zero_steps = true);
 
-extern const GemmKernels kGemmRefKernels;
+extern const GemmKernels kGemmRefKernels;       // portable, separate multiply and add
+extern const GemmKernels kGemmRefFusedKernels;  // portable, fmaf: tests only (slow without FMA)
 #if defined(FNN_GEMM_HAVE_AVX)
-extern const GemmKernels kGemmAvxKernels;
+extern const GemmKernels kGemmAvxKernels;       // AVX, separate multiply and add
+extern const GemmKernels kGemmFmaKernels;       // AVX2 + FMA, fused
 #endif
+
+// The family gemm() uses for this arithmetic on this CPU.
+const GemmKernels& gemm_kernels_for(GemmArithmetic arithmetic);
 
 }  // namespace fnn

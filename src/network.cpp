@@ -137,14 +137,14 @@ Status Network::init(const NetworkShape& shape, int max_batch, Arena& persistent
     return Status::Ok;
 }
 
-ConstMatView Network::forward(ConstMatView x, Arena& scratch) {
+ConstMatView Network::forward(ConstMatView x, Arena& scratch, GemmArithmetic arithmetic) {
     FNN_ASSERT(x.rows <= max_batch_ && x.cols == shape_.n_in());
     const int batch = x.rows;
     ConstMatView input = x;
     for (int l = 0; l < shape_.n_layers; ++l) {
         const LayerShape& layer = shape_.layers[l];
         const MatView z = outputs_[l].row_range(0, batch);  // (batch, n_out)
-        gemm(Trans::No, Trans::No, 1.0f, input, layer_weights(shape_, params_, l), 0.0f, z, scratch);
+        gemm(Trans::No, Trans::No, 1.0f, input, layer_weights(shape_, params_, l), 0.0f, z, scratch, arithmetic);
         const bool last = l == shape_.n_layers - 1;
         bias_activation_forward(last ? Activation::Identity : layer.act,
                                 layer_bias(shape_, params_, l), z);
@@ -164,16 +164,21 @@ void Network::backward(ConstMatView x, Arena& scratch, MatView* dx) {
         const MatView dz = delta_[l % 2].block(0, 0, batch, layer.n_out);  // (batch, n_out)
         const ConstMatView a_prev = l == 0 ? x : ConstMatView(outputs_[l - 1].row_range(0, batch));
         // dW (n_in, n_out) = a_prev^T (n_in, batch) * dz (batch, n_out)
-        gemm(Trans::Yes, Trans::No, 1.0f, a_prev, dz, 0.0f, layer_weights(shape_, grads_, l), scratch);
+        gemm(Trans::Yes, Trans::No, 1.0f, a_prev, dz, 0.0f, layer_weights(shape_, grads_, l), scratch,
+             GemmArithmetic::Fast);
         column_sums(dz, layer_bias(shape_, grads_, l));
         if (l == 0) {
             // dx (batch, n_in) = dz (batch, n_out) * W^T: only on request, nothing trains x.
-            if (dx != nullptr) gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, 0), 0.0f, *dx, scratch);
+            if (dx != nullptr) {
+                gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, 0), 0.0f, *dx, scratch,
+                     GemmArithmetic::Fast);
+            }
             break;
         }
         // da_prev (batch, n_in) = dz (batch, n_out) * W^T (n_out, n_in), then through f'
         const MatView da_prev = delta_[(l - 1) % 2].block(0, 0, batch, layer.n_in);
-        gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, l), 0.0f, da_prev, scratch);
+        gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, l), 0.0f, da_prev, scratch,
+             GemmArithmetic::Fast);
         activation_backward(shape_.layers[l - 1].act, a_prev, da_prev);
     }
 }

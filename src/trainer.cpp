@@ -100,7 +100,7 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
 BatchScore Trainer::train_step(const int* order, int batch) {
     load_batch(train_, order, 0, batch);
     const ConstMatView x = x_.row_range(0, batch);
-    const ConstMatView logits = network_.forward(x, arena_);
+    const ConstMatView logits = network_.forward(x, arena_, GemmArithmetic::Fast);
     const BatchScore score = loss_forward_backward(config_.loss, logits, labels_, network_.logits_grad(batch));
     if (!isfinite(score.loss_sum)) return score;  // the caller stops; parameters stay as they were
     network_.backward(x, arena_);

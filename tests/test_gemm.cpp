@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <string>
 #include <vector>
 
 #include "../src/gemm_internal.hpp"
@@ -70,11 +71,24 @@ void check_against_naive(const GemmKernels& kernel, Trans ta, Trans tb, int m, i
     }
 }
 
-std::vector<GemmKernels> kernels() {
-    std::vector<GemmKernels> list{kGemmRefKernels};
+// Every kernel family this CPU can run, each with the portable family it must match bit for bit.
+struct Family {
+    GemmKernels kernels;
+    GemmKernels oracle;
+};
+
+std::vector<Family> families() {
+    std::vector<Family> list{{kGemmRefKernels, kGemmRefKernels}, {kGemmRefFusedKernels, kGemmRefFusedKernels}};
 #if defined(FNN_GEMM_HAVE_AVX)
-    if (gemm_cpu_has_avx()) list.push_back(kGemmAvxKernels);
+    if (gemm_cpu_has_avx()) list.push_back({kGemmAvxKernels, kGemmRefKernels});
+    if (gemm_cpu_has_fma()) list.push_back({kGemmFmaKernels, kGemmRefFusedKernels});
 #endif
+    return list;
+}
+
+std::vector<GemmKernels> kernels() {
+    std::vector<GemmKernels> list;
+    for (const Family& f : families()) list.push_back(f.kernels);
     return list;
 }
 
@@ -130,9 +144,11 @@ TEST_CASE("gemm: k = 0 scales C by beta; empty C is a no-op") {
     CHECK(c == std::vector<float>{2, 4, 6, 8});
 }
 
-TEST_CASE("gemm: every kernel gives the portable kernel's bits") {
+TEST_CASE("gemm: every kernel gives its portable oracle's bits") {
     Rng rng(11);
-    for (const GemmKernels& kernel : kernels()) {
+    for (const Family& family : families()) {
+        CAPTURE(family.kernels.name);
+        const GemmKernels& kernel = family.kernels;
         for (int trial = 0; trial < 20; ++trial) {
             const int m = 1 + (int)rng.below(70), n = 1 + (int)rng.below(70), k = 1 + (int)rng.below(600);
             TestMatrix a(m, k, 0, rng), b(k, n, 1, rng), c1(m, n, 0, rng);
@@ -141,10 +157,26 @@ TEST_CASE("gemm: every kernel gives the portable kernel's bits") {
             Scratch s(gemm_bytes(m, n, k));
             const float beta = trial % 2 ? 1.0f : 0.0f;
             gemm_with_kernels(kernel, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c1.view, s.arena);
-            gemm_with_kernels(kGemmRefKernels, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c2v, s.arena);
+            gemm_with_kernels(family.oracle, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c2v, s.arena);
             REQUIRE(memcmp(c1.storage.data(), c2.data(), c2.size() * sizeof(float)) == 0);
         }
     }
+}
+
+TEST_CASE("gemm: fused and separate arithmetic really differ, and each mode picks its family") {
+    Rng rng(13);
+    TestMatrix a(6, 300, 0, rng), b(300, 16, 0, rng), c1(6, 16, 0, rng), c2(6, 16, 0, rng);
+    Scratch s(gemm_bytes(6, 16, 300));
+    gemm_with_kernels(kGemmRefKernels, Trans::No, Trans::No, 1.0f, a.view, b.view, 0.0f, c1.view, s.arena);
+    gemm_with_kernels(kGemmRefFusedKernels, Trans::No, Trans::No, 1.0f, a.view, b.view, 0.0f, c2.view, s.arena);
+    int differ = 0;
+    for (int i = 0; i < 6; ++i)
+        for (int j = 0; j < 16; ++j) differ += c1.view.at(i, j) != c2.view.at(i, j);
+    CHECK(differ > 0);  // otherwise the fused oracle would prove nothing
+    CHECK(std::string(gemm_kernel_name(GemmArithmetic::Reproducible)) != "avx2+fma");
+#if defined(FNN_GEMM_HAVE_AVX)
+    if (gemm_cpu_has_fma()) CHECK(std::string(gemm_kernel_name(GemmArithmetic::Fast)) == "avx2+fma");
+#endif
 }
 
 TEST_CASE("gemm: K blocks follow gemm_k_step") {

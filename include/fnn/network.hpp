@@ -10,6 +10,7 @@
 
 #include "fnn/activation.hpp"
 #include "fnn/arena.hpp"
+#include "fnn/gemm.hpp"
 #include "fnn/init.hpp"
 #include "fnn/matrix.hpp"
 #include "fnn/rng.hpp"
@@ -80,7 +81,10 @@ public:
 
     // x: (batch, n_in), batch <= max_batch. Returns the output layer's logits (batch, n_out)
     // (pre-softmax; the loss applies softmax). Hidden outputs are kept for backward().
-    ConstMatView forward(ConstMatView x, Arena& scratch);
+    // Reproducible arithmetic (gemm.hpp) gives the bits the inference library gives on every
+    // target; training steps use Fast.
+    ConstMatView forward(ConstMatView x, Arena& scratch,
+                         GemmArithmetic arithmetic = GemmArithmetic::Reproducible);
 
     // Output of layer l for the last forward() of `batch` rows (activations; logits for the last).
     ConstMatView layer_output(int l, int batch) const { return outputs_[l].row_range(0, batch); }
@@ -88,9 +92,9 @@ public:
     // Where the loss writes dL/dlogits (batch, n_out) before backward().
     MatView logits_grad(int batch);
 
-    // After forward(x): turns logits_grad(batch) into parameter gradients in grads().
-    // x is the same input forward() saw. When dx (batch, n_in) is given it also receives
-    // dL/dx, which training does not need (gradient checks and saliency maps do).
+    // After forward(x): turns logits_grad(batch) into parameter gradients in grads(), with Fast
+    // arithmetic. x is the same input forward() saw. When dx (batch, n_in) is given it also
+    // receives dL/dx, which training does not need (gradient checks and saliency maps do).
     void backward(ConstMatView x, Arena& scratch, MatView* dx = nullptr);
 
 private:
