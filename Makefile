@@ -28,7 +28,7 @@ CLI_OBJS := $(CLI_SRCS:%.cpp=$(BUILD)/%.o)
 FLAGS_OBJ := $(BUILD)/src/cli_flags.o
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all test bench data data-mnist clean
+.PHONY: all test bench data data-mnist data-cifar10 clean
 all: libfnn.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
@@ -64,6 +64,14 @@ IDX_FILES := train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ub
 
 data: data/fashion_mnist-train.fnnd data/fashion_mnist-test.fnnd
 data-mnist: data/mnist-train.fnnd data/mnist-test.fnnd
+
+# CIFAR-10 cannot be downloaded here: point CIFAR10_DIR at an unpacked cifar-10-binary.tar.gz.
+CIFAR10_DIR ?= cifar-10-batches-bin
+data-cifar10: | fnnpack
+	@test -f $(CIFAR10_DIR)/data_batch_1.bin || { echo "CIFAR-10 not found in $(CIFAR10_DIR): download cifar-10-binary.tar.gz, unpack it and run make data-cifar10 CIFAR10_DIR=<dir>" >&2; exit 1; }
+	@mkdir -p data
+	./fnnpack cifar10 $(addprefix $(CIFAR10_DIR)/data_batch_,1.bin 2.bin 3.bin 4.bin 5.bin) -o data/cifar10-train.fnnd
+	./fnnpack cifar10 $(CIFAR10_DIR)/test_batch.bin -o data/cifar10-test.fnnd
 
 $(CACHE)/fashion-mnist/.unpacked:
 	@mkdir -p $(CACHE)/fashion-mnist

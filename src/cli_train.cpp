@@ -19,15 +19,30 @@
 namespace fnn {
 namespace {
 
-// Everything `fnn train` reads from its flags besides the TrainConfig itself.
+// Everything `fnn train` reads from its flags. The defaults reach 89.4-89.7 % test accuracy on
+// Fashion-MNIST in about 30 s here (seeds 1-4; README "Defaults").
 struct TrainOptions {
-    TrainConfig config;
+    TrainConfig config = default_config();
     std::string dataset = "fashion_mnist";
     std::string data_dir;
     std::string out_dir;
-    long num_layers = 3;
-    std::vector<int> widths{128};
+    long num_layers = 1;
+    std::vector<int> widths{512};
     bool quiet = false;
+
+    static TrainConfig default_config() {
+        TrainConfig c;
+        c.epochs = 25;
+        c.batch_size = 64;
+        c.loss = Loss::CrossEntropy;
+        c.init = Init::Xavier;
+        c.net.hidden_act = Activation::Relu;
+        c.opt.kind = OptimizerKind::Adam;
+        c.opt.learning_rate = 5e-4f;
+        c.opt.weight_decay = 0.0f;
+        c.seed = 1;
+        return c;
+    }
 };
 
 // "-sz 128" or "-sz 256,128": one width for every layer, or one per layer.
@@ -85,10 +100,10 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
                c.batch_size = static_cast<int>(n);
                return true;
            }});
-    p.add({"-l", "--loss", "NAME", "training loss (default cross_entropy)",
+    p.add({"-l", "--loss", "NAME", std::string("training loss (default ") + loss_name(c.loss) + ")",
            {"cross_entropy", "mean_squared_error"},
            [&c](const std::string& v, std::string&) { return parse_loss(v.c_str(), c.loss); }});
-    p.add({"-o", "--optimizer", "NAME", "update rule (default adam)",
+    p.add({"-o", "--optimizer", "NAME", std::string("update rule (default ") + optimizer_name(c.opt.kind) + ")",
            names_of<OptimizerKind>({OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nag,
                                     OptimizerKind::Rmsprop, OptimizerKind::Adam, OptimizerKind::Nadam},
                                    optimizer_name),
@@ -100,16 +115,18 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
     p.add(float_flag("-beta2", "--beta2", "adam and nadam: second-moment decay", c.opt.beta2, 0, 0.9999999));
     p.add(float_flag("-eps", "--epsilon", "rmsprop, adam, nadam: denominator guard", c.opt.epsilon, 0, 1));
     p.add(float_flag("-w_d", "--weight_decay", "L2 coefficient added to every gradient", c.opt.weight_decay, 0, 1e6));
-    p.add({"-w_i", "--weight_init", "NAME", "initial weights (default xavier)", {"random", "xavier", "he", "Xavier"},
+    p.add({"-w_i", "--weight_init", "NAME", std::string("initial weights (default ") + init_name(c.init) + ")",
+           {"random", "xavier", "he", "Xavier"},
            [&c](const std::string& v, std::string&) { return parse_init(v.c_str(), c.init); }});
-    p.add({"-nhl", "--num_layers", "N", "hidden layers (default 3)", {},
+    p.add({"-nhl", "--num_layers", "N", "hidden layers (default " + std::to_string(o.num_layers) + ")", {},
            [&o](const std::string& v, std::string& e) { return parse_int_value(v, 0, kMaxLayers - 1, o.num_layers, e); }});
-    p.add({"-sz", "--hidden_size", "N[,N...]", "units per hidden layer, or one width per layer (default 128)", {},
+    p.add({"-sz", "--hidden_size", "N[,N...]",
+           "units per hidden layer, or one width per layer (default " + std::to_string(o.widths[0]) + ")", {},
            [&o](const std::string& v, std::string& e) { return parse_widths(v, o.widths, e); }});
-    p.add({"-a", "--activation", "NAME", "hidden activation (default relu)",
+    p.add({"-a", "--activation", "NAME", std::string("hidden activation (default ") + activation_name(c.net.hidden_act) + ")",
            {"identity", "sigmoid", "tanh", "relu", "ReLU"},
            [&c](const std::string& v, std::string&) { return parse_hidden_activation(v.c_str(), c.net.hidden_act); }});
-    p.add({"", "--seed", "N", "seed for initialisation and shuffling (default 1)", {},
+    p.add({"", "--seed", "N", "seed for initialisation and shuffling (default " + std::to_string(c.seed) + ")", {},
            [&c](const std::string& v, std::string& e) { return parse_u64_value(v, c.seed, e); }});
     p.add({"", "--val_fraction", "F", "share of the training set held out for validation (default 0.1)", {},
            [&c](const std::string& v, std::string& e) { return parse_double_value(v, 0, 0.5, c.val_fraction, e); }});

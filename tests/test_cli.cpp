@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fnn/blob.hpp"
+#include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
 
 using namespace fnn;
@@ -194,4 +195,46 @@ TEST_CASE("cli: fnnpack converts IDX files and describes blobs") {
     r = run("./fnnpack dataset --images " + dir + "/nothere --labels " + dir + "/lbl -o " + dir + "/e.fnnd");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "nothere: cannot open"));
+}
+
+TEST_CASE("cli: fnnpack reads CIFAR-10 binary batches it is given in the real format") {
+    const std::string dir = temp_dir();
+    ErrorText err;
+    // Two batches of 3 and 2 records: label byte, then 1024 red, 1024 green, 1024 blue bytes.
+    auto batch = [](int records, int first_label) {
+        std::vector<uint8_t> b;
+        for (int r = 0; r < records; ++r) {
+            b.push_back(static_cast<uint8_t>((first_label + r) % 10));
+            for (int c = 0; c < 3; ++c)
+                for (int i = 0; i < 1024; ++i) b.push_back(static_cast<uint8_t>(c * 80 + i % 7 + r));
+        }
+        return b;
+    };
+    const std::vector<uint8_t> b1 = batch(3, 8), b2 = batch(2, 1);
+    REQUIRE(write_file_atomic(dir + "/data_batch_1.bin", b1.data(), b1.size(), &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/data_batch_2.bin", b2.data(), b2.size(), &err) == Status::Ok);
+    Result r = run("./fnnpack cifar10 " + dir + "/data_batch_1.bin " + dir + "/data_batch_2.bin -o " + dir + "/c.fnnd");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(r.output, "5 samples of 32x32x3, 10 classes"));
+    std::vector<uint8_t> blob;
+    REQUIRE(read_file(dir + "/c.fnnd", blob, &err) == Status::Ok);
+    Dataset d;
+    REQUIRE(parse_dataset_blob(blob.data(), blob.size(), "c", d, &err) == Status::Ok);
+    CHECK(d.labels[0] == 8);
+    CHECK(d.labels[2] == 0);
+    CHECK(d.labels[3] == 1);
+    CHECK(d.sample(4)[1024 + 9] == 80 + 9 % 7 + 1);  // green plane, pixel 9, of the fifth image
+    CHECK(contains(run("./fnnpack info " + dir + "/c.fnnd").output, "class 9: truck"));
+    // A truncated batch and a CIFAR-100-style label are rejected with the file named.
+    REQUIRE(write_file_atomic(dir + "/cut.bin", b1.data(), b1.size() - 5, &err) == Status::Ok);
+    r = run("./fnnpack cifar10 " + dir + "/cut.bin -o " + dir + "/x.fnnd");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "cut.bin: "));
+    CHECK(contains(r.output, "whole number of 3073-byte"));
+    std::vector<uint8_t> bad = b2;
+    bad[3073] = 42;
+    REQUIRE(write_file_atomic(dir + "/bad.bin", bad.data(), bad.size(), &err) == Status::Ok);
+    r = run("./fnnpack cifar10 " + dir + "/bad.bin -o " + dir + "/x.fnnd");
+    CHECK(contains(r.output, "record 1 has label 42"));
+    CHECK(!file_exists(dir + "/x.fnnd"));
 }

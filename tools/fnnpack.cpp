@@ -1,5 +1,6 @@
 // fnnpack: converts datasets and models into fnn's blobs.
 //   fnnpack dataset --images F --labels F [--names a,b,...] [--classes N] -o OUT.fnnd
+//   fnnpack cifar10 BATCH.bin... -o OUT.fnnd
 //   fnnpack info FILE            describe a dataset or model blob
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "../src/cli_flags.hpp"
 #include "fnn/blob.hpp"
+#include "fnn/cifar.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/idx.hpp"
@@ -22,6 +24,7 @@ void usage(FILE* out) {
           "\n"
           "commands:\n"
           "  dataset   IDX image + label files -> one dataset blob (.fnnd)\n"
+          "  cifar10   CIFAR-10 binary batches -> one dataset blob (.fnnd)\n"
           "  info      describe a dataset (.fnnd) or model (.fnn) blob\n"
           "\n"
           "`fnnpack <command> --help` lists each command's flags.\n",
@@ -39,6 +42,21 @@ std::string names_block(const std::string& csv) {
         start = comma + 1;
     }
     return out;
+}
+
+// Writes a dataset blob for pixels/labels already in memory; prints what it wrote.
+int write_dataset(const std::string& out_path, const DatasetHeader& h, const std::string& names,
+                  const uint8_t* pixels, const uint8_t* labels, const char* command) {
+    ErrorText err;
+    std::vector<uint8_t> blob(dataset_blob_bytes(h));
+    if (write_dataset_blob(h, names.c_str(), pixels, labels, blob.data(), blob.size(), &err) != Status::Ok ||
+        write_file_atomic(out_path, blob.data(), blob.size(), &err) != Status::Ok) {
+        fprintf(stderr, "%s: %s\n", command, err.text);
+        return 1;
+    }
+    printf("%s: %u samples of %ux%ux%u, %u classes, %zu bytes\n", out_path.c_str(), h.count, h.rows, h.cols,
+           h.channels, h.classes, blob.size());
+    return 0;
 }
 
 int cmd_dataset(int argc, char** argv) {
@@ -99,15 +117,50 @@ int cmd_dataset(int argc, char** argv) {
         fprintf(stderr, "fnnpack dataset: %s\n", err.text);
         return 1;
     }
-    std::vector<uint8_t> blob(dataset_blob_bytes(h));
-    if (write_dataset_blob(h, block.c_str(), images.data, labels.data, blob.data(), blob.size(), &err) != Status::Ok ||
-        write_file_atomic(out_path, blob.data(), blob.size(), &err) != Status::Ok) {
-        fprintf(stderr, "fnnpack dataset: %s\n", err.text);
+    return write_dataset(out_path, h, block, images.data, labels.data, "fnnpack dataset");
+}
+
+int cmd_cifar10(int argc, char** argv) {
+    std::string out_path;
+    std::vector<std::string> batches;
+    FlagParser p("fnnpack cifar10", "Concatenate CIFAR-10 binary batches (data_batch_*.bin or test_batch.bin) into a dataset blob.");
+    p.add({"-o", "--output", "FILE", "dataset blob to write", {},
+           [&](const std::string& v, std::string&) { out_path = v; return true; }});
+    const ParseResult r = p.parse(argc, argv, 2, &batches);
+    if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
+    if (batches.empty() || out_path.empty()) {
+        fprintf(stderr, "fnnpack cifar10: give one or more batch files and --output\n");
+        return 2;
+    }
+    std::vector<uint8_t> pixels, labels;
+    for (const std::string& path : batches) {
+        std::vector<uint8_t> bytes;
+        ErrorText err;
+        size_t count = 0;
+        if (read_file(path, bytes, &err) != Status::Ok ||
+            check_cifar10_batch(bytes.data(), bytes.size(), path.c_str(), count, &err) != Status::Ok) {
+            fprintf(stderr, "fnnpack cifar10: %s\n", err.text);
+            return 1;
+        }
+        const size_t before = labels.size();
+        labels.resize(before + count);
+        pixels.resize(labels.size() * kCifarPixels);
+        unpack_cifar10_batch(bytes.data(), count, pixels.data() + before * kCifarPixels, labels.data() + before);
+    }
+    DatasetHeader h;
+    h.count = static_cast<uint32_t>(labels.size());
+    h.rows = kCifarSide;
+    h.cols = kCifarSide;
+    h.channels = kCifarChannels;
+    h.classes = kCifarClasses;
+    const std::string names = "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n";
+    h.names_bytes = static_cast<uint32_t>(names.size());
+    ErrorText err;
+    if (validate_dataset_header(h, out_path.c_str(), &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack cifar10: %s\n", err.text);
         return 1;
     }
-    printf("%s: %u samples of %ux%ux%u, %u classes, %zu bytes\n", out_path.c_str(), h.count, h.rows, h.cols,
-           h.channels, h.classes, blob.size());
-    return 0;
+    return write_dataset(out_path, h, names, pixels.data(), labels.data(), "fnnpack cifar10");
 }
 
 int cmd_info(int argc, char** argv) {
@@ -160,11 +213,12 @@ int main(int argc, char** argv) {
     }
     const std::string command = argv[1];
     if (command == "dataset") return cmd_dataset(argc, argv);
+    if (command == "cifar10") return cmd_cifar10(argc, argv);
     if (command == "info") return cmd_info(argc, argv);
     if (command == "-h" || command == "--help" || command == "help") {
         usage(stdout);
         return 0;
     }
-    fprintf(stderr, "fnnpack: unknown command '%s'; valid commands: dataset, info\n", command.c_str());
+    fprintf(stderr, "fnnpack: unknown command '%s'; valid commands: dataset, cifar10, info\n", command.c_str());
     return 2;
 }
