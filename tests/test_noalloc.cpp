@@ -1,5 +1,5 @@
-// No heap allocation inside training steps or forward passes: malloc and operator new are
-// replaced by counting versions (forwarding to glibc's allocator) for this test binary.
+// No heap allocation inside training steps or forward passes: every malloc and operator new in
+// this test binary is counted (by replacing them, or through AddressSanitizer's hooks).
 #include <doctest/doctest.h>
 
 #include <stdlib.h>
@@ -9,16 +9,29 @@
 
 #include "fnn/trainer.hpp"
 
+namespace {
+// Test-only globals: the allocator hooks below have nowhere else to keep them.
+bool g_counting = false;
+long g_allocations = 0;
+}  // namespace
+
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer the allocator must stay ASan's, so count through its hooks instead.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*on_malloc)(const volatile void*, size_t),
+                                                        void (*on_free)(const volatile void*));
+namespace {
+void count_malloc(const volatile void*, size_t) {
+    if (g_counting) ++g_allocations;
+}
+void ignore_free(const volatile void*) {}
+const int g_hooks_installed = __sanitizer_install_malloc_and_free_hooks(count_malloc, ignore_free);
+}  // namespace
+#else
+// Otherwise malloc and operator new are replaced by counting versions that forward to glibc.
 extern "C" void* __libc_malloc(size_t);
 extern "C" void* __libc_calloc(size_t, size_t);
 extern "C" void* __libc_realloc(void*, size_t);
 extern "C" void __libc_free(void*);
-
-namespace {
-// Test-only globals: the replaced allocator has nowhere else to keep them.
-bool g_counting = false;
-long g_allocations = 0;
-}  // namespace
 
 extern "C" void* malloc(size_t n) {
     if (g_counting) ++g_allocations;
@@ -40,6 +53,7 @@ void* operator new(size_t n) {
 }
 void operator delete(void* p) noexcept { __libc_free(p); }
 void operator delete(void* p, size_t) noexcept { __libc_free(p); }
+#endif
 
 using namespace fnn;
 
