@@ -47,30 +47,34 @@ bool parse_hidden_activation(const char* text, Activation& out) {
     return false;
 }
 
-void bias_activation_forward(Activation f, const float* b, MatView z) {
+void activation_forward(Activation f, MatView z) {
     const int n = z.cols;
     for (int i = 0; i < z.rows; ++i) {
         float* row = z.row(i);
         switch (f) {
             case Activation::Sigmoid:
-                for (int j = 0; j < n; ++j) row[j] = sigmoid(row[j] + b[j]);
+                for (int j = 0; j < n; ++j) row[j] = sigmoid(row[j]);
                 break;
             case Activation::Tanh:
-                for (int j = 0; j < n; ++j) row[j] = tanh_f(row[j] + b[j]);
+                for (int j = 0; j < n; ++j) row[j] = tanh_f(row[j]);
                 break;
             case Activation::Relu:
-                for (int j = 0; j < n; ++j) {
-                    const float x = row[j] + b[j];
-                    row[j] = x < 0.0f ? 0.0f : x;
-                }
+                for (int j = 0; j < n; ++j) row[j] = row[j] < 0.0f ? 0.0f : row[j];
                 break;
             case Activation::Identity:
             case Activation::Softmax:
-                for (int j = 0; j < n; ++j) row[j] += b[j];
                 break;
         }
     }
     if (f == Activation::Softmax) softmax_rows(z);
+}
+
+void bias_activation_forward(Activation f, const float* b, MatView z) {
+    for (int i = 0; i < z.rows; ++i) {
+        float* row = z.row(i);
+        for (int j = 0; j < z.cols; ++j) row[j] += b[j];
+    }
+    activation_forward(f, z);
 }
 
 void activation_backward(Activation f, ConstMatView a, MatView da) {

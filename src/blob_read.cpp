@@ -1,5 +1,6 @@
-// Model blob parser for untrusted bytes: every field is range-checked and every offset is
-// proven to lie inside the blob before anything is read through it (format in blob.hpp).
+// Model blob parser for untrusted bytes: every field is range-checked, every offset is proven to
+// lie inside the blob before anything is read through it, and every stored number must be
+// finite (format in blob.hpp). Built into both libfnn and the inference library.
 #include <string.h>
 
 #include "byte_cursor.hpp"
@@ -46,58 +47,34 @@ bool valid_activation(uint8_t code, bool last) {
     return code <= static_cast<uint8_t>(Activation::Relu);
 }
 
-bool finite_nonnegative(float x) { return x >= 0.0f && x <= 3.4e38f; }
+bool finite_nonnegative(float x) { return x >= 0.0f && x <= 3.4e38f; }  // false for NaN
+bool finite(float x) { return x - x == 0.0f; }
 
-Status parse_layer(Cursor& cur, const uint8_t* base, size_t payload_begin, size_t payload_end,
-                   WeightType type, int l, bool last, BlobLayer& layer, ErrorText* err) {
-    uint8_t kind = 0, act = 0;
-    uint16_t reserved = 0;
-    uint32_t n_in = 0, n_out = 0, w_off = 0, b_off = 0, s_off = 0, reserved2 = 0;
-    float qscale = 0.0f;
-    FNN_TRY(cur.u8(kind));
-    FNN_TRY(cur.u8(act));
-    FNN_TRY(cur.u16(reserved));
-    FNN_TRY(cur.u32(n_in));
-    FNN_TRY(cur.u32(n_out));
-    FNN_TRY(cur.u32(w_off));
-    FNN_TRY(cur.u32(b_off));
-    FNN_TRY(cur.u32(s_off));
-    FNN_TRY(cur.f32(qscale));
-    FNN_TRY(cur.u32(reserved2));
-    if (kind != kKindDense) return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, kind);
-    if (!valid_activation(act, last)) {
-        return fail(err, Status::Format, "model blob: layer %d has activation code %u, expected %s", l,
-                    act, last ? "4 (softmax) on the output layer" : "0..3 on a hidden layer");
-    }
-    if (reserved != 0 || reserved2 != 0) return fail(err, Status::Format, "model blob: layer %d reserved fields must be zero", l);
-    if (n_in < 1 || n_in > static_cast<uint32_t>(kMaxUnits) || n_out < 1 || n_out > static_cast<uint32_t>(kMaxUnits)) {
-        return fail(err, Status::Format, "model blob: layer %d is %u x %u, each side must be 1..%d", l,
-                    n_in, n_out, kMaxUnits);
-    }
-    if (!finite_nonnegative(qscale)) return fail(err, Status::Format, "model blob: layer %d input scale is not a finite value >= 0", l);
-    if (qscale != 0.0f && type != WeightType::Int8) {
-        return fail(err, Status::Format, "model blob: layer %d has int8 activations but %s weights", l,
-                    weight_type_name(type));
-    }
-    // n_in, n_out <= 2^16: the product fits in 32 bits and the byte count in size_t.
-    const size_t values = static_cast<size_t>(n_in) * n_out;
-    FNN_TRY(section(base, payload_begin, payload_end, w_off, values * weight_bytes_per_value(type), l, "weights", layer.weights, err));
-    FNN_TRY(section(base, payload_begin, payload_end, b_off, 4u * n_out, l, "bias", layer.bias, err));
-    if (type == WeightType::Int8) {
-        FNN_TRY(section(base, payload_begin, payload_end, s_off, 4u * n_out, l, "scales", layer.scales, err));
-        for (uint32_t j = 0; j < n_out; ++j) {
-            const float s = load_f32le(layer.scales + 4 * j);
-            if (!finite_nonnegative(s)) return fail(err, Status::Format, "model blob: layer %d scale %u is not a finite value >= 0", l, j);
+// Every weight, bias and scale must be a finite number: a model that holds NaN or infinity can
+// only produce them.
+Status check_finite_values(const BlobLayer& layer, WeightType type, int l, ErrorText* err) {
+    const size_t values = static_cast<size_t>(layer.n_in) * layer.n_out;
+    if (type == WeightType::F32) {
+        for (size_t k = 0; k < values; ++k) {
+            if (!finite(load_f32le(layer.weights + 4 * k))) {
+                return fail(err, Status::Format, "model blob: layer %d weight %zu is not a finite number", l, k);
+            }
         }
-    } else if (s_off != 0) {
-        return fail(err, Status::Format, "model blob: layer %d has a scales offset but %s weights", l, weight_type_name(type));
-    } else {
-        layer.scales = nullptr;
+    } else if (type == WeightType::F16) {
+        for (size_t k = 0; k < values; ++k) {
+            if ((load_u16le(layer.weights + 2 * k) & 0x7C00u) == 0x7C00u) {
+                return fail(err, Status::Format, "model blob: layer %d weight %zu is not a finite number", l, k);
+            }
+        }
     }
-    layer.act = static_cast<Activation>(act);
-    layer.n_in = static_cast<int>(n_in);
-    layer.n_out = static_cast<int>(n_out);
-    layer.input_qscale = qscale;
+    for (int j = 0; j < layer.n_out; ++j) {
+        if (!finite(load_f32le(layer.bias + 4 * j))) {
+            return fail(err, Status::Format, "model blob: layer %d bias %d is not a finite number", l, j);
+        }
+        if (layer.scales != nullptr && !finite_nonnegative(load_f32le(layer.scales + 4 * j))) {
+            return fail(err, Status::Format, "model blob: layer %d scale %d is not a finite value >= 0", l, j);
+        }
+    }
     return Status::Ok;
 }
 
@@ -112,7 +89,7 @@ const char* weight_type_name(WeightType t) {
     return "?";
 }
 
-Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText* err) {
+Status parse_model_header(const void* data, size_t size, ModelHeader& out, ErrorText* err) {
     if (data == nullptr) return fail(err, Status::Arg, "model blob: null pointer");
     const uint8_t* base = static_cast<const uint8_t*>(data);
     Cursor cur(data, size, "model blob", err);
@@ -122,7 +99,7 @@ Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText
     uint16_t version = 0, rows = 0, cols = 0, channels = 0, classes = 0;
     uint8_t type_code = 0, loss_code = 0;
     uint32_t total = 0, n_layers = 0, n_in = 0;
-    float input_scale = 0.0f;
+    float input_divisor = 0.0f;
     FNN_TRY(cur.u16(version));
     if (version != kModelVersion) {
         return fail(err, Status::Version, "model blob: version %u, this build reads version %u", version, kModelVersion);
@@ -136,25 +113,30 @@ Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText
     FNN_TRY(cur.u16(cols));
     FNN_TRY(cur.u16(channels));
     FNN_TRY(cur.u16(classes));
-    FNN_TRY(cur.f32(input_scale));
+    FNN_TRY(cur.f32(input_divisor));
     const uint8_t* reserved = nullptr;
     FNN_TRY(cur.take(32, reserved));
     FNN_TRY(expect_zero(reserved, 32, "header bytes 32..63", err));
     if (type_code > static_cast<uint8_t>(WeightType::Int8)) return fail(err, Status::Format, "model blob: unknown weight type %u", type_code);
     if (loss_code > static_cast<uint8_t>(Loss::MeanSquaredError)) return fail(err, Status::Format, "model blob: unknown loss code %u", loss_code);
     if (total != size) {
-        return fail(err, size < total ? Status::Truncated : Status::Format,
-                    "model blob: header says %u bytes, got %zu", total, size);
+        return fail(err, size < total ? Status::Truncated : Status::Format, "model blob: header says %u bytes, got %zu",
+                    total, size);
     }
     if (n_layers < 1 || n_layers > static_cast<uint32_t>(kMaxLayers)) {
         return fail(err, Status::Format, "model blob: %u layers, expected 1..%d", n_layers, kMaxLayers);
     }
-    if (static_cast<uint32_t>(rows) * cols * channels != n_in) {
-        return fail(err, Status::Format, "model blob: input shape %ux%ux%u does not match %u features", rows, cols, channels, n_in);
+    if (static_cast<uint32_t>(rows) * cols * channels != n_in || n_in < 1 || n_in > static_cast<uint32_t>(kMaxUnits)) {
+        return fail(err, Status::Format, "model blob: input shape %ux%ux%u does not match %u features (1..%d)", rows,
+                    cols, channels, n_in, kMaxUnits);
     }
-    if (!(input_scale > 0.0f && input_scale <= 3.4e38f)) return fail(err, Status::Format, "model blob: input scale must be finite and > 0");
-    const size_t payload_begin = kModelHeaderBytes + kModelLayerBytes * n_layers;
-    if (size < payload_begin + 4) {
+    if (classes < 2 || classes > kMaxClasses) {
+        return fail(err, Status::Format, "model blob: %u classes, expected 2..%d", classes, kMaxClasses);
+    }
+    if (!finite_nonnegative(input_divisor) || input_divisor == 0.0f) {
+        return fail(err, Status::Format, "model blob: input divisor must be finite and > 0");
+    }
+    if (size < kModelHeaderBytes + kModelLayerBytes * n_layers + 4) {
         return fail(err, Status::Truncated, "model blob: %zu bytes cannot hold %u layer entries and a CRC", size, n_layers);
     }
     const uint32_t stored_crc = load_u32le(base + size - 4);
@@ -163,68 +145,89 @@ Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText
         return fail(err, Status::Checksum, "model blob: CRC-32 mismatch (stored %08x, computed %08x): the blob is damaged",
                     stored_crc, actual_crc);
     }
-    ModelBlob m;
-    m.weight_type = static_cast<WeightType>(type_code);
-    m.meta = ModelMeta{rows, cols, channels, input_scale, static_cast<Loss>(loss_code)};
-    m.n_layers = static_cast<int>(n_layers);
-    m.n_in = static_cast<int>(n_in);
-    m.n_classes = classes;
-    int expected_in = m.n_in;
-    for (int l = 0; l < m.n_layers; ++l) {
-        const bool last = l == m.n_layers - 1;
-        FNN_TRY(parse_layer(cur, base, payload_begin, size - 4, m.weight_type, l, last, m.layers[l], err));
-        if (m.layers[l].n_in != expected_in) {
-            return fail(err, Status::Format, "model blob: layer %d takes %d inputs, previous layer gives %d", l,
-                        m.layers[l].n_in, expected_in);
-        }
-        expected_in = m.layers[l].n_out;
-    }
-    if (expected_in != m.n_classes || m.n_classes < 2) {
-        return fail(err, Status::Format, "model blob: header says %d classes, output layer has %d", m.n_classes, expected_in);
-    }
-    out = m;
+    ModelHeader h;
+    h.weight_type = static_cast<WeightType>(type_code);
+    h.meta = ModelMeta{rows, cols, channels, input_divisor, static_cast<Loss>(loss_code)};
+    h.n_layers = static_cast<int>(n_layers);
+    h.n_in = static_cast<int>(n_in);
+    h.n_classes = classes;
+    out = h;
     return Status::Ok;
 }
 
-Status network_spec_from_blob(const ModelBlob& blob, NetworkSpec& spec, ErrorText* err) {
-    NetworkSpec s;
-    s.n_in = blob.n_in;
-    s.n_classes = blob.n_classes;
-    s.n_hidden = blob.n_layers - 1;
-    s.hidden_act = blob.n_layers > 1 ? blob.layers[0].act : Activation::Relu;
-    for (int l = 0; l + 1 < blob.n_layers; ++l) {
-        if (blob.layers[l].act != s.hidden_act) {
-            return fail(err, Status::Unsupported, "model blob: hidden layers mix activations %s and %s",
-                        activation_name(s.hidden_act), activation_name(blob.layers[l].act));
-        }
-        s.hidden_widths[l] = blob.layers[l].n_out;
+Status parse_model_layer(const void* data, size_t size, const ModelHeader& header, int l, int n_in,
+                         BlobLayer& out, ErrorText* err) {
+    FNN_ASSERT(l >= 0 && l < header.n_layers);
+    const uint8_t* base = static_cast<const uint8_t*>(data);
+    const size_t payload_begin = kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(header.n_layers);
+    const size_t payload_end = size - 4;
+    const bool last = l == header.n_layers - 1;
+    const WeightType type = header.weight_type;
+    Cursor cur(base + kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(l), kModelLayerBytes, "model blob", err);
+    uint8_t kind = 0, act = 0;
+    uint16_t reserved = 0;
+    uint32_t layer_in = 0, n_out = 0, w_off = 0, b_off = 0, s_off = 0, reserved2 = 0;
+    float qscale = 0.0f;
+    FNN_TRY(cur.u8(kind));
+    FNN_TRY(cur.u8(act));
+    FNN_TRY(cur.u16(reserved));
+    FNN_TRY(cur.u32(layer_in));
+    FNN_TRY(cur.u32(n_out));
+    FNN_TRY(cur.u32(w_off));
+    FNN_TRY(cur.u32(b_off));
+    FNN_TRY(cur.u32(s_off));
+    FNN_TRY(cur.f32(qscale));
+    FNN_TRY(cur.u32(reserved2));
+    if (kind != kKindDense) return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, kind);
+    if (!valid_activation(act, last)) {
+        return fail(err, Status::Format, "model blob: layer %d has activation code %u, expected %s", l, act,
+                    last ? "4 (softmax) on the output layer" : "0..3 on a hidden layer");
     }
-    spec = s;
+    if (reserved != 0 || reserved2 != 0) return fail(err, Status::Format, "model blob: layer %d reserved fields must be zero", l);
+    if (layer_in < 1 || layer_in > static_cast<uint32_t>(kMaxUnits) || n_out < 1 || n_out > static_cast<uint32_t>(kMaxUnits)) {
+        return fail(err, Status::Format, "model blob: layer %d is %u x %u, each side must be 1..%d", l, layer_in, n_out,
+                    kMaxUnits);
+    }
+    if (static_cast<int>(layer_in) != n_in) {
+        return fail(err, Status::Format, "model blob: layer %d takes %u inputs, previous layer gives %d", l, layer_in, n_in);
+    }
+    if (last && static_cast<int>(n_out) != header.n_classes) {
+        return fail(err, Status::Format, "model blob: header says %d classes, output layer has %u", header.n_classes, n_out);
+    }
+    if (!finite_nonnegative(qscale)) {
+        return fail(err, Status::Format, "model blob: layer %d input scale is not a finite value >= 0", l);
+    }
+    if (qscale != 0.0f && type != WeightType::Int8) {
+        return fail(err, Status::Format, "model blob: layer %d has int8 activations but %s weights", l, weight_type_name(type));
+    }
+    BlobLayer layer;
+    // n_in, n_out <= 2^16: the product fits in 32 bits and the byte count in size_t.
+    const size_t values = static_cast<size_t>(layer_in) * n_out;
+    FNN_TRY(section(base, payload_begin, payload_end, w_off, values * weight_bytes_per_value(type), l, "weights",
+                    layer.weights, err));
+    FNN_TRY(section(base, payload_begin, payload_end, b_off, 4u * n_out, l, "bias", layer.bias, err));
+    if (type == WeightType::Int8) {
+        FNN_TRY(section(base, payload_begin, payload_end, s_off, 4u * n_out, l, "scales", layer.scales, err));
+    } else if (s_off != 0) {
+        return fail(err, Status::Format, "model blob: layer %d has a scales offset but %s weights", l, weight_type_name(type));
+    }
+    layer.act = static_cast<Activation>(act);
+    layer.n_in = static_cast<int>(layer_in);
+    layer.n_out = static_cast<int>(n_out);
+    layer.input_qscale = qscale;
+    FNN_TRY(check_finite_values(layer, type, l, err));
+    out = layer;
     return Status::Ok;
 }
 
-void params_from_blob(const ModelBlob& blob, const NetworkShape& shape, float* params) {
-    FNN_ASSERT(shape.n_layers == blob.n_layers);
-    memset(params, 0, shape.n_params * sizeof(float));
-    for (int l = 0; l < blob.n_layers; ++l) {
-        const BlobLayer& layer = blob.layers[l];
-        MatView w = layer_weights(shape, params, l);
-        for (int i = 0; i < layer.n_in; ++i) {
-            float* row = w.row(i);
-            for (int j = 0; j < layer.n_out; ++j) {
-                const size_t k = static_cast<size_t>(i) * layer.n_out + j;
-                switch (blob.weight_type) {
-                    case WeightType::F32: row[j] = load_f32le(layer.weights + 4 * k); break;
-                    case WeightType::F16: row[j] = half_to_float(load_u16le(layer.weights + 2 * k)); break;
-                    case WeightType::Int8:
-                        row[j] = static_cast<float>(static_cast<int8_t>(layer.weights[k])) * load_f32le(layer.scales + 4 * j);
-                        break;
-                }
-            }
-        }
-        float* b = layer_bias(shape, params, l);
-        for (int j = 0; j < layer.n_out; ++j) b[j] = load_f32le(layer.bias + 4 * j);
+Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText* err) {
+    FNN_TRY(parse_model_header(data, size, out.header, err));
+    int n_in = out.header.n_in;
+    for (int l = 0; l < out.header.n_layers; ++l) {
+        FNN_TRY(parse_model_layer(data, size, out.header, l, n_in, out.layers[l], err));
+        n_in = out.layers[l].n_out;
     }
+    return Status::Ok;
 }
 
 }  // namespace fnn

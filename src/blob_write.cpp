@@ -91,7 +91,7 @@ Status write_model_blob(const NetworkShape& shape, const float* params, const Mo
     store_u16le(out + 22, meta.cols);
     store_u16le(out + 24, meta.channels);
     store_u16le(out + 26, static_cast<uint16_t>(shape.n_out()));
-    store_f32le(out + 28, meta.input_scale);
+    store_f32le(out + 28, meta.input_divisor);
     for (int l = 0; l < shape.n_layers; ++l) {
         const LayerShape& layer = shape.layers[l];
         uint8_t* entry = out + kModelHeaderBytes + kModelLayerBytes * l;

@@ -30,12 +30,6 @@ PackSizes pack_sizes(int m, int n, int depth) {
 
 }  // namespace
 
-int gemm_k_step(int k) {
-    if (k <= kGemmKC) return k;
-    const int blocks = (k + kGemmKC - 1) / kGemmKC;
-    return (k + blocks - 1) / blocks;
-}
-
 size_t gemm_bytes(int m, int n, int k) {
     // min(k, KC) bounds gemm_k_step(k') for every k' <= k, so the plan covers smaller products.
     const PackSizes sizes = pack_sizes(m, n, min_int(k, kGemmKC));

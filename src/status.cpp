@@ -25,6 +25,7 @@ const char* status_str(Status s) {
         case Status::Io: return "input/output error";
         case Status::Diverged: return "training diverged";
         case Status::Unsupported: return "unsupported";
+        case Status::Numeric: return "non-finite result";
     }
     return "unknown status";
 #endif

@@ -70,12 +70,12 @@ TEST_CASE("blob: fp32 round trip is bit-exact and keeps the metadata") {
     ModelBlob m;
     ErrorText err;
     REQUIRE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok);
-    CHECK(m.n_layers == 3);
-    CHECK(m.meta.loss == Loss::MeanSquaredError);
-    CHECK(m.meta.rows == 2);
+    CHECK(m.header.n_layers == 3);
+    CHECK(m.header.meta.loss == Loss::MeanSquaredError);
+    CHECK(m.header.meta.rows == 2);
     CHECK(m.layers[1].act == Activation::Tanh);
     CHECK(m.layers[2].act == Activation::Softmax);
-    for (int l = 0; l < m.n_layers; ++l) {
+    for (int l = 0; l < m.header.n_layers; ++l) {
         CHECK((m.layers[l].weights - blob.data()) % 16 == 0);
         CHECK((m.layers[l].bias - blob.data()) % 16 == 0);
     }
@@ -162,7 +162,7 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
         {"layer count huge", 12, 0xFFFFFFFFu, 4, Status::Format, "layers"},
         {"features", 16, 7, 4, Status::Format, "input shape"},
         {"classes", 26, 4, 2, Status::Format, "classes"},
-        {"input scale", 28, 0x7FC00000u, 4, Status::Format, "input scale"},
+        {"input divisor", 28, 0x7FC00000u, 4, Status::Format, "input divisor"},
         {"reserved header", 40, 1, 1, Status::Format, "zero"},
         {"layer kind", layer0 + 0, 2, 1, Status::Format, "kind"},
         {"activation code", layer0 + 1, 9, 1, Status::Format, "activation"},
@@ -189,6 +189,24 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
         std::string message;
         CHECK(parse(bad, &message) == e.expected);
         CHECK_MESSAGE(message.find(e.message_part) != std::string::npos, message);
+    }
+    // Non-finite numbers stored in the sections (the CRC is valid, the values are not).
+    ModelBlob parsed;
+    REQUIRE(parse_model_blob(good.data(), good.size(), parsed, nullptr) == Status::Ok);
+    const struct {
+        const char* what;
+        size_t offset;
+        const char* part;
+    } values[] = {{"NaN weight", static_cast<size_t>(parsed.layers[1].weights - good.data()) + 8, "weight 2 is not a finite"},
+                  {"infinite bias", static_cast<size_t>(parsed.layers[2].bias - good.data()), "bias 0 is not a finite"}};
+    for (const auto& v : values) {
+        CAPTURE(v.what);
+        std::vector<uint8_t> bad = good;
+        store_u32le(bad.data() + v.offset, std::string(v.what) == "NaN weight" ? 0x7FC00001u : 0x7F800000u);
+        reseal(bad);
+        std::string message;
+        CHECK(parse(bad, &message) == Status::Format);
+        CHECK_MESSAGE(message.find(v.part) != std::string::npos, message);
     }
     // A header that claims more bytes than the blob has.
     std::vector<uint8_t> bad = good;

@@ -156,10 +156,10 @@ TEST_CASE("cli: a training run writes config, metrics, summary and a loadable mo
     REQUIRE(read_file(dir + "/model.fnn", blob, &err) == Status::Ok);
     ModelBlob m;
     REQUIRE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok);
-    CHECK(m.n_layers == 3);
+    CHECK(m.header.n_layers == 3);
     CHECK(m.layers[0].n_out == 48);
     CHECK(m.layers[0].act == Activation::Tanh);
-    CHECK(m.meta.rows == 28);
+    CHECK(m.header.meta.rows == 28);
 }
 
 TEST_CASE("cli: a diverging run exits 1, says where, and still saves the model and summary") {

@@ -10,7 +10,7 @@
 using namespace fnn;
 
 TEST_CASE("status: every code has its own text") {
-    for (int a = 0; a <= 9; ++a) {
+    for (int a = 0; a <= 10; ++a) {
         CHECK(strlen(status_str(static_cast<Status>(a))) > 0);
         for (int b = 0; b < a; ++b) CHECK(std::string(status_str(static_cast<Status>(a))) != status_str(static_cast<Status>(b)));
     }

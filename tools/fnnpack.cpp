@@ -196,8 +196,9 @@ int cmd_info(int argc, char** argv) {
         return 1;
     }
     printf("%s: model blob v%u, %s weights, %zu bytes, input %ux%ux%u\n", path.c_str(), kModelVersion,
-           weight_type_name(m.weight_type), bytes.size(), m.meta.rows, m.meta.cols, m.meta.channels);
-    for (int l = 0; l < m.n_layers; ++l) {
+           weight_type_name(m.header.weight_type), bytes.size(), m.header.meta.rows, m.header.meta.cols,
+           m.header.meta.channels);
+    for (int l = 0; l < m.header.n_layers; ++l) {
         printf("  layer %d: dense %d -> %d, %s\n", l, m.layers[l].n_in, m.layers[l].n_out,
                activation_name(m.layers[l].act));
     }

@@ -16,9 +16,11 @@ const char* activation_name(Activation f);
 // course's "ReLU" works).
 bool parse_hidden_activation(const char* text, Activation& out);
 
-// z: (batch, n) pre-activations, b: (n). In place: z[i][j] = f(z[i][j] + b[j]).
-// Softmax normalises each row; Identity only adds the bias. The dense layer's epilogue, shared
-// by trainer and inference.
+// z: (batch, n) pre-activations, in place: z[i][j] = f(z[i][j]); softmax normalises each row.
+// Shared by the trainer and the inference library, so both compute the same bits.
+void activation_forward(Activation f, MatView z);
+
+// z: (batch, n), b: (n). The dense layer's epilogue: z[i][j] = f(z[i][j] + b[j]).
 void bias_activation_forward(Activation f, const float* b, MatView z);
 
 // a: (batch, n) outputs f(z); da: (batch, n) dL/da. In place: da becomes dL/dz = da * f'(z).

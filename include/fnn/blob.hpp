@@ -18,7 +18,7 @@
 //    22   2  input cols       rows*cols*channels = features)
 //    24   2  input channels
 //    26   2  classes (= n_out of the last layer, 2 .. 256)
-//    28   4  input scale (f32): the value one step of a uint8 input stands for (1/255 for images)
+//    28   4  input divisor (f32): a uint8 input p stands for p / divisor (255 for images)
 //    32  32  reserved, zero
 //   layer table, L entries of 32 bytes, from offset 64
 //     0   1  kind: 1 = dense
@@ -37,7 +37,8 @@
 //   CRC-32 (u32) of every byte before it, as the last 4 bytes
 //
 // A reader checks every field, every offset (aligned, inside the blob, before the CRC) with
-// overflow-checked arithmetic, and the CRC, and never reads outside the blob.
+// overflow-checked arithmetic, the CRC, and that every stored number is finite, and never reads
+// outside the blob.
 #pragma once
 
 #include <stddef.h>
@@ -62,7 +63,7 @@ struct ModelMeta {
     uint16_t rows = 0;
     uint16_t cols = 0;
     uint16_t channels = 1;
-    float input_scale = 1.0f / 255.0f;
+    float input_divisor = 255.0f;  // x = p / divisor, as the trainer scales pixels
     Loss loss = Loss::CrossEntropy;
 };
 
@@ -77,16 +78,30 @@ struct BlobLayer {
     float input_qscale = 0.0f;         // int8 activations: quantisation scale of the input
 };
 
-struct ModelBlob {
+// The validated header (parse_model_header also checks the size and the CRC).
+struct ModelHeader {
     WeightType weight_type = WeightType::F32;
     ModelMeta meta;
     int n_layers = 0;
     int n_in = 0;
     int n_classes = 0;
+};
+
+struct ModelBlob {
+    ModelHeader header;
     BlobLayer layers[kMaxLayers];
 };
 
-// Validates everything listed above and fills `out` with views into `data`.
+// Step 1 of reading a blob: magic, version, header fields, total size and CRC.
+Status parse_model_header(const void* data, size_t size, ModelHeader& out, ErrorText* err);
+
+// Step 2, for l = 0 .. n_layers-1: layer l's entry and sections. `n_in` is the width the layer
+// must take (the header's input features for layer 0, the previous layer's n_out after).
+// Lets a small target walk the layers without holding all of them at once.
+Status parse_model_layer(const void* data, size_t size, const ModelHeader& header, int l, int n_in,
+                         BlobLayer& out, ErrorText* err);
+
+// Both steps into one ModelBlob (host side: it holds kMaxLayers entries).
 Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText* err);
 
 // The network a blob describes (hidden layers must share one activation, as fnn writes them).

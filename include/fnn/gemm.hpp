@@ -44,8 +44,13 @@ void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float
 size_t gemm_bytes(int m, int n, int k);
 
 // Depth of each K block for a product of depth k: k split into ceil(k / KC) nearly equal
-// blocks, every block but the last exactly this long. Part of the arithmetic contract above.
-int gemm_k_step(int k);
+// blocks, every block but the last exactly this long. Part of the arithmetic contract above
+// (the inference library follows it without linking the GEMM).
+inline int gemm_k_step(int k) {
+    if (k <= kGemmKC) return k;
+    const int blocks = (k + kGemmKC - 1) / kGemmKC;
+    return (k + blocks - 1) / blocks;
+}
 
 // Name of the micro-kernel gemm() uses on this machine: "portable", "avx" or "avx2+fma".
 const char* gemm_kernel_name(GemmArithmetic arithmetic = GemmArithmetic::Reproducible);

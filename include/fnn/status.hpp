@@ -19,6 +19,7 @@ enum class Status : int {
     Io = 7,           // a file could not be opened, read or written
     Diverged = 8,     // training produced a non-finite loss
     Unsupported = 9,  // valid input that this build or target does not handle
+    Numeric = 10,     // a computation produced NaN or infinity (only a damaged model can)
 };
 
 const char* status_str(Status s);
