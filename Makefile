@@ -29,9 +29,15 @@ FLAGS_OBJ := $(BUILD)/src/cli_flags.o
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
 .PHONY: all test bench data data-mnist data-cifar10 clean
-all: libfnn.a fnn fnnpack data
+all: libfnn.a libfnn_infer.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+# The embeddable inference library: fnn.h's implementation and the few files it needs, all
+# exception- and RTTI-free and using only C headers (make cross builds it for other targets).
+INFER_SRCS := src/infer.cpp src/blob_read.cpp src/activation.cpp src/arena.cpp src/crc32.cpp src/status.cpp
+libfnn_infer.a: $(INFER_SRCS:%.cpp=$(BUILD)/%.o)
 	$(AR) rcs $@ $^
 
 fnn: $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a
@@ -136,6 +142,6 @@ test: $(BUILD)/fnn_tests fnn fnnpack data
 	$(BUILD)/fnn_tests
 
 clean:
-	rm -rf $(BUILD) libfnn.a fnn fnnpack
+	rm -rf $(BUILD) libfnn.a libfnn_infer.a fnn fnnpack
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

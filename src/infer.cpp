@@ -1,0 +1,272 @@
+// Implements fnn.h: a model blob read in place, bookkeeping and activations in the caller's
+// arena, one dense layer at a time. The arithmetic follows gemm.hpp's Reproducible contract
+// (K blocks of gemm_k_step, separate multiply and add, zero inputs skipped) and uses the
+// trainer's own activation code, so fp32 outputs equal the trainer's bit for bit.
+// Built with only C headers so that it compiles for bare-metal targets.
+#include <string.h>
+
+#include "byte_cursor.hpp"
+#include "fnn/activation.hpp"
+#include "fnn/arena.hpp"
+#include "fnn/blob.hpp"
+#include "fnn/fnn.h"
+#include "fnn/gemm.hpp"
+#include "half.hpp"
+
+// Everything a loaded model owns; lives in the caller's arena.
+struct fnn_model {
+    fnn::ModelHeader header;
+    fnn::BlobLayer* layers;   // header.n_layers entries, pointing into the blob
+    int max_width;            // widest layer output
+    float* ping;              // (max_width) layer outputs, alternating
+    float* pong;
+    float* partial;           // (max_width) one K block's sums; int32 sums for int8 activations
+    int8_t* quantized;        // (max input width) int8 activations, when the model uses them
+    size_t macs;
+};
+
+namespace fnn {
+namespace {
+
+static_assert(static_cast<int>(Status::Numeric) == FNN_E_NUMERIC, "fnn_status and Status must agree");
+static_assert(static_cast<int>(Status::Checksum) == FNN_E_CHECKSUM, "fnn_status and Status must agree");
+
+fnn_status to_c(Status s) { return static_cast<fnn_status>(static_cast<int>(s)); }
+
+// What the arena must hold for a model, computed from its validated header and layers.
+struct Plan {
+    ModelHeader header;
+    int max_width = 0;
+    int max_input = 0;
+    bool int8_activations = false;
+};
+
+// Validates the whole blob (layer by layer, nothing held but the widths) and plans its arena.
+Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
+    FNN_TRY(parse_model_header(blob, len, plan.header, err));
+    int n_in = plan.header.n_in;
+    plan.max_input = n_in;
+    for (int l = 0; l < plan.header.n_layers; ++l) {
+        BlobLayer layer;
+        FNN_TRY(parse_model_layer(blob, len, plan.header, l, n_in, layer, err));
+        plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
+        plan.max_width = layer.n_out > plan.max_width ? layer.n_out : plan.max_width;
+        plan.max_input = n_in > plan.max_input ? n_in : plan.max_input;
+        n_in = layer.n_out;
+    }
+    return Status::Ok;
+}
+
+size_t arena_plan_bytes(const Plan& p) {
+    const size_t width = static_cast<size_t>(p.max_width);
+    size_t bytes = arena_round(sizeof(fnn_model)) + arena_round(sizeof(BlobLayer) * p.header.n_layers) +
+                   3 * arena_floats(width);
+    if (p.int8_activations) bytes += arena_round(static_cast<size_t>(p.max_input));
+    return arena_buffer_bytes(bytes);
+}
+
+// Inputs of the first layer: floats as given, or uint8 pixels divided by the input divisor
+// (the same division the trainer applies when it loads a batch).
+struct FloatInput {
+    const float* x;
+    float at(int k) const { return x[k]; }
+};
+struct PixelInput {
+    const uint8_t* p;
+    float divisor;
+    float at(int k) const { return static_cast<float>(p[k]) / divisor; }
+};
+
+inline float weight_at(const BlobLayer& layer, WeightType type, size_t k) {
+    switch (type) {
+        case WeightType::F32: return load_f32le(layer.weights + 4 * k);
+        case WeightType::F16: return half_to_float(load_u16le(layer.weights + 2 * k));
+        case WeightType::Int8: return static_cast<float>(static_cast<int8_t>(layer.weights[k]));
+    }
+    return 0.0f;
+}
+
+// out[j] = sum_k x_k w[k][j], K block by K block as gemm() does: each block sums into
+// `partial` from +0 in k order, then out = partial (first block) or partial + out. For int8
+// weights w is the integer q; the per-column scale is applied afterwards.
+template <typename Input>
+void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float* out, float* partial) {
+    const int n_in = layer.n_in, n_out = layer.n_out;
+    const int step = gemm_k_step(n_in);
+    for (int k0 = 0; k0 < n_in; k0 += step) {
+        const int k1 = k0 + step < n_in ? k0 + step : n_in;
+        for (int j = 0; j < n_out; ++j) partial[j] = 0.0f;
+        for (int k = k0; k < k1; ++k) {
+            const float x = in.at(k);
+            if (x == 0.0f) continue;  // adds exactly nothing: weights are finite (checked at load)
+            const size_t row = static_cast<size_t>(k) * n_out;
+            for (int j = 0; j < n_out; ++j) partial[j] = partial[j] + x * weight_at(layer, type, row + j);
+        }
+        for (int j = 0; j < n_out; ++j) out[j] = k0 == 0 ? partial[j] : partial[j] + out[j];
+    }
+    if (type == WeightType::Int8) {
+        for (int j = 0; j < n_out; ++j) out[j] = out[j] * load_f32le(layer.scales + 4 * j);
+    }
+}
+
+// int8 x int8 with int32 sums: q_x = round(x / s_in) clamped to [-127, 127], then
+// out[j] = (sum_k q_x[k] q_w[k][j]) * (s_in * s_j). |sum| <= 127 * 127 * 65536 < 2^31.
+template <typename Input>
+void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int32_t* sums, float* out) {
+    const int n_in = layer.n_in, n_out = layer.n_out;
+    const float s_in = layer.input_qscale;
+    for (int k = 0; k < n_in; ++k) {
+        float v = in.at(k) / s_in;
+        v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
+        quantized[k] = static_cast<int8_t>(static_cast<int>(v + (v >= 0.0f ? 0.5f : -0.5f)));
+    }
+    for (int j = 0; j < n_out; ++j) sums[j] = 0;
+    for (int k = 0; k < n_in; ++k) {
+        const int32_t qx = quantized[k];
+        if (qx == 0) continue;
+        const int8_t* row = reinterpret_cast<const int8_t*>(layer.weights) + static_cast<size_t>(k) * n_out;
+        for (int j = 0; j < n_out; ++j) sums[j] += qx * row[j];
+    }
+    for (int j = 0; j < n_out; ++j) out[j] = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
+}
+
+bool all_finite(const float* v, int n) {
+    bool ok = true;
+    for (int j = 0; j < n; ++j) ok = ok && (v[j] - v[j] == 0.0f);
+    return ok;
+}
+
+template <typename Input>
+fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
+    const WeightType type = m->header.weight_type;
+    const float* x = nullptr;  // output of the previous layer
+    float* out = m->ping;
+    for (int l = 0; l < m->header.n_layers; ++l) {
+        const BlobLayer& layer = m->layers[l];
+        const bool last = l == m->header.n_layers - 1;
+        float* dest = last ? probs : out;
+        if (layer.input_qscale != 0.0f) {
+            int32_t* sums = reinterpret_cast<int32_t*>(m->partial);
+            if (l == 0) dense_int8(layer, first, m->quantized, sums, dest);
+            else dense_int8(layer, FloatInput{x}, m->quantized, sums, dest);
+        } else {
+            if (l == 0) dense_float(layer, type, first, dest, m->partial);
+            else dense_float(layer, type, FloatInput{x}, dest, m->partial);
+        }
+        for (int j = 0; j < layer.n_out; ++j) dest[j] = dest[j] + load_f32le(layer.bias + 4 * j);
+        if (last && !all_finite(dest, layer.n_out)) return FNN_E_NUMERIC;
+        activation_forward(layer.act, MatView{dest, 1, layer.n_out, layer.n_out});
+        x = dest;
+        out = out == m->ping ? m->pong : m->ping;
+    }
+    return FNN_OK;
+}
+
+template <typename Input>
+fnn_status run_checked(fnn_model* m, const Input& in, size_t n_in, float* out, size_t n_out) {
+    if (m == nullptr || out == nullptr) return FNN_E_ARG;
+    if (n_in != static_cast<size_t>(m->header.n_in) || n_out != static_cast<size_t>(m->header.n_classes)) {
+        return FNN_E_ARG;
+    }
+    return run_one(m, in, out);
+}
+
+}  // namespace
+}  // namespace fnn
+
+using namespace fnn;
+
+extern "C" {
+
+fnn_status fnn_check_blob(const void* blob, size_t blob_len, char* message, size_t message_len) {
+    ErrorText err;
+    Plan plan;
+    const Status s = plan_model(blob, blob_len, plan, &err);
+    if (message != nullptr && message_len > 0) {
+        size_t n = 0;
+        for (; n + 1 < message_len && err.text[n] != '\0'; ++n) message[n] = err.text[n];
+        message[n] = '\0';
+    }
+    return to_c(s);
+}
+
+fnn_status fnn_arena_bytes(const void* blob, size_t blob_len, size_t* out_bytes) {
+    if (out_bytes == nullptr) return FNN_E_ARG;
+    Plan plan;
+    const Status s = plan_model(blob, blob_len, plan, nullptr);
+    if (s != Status::Ok) return to_c(s);
+    *out_bytes = arena_plan_bytes(plan);
+    return FNN_OK;
+}
+
+fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena_len, fnn_model** out) {
+    if (out == nullptr || arena == nullptr) return FNN_E_ARG;
+    *out = nullptr;
+    Plan plan;
+    const Status s = plan_model(blob, blob_len, plan, nullptr);
+    if (s != Status::Ok) return to_c(s);
+    if (arena_len < arena_plan_bytes(plan)) return FNN_E_NOMEM;
+    Arena a(arena, arena_len);
+    fnn_model* m = static_cast<fnn_model*>(a.alloc(sizeof(fnn_model)));
+    BlobLayer* layers = static_cast<BlobLayer*>(a.alloc(sizeof(BlobLayer) * plan.header.n_layers));
+    const size_t width = static_cast<size_t>(plan.max_width);
+    float* ping = a.alloc_floats(width);
+    float* pong = a.alloc_floats(width);
+    float* partial = a.alloc_floats(width);
+    int8_t* quantized = plan.int8_activations ? static_cast<int8_t*>(a.alloc(static_cast<size_t>(plan.max_input))) : nullptr;
+    if (m == nullptr || layers == nullptr || ping == nullptr || pong == nullptr || partial == nullptr ||
+        (plan.int8_activations && quantized == nullptr)) {
+        return FNN_E_NOMEM;  // cannot happen after the size check, kept for safety
+    }
+    m->header = plan.header;
+    m->layers = layers;
+    m->max_width = plan.max_width;
+    m->ping = ping;
+    m->pong = pong;
+    m->partial = partial;
+    m->quantized = quantized;
+    m->macs = 0;
+    int n_in = plan.header.n_in;
+    for (int l = 0; l < plan.header.n_layers; ++l) {
+        // Validated in plan_model already; parsing again keeps no copy of the layer table.
+        const Status ls = parse_model_layer(blob, blob_len, plan.header, l, n_in, layers[l], nullptr);
+        if (ls != Status::Ok) return to_c(ls);
+        m->macs += static_cast<size_t>(n_in) * static_cast<size_t>(layers[l].n_out);
+        n_in = layers[l].n_out;
+    }
+    *out = m;
+    return FNN_OK;
+}
+
+size_t fnn_input_size(const fnn_model* m) { return m != nullptr ? static_cast<size_t>(m->header.n_in) : 0; }
+size_t fnn_output_size(const fnn_model* m) { return m != nullptr ? static_cast<size_t>(m->header.n_classes) : 0; }
+size_t fnn_macs(const fnn_model* m) { return m != nullptr ? m->macs : 0; }
+
+fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_t n_out) {
+    if (in == nullptr) return FNN_E_ARG;
+    return run_checked(m, FloatInput{in}, n_in, out, n_out);
+}
+
+fnn_status fnn_run_u8(fnn_model* m, const uint8_t* in, size_t n_in, float* out, size_t n_out) {
+    if (in == nullptr || m == nullptr) return FNN_E_ARG;
+    return run_checked(m, PixelInput{in, m->header.meta.input_divisor}, n_in, out, n_out);
+}
+
+fnn_status fnn_run_batch(fnn_model* m, const float* in, size_t n_in, size_t batch, float* out, size_t n_out) {
+    if (in == nullptr || out == nullptr) return FNN_E_ARG;
+    for (size_t i = 0; i < batch; ++i) {
+        const fnn_status s = fnn_run(m, in + i * n_in, n_in, out + i * n_out, n_out);
+        if (s != FNN_OK) return s;
+    }
+    return FNN_OK;
+}
+
+size_t fnn_argmax(const float* v, size_t n) {
+    size_t best = 0;
+    for (size_t j = 1; v != nullptr && j < n; ++j) best = v[j] > v[best] ? j : best;
+    return best;
+}
+
+const char* fnn_status_str(fnn_status s) { return status_str(static_cast<Status>(static_cast<int>(s))); }
+
+}  // extern "C"

@@ -1,0 +1,248 @@
+// The embeddable inference library (fnn.h): bit-for-bit agreement with the trainer's forward
+// pass on the whole Fashion-MNIST test set, exact arena planning, re-entrancy, hostile blobs,
+// argument checks, and the fp16/int8 paths.
+#include <doctest/doctest.h>
+
+#include <math.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "../src/byte_cursor.hpp"
+#include "../src/cli_data.hpp"
+#include "fnn/blob.hpp"
+#include "fnn/crc32.hpp"
+#include "fnn/fnn.h"
+#include "fnn/trainer.hpp"
+
+using namespace fnn;
+
+namespace {
+
+struct Data {
+    LoadedDataset train, test;
+    bool ok;
+    std::string error;
+    Data() { ok = load_dataset("data", "fashion_mnist", "train", train, error) && load_dataset("data", "fashion_mnist", "test", test, error); }
+};
+
+const Data& data() {
+    static const Data d;
+    return d;
+}
+
+// A trained reference-shaped network (784-128-128-128-10, ReLU), one epoch on 10,000 images.
+struct Trained {
+    Trainer trainer;
+    std::vector<uint8_t> blob;
+    Trained() {
+        REQUIRE_MESSAGE(data().ok, data().error);
+        Dataset slice = data().train.view;
+        slice.header.count = 10000;
+        TrainConfig c;
+        c.net.n_hidden = 3;
+        for (int l = 0; l < 3; ++l) c.net.hidden_widths[l] = 128;
+        c.epochs = 1;
+        ErrorText err;
+        REQUIRE(trainer.setup(c, slice, &err) == Status::Ok);
+        REQUIRE(trainer.run(nullptr, &err) == Status::Ok);
+        blob = encode(WeightType::F32);
+    }
+    std::vector<uint8_t> encode(WeightType type, const float* qscales = nullptr) const {
+        ModelMeta meta;
+        meta.rows = 28;
+        meta.cols = 28;
+        std::vector<uint8_t> out(model_blob_bytes(trainer.shape(), type));
+        ErrorText err;
+        REQUIRE(write_model_blob(trainer.shape(), trainer.params(), meta, type, qscales, out.data(), out.size(), &err) == Status::Ok);
+        return out;
+    }
+};
+
+Trained& trained() {
+    static Trained t;
+    return t;
+}
+
+struct Loaded {
+    std::vector<unsigned char> arena;
+    fnn_model* model = nullptr;
+    explicit Loaded(const std::vector<uint8_t>& blob, size_t offset = 0) {
+        size_t need = 0;
+        REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &need) == FNN_OK);
+        arena.resize(need + offset);
+        REQUIRE(fnn_load(blob.data(), blob.size(), arena.data() + offset, need, &model) == FNN_OK);
+    }
+};
+
+void reseal(std::vector<uint8_t>& blob) {
+    store_u32le(blob.data() + blob.size() - 4, crc32(0, blob.data(), blob.size() - 4));
+}
+
+}  // namespace
+
+TEST_CASE("infer: fp32 outputs equal the trainer's forward pass bit for bit on all 10,000 test images") {
+    Trained& t = trained();
+    Loaded m(t.blob);
+    const Dataset& test = data().test.view;
+    REQUIRE(fnn_input_size(m.model) == 784);
+    REQUIRE(fnn_output_size(m.model) == 10);
+    CHECK(fnn_macs(m.model) == 784 * 128 + 128 * 128 * 2 + 128 * 10);
+    int differing = 0, agree_argmax = 0;
+    float out_u8[10], out_f[10], x[784];
+    for (int first = 0; first < test.count(); first += t.trainer.eval_batch()) {
+        const int n = std::min(t.trainer.eval_batch(), test.count() - first);
+        const ConstMatView probs = t.trainer.predict(test, first, n);
+        for (int i = 0; i < n; ++i) {
+            const uint8_t* pixels = test.sample(first + i);
+            REQUIRE(fnn_run_u8(m.model, pixels, 784, out_u8, 10) == FNN_OK);
+            for (int f = 0; f < 784; ++f) x[f] = static_cast<float>(pixels[f]) / 255.0f;
+            REQUIRE(fnn_run(m.model, x, 784, out_f, 10) == FNN_OK);
+            differing += memcmp(out_u8, probs.row(i), sizeof out_u8) != 0 || memcmp(out_f, out_u8, sizeof out_f) != 0;
+            agree_argmax += static_cast<int>(fnn_argmax(out_u8, 10)) == argmax_row(probs, i);
+        }
+    }
+    CHECK(differing == 0);
+    CHECK(agree_argmax == test.count());
+}
+
+TEST_CASE("infer: the planned arena is exact, from any alignment, and two models run side by side") {
+    Trained& t = trained();
+    size_t need = 0;
+    REQUIRE(fnn_arena_bytes(t.blob.data(), t.blob.size(), &need) == FNN_OK);
+    CHECK(need < 4096);  // the reference network runs in under 4 KB besides its input
+    std::vector<unsigned char> arena(need + 64);
+    fnn_model* m = nullptr;
+    for (size_t offset = 0; offset < 64; offset += 7) {
+        CHECK(fnn_load(t.blob.data(), t.blob.size(), arena.data() + offset, need, &m) == FNN_OK);
+        CHECK(fnn_load(t.blob.data(), t.blob.size(), arena.data() + offset, need - 1, &m) == FNN_E_NOMEM);
+        CHECK(m == nullptr);
+    }
+    // Two models (here: two copies of one blob) interleaved give the same answers as one alone.
+    Loaded a(t.blob), b(t.blob, 3);
+    const Dataset& test = data().test.view;
+    float pa[10], pb[10], alone[10];
+    for (int i = 0; i < 50; ++i) {
+        REQUIRE(fnn_run_u8(a.model, test.sample(i), 784, pa, 10) == FNN_OK);
+        REQUIRE(fnn_run_u8(b.model, test.sample(i + 1), 784, pb, 10) == FNN_OK);
+        REQUIRE(fnn_run_u8(b.model, test.sample(i), 784, alone, 10) == FNN_OK);
+        CHECK(memcmp(pa, alone, sizeof pa) == 0);
+    }
+}
+
+TEST_CASE("infer: batches equal single runs") {
+    Trained& t = trained();
+    Loaded m(t.blob);
+    const Dataset& test = data().test.view;
+    std::vector<float> in(5 * 784), out(5 * 10);
+    for (int i = 0; i < 5 * 784; ++i) in[i] = static_cast<float>(test.sample(0)[i]) / 255.0f;
+    REQUIRE(fnn_run_batch(m.model, in.data(), 784, 5, out.data(), 10) == FNN_OK);
+    float one[10];
+    for (int i = 0; i < 5; ++i) {
+        REQUIRE(fnn_run(m.model, in.data() + i * 784, 784, one, 10) == FNN_OK);
+        CHECK(memcmp(one, out.data() + i * 10, sizeof one) == 0);
+    }
+}
+
+TEST_CASE("infer: bad arguments are refused") {
+    Trained& t = trained();
+    Loaded m(t.blob);
+    float x[784] = {}, out[10];
+    size_t need;
+    fnn_model* model;
+    CHECK(fnn_run(m.model, x, 783, out, 10) == FNN_E_ARG);
+    CHECK(fnn_run(m.model, x, 784, out, 11) == FNN_E_ARG);
+    CHECK(fnn_run(nullptr, x, 784, out, 10) == FNN_E_ARG);
+    CHECK(fnn_run(m.model, nullptr, 784, out, 10) == FNN_E_ARG);
+    CHECK(fnn_run(m.model, x, 784, nullptr, 10) == FNN_E_ARG);
+    CHECK(fnn_arena_bytes(t.blob.data(), t.blob.size(), nullptr) == FNN_E_ARG);
+    CHECK(fnn_arena_bytes(nullptr, 100, &need) == FNN_E_ARG);
+    CHECK(fnn_load(t.blob.data(), t.blob.size(), nullptr, 100, &model) == FNN_E_ARG);
+    CHECK(fnn_argmax(nullptr, 3) == 0);
+    CHECK(std::string(fnn_status_str(FNN_E_CHECKSUM)) == "checksum mismatch");
+    CHECK(fnn_input_size(nullptr) == 0);
+}
+
+TEST_CASE("infer: every truncated prefix and every single-byte change of a blob is rejected") {
+    // A small model keeps this quick: 12 inputs, 5 hidden units, 3 classes.
+    NetworkSpec spec;
+    spec.n_in = 12;
+    spec.n_classes = 3;
+    spec.n_hidden = 1;
+    spec.hidden_widths[0] = 5;
+    NetworkShape shape;
+    REQUIRE(plan_network(spec, shape, nullptr) == Status::Ok);
+    std::vector<float> params(shape.n_params);
+    Rng rng(1);
+    init_parameters(shape, Init::He, params.data(), rng);
+    ModelMeta meta;
+    meta.rows = 3;
+    meta.cols = 4;
+    for (WeightType type : {WeightType::F32, WeightType::F16, WeightType::Int8}) {
+        std::vector<uint8_t> blob(model_blob_bytes(shape, type));
+        REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, blob.data(), blob.size(), nullptr) == Status::Ok);
+        size_t need = 0;
+        REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &need) == FNN_OK);
+        for (size_t n = 0; n < blob.size(); ++n) REQUIRE(fnn_arena_bytes(blob.data(), n, &need) != FNN_OK);
+        for (size_t i = 0; i < blob.size(); ++i) {
+            for (int bit = 0; bit < 8; ++bit) {
+                std::vector<uint8_t> bad = blob;
+                bad[i] ^= static_cast<uint8_t>(1u << bit);
+                REQUIRE(fnn_arena_bytes(bad.data(), bad.size(), &need) != FNN_OK);
+            }
+        }
+    }
+}
+
+TEST_CASE("infer: a finite but overflowing model reports FNN_E_NUMERIC, and messages name the problem") {
+    NetworkSpec spec;
+    spec.n_in = 4;
+    spec.n_classes = 2;
+    spec.n_hidden = 2;
+    spec.hidden_widths[0] = 4;
+    spec.hidden_widths[1] = 4;
+    spec.hidden_act = Activation::Identity;
+    NetworkShape shape;
+    REQUIRE(plan_network(spec, shape, nullptr) == Status::Ok);
+    std::vector<float> params(shape.n_params, 0.0f);
+    for (int l = 0; l < shape.n_layers; ++l) {
+        for (int k = 0; k < shape.layers[l].n_in * shape.layers[l].n_out; ++k) params[shape.layers[l].w_offset + k] = 3e37f;
+    }
+    ModelMeta meta;
+    meta.rows = 2;
+    meta.cols = 2;
+    std::vector<uint8_t> blob(model_blob_bytes(shape, WeightType::F32));
+    REQUIRE(write_model_blob(shape, params.data(), meta, WeightType::F32, nullptr, blob.data(), blob.size(), nullptr) == Status::Ok);
+    Loaded m(blob);
+    const float x[4] = {1, 1, 1, 1};
+    float out[2];
+    CHECK(fnn_run(m.model, x, 4, out, 2) == FNN_E_NUMERIC);
+    // The same blob with a NaN weight is refused at load, with a message saying where.
+    store_f32le(blob.data() + 16 * ((kModelHeaderBytes + 3 * kModelLayerBytes + 15) / 16) + 4, NAN);
+    reseal(blob);
+    char message[128];
+    CHECK(fnn_check_blob(blob.data(), blob.size(), message, sizeof message) == FNN_E_FORMAT);
+    CHECK(std::string(message).find("layer 0 weight 1 is not a finite number") != std::string::npos);
+}
+
+TEST_CASE("infer: fp16 and int8 weights give the fp32 model's predictions on most images") {
+    Trained& t = trained();
+    Loaded f32(t.blob);
+    const std::vector<uint8_t> f16_blob = t.encode(WeightType::F16), i8_blob = t.encode(WeightType::Int8);
+    Loaded f16(f16_blob), i8(i8_blob);
+    const Dataset& test = data().test.view;
+    int same16 = 0, same8 = 0;
+    float p32[10], p16[10], p8[10];
+    for (int i = 0; i < 1000; ++i) {
+        REQUIRE(fnn_run_u8(f32.model, test.sample(i), 784, p32, 10) == FNN_OK);
+        REQUIRE(fnn_run_u8(f16.model, test.sample(i), 784, p16, 10) == FNN_OK);
+        REQUIRE(fnn_run_u8(i8.model, test.sample(i), 784, p8, 10) == FNN_OK);
+        same16 += fnn_argmax(p16, 10) == fnn_argmax(p32, 10);
+        same8 += fnn_argmax(p8, 10) == fnn_argmax(p32, 10);
+        for (int j = 0; j < 10; ++j) REQUIRE(fabsf(p16[j] - p32[j]) < 0.02f);
+    }
+    CHECK(same16 >= 995);
+    CHECK(same8 >= 970);
+    CHECK(i8_blob.size() * 10 < t.blob.size() * 3);  // int8 blob under 30 % of fp32
+}
