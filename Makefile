@@ -43,7 +43,8 @@ libfnn_infer.a: $(INFER_SRCS:%.cpp=$(BUILD)/%.o)
 fnn: $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a -o $@
 
-fnnpack: $(BUILD)/tools/fnnpack.o $(FLAGS_OBJ) libfnn.a
+FNNPACK_OBJS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tools/fnnpack*.cpp))
+fnnpack: $(FNNPACK_OBJS) $(FLAGS_OBJ) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
 $(BUILD)/src/%.o: src/%.cpp

@@ -238,3 +238,41 @@ TEST_CASE("cli: fnnpack reads CIFAR-10 binary batches it is given in the real fo
     CHECK(contains(r.output, "record 1 has label 42"));
     CHECK(!file_exists(dir + "/x.fnnd"));
 }
+
+TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a blob") {
+    const std::string dir = temp_dir();
+    Result r = run("./fnn train -q -e 1 -nhl 1 -sz 32 --out " + dir + "/run");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const std::string model = dir + "/run/model.fnn";
+    r = run("./fnnpack model " + model + " --to int8 --int8_activations --calibrate data/fashion_mnist-train.fnnd "
+            "--calibration_samples 500 -o " + dir + "/q.fnn --report data/fashion_mnist-test.fnnd");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(r.output, "int8 weights, int8 activations"));
+    CHECK(contains(r.output, "input (fp32)"));
+    CHECK(contains(r.output, "output (int8 + int8 act)"));
+    CHECK(contains(r.output, "25408"));  // MACs: 784*32 + 32*10
+    CHECK(contains(run("./fnnpack info " + dir + "/q.fnn").output, "int8 activations"));
+    r = run("./fnnpack model " + model + " --to fp16 -o " + dir + "/h.fnn");
+    CHECK(r.exit_code == 0);
+    CHECK(contains(run("./fnnpack info " + dir + "/h.fnn").output, "fp16 weights"));
+    CHECK(run("./fnnpack model " + model + " --to int8 --int8_activations -o " + dir + "/x.fnn").exit_code == 2);
+    CHECK(run("./fnnpack model " + model + " --to int4 -o " + dir + "/x.fnn").exit_code == 2);
+    r = run("./fnnpack model data/fashion_mnist-test.fnnd -o " + dir + "/x.fnn");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "not an fnn model"));
+    r = run("./fnnpack c-array " + dir + "/h.fnn --name my_model -o " + dir + "/m.c");
+    REQUIRE(r.exit_code == 0);
+    const std::string c = read_text(dir + "/m.c");
+    CHECK(contains(c, "__attribute__((aligned(16)))"));
+    CHECK(contains(c, "const unsigned char my_model["));
+    CHECK(contains(c, "const size_t my_model_len = "));
+    CHECK(run("./fnnpack c-array " + dir + "/h.fnn --name 9lives -o " + dir + "/m.c").exit_code == 2);
+    // The generated file compiles as C99 and holds exactly the blob's bytes.
+    const std::string check = dir + "/check.c";
+    REQUIRE(write_file_atomic(check, std::string(
+        "#include <stdio.h>\n#include <stddef.h>\nextern const unsigned char my_model[]; extern const size_t my_model_len;\n"
+        "int main(void) { fwrite(my_model, 1, my_model_len, stdout); return ((size_t)my_model % 16) != 0; }\n"), nullptr) == Status::Ok);
+    r = run("gcc -std=c99 -pedantic -Wall -Werror " + check + " " + dir + "/m.c -o " + dir + "/check && " + dir + "/check > " + dir + "/back.fnn");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(read_text(dir + "/back.fnn") == read_text(dir + "/h.fnn"));
+}

@@ -1,0 +1,64 @@
+// fnnpack c-array: any file (normally a model blob) as a C source file holding a 16-byte-aligned
+// const byte array and its length, so firmware embeds a model with no filesystem.
+#include <ctype.h>
+#include <stdio.h>
+
+#include <string>
+#include <vector>
+
+#include "../src/cli_flags.hpp"
+#include "fnn/file_io.hpp"
+#include "fnnpack.hpp"
+
+namespace fnn {
+
+int cmd_c_array(int argc, char** argv) {
+    std::string out_path, name = "fnn_model";
+    std::vector<std::string> inputs;
+    FlagParser p("fnnpack c-array", "Write a file as a C array: fnnpack c-array MODEL.fnn -o model.c [--name NAME]");
+    p.add({"", "--name", "NAME", "C identifier of the array; NAME_len holds its length (default fnn_model)", {},
+           [&](const std::string& v, std::string& e) {
+               bool ok = !v.empty() && !isdigit(static_cast<unsigned char>(v[0]));
+               for (char c : v) ok = ok && (isalnum(static_cast<unsigned char>(c)) || c == '_');
+               if (!ok) e = "'" + v + "' is not a C identifier";
+               name = v;
+               return ok;
+           }});
+    p.add({"-o", "--output", "FILE", "C source file to write", {},
+           [&](const std::string& v, std::string&) { out_path = v; return true; }});
+    const ParseResult r = p.parse(argc, argv, 2, &inputs);
+    if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
+    if (inputs.size() != 1 || out_path.empty()) {
+        fprintf(stderr, "fnnpack c-array: give one input file and --output\n");
+        return 2;
+    }
+    std::vector<uint8_t> bytes;
+    ErrorText err;
+    if (read_file(inputs[0], bytes, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack c-array: %s\n", err.text);
+        return 1;
+    }
+    std::string text = "/* " + name + ": " + std::to_string(bytes.size()) + " bytes of " + inputs[0] +
+                       ", written by fnnpack c-array.\n   Declare it with: extern const unsigned char " + name +
+                       "[]; extern const size_t " + name + "_len; */\n"
+                       "#include <stddef.h>\n\n"
+                       "/* 16-byte alignment lets fp32 weights be read in place. */\n"
+                       "#if defined(__GNUC__) || defined(__clang__)\n"
+                       "__attribute__((aligned(16)))\n"
+                       "#endif\n"
+                       "const unsigned char " + name + "[" + std::to_string(bytes.size()) + "] = {";
+    char hex[16];
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        snprintf(hex, sizeof hex, "%s0x%02x,", i % 16 == 0 ? "\n    " : " ", bytes[i]);
+        text += hex;
+    }
+    text += "\n};\nconst size_t " + name + "_len = " + std::to_string(bytes.size()) + ";\n";
+    if (write_file_atomic(out_path, text, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack c-array: %s\n", err.text);
+        return 1;
+    }
+    printf("%s: %s[%zu] and %s_len\n", out_path.c_str(), name.c_str(), bytes.size(), name.c_str());
+    return 0;
+}
+
+}  // namespace fnn

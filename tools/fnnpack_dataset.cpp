@@ -1,0 +1,151 @@
+// fnnpack's dataset commands: IDX pairs and CIFAR-10 batches into dataset blobs.
+#include <stdio.h>
+
+#include <string>
+#include <vector>
+
+#include "../src/cli_flags.hpp"
+#include "fnn/cifar.hpp"
+#include "fnn/dataset.hpp"
+#include "fnn/file_io.hpp"
+#include "fnn/idx.hpp"
+#include "fnnpack.hpp"
+
+namespace fnn {
+namespace {
+
+// "a,b,c" -> "a\nb\nc\n", the dataset blob's name block.
+std::string names_block(const std::string& csv) {
+    std::string out;
+    size_t start = 0;
+    for (;;) {
+        const size_t comma = csv.find(',', start);
+        out += csv.substr(start, comma == std::string::npos ? std::string::npos : comma - start) + "\n";
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+// Writes a dataset blob for pixels/labels already in memory; prints what it wrote.
+int write_dataset(const std::string& out_path, const DatasetHeader& h, const std::string& names,
+                  const uint8_t* pixels, const uint8_t* labels, const char* command) {
+    ErrorText err;
+    std::vector<uint8_t> blob(dataset_blob_bytes(h));
+    if (write_dataset_blob(h, names.c_str(), pixels, labels, blob.data(), blob.size(), &err) != Status::Ok ||
+        write_file_atomic(out_path, blob.data(), blob.size(), &err) != Status::Ok) {
+        fprintf(stderr, "%s: %s\n", command, err.text);
+        return 1;
+    }
+    printf("%s: %u samples of %ux%ux%u, %u classes, %zu bytes\n", out_path.c_str(), h.count, h.rows, h.cols,
+           h.channels, h.classes, blob.size());
+    return 0;
+}
+
+}  // namespace
+
+int cmd_dataset(int argc, char** argv) {
+    std::string images_path, labels_path, names, out_path;
+    long classes = 0;
+    FlagParser p("fnnpack dataset", "Convert an IDX image file and its IDX label file into a dataset blob.");
+    p.add({"", "--images", "FILE", "IDX images: count x rows x cols (x channels), unsigned bytes", {},
+           [&](const std::string& v, std::string&) { images_path = v; return true; }});
+    p.add({"", "--labels", "FILE", "IDX labels: count, unsigned bytes", {},
+           [&](const std::string& v, std::string&) { labels_path = v; return true; }});
+    p.add({"", "--names", "A,B,...", "class names, one per class", {},
+           [&](const std::string& v, std::string&) { names = v; return true; }});
+    p.add({"", "--classes", "N", "number of classes (default: largest label + 1)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 2, 256, classes, e); }});
+    p.add({"-o", "--output", "FILE", "dataset blob to write", {},
+           [&](const std::string& v, std::string&) { out_path = v; return true; }});
+    const ParseResult r = p.parse(argc, argv, 2, nullptr);
+    if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
+    if (images_path.empty() || labels_path.empty() || out_path.empty()) {
+        fprintf(stderr, "fnnpack dataset: --images, --labels and --output are required\n");
+        return 2;
+    }
+    std::vector<uint8_t> image_bytes, label_bytes;
+    IdxArray images, labels;
+    ErrorText err;
+    if (read_file(images_path, image_bytes, &err) != Status::Ok ||
+        parse_idx(image_bytes.data(), image_bytes.size(), images_path.c_str(), images, &err) != Status::Ok ||
+        read_file(labels_path, label_bytes, &err) != Status::Ok ||
+        parse_idx(label_bytes.data(), label_bytes.size(), labels_path.c_str(), labels, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack dataset: %s\n", err.text);
+        return 1;
+    }
+    if (images.ndim != 3 && images.ndim != 4) {
+        fprintf(stderr, "fnnpack dataset: %s: expected 3 or 4 IDX dimensions (count, rows, cols[, channels]), got %d\n",
+                images_path.c_str(), images.ndim);
+        return 1;
+    }
+    if (labels.ndim != 1) {
+        fprintf(stderr, "fnnpack dataset: %s: expected 1 IDX dimension (count), got %d\n", labels_path.c_str(), labels.ndim);
+        return 1;
+    }
+    if (images.dims[0] != labels.dims[0]) {
+        fprintf(stderr, "fnnpack dataset: %s has %u images but %s has %u labels\n", images_path.c_str(),
+                images.dims[0], labels_path.c_str(), labels.dims[0]);
+        return 1;
+    }
+    int max_label = 0;
+    for (size_t i = 0; i < labels.count; ++i) max_label = labels.data[i] > max_label ? labels.data[i] : max_label;
+    DatasetHeader h;
+    h.count = images.dims[0];
+    h.rows = images.dims[1];
+    h.cols = images.dims[2];
+    h.channels = images.ndim == 4 ? images.dims[3] : 1;
+    h.classes = classes ? static_cast<uint32_t>(classes) : static_cast<uint32_t>(max_label + 1 < 2 ? 2 : max_label + 1);
+    const std::string block = names.empty() ? "" : names_block(names);
+    h.names_bytes = static_cast<uint32_t>(block.size());
+    if (validate_dataset_header(h, out_path.c_str(), &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack dataset: %s\n", err.text);
+        return 1;
+    }
+    return write_dataset(out_path, h, block, images.data, labels.data, "fnnpack dataset");
+}
+
+int cmd_cifar10(int argc, char** argv) {
+    std::string out_path;
+    std::vector<std::string> batches;
+    FlagParser p("fnnpack cifar10", "Concatenate CIFAR-10 binary batches (data_batch_*.bin or test_batch.bin) into a dataset blob.");
+    p.add({"-o", "--output", "FILE", "dataset blob to write", {},
+           [&](const std::string& v, std::string&) { out_path = v; return true; }});
+    const ParseResult r = p.parse(argc, argv, 2, &batches);
+    if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
+    if (batches.empty() || out_path.empty()) {
+        fprintf(stderr, "fnnpack cifar10: give one or more batch files and --output\n");
+        return 2;
+    }
+    std::vector<uint8_t> pixels, labels;
+    for (const std::string& path : batches) {
+        std::vector<uint8_t> bytes;
+        ErrorText err;
+        size_t count = 0;
+        if (read_file(path, bytes, &err) != Status::Ok ||
+            check_cifar10_batch(bytes.data(), bytes.size(), path.c_str(), count, &err) != Status::Ok) {
+            fprintf(stderr, "fnnpack cifar10: %s\n", err.text);
+            return 1;
+        }
+        const size_t before = labels.size();
+        labels.resize(before + count);
+        pixels.resize(labels.size() * kCifarPixels);
+        unpack_cifar10_batch(bytes.data(), count, pixels.data() + before * kCifarPixels, labels.data() + before);
+    }
+    DatasetHeader h;
+    h.count = static_cast<uint32_t>(labels.size());
+    h.rows = kCifarSide;
+    h.cols = kCifarSide;
+    h.channels = kCifarChannels;
+    h.classes = kCifarClasses;
+    const std::string names = "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n";
+    h.names_bytes = static_cast<uint32_t>(names.size());
+    ErrorText err;
+    if (validate_dataset_header(h, out_path.c_str(), &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack cifar10: %s\n", err.text);
+        return 1;
+    }
+    return write_dataset(out_path, h, names, pixels.data(), labels.data(), "fnnpack cifar10");
+}
+
+}  // namespace fnn

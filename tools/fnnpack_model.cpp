@@ -1,0 +1,226 @@
+// fnnpack model: converts a model blob to fp32, fp16 or int8 weights (int8 optionally with
+// int8 activations calibrated on training samples) and reports how each variant compares.
+//
+// int8 arithmetic (also in include/fnn/blob.hpp and src/infer.cpp): weights are symmetric per
+// output column, q = round(w / s_j) with s_j = max_i |w_ij| / 127. With int8 activations, each
+// layer's input is q_x = round(x / s_in) clamped to +-127, s_in = (largest |x| that layer saw
+// on the calibration samples) / 127; the layer computes (sum_k q_x q_w) * s_in * s_j + b_j in
+// int32, exactly on every target.
+#include <stdio.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "../src/cli_flags.hpp"
+#include "fnn/blob.hpp"
+#include "fnn/dataset.hpp"
+#include "fnn/file_io.hpp"
+#include "fnn/fnn.h"
+#include "fnn/network.hpp"
+#include "fnnpack.hpp"
+
+namespace fnn {
+namespace {
+
+// A model blob decoded into the trainer's network, for re-encoding and calibration.
+struct DecodedModel {
+    ModelBlob blob;
+    NetworkShape shape;
+    std::vector<float> params;
+};
+
+bool decode(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out, std::string& error) {
+    ErrorText err;
+    NetworkSpec spec;
+    if (parse_model_blob(bytes.data(), bytes.size(), out.blob, &err) != Status::Ok ||
+        network_spec_from_blob(out.blob, spec, &err) != Status::Ok || plan_network(spec, out.shape, &err) != Status::Ok) {
+        error = path + ": " + err.text;
+        return false;
+    }
+    out.params.resize(out.shape.n_params);
+    params_from_blob(out.blob, out.shape, out.params.data());
+    return true;
+}
+
+// Per-layer input scales for int8 activations: the largest |input| each layer sees over the
+// first `samples` images of `data`, divided by 127.
+std::vector<float> calibrate(const DecodedModel& model, const Dataset& data, int samples) {
+    const NetworkShape& shape = model.shape;
+    const int batch = 256;
+    std::vector<unsigned char> bytes(arena_buffer_bytes(Network::bytes(shape, batch) + Network::scratch_bytes(shape, batch)));
+    Arena arena(bytes.data(), bytes.size());
+    Network net;
+    ErrorText err;
+    FNN_ASSERT(net.init(shape, batch, arena, &err) == Status::Ok);
+    std::copy(model.params.begin(), model.params.end(), net.params());
+    std::vector<float> max_abs(shape.n_layers, 0.0f), x(static_cast<size_t>(batch) * data.features());
+    const float divisor = model.blob.header.meta.input_divisor;
+    for (int first = 0; first < samples; first += batch) {
+        const int n = std::min(batch, samples - first);
+        for (int i = 0; i < n; ++i) {
+            for (int f = 0; f < data.features(); ++f) {
+                x[static_cast<size_t>(i) * data.features() + f] = static_cast<float>(data.sample(first + i)[f]) / divisor;
+                max_abs[0] = std::max(max_abs[0], x[static_cast<size_t>(i) * data.features() + f]);
+            }
+        }
+        net.forward(ConstMatView{x.data(), n, data.features(), data.features()}, arena);
+        for (int l = 1; l < shape.n_layers; ++l) {
+            const ConstMatView a = net.layer_output(l - 1, n);
+            for (int i = 0; i < n; ++i)
+                for (int j = 0; j < a.cols; ++j) max_abs[l] = std::max(max_abs[l], std::abs(a.at(i, j)));
+        }
+    }
+    std::vector<float> scales(shape.n_layers);
+    for (int l = 0; l < shape.n_layers; ++l) scales[l] = max_abs[l] > 0.0f ? max_abs[l] / 127.0f : 1.0f / 127.0f;
+    return scales;
+}
+
+struct Variant {
+    std::string name;
+    std::vector<uint8_t> blob;
+};
+
+// One line per variant: sizes from the inference library and accuracy on `test`, with argmax
+// agreement against the first variant.
+void print_report(const std::vector<Variant>& variants, const Dataset& test) {
+    printf("%-26s %12s %12s %14s %10s %16s\n", "variant", "blob bytes", "arena bytes", "MACs/inference", "test acc",
+           "same argmax");
+    std::vector<size_t> reference;
+    for (const Variant& v : variants) {
+        size_t arena_bytes = 0;
+        if (fnn_arena_bytes(v.blob.data(), v.blob.size(), &arena_bytes) != FNN_OK) continue;
+        std::vector<unsigned char> arena(arena_bytes);
+        fnn_model* m = nullptr;
+        fnn_load(v.blob.data(), v.blob.size(), arena.data(), arena.size(), &m);
+        std::vector<float> probs(fnn_output_size(m));
+        std::vector<size_t> predicted(test.count());
+        int correct = 0;
+        for (int i = 0; i < test.count(); ++i) {
+            fnn_run_u8(m, test.sample(i), fnn_input_size(m), probs.data(), probs.size());
+            predicted[i] = fnn_argmax(probs.data(), probs.size());
+            correct += predicted[i] == test.labels[i];
+        }
+        char agreement[32] = "(reference)";
+        if (!reference.empty()) {
+            int same = 0;
+            for (int i = 0; i < test.count(); ++i) same += predicted[i] == reference[i];
+            snprintf(agreement, sizeof agreement, "%.2f%%", 100.0 * same / test.count());
+        } else {
+            reference = predicted;
+        }
+        printf("%-26s %12zu %12zu %14zu %9.2f%% %16s\n", v.name.c_str(), v.blob.size(), arena_bytes, fnn_macs(m),
+               100.0 * correct / test.count(), agreement);
+    }
+}
+
+bool load_data(const std::string& path, std::vector<uint8_t>& bytes, Dataset& out, std::string& error) {
+    ErrorText err;
+    if (read_file(path, bytes, &err) != Status::Ok ||
+        parse_dataset_blob(bytes.data(), bytes.size(), path.c_str(), out, &err) != Status::Ok) {
+        error = err.text;
+        return false;
+    }
+    return true;
+}
+
+std::vector<uint8_t> encode(const DecodedModel& model, WeightType type, const float* qscales) {
+    std::vector<uint8_t> out(model_blob_bytes(model.shape, type));
+    ErrorText err;
+    FNN_ASSERT(write_model_blob(model.shape, model.params.data(), model.blob.header.meta, type, qscales, out.data(),
+                                out.size(), &err) == Status::Ok);
+    return out;
+}
+
+}  // namespace
+
+int cmd_model(int argc, char** argv) {
+    std::string out_path, to = "fp32", calibration_path, report_path;
+    bool int8_activations = false, all_variants = false;
+    long calibration_samples = 1000;
+    std::vector<std::string> inputs;
+    FlagParser p("fnnpack model", "Convert a model blob: fnnpack model IN.fnn --to fp32|fp16|int8 -o OUT.fnn");
+    p.add({"", "--to", "TYPE", "weight type of the output", {"fp32", "fp16", "int8"},
+           [&](const std::string& v, std::string&) { to = v; return true; }});
+    p.add({"", "--int8_activations", "", "with --to int8: quantize activations too (needs --calibrate)", {},
+           [&](const std::string&, std::string&) { int8_activations = true; return true; }});
+    p.add({"", "--calibrate", "DATA", "dataset blob whose first samples set the activation scales", {},
+           [&](const std::string& v, std::string&) { calibration_path = v; return true; }});
+    p.add({"", "--calibration_samples", "N", "samples used for calibration (default 1000)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 1 << 24, calibration_samples, e); }});
+    p.add({"", "--report", "DATA", "compare input and output on this dataset (test accuracy, argmax agreement, sizes)", {},
+           [&](const std::string& v, std::string&) { report_path = v; return true; }});
+    p.add({"", "--all_variants", "", "with --report: also compare fp16, int8 and int8 + int8 activations", {},
+           [&](const std::string&, std::string&) { all_variants = true; return true; }});
+    p.add({"-o", "--output", "FILE", "model blob to write", {},
+           [&](const std::string& v, std::string&) { out_path = v; return true; }});
+    const ParseResult r = p.parse(argc, argv, 2, &inputs);
+    if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
+    if (inputs.size() != 1 || (out_path.empty() && report_path.empty())) {
+        fprintf(stderr, "fnnpack model: give one input model and --output (or --report)\n");
+        return 2;
+    }
+    if (int8_activations && to != "int8") {
+        fprintf(stderr, "fnnpack model: --int8_activations needs --to int8\n");
+        return 2;
+    }
+    if ((int8_activations || all_variants) && calibration_path.empty()) {
+        fprintf(stderr, "fnnpack model: int8 activations need --calibrate DATA (training samples)\n");
+        return 2;
+    }
+    std::vector<uint8_t> in_bytes, calibration_bytes, report_bytes;
+    ErrorText err;
+    std::string error;
+    DecodedModel model;
+    if (read_file(inputs[0], in_bytes, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack model: %s\n", err.text);
+        return 1;
+    }
+    if (!decode(in_bytes, inputs[0], model, error)) {
+        fprintf(stderr, "fnnpack model: %s\n", error.c_str());
+        return 1;
+    }
+    std::vector<float> scales;
+    if (!calibration_path.empty()) {
+        Dataset calibration;
+        if (!load_data(calibration_path, calibration_bytes, calibration, error)) {
+            fprintf(stderr, "fnnpack model: %s\n", error.c_str());
+            return 1;
+        }
+        if (calibration.features() != model.shape.n_in()) {
+            fprintf(stderr, "fnnpack model: %s has %d features, the model takes %d\n", calibration_path.c_str(),
+                    calibration.features(), model.shape.n_in());
+            return 1;
+        }
+        scales = calibrate(model, calibration, std::min<int>(static_cast<int>(calibration_samples), calibration.count()));
+    }
+    const WeightType type = to == "fp16" ? WeightType::F16 : to == "int8" ? WeightType::Int8 : WeightType::F32;
+    const std::vector<uint8_t> out_bytes = encode(model, type, int8_activations ? scales.data() : nullptr);
+    if (!out_path.empty()) {
+        if (write_file_atomic(out_path, out_bytes.data(), out_bytes.size(), &err) != Status::Ok) {
+            fprintf(stderr, "fnnpack model: %s\n", err.text);
+            return 1;
+        }
+        printf("%s: %s weights%s, %zu bytes\n", out_path.c_str(), to.c_str(), int8_activations ? ", int8 activations" : "",
+               out_bytes.size());
+    }
+    if (report_path.empty()) return 0;
+    Dataset test;
+    if (!load_data(report_path, report_bytes, test, error)) {
+        fprintf(stderr, "fnnpack model: %s\n", error.c_str());
+        return 1;
+    }
+    std::vector<Variant> variants{{"input (" + std::string(weight_type_name(model.blob.header.weight_type)) + ")", in_bytes}};
+    if (all_variants) {
+        variants.push_back({"fp32", encode(model, WeightType::F32, nullptr)});
+        variants.push_back({"fp16", encode(model, WeightType::F16, nullptr)});
+        variants.push_back({"int8 weights", encode(model, WeightType::Int8, nullptr)});
+        variants.push_back({"int8 weights + activations", encode(model, WeightType::Int8, scales.data())});
+    } else if (!out_path.empty()) {
+        variants.push_back({"output (" + to + (int8_activations ? " + int8 act" : "") + ")", out_bytes});
+    }
+    print_report(variants, test);
+    return 0;
+}
+
+}  // namespace fnn
