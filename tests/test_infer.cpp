@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <string>
@@ -13,6 +15,7 @@
 #include "../src/cli_data.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
+#include "fnn/file_io.hpp"
 #include "fnn/fnn.h"
 #include "fnn/trainer.hpp"
 
@@ -245,4 +248,38 @@ TEST_CASE("infer: fp16 and int8 weights give the fp32 model's predictions on mos
     CHECK(same16 >= 995);
     CHECK(same8 >= 970);
     CHECK(i8_blob.size() * 10 < t.blob.size() * 3);  // int8 blob under 30 % of fp32
+}
+
+TEST_CASE("infer: a C99 program linked by gcc against libfnn_infer.a gives the same bits") {
+    Trained& t = trained();
+    char dir_template[] = "/tmp/fnn_infer_c_XXXXXX";
+    REQUIRE(mkdtemp(dir_template) != nullptr);
+    const std::string dir = dir_template;
+    ErrorText err;
+    REQUIRE(write_file_atomic(dir + "/model.fnn", t.blob.data(), t.blob.size(), &err) == Status::Ok);
+    const Dataset& test = data().test.view;
+    const int count = 25;
+    REQUIRE(write_file_atomic(dir + "/images.raw", test.sample(0), static_cast<size_t>(count) * 784, &err) == Status::Ok);
+    FILE* pipe = popen(("build/test_infer_c " + dir + "/model.fnn " + dir + "/images.raw 25").c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+    REQUIRE(pclose(pipe) == 0);
+    Loaded m(t.blob);
+    std::string expected;
+    for (int i = 0; i < count; ++i) {
+        float p[10];
+        REQUIRE(fnn_run_u8(m.model, test.sample(i), 784, p, 10) == FNN_OK);
+        char line[160];
+        int used = snprintf(line, sizeof line, "%zu", fnn_argmax(p, 10));
+        for (float v : p) {
+            uint32_t bits;
+            memcpy(&bits, &v, 4);
+            used += snprintf(line + used, sizeof line - used, " %08x", bits);
+        }
+        expected += std::string(line) + "\n";
+    }
+    CHECK(output == expected);
 }
