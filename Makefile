@@ -28,7 +28,7 @@ CLI_OBJS := $(CLI_SRCS:%.cpp=$(BUILD)/%.o)
 FLAGS_OBJ := $(BUILD)/src/cli_flags.o
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all test bench data data-mnist data-cifar10 clean
+.PHONY: all test bench cross data data-mnist data-cifar10 clean
 all: libfnn.a libfnn_infer.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
@@ -146,6 +146,10 @@ $(BUILD)/test_infer_c: tests/test_infer_c.c include/fnn/fnn.h libfnn_infer.a
 # The end-to-end tests train on a slice of the real Fashion-MNIST, so data comes first.
 test: $(BUILD)/fnn_tests $(BUILD)/test_infer_c fnn fnnpack data
 	$(BUILD)/fnn_tests
+
+# Inference library on aarch64, armhf, big-endian MIPS, Cortex-M4F and Cortex-M0 (tools/cross).
+cross: fnn fnnpack data
+	tools/cross/run.sh
 
 clean:
 	rm -rf $(BUILD) libfnn.a libfnn_infer.a fnn fnnpack

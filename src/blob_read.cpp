@@ -1,8 +1,7 @@
 // Model blob parser for untrusted bytes: every field is range-checked, every offset is proven to
 // lie inside the blob before anything is read through it, and every stored number must be
-// finite (format in blob.hpp). Built into both libfnn and the inference library.
-#include <string.h>
-
+// finite (format in blob.hpp). Built into both libfnn and the inference library, so it uses no
+// C library header.
 #include "byte_cursor.hpp"
 #include "checked.hpp"
 #include "fnn/blob.hpp"
@@ -36,7 +35,7 @@ Status section(const uint8_t* base, size_t payload_begin, size_t payload_end, ui
         return fail(err, Status::Format,
                     "model blob: layer %d %s at offset %u (+%zu bytes) is not a 16-aligned range "
                     "inside the payload [%zu, %zu)",
-                    layer, what, offset, bytes, payload_begin, payload_end);
+                    layer, what, static_cast<unsigned>(offset), bytes, payload_begin, payload_end);
     }
     out = base + offset;
     return Status::Ok;
@@ -95,7 +94,9 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     Cursor cur(data, size, "model blob", err);
     const uint8_t* magic = nullptr;
     FNN_TRY(cur.take(4, magic));
-    if (memcmp(magic, kMagic, 4) != 0) return fail(err, Status::Format, "model blob: not an fnn model (expected magic FNNM)");
+    if (magic[0] != kMagic[0] || magic[1] != kMagic[1] || magic[2] != kMagic[2] || magic[3] != kMagic[3]) {
+        return fail(err, Status::Format, "model blob: not an fnn model (expected magic FNNM)");
+    }
     uint16_t version = 0, rows = 0, cols = 0, channels = 0, classes = 0;
     uint8_t type_code = 0, loss_code = 0;
     uint32_t total = 0, n_layers = 0, n_in = 0;
@@ -121,14 +122,14 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     if (loss_code > static_cast<uint8_t>(Loss::MeanSquaredError)) return fail(err, Status::Format, "model blob: unknown loss code %u", loss_code);
     if (total != size) {
         return fail(err, size < total ? Status::Truncated : Status::Format, "model blob: header says %u bytes, got %zu",
-                    total, size);
+                    static_cast<unsigned>(total), size);
     }
     if (n_layers < 1 || n_layers > static_cast<uint32_t>(kMaxLayers)) {
-        return fail(err, Status::Format, "model blob: %u layers, expected 1..%d", n_layers, kMaxLayers);
+        return fail(err, Status::Format, "model blob: %u layers, expected 1..%d", static_cast<unsigned>(n_layers), kMaxLayers);
     }
     if (static_cast<uint32_t>(rows) * cols * channels != n_in || n_in < 1 || n_in > static_cast<uint32_t>(kMaxUnits)) {
         return fail(err, Status::Format, "model blob: input shape %ux%ux%u does not match %u features (1..%d)", rows,
-                    cols, channels, n_in, kMaxUnits);
+                    cols, channels, static_cast<unsigned>(n_in), kMaxUnits);
     }
     if (classes < 2 || classes > kMaxClasses) {
         return fail(err, Status::Format, "model blob: %u classes, expected 2..%d", classes, kMaxClasses);
@@ -137,13 +138,14 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
         return fail(err, Status::Format, "model blob: input divisor must be finite and > 0");
     }
     if (size < kModelHeaderBytes + kModelLayerBytes * n_layers + 4) {
-        return fail(err, Status::Truncated, "model blob: %zu bytes cannot hold %u layer entries and a CRC", size, n_layers);
+        return fail(err, Status::Truncated, "model blob: %zu bytes cannot hold %u layer entries and a CRC", size,
+                    static_cast<unsigned>(n_layers));
     }
     const uint32_t stored_crc = load_u32le(base + size - 4);
     const uint32_t actual_crc = crc32(0, base, size - 4);
     if (stored_crc != actual_crc) {
         return fail(err, Status::Checksum, "model blob: CRC-32 mismatch (stored %08x, computed %08x): the blob is damaged",
-                    stored_crc, actual_crc);
+                    static_cast<unsigned>(stored_crc), static_cast<unsigned>(actual_crc));
     }
     ModelHeader h;
     h.weight_type = static_cast<WeightType>(type_code);
@@ -185,14 +187,17 @@ Status parse_model_layer(const void* data, size_t size, const ModelHeader& heade
     }
     if (reserved != 0 || reserved2 != 0) return fail(err, Status::Format, "model blob: layer %d reserved fields must be zero", l);
     if (layer_in < 1 || layer_in > static_cast<uint32_t>(kMaxUnits) || n_out < 1 || n_out > static_cast<uint32_t>(kMaxUnits)) {
-        return fail(err, Status::Format, "model blob: layer %d is %u x %u, each side must be 1..%d", l, layer_in, n_out,
+        return fail(err, Status::Format, "model blob: layer %d is %u x %u, each side must be 1..%d", l,
+                    static_cast<unsigned>(layer_in), static_cast<unsigned>(n_out),
                     kMaxUnits);
     }
     if (static_cast<int>(layer_in) != n_in) {
-        return fail(err, Status::Format, "model blob: layer %d takes %u inputs, previous layer gives %d", l, layer_in, n_in);
+        return fail(err, Status::Format, "model blob: layer %d takes %u inputs, previous layer gives %d", l,
+                    static_cast<unsigned>(layer_in), n_in);
     }
     if (last && static_cast<int>(n_out) != header.n_classes) {
-        return fail(err, Status::Format, "model blob: header says %d classes, output layer has %u", header.n_classes, n_out);
+        return fail(err, Status::Format, "model blob: header says %d classes, output layer has %u", header.n_classes,
+                    static_cast<unsigned>(n_out));
     }
     if (!finite_nonnegative(qscale)) {
         return fail(err, Status::Format, "model blob: layer %d input scale is not a finite value >= 0", l);

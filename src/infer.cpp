@@ -2,9 +2,8 @@
 // arena, one dense layer at a time. The arithmetic follows gemm.hpp's Reproducible contract
 // (K blocks of gemm_k_step, separate multiply and add, zero inputs skipped) and uses the
 // trainer's own activation code, so fp32 outputs equal the trainer's bit for bit.
-// Built with only C headers so that it compiles for bare-metal targets.
-#include <string.h>
-
+// Built with compiler-provided C headers only (stdint, stddef, stdarg), so it compiles for
+// bare-metal targets that have no C library headers at all.
 #include "byte_cursor.hpp"
 #include "fnn/activation.hpp"
 #include "fnn/arena.hpp"
@@ -65,31 +64,32 @@ size_t arena_plan_bytes(const Plan& p) {
     return arena_buffer_bytes(bytes);
 }
 
-// Inputs of the first layer: floats as given, or uint8 pixels divided by the input divisor
-// (the same division the trainer applies when it loads a batch).
-struct FloatInput {
+// A layer's input: floats (a previous layer's output, or the caller's), or the caller's uint8
+// pixels divided by the input divisor (the same division the trainer applies to a batch).
+struct Input {
     const float* x;
-    float at(int k) const { return x[k]; }
-};
-struct PixelInput {
-    const uint8_t* p;
+    const uint8_t* pixels;
     float divisor;
-    float at(int k) const { return static_cast<float>(p[k]) / divisor; }
+    float at(int k) const { return x != nullptr ? x[k] : static_cast<float>(pixels[k]) / divisor; }
 };
 
-inline float weight_at(const BlobLayer& layer, WeightType type, size_t k) {
-    switch (type) {
-        case WeightType::F32: return load_f32le(layer.weights + 4 * k);
-        case WeightType::F16: return half_to_float(load_u16le(layer.weights + 2 * k));
-        case WeightType::Int8: return static_cast<float>(static_cast<int8_t>(layer.weights[k]));
+// partial[j] += x * w[row + j] over one row of weights; the weight type is fixed per call so the
+// inner loop has no branches.
+template <WeightType kType>
+void accumulate_row(const BlobLayer& layer, size_t row, float x, float* partial, int n_out) {
+    for (int j = 0; j < n_out; ++j) {
+        const size_t k = row + j;
+        float w;
+        if (kType == WeightType::F32) w = load_f32le(layer.weights + 4 * k);
+        else if (kType == WeightType::F16) w = half_to_float(load_u16le(layer.weights + 2 * k));
+        else w = static_cast<float>(static_cast<int8_t>(layer.weights[k]));
+        partial[j] = partial[j] + x * w;
     }
-    return 0.0f;
 }
 
 // out[j] = sum_k x_k w[k][j], K block by K block as gemm() does: each block sums into
 // `partial` from +0 in k order, then out = partial (first block) or partial + out. For int8
 // weights w is the integer q; the per-column scale is applied afterwards.
-template <typename Input>
 void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float* out, float* partial) {
     const int n_in = layer.n_in, n_out = layer.n_out;
     const int step = gemm_k_step(n_in);
@@ -100,7 +100,11 @@ void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float
             const float x = in.at(k);
             if (x == 0.0f) continue;  // adds exactly nothing: weights are finite (checked at load)
             const size_t row = static_cast<size_t>(k) * n_out;
-            for (int j = 0; j < n_out; ++j) partial[j] = partial[j] + x * weight_at(layer, type, row + j);
+            switch (type) {
+                case WeightType::F32: accumulate_row<WeightType::F32>(layer, row, x, partial, n_out); break;
+                case WeightType::F16: accumulate_row<WeightType::F16>(layer, row, x, partial, n_out); break;
+                case WeightType::Int8: accumulate_row<WeightType::Int8>(layer, row, x, partial, n_out); break;
+            }
         }
         for (int j = 0; j < n_out; ++j) out[j] = k0 == 0 ? partial[j] : partial[j] + out[j];
     }
@@ -111,7 +115,6 @@ void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float
 
 // int8 x int8 with int32 sums: q_x = round(x / s_in) clamped to [-127, 127], then
 // out[j] = (sum_k q_x[k] q_w[k][j]) * (s_in * s_j). |sum| <= 127 * 127 * 65536 < 2^31.
-template <typename Input>
 void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int32_t* sums, float* out) {
     const int n_in = layer.n_in, n_out = layer.n_out;
     const float s_in = layer.input_qscale;
@@ -136,7 +139,6 @@ bool all_finite(const float* v, int n) {
     return ok;
 }
 
-template <typename Input>
 fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     const WeightType type = m->header.weight_type;
     const float* x = nullptr;  // output of the previous layer
@@ -145,13 +147,11 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
         const BlobLayer& layer = m->layers[l];
         const bool last = l == m->header.n_layers - 1;
         float* dest = last ? probs : out;
+        const Input in = l == 0 ? first : Input{x, nullptr, 1.0f};
         if (layer.input_qscale != 0.0f) {
-            int32_t* sums = reinterpret_cast<int32_t*>(m->partial);
-            if (l == 0) dense_int8(layer, first, m->quantized, sums, dest);
-            else dense_int8(layer, FloatInput{x}, m->quantized, sums, dest);
+            dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest);
         } else {
-            if (l == 0) dense_float(layer, type, first, dest, m->partial);
-            else dense_float(layer, type, FloatInput{x}, dest, m->partial);
+            dense_float(layer, type, in, dest, m->partial);
         }
         for (int j = 0; j < layer.n_out; ++j) dest[j] = dest[j] + load_f32le(layer.bias + 4 * j);
         if (last && !all_finite(dest, layer.n_out)) return FNN_E_NUMERIC;
@@ -162,7 +162,6 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     return FNN_OK;
 }
 
-template <typename Input>
 fnn_status run_checked(fnn_model* m, const Input& in, size_t n_in, float* out, size_t n_out) {
     if (m == nullptr || out == nullptr) return FNN_E_ARG;
     if (n_in != static_cast<size_t>(m->header.n_in) || n_out != static_cast<size_t>(m->header.n_classes)) {
@@ -244,12 +243,12 @@ size_t fnn_macs(const fnn_model* m) { return m != nullptr ? m->macs : 0; }
 
 fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_t n_out) {
     if (in == nullptr) return FNN_E_ARG;
-    return run_checked(m, FloatInput{in}, n_in, out, n_out);
+    return run_checked(m, Input{in, nullptr, 1.0f}, n_in, out, n_out);
 }
 
 fnn_status fnn_run_u8(fnn_model* m, const uint8_t* in, size_t n_in, float* out, size_t n_out) {
     if (in == nullptr || m == nullptr) return FNN_E_ARG;
-    return run_checked(m, PixelInput{in, m->header.meta.input_divisor}, n_in, out, n_out);
+    return run_checked(m, Input{nullptr, in, m->header.meta.input_divisor}, n_in, out, n_out);
 }
 
 fnn_status fnn_run_batch(fnn_model* m, const float* in, size_t n_in, size_t batch, float* out, size_t n_out) {

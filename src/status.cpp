@@ -31,19 +31,16 @@ const char* status_str(Status s) {
 #endif
 }
 
+#if !defined(FNN_NO_MESSAGES)
 Status fail(ErrorText* err, Status s, const char* format, ...) {
     if (err == nullptr) return s;
-#if defined(FNN_NO_MESSAGES)
-    (void)format;
-    err->text[0] = '\0';
-#else
     va_list args;
     va_start(args, format);
     vsnprintf(err->text, sizeof err->text, format, args);
     va_end(args);
-#endif
     return s;
 }
+#endif
 
 }  // namespace fnn
 

@@ -3,6 +3,7 @@
 //   fnnpack cifar10 BATCH.bin... -o OUT.fnnd
 //   fnnpack model IN.fnn --to fp32|fp16|int8 [--int8_activations --calibrate DATA] -o OUT.fnn
 //   fnnpack c-array IN -o OUT.c [--name NAME]
+//   fnnpack images DATA.fnnd [--first N] [--count N] (--raw FILE | --pgm DIR)
 //   fnnpack info FILE            describe a dataset or model blob
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,7 @@ void usage(FILE* out) {
           "  cifar10   CIFAR-10 binary batches -> one dataset blob (.fnnd)\n"
           "  model     model blob -> fp32, fp16 or int8 model blob, with a comparison report\n"
           "  c-array   any file (a model blob) -> C source holding an aligned const array\n"
+          "  images    samples of a dataset blob -> raw bytes or PGM/PPM files\n"
           "  info      describe a dataset (.fnnd) or model (.fnn) blob\n"
           "\n"
           "`fnnpack <command> --help` lists each command's flags.\n",
@@ -91,11 +93,12 @@ int main(int argc, char** argv) {
     if (command == "cifar10") return cmd_cifar10(argc, argv);
     if (command == "model") return cmd_model(argc, argv);
     if (command == "c-array") return cmd_c_array(argc, argv);
+    if (command == "images") return cmd_images(argc, argv);
     if (command == "info") return cmd_info(argc, argv);
     if (command == "-h" || command == "--help" || command == "help") {
         usage(stdout);
         return 0;
     }
-    fprintf(stderr, "fnnpack: unknown command '%s'; valid commands: dataset, cifar10, model, c-array, info\n", command.c_str());
+    fprintf(stderr, "fnnpack: unknown command '%s'; valid commands: dataset, cifar10, model, c-array, images, info\n", command.c_str());
     return 2;
 }

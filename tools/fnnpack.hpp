@@ -6,6 +6,7 @@ namespace fnn {
 
 int cmd_dataset(int argc, char** argv);  // fnnpack_dataset.cpp
 int cmd_cifar10(int argc, char** argv);  // fnnpack_dataset.cpp
+int cmd_images(int argc, char** argv);   // fnnpack_dataset.cpp
 int cmd_model(int argc, char** argv);    // fnnpack_model.cpp
 int cmd_c_array(int argc, char** argv);  // fnnpack_carray.cpp
 

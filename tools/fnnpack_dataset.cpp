@@ -148,4 +148,73 @@ int cmd_cifar10(int argc, char** argv) {
     return write_dataset(out_path, h, names, pixels.data(), labels.data(), "fnnpack cifar10");
 }
 
+int cmd_images(int argc, char** argv) {
+    std::string raw_path, pgm_dir;
+    long first = 0, count = 16;
+    std::vector<std::string> inputs;
+    FlagParser p("fnnpack images", "Export samples of a dataset blob: fnnpack images DATA.fnnd --raw FILE | --pgm DIR");
+    p.add({"", "--first", "N", "index of the first sample (default 0)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 0, kMaxSamples, first, e); }});
+    p.add({"", "--count", "N", "number of samples (default 16)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, kMaxSamples, count, e); }});
+    p.add({"", "--raw", "FILE", "write the samples' bytes back to back", {},
+           [&](const std::string& v, std::string&) { raw_path = v; return true; }});
+    p.add({"", "--pgm", "DIR", "write one PGM (grey) or PPM (colour) file per sample, named <index>-<label>", {},
+           [&](const std::string& v, std::string&) { pgm_dir = v; return true; }});
+    const ParseResult r = p.parse(argc, argv, 2, &inputs);
+    if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
+    if (inputs.size() != 1 || (raw_path.empty() && pgm_dir.empty())) {
+        fprintf(stderr, "fnnpack images: give one dataset blob and --raw FILE or --pgm DIR\n");
+        return 2;
+    }
+    std::vector<uint8_t> bytes;
+    Dataset d;
+    ErrorText err;
+    if (read_file(inputs[0], bytes, &err) != Status::Ok ||
+        parse_dataset_blob(bytes.data(), bytes.size(), inputs[0].c_str(), d, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack images: %s\n", err.text);
+        return 1;
+    }
+    if (first + count > d.count()) {
+        fprintf(stderr, "fnnpack images: %s has %d samples, asked for %ld..%ld\n", inputs[0].c_str(), d.count(),
+                first, first + count - 1);
+        return 2;
+    }
+    const size_t features = static_cast<size_t>(d.features());
+    if (!raw_path.empty() &&
+        write_file_atomic(raw_path, d.sample(static_cast<int>(first)), static_cast<size_t>(count) * features, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack images: %s\n", err.text);
+        return 1;
+    }
+    if (!pgm_dir.empty()) {
+        const uint32_t channels = d.header.channels;
+        if (channels != 1 && channels != 3) {
+            fprintf(stderr, "fnnpack images: PGM/PPM need 1 or 3 channels, %s has %u\n", inputs[0].c_str(), channels);
+            return 1;
+        }
+        if (make_directories(pgm_dir, &err) != Status::Ok) {
+            fprintf(stderr, "fnnpack images: %s\n", err.text);
+            return 1;
+        }
+        const size_t plane = static_cast<size_t>(d.header.rows) * d.header.cols;
+        for (long i = first; i < first + count; ++i) {
+            const uint8_t* pixels = d.sample(static_cast<int>(i));
+            std::string file = (channels == 1 ? "P5\n" : "P6\n") + std::to_string(d.header.cols) + " " +
+                               std::to_string(d.header.rows) + "\n255\n";
+            // Colour datasets store one plane per channel (CIFAR-10); PPM interleaves them.
+            for (size_t px = 0; px < plane; ++px)
+                for (uint32_t c = 0; c < channels; ++c) file += static_cast<char>(pixels[c * plane + px]);
+            char name[64];
+            snprintf(name, sizeof name, "/%05ld-%u.%s", i, d.labels[i], channels == 1 ? "pgm" : "ppm");
+            if (write_file_atomic(pgm_dir + name, file, &err) != Status::Ok) {
+                fprintf(stderr, "fnnpack images: %s\n", err.text);
+                return 1;
+            }
+        }
+    }
+    printf("%ld samples of %s from %ld%s%s%s%s\n", count, inputs[0].c_str(), first, raw_path.empty() ? "" : " -> ",
+           raw_path.c_str(), pgm_dir.empty() ? "" : " -> ", pgm_dir.c_str());
+    return 0;
+}
+
 }  // namespace fnn

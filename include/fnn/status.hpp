@@ -31,12 +31,20 @@ struct ErrorText {
 
 // Formats a message into `err` (when non-null) and returns `s`, so a failure is one line:
 //   return fail(err, Status::Format, "%s: expected magic FNND", name);
-// With FNN_NO_MESSAGES defined the text is compiled out and only the status remains.
+// With FNN_NO_MESSAGES defined the text is compiled out and only the status remains: fail() is
+// then an inline no-op, so the compiler drops the format strings from the binary too.
+#if defined(FNN_NO_MESSAGES)
+inline Status fail(ErrorText* err, Status s, const char* /*format*/, ...) {
+    if (err != nullptr) err->text[0] = '\0';
+    return s;
+}
+#else
 Status fail(ErrorText* err, Status s, const char* format, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+#endif
 
 }  // namespace fnn
 

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# make cross: builds the inference library and tools/cross/cross_check.c for the host and five
+# targets, runs each (qemu-user for aarch64, armhf and big-endian MIPS Linux; qemu-system-arm
+# for bare-metal Cortex-M4F and Cortex-M0), and requires every target's output lines to equal
+# the host's bit for bit. Prints each target's result, and for Cortex-M the inference code size
+# (text, weights excluded) and RAM (arena + stack). Installs missing Debian packages.
+# Usage: tools/cross/run.sh   (from `make cross`, after fnn, fnnpack and data are built)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+here=tools/cross
+out=build/cross
+mkdir -p "$out"
+
+# --- toolchains ------------------------------------------------------------------------------
+packages=()
+need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
+need aarch64-linux-gnu-g++ g++-aarch64-linux-gnu
+need arm-linux-gnueabihf-g++ g++-arm-linux-gnueabihf
+need mips-linux-gnu-g++ g++-mips-linux-gnu
+need qemu-aarch64 qemu-user
+need arm-none-eabi-gcc gcc-arm-none-eabi
+need qemu-system-arm qemu-system-arm
+if [ ${#packages[@]} -gt 0 ]; then
+    echo "installing ${packages[*]}"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+# --- models and images -------------------------------------------------------------------------
+# The reference network (784-128-128-128-10) as fp32 and as int8 with int8 activations, a small
+# fp32 network (784-16-10) that fits the micro:bit's 256 KiB of flash, and 16 test images.
+[ -f "$out/ref/model.fnn" ] || ./fnn train -q -e 2 -nhl 3 -sz 128 --seed 1 --out "$out/ref" >/dev/null
+[ -f "$out/small/model.fnn" ] || ./fnn train -q -e 2 -nhl 1 -sz 16 --seed 1 --out "$out/small" >/dev/null
+./fnnpack model "$out/ref/model.fnn" --to int8 --int8_activations --calibrate data/fashion_mnist-train.fnnd \
+    -o "$out/ref_int8.fnn" >/dev/null
+./fnnpack images data/fashion_mnist-test.fnnd --count 16 --raw "$out/images.raw" >/dev/null
+./fnnpack c-array "$out/ref/model.fnn" --name model_ref_f32 -o "$out/model_ref_f32.c" >/dev/null
+./fnnpack c-array "$out/ref_int8.fnn" --name model_ref_int8 -o "$out/model_ref_int8.c" >/dev/null
+./fnnpack c-array "$out/small/model.fnn" --name model_small_f32 -o "$out/model_small_f32.c" >/dev/null
+./fnnpack c-array "$out/images.raw" --name test_images -o "$out/test_images.c" >/dev/null
+printf '#include <stddef.h>\nconst unsigned char probe_blob[1] = {0};\nconst size_t probe_blob_len = 1;\n' > "$out/probe_blob.c"
+
+# --- build helpers -----------------------------------------------------------------------------
+lib_sources="src/infer.cpp src/blob_read.cpp src/activation.cpp src/arena.cpp src/crc32.cpp src/status.cpp"
+cxx_flags="-std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables
+           -ffp-contract=off -Wall -Wextra -Wshadow -Werror -Iinclude -DFNN_NO_ASSERT"
+c_flags="-std=c99 -ffp-contract=off -Wall -Wextra -Werror -Iinclude"
+data_sources="$out/model_small_f32.c $out/model_ref_int8.c $out/test_images.c"
+
+# compile DIR CXX CC "FLAGS" SOURCES...: objects for C and C++ sources into DIR
+compile() {
+    local dir=$1 cxx=$2 cc=$3 flags=$4
+    shift 4
+    mkdir -p "$dir"
+    for src in "$@"; do
+        local obj="$dir/$(basename "${src%.*}").o"
+        case "$src" in
+            *.cpp) $cxx $flags $cxx_flags -c "$src" -o "$obj" ;;
+            *) $cc $flags $c_flags -c "$src" -o "$obj" ;;
+        esac
+    done
+}
+
+passed=0
+failed=0
+report=()
+# compare NAME FILE [EXCLUDE]: the target's non-comment lines must equal the host's
+compare() {
+    local name=$1 file=$2 exclude=${3:-^#}
+    if grep -q '^# RESULT ok' "$file" && diff <(grep -v '^#' "$out/host.txt" | grep -v "$exclude") \
+        <(grep -v '^#' "$file") >/dev/null; then
+        passed=$((passed + 1))
+        report+=("$(printf '%-34s ok: %s lines identical to the host' "$name" "$(grep -vc '^#' "$file")")")
+    else
+        failed=$((failed + 1))
+        report+=("$(printf '%-34s FAILED (see %s)' "$name" "$file")")
+    fi
+}
+
+# --- host reference (x86-64) ---------------------------------------------------------------------
+compile "$out/host" g++ gcc "-O2" $lib_sources $here/cross_check.c $here/cross_linux.c $data_sources "$out/model_ref_f32.c"
+gcc -o "$out/host/cross_check" "$out"/host/*.o
+"$out/host/cross_check" > "$out/host.txt"
+grep -q '^# RESULT ok' "$out/host.txt" || { echo "host run failed: $out/host.txt"; exit 1; }
+
+# --- Linux targets under qemu-user ----------------------------------------------------------------
+for spec in aarch64-linux-gnu:qemu-aarch64 arm-linux-gnueabihf:qemu-arm mips-linux-gnu:qemu-mips; do
+    triple=${spec%%:*}
+    emulator=${spec##*:}
+    compile "$out/$triple" "$triple-g++" "$triple-gcc" "-O2" $lib_sources $here/cross_check.c $here/cross_linux.c \
+        $data_sources "$out/model_ref_f32.c"
+    "$triple-gcc" -static -o "$out/$triple/cross_check" "$out/$triple"/*.o
+    "$emulator" "$out/$triple/cross_check" > "$out/$triple.txt" 2>&1 || true
+    compare "$triple ($emulator)" "$out/$triple.txt"
+done
+
+# --- bare-metal Cortex-M under qemu-system-arm -----------------------------------------------------
+mcu_flags="-Os -ffunction-sections -fdata-sections -DFNN_NO_MESSAGES -DFNN_SMALL_CRC"
+qemu_io="-display none -monitor none -serial none -chardev stdio,id=sh0 -semihosting-config enable=on,target=native,chardev=sh0"
+sizes=()
+# cortex_m NAME "CPU FLAGS" BOARD-SCRIPT QEMU-MACHINE EXTRA-DEFINES DATA...
+cortex_m() {
+    local name=$1 cpu=$2 script=$3 machine=$4 defines=$5
+    shift 5
+    local dir="$out/$name"
+    compile "$dir" "arm-none-eabi-g++ $cpu -nostdinc++" "arm-none-eabi-gcc $cpu" "$mcu_flags $defines" $lib_sources \
+        $here/cross_check.c "$@"
+    arm-none-eabi-gcc $cpu $mcu_flags $c_flags -ffreestanding -fno-tree-loop-distribute-patterns \
+        -c $here/cross_cortex_m.c -o "$dir/cross_cortex_m.o"
+    local lib_objs="$dir/infer.o $dir/blob_read.o $dir/activation.o $dir/arena.o $dir/crc32.o $dir/status.o"
+    arm-none-eabi-gcc $cpu -nostdlib -Wl,--gc-sections -L$here -T $script -o "$dir/cross_check.elf" \
+        "$dir"/cross_cortex_m.o "$dir"/cross_check.o $lib_objs $(for d in "$@"; do echo "$dir/$(basename "${d%.*}").o"; done) -lgcc
+    timeout 300 qemu-system-arm -M "$machine" $qemu_io -kernel "$dir/cross_check.elf" < /dev/null > "$dir.txt" 2>"$dir.qemu.log" || true
+    local exclude='^#'
+    [ -n "$defines" ] && exclude='^ref_f32 '
+    compare "$name ($machine)" "$dir.txt" "$exclude"
+
+    # Code size: a probe program linked with and without its fnn.h calls; the difference in
+    # text is the inference library (no weights: the probe's blob is one byte).
+    arm-none-eabi-gcc $cpu $mcu_flags $c_flags -c $here/size_probe.c -o "$dir/probe_without.o"
+    arm-none-eabi-gcc $cpu $mcu_flags $c_flags -DCALL_FNN -c $here/size_probe.c -o "$dir/probe_with.o"
+    arm-none-eabi-gcc $cpu $mcu_flags $c_flags -c "$out/probe_blob.c" -o "$dir/probe_blob.o"
+    for variant in without with; do
+        arm-none-eabi-gcc $cpu -nostdlib -Wl,--gc-sections -L$here -T $script -o "$dir/probe_$variant.elf" \
+            "$dir"/cross_cortex_m.o "$dir/probe_$variant.o" "$dir/probe_blob.o" $lib_objs -lgcc
+    done
+    local with without
+    with=$(arm-none-eabi-size "$dir/probe_with.elf" | awk 'NR == 2 {print $1}')
+    without=$(arm-none-eabi-size "$dir/probe_without.elf" | awk 'NR == 2 {print $1}')
+    local ram
+    ram=$(grep -h '^# ref_' "$dir.txt" | sed 's/^# //' | awk -F'[ ,:]+' '{printf "%s: arena %s + stack %s = %d bytes; ", $1, $6, $9, $6 + $9}')
+    sizes+=("$(printf '%-6s inference code %5d bytes of text (-Os, weights excluded); RAM besides the input: %s' \
+        "$name" $((with - without)) "$ram")")
+}
+
+cortex_m cortex-m4f "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16" mps2.ld mps2-an386 "" \
+    $data_sources "$out/model_ref_f32.c"
+cortex_m cortex-m0 "-mcpu=cortex-m0 -mthumb -mfloat-abi=soft" microbit.ld microbit "-DCROSS_SMALL_FLASH" $data_sources
+
+echo "make cross: every target's outputs against the x86-64 host ($(grep -vc '^#' "$out/host.txt") lines:"
+echo "  models small_f32, ref_int8, ref_f32 on 16 Fashion-MNIST test images; cortex-m0 skips ref_f32)"
+for line in "${report[@]}"; do echo "  $line"; done
+for line in "${sizes[@]}"; do echo "  $line"; done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
