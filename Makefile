@@ -8,6 +8,7 @@
 CXX ?= g++
 CXXFLAGS ?= -O3 -march=native -g
 PREFIX ?= /usr/local
+VERSION := 0.1.0
 
 # Flags fnn needs whatever CXXFLAGS says: reproducible float arithmetic (no contraction into
 # FMA, errno-free sqrt so loops vectorise; never -ffast-math) and warnings as errors.
@@ -28,7 +29,7 @@ CLI_OBJS := $(CLI_SRCS:%.cpp=$(BUILD)/%.o)
 FLAGS_OBJ := $(BUILD)/src/cli_flags.o
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all test bench cross data data-mnist data-cifar10 clean
+.PHONY: all test bench cross install data data-mnist data-cifar10 clean
 all: libfnn.a libfnn_infer.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
@@ -146,6 +147,23 @@ $(BUILD)/test_infer_c: tests/test_infer_c.c include/fnn/fnn.h libfnn_infer.a
 # The end-to-end tests train on a slice of the real Fashion-MNIST, so data comes first.
 test: $(BUILD)/fnn_tests $(BUILD)/test_infer_c fnn fnnpack data
 	$(BUILD)/fnn_tests
+
+# --- install -------------------------------------------------------------------------------
+# Tools, both libraries, the headers and pkg-config files (fnn for the C++ library, fnn-infer
+# for the C inference library); converted datasets go to share/fnn/data, where fnn looks.
+install: fnn fnnpack libfnn.a libfnn_infer.a
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/fnn \
+	  $(DESTDIR)$(PREFIX)/share/fnn/data
+	install -m 755 fnn fnnpack $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 libfnn.a libfnn_infer.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/fnn/*.h include/fnn/*.hpp $(DESTDIR)$(PREFIX)/include/fnn/
+	for f in data/*.fnnd; do [ ! -f "$$f" ] || install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/fnn/data/; done
+	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: fnn-infer\nDescription: %s\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lfnn_infer\n' \
+	  '$(PREFIX)' 'fnn model inference for C and C++ programs (no heap, no I/O)' '$(VERSION)' \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fnn-infer.pc
+	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: fnn\nDescription: %s\nVersion: %s\nCflags: -I$${includedir} -std=c++17\nLibs: -L$${libdir} -lfnn\n' \
+	  '$(PREFIX)' 'fnn neural network training library (C++17)' '$(VERSION)' \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fnn.pc
 
 # Inference library on aarch64, armhf, big-endian MIPS, Cortex-M4F and Cortex-M0 (tools/cross).
 cross: fnn fnnpack data

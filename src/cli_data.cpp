@@ -24,8 +24,9 @@ std::string resolve_data_dir(const std::string& flag_value, const char* argv0) {
     std::string path = n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string(argv0 ? argv0 : "");
     const size_t slash = path.rfind('/');
     if (slash != std::string::npos) {
-        const std::string beside = path.substr(0, slash) + "/data";
-        if (file_exists(beside)) return beside;
+        const std::string dir = path.substr(0, slash);
+        if (file_exists(dir + "/data")) return dir + "/data";                    // the source tree
+        if (file_exists(dir + "/../share/fnn/data")) return dir + "/../share/fnn/data";  // make install
     }
     return "data";
 }

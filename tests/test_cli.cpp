@@ -276,3 +276,41 @@ TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(read_text(dir + "/back.fnn") == read_text(dir + "/h.fnn"));
 }
+
+TEST_CASE("cli: make install, then a plain C program embeds a model and builds with pkg-config") {
+    const std::string dir = temp_dir();
+    Result r = run("make -s install PREFIX=" + dir + "/prefix");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    for (const char* f : {"/prefix/bin/fnn", "/prefix/bin/fnnpack", "/prefix/lib/libfnn.a", "/prefix/lib/libfnn_infer.a",
+                          "/prefix/include/fnn/fnn.h", "/prefix/include/fnn/trainer.hpp", "/prefix/lib/pkgconfig/fnn-infer.pc",
+                          "/prefix/lib/pkgconfig/fnn.pc", "/prefix/share/fnn/data/fashion_mnist-test.fnnd"}) {
+        CHECK_MESSAGE(file_exists(dir + f), f);
+    }
+    const std::string env = "PKG_CONFIG_PATH=" + dir + "/prefix/lib/pkgconfig ";
+    r = run(env + "pkg-config --cflags --libs fnn-infer");
+    REQUIRE(r.exit_code == 0);
+    CHECK(contains(r.output, "-I" + dir + "/prefix/include"));
+    CHECK(contains(r.output, "-lfnn_infer"));
+    // The installed fnn finds the installed data and trains; the example embeds the model.
+    r = run(dir + "/prefix/bin/fnn train -q -e 1 -nhl 1 -sz 32 --out " + dir + "/run");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    r = run(dir + "/prefix/bin/fnnpack c-array " + dir + "/run/model.fnn -o " + dir + "/model.c && " + dir +
+            "/prefix/bin/fnnpack images " + dir + "/prefix/share/fnn/data/fashion_mnist-test.fnnd --count 40 --pgm " + dir + "/pgm");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    r = run(env + "gcc -std=c99 -Wall -Werror tools/example/classify.c " + dir + "/model.c $(" + env +
+            "pkg-config --cflags --libs fnn-infer) -o " + dir + "/classify");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    r = run(dir + "/classify " + dir + "/pgm/*.pgm");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    // Each line: <dir>/pgm/<index>-<label>.pgm <class> <probability>; most must be right.
+    int lines = 0, correct = 0;
+    size_t pos = 0;
+    while ((pos = r.output.find(".pgm ", pos)) != std::string::npos) {
+        ++lines;
+        correct += r.output[pos - 1] == r.output[pos + 5];
+        pos += 5;
+    }
+    CHECK(lines == 40);
+    CHECK(correct >= 28);
+    CHECK(run(dir + "/classify " + dir + "/model.c").exit_code == 1);  // not a PGM
+}

@@ -13,10 +13,10 @@
 namespace fnn {
 
 int cmd_c_array(int argc, char** argv) {
-    std::string out_path, name = "fnn_model";
+    std::string out_path, name = "fnn_model_blob";
     std::vector<std::string> inputs;
     FlagParser p("fnnpack c-array", "Write a file as a C array: fnnpack c-array MODEL.fnn -o model.c [--name NAME]");
-    p.add({"", "--name", "NAME", "C identifier of the array; NAME_len holds its length (default fnn_model)", {},
+    p.add({"", "--name", "NAME", "C identifier of the array; NAME_len holds its length (default fnn_model_blob)", {},
            [&](const std::string& v, std::string& e) {
                bool ok = !v.empty() && !isdigit(static_cast<unsigned char>(v[0]));
                for (char c : v) ok = ok && (isalnum(static_cast<unsigned char>(c)) || c == '_');
