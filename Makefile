@@ -29,7 +29,7 @@ CLI_OBJS := $(CLI_SRCS:%.cpp=$(BUILD)/%.o)
 FLAGS_OBJ := $(BUILD)/src/cli_flags.o
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all test bench cross install data data-mnist data-cifar10 clean
+.PHONY: all test bench cross fuzz install data data-mnist data-cifar10 clean
 all: libfnn.a libfnn_infer.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
@@ -164,6 +164,31 @@ install: fnn fnnpack libfnn.a libfnn_infer.a
 	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: fnn\nDescription: %s\nVersion: %s\nCflags: -I$${includedir} -std=c++17\nLibs: -L$${libdir} -lfnn\n' \
 	  '$(PREFIX)' 'fnn neural network training library (C++17)' '$(VERSION)' \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fnn.pc
+
+# --- fuzzing -------------------------------------------------------------------------------
+# libFuzzer (clang, runtime from Debian's libclang-rt-14-dev) on the model loader and forward
+# pass, with AddressSanitizer and UBSan, for FUZZ_SECONDS, starting from small valid models.
+FUZZ_SECONDS ?= 60
+FUZZ_CXX ?= clang++-14
+FUZZ_DIR := $(BUILD)/fuzz
+$(FUZZ_DIR)/fuzz_model_blob: tests/fuzz_model_blob.cpp $(INFER_SRCS)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CXX) -std=c++17 -g -O1 -ffp-contract=off -Iinclude -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $^ -o $@
+
+$(FUZZ_DIR)/corpus/.seeded: | fnn fnnpack data
+	@mkdir -p $(FUZZ_DIR)/corpus
+	./fnn train -q -e 1 -nhl 1 -sz 2 --out $(FUZZ_DIR)/seed_a >/dev/null
+	./fnn train -q -e 1 -nhl 2 -sz 3,2 -a tanh --out $(FUZZ_DIR)/seed_b >/dev/null
+	cp $(FUZZ_DIR)/seed_a/model.fnn $(FUZZ_DIR)/corpus/a_fp32.fnn
+	cp $(FUZZ_DIR)/seed_b/model.fnn $(FUZZ_DIR)/corpus/b_fp32.fnn
+	./fnnpack model $(FUZZ_DIR)/seed_a/model.fnn --to fp16 -o $(FUZZ_DIR)/corpus/a_fp16.fnn >/dev/null
+	./fnnpack model $(FUZZ_DIR)/seed_b/model.fnn --to int8 --int8_activations \
+	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/b_int8.fnn >/dev/null
+	@touch $@
+
+fuzz: $(FUZZ_DIR)/fuzz_model_blob $(FUZZ_DIR)/corpus/.seeded
+	$(FUZZ_DIR)/fuzz_model_blob -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 $(FUZZ_DIR)/corpus
 
 # Inference library on aarch64, armhf, big-endian MIPS, Cortex-M4F and Cortex-M0 (tools/cross).
 cross: fnn fnnpack data
