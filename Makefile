@@ -142,7 +142,7 @@ $(BUILD)/fnn_tests: $(TEST_OBJS) $(FLAGS_OBJ) $(filter-out $(BUILD)/src/main.o,$
 # fnn.h as C99, linked by gcc against the inference library alone (no C++ runtime).
 $(BUILD)/test_infer_c: tests/test_infer_c.c include/fnn/fnn.h libfnn_infer.a
 	@mkdir -p $(BUILD)
-	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iinclude $(CFLAGS) $< libfnn_infer.a -o $@
+	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iinclude $(CFLAGS) $(LDFLAGS) $< libfnn_infer.a -o $@
 
 # The end-to-end tests train on a slice of the real Fashion-MNIST, so data comes first.
 test: $(BUILD)/fnn_tests $(BUILD)/test_infer_c fnn fnnpack data

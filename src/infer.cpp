@@ -154,7 +154,9 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
             dense_float(layer, type, in, dest, m->partial);
         }
         for (int j = 0; j < layer.n_out; ++j) dest[j] = dest[j] + load_f32le(layer.bias + 4 * j);
-        if (last && !all_finite(dest, layer.n_out)) return FNN_E_NUMERIC;
+        // Only an overflow makes a value non-finite; stop before it reaches the next layer (whose
+        // int8 quantization could not represent it) or the probabilities.
+        if (!all_finite(dest, layer.n_out)) return FNN_E_NUMERIC;
         activation_forward(layer.act, MatView{dest, 1, layer.n_out, layer.n_out});
         x = dest;
         out = out == m->ping ? m->pong : m->ping;
@@ -242,7 +244,9 @@ size_t fnn_output_size(const fnn_model* m) { return m != nullptr ? static_cast<s
 size_t fnn_macs(const fnn_model* m) { return m != nullptr ? m->macs : 0; }
 
 fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_t n_out) {
-    if (in == nullptr) return FNN_E_ARG;
+    if (in == nullptr || n_in > static_cast<size_t>(kMaxUnits) || !all_finite(in, static_cast<int>(n_in))) {
+        return FNN_E_ARG;
+    }
     return run_checked(m, Input{in, nullptr, 1.0f}, n_in, out, n_out);
 }
 

@@ -41,6 +41,9 @@ void check(const std::vector<uint8_t>& blob) {
         }
         require(sum > 0.99f && sum < 1.01f);
     }
+    std::vector<float> floats(n_in, 0.5f);
+    floats[n_in / 2] = __builtin_nanf("");
+    require(fnn_run(model, floats.data(), n_in, probs.data(), n_out) == FNN_E_ARG);
 }
 
 }  // namespace

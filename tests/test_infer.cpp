@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../src/byte_cursor.hpp"
@@ -282,4 +283,48 @@ TEST_CASE("infer: a C99 program linked by gcc against libfnn_infer.a gives the s
         expected += std::string(line) + "\n";
     }
     CHECK(output == expected);
+}
+
+TEST_CASE("infer: two models run in two threads at once and give the single-threaded results") {
+    Trained& t = trained();
+    const std::vector<uint8_t> int8_blob = t.encode(WeightType::Int8);
+    const Dataset& test = data().test.view;
+    const int count = 400;
+    // Expected outputs, one model at a time.
+    auto run_all = [&](const std::vector<uint8_t>& blob, std::vector<float>& out) {
+        Loaded m(blob);
+        out.resize(static_cast<size_t>(count) * 10);
+        for (int i = 0; i < count; ++i) {
+            if (fnn_run_u8(m.model, test.sample(i), 784, out.data() + i * 10, 10) != FNN_OK) out[i * 10] = -1.0f;
+        }
+    };
+    std::vector<float> alone_f32, alone_i8, threaded_f32, threaded_i8;
+    run_all(t.blob, alone_f32);
+    run_all(int8_blob, alone_i8);
+    std::thread a([&] { run_all(t.blob, threaded_f32); });
+    std::thread b([&] { run_all(int8_blob, threaded_i8); });
+    a.join();
+    b.join();
+    CHECK(memcmp(alone_f32.data(), threaded_f32.data(), alone_f32.size() * sizeof(float)) == 0);
+    CHECK(memcmp(alone_i8.data(), threaded_i8.data(), alone_i8.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("infer: regression: a layer overflowing into an int8 layer is reported, not undefined") {
+    // Found by make fuzz: a CRC-resealed blob whose int8 model overflows in a hidden layer; the
+    // NaN then reached the next layer's quantization (a NaN-to-int conversion).
+    std::vector<uint8_t> blob;
+    ErrorText err;
+    REQUIRE(read_file("tests/fixtures/fuzz_int8_nan_between_layers.bin", blob, &err) == Status::Ok);
+    reseal(blob);
+    size_t need = 0;
+    REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &need) == FNN_OK);
+    std::vector<unsigned char> arena(need);
+    fnn_model* m = nullptr;
+    REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), need, &m) == FNN_OK);
+    std::vector<uint8_t> pixels(fnn_input_size(m), 255);
+    std::vector<float> probs(fnn_output_size(m));
+    CHECK(fnn_run_u8(m, pixels.data(), pixels.size(), probs.data(), probs.size()) == FNN_E_NUMERIC);
+    std::vector<float> x(fnn_input_size(m), 0.0f);
+    x[3] = INFINITY;
+    CHECK(fnn_run(m, x.data(), x.size(), probs.data(), probs.size()) == FNN_E_ARG);
 }

@@ -77,9 +77,10 @@ size_t fnn_output_size(const fnn_model *m);
 /* Multiply-adds one inference costs (sum over layers of inputs x outputs). */
 size_t fnn_macs(const fnn_model *m);
 
-/* Runs one input: in holds n_in floats, out receives n_out class probabilities (n_in and n_out
- * must equal fnn_input_size() and fnn_output_size()). Returns FNN_OK, FNN_E_ARG, or
- * FNN_E_NUMERIC when a value overflowed (out then holds no probabilities). */
+/* Runs one input: in holds n_in finite floats, out receives n_out class probabilities (n_in and
+ * n_out must equal fnn_input_size() and fnn_output_size()). Returns FNN_OK; FNN_E_ARG for a
+ * null pointer, a wrong size or a NaN or infinite input; or FNN_E_NUMERIC when a layer's value
+ * overflowed (possible only with a damaged or hostile model; out then holds no probabilities). */
 fnn_status fnn_run(fnn_model *m, const float *in, size_t n_in, float *out, size_t n_out);
 
 /* fnn_run() for raw uint8 inputs (image pixels): each value is divided by the model's input
