@@ -54,10 +54,20 @@ std::string FlagParser::help() const {
 }
 
 ParseResult FlagParser::parse(int argc, char** argv, int first, std::vector<std::string>* positionals) {
-    for (int i = first; i < argc; ++i) {
-        std::string arg = argv[i];
+    std::vector<std::string> args(argv + first, argv + argc);
+    std::string message;
+    const ParseResult r = parse_list(args, positionals, message);
+    if (r == ParseResult::Help) fputs(message.c_str(), stdout);
+    if (r == ParseResult::UsageError) fprintf(stderr, "%s: %s\n", command_.c_str(), message.c_str());
+    return r;
+}
+
+ParseResult FlagParser::parse_list(const std::vector<std::string>& args, std::vector<std::string>* positionals,
+                                   std::string& message) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string arg = args[i];
         if (arg == "-h" || arg == "--help") {
-            fputs(help().c_str(), stdout);
+            message = help();
             return ParseResult::Help;
         }
         if (arg.size() < 2 || arg[0] != '-') {
@@ -65,8 +75,7 @@ ParseResult FlagParser::parse(int argc, char** argv, int first, std::vector<std:
                 positionals->push_back(arg);
                 continue;
             }
-            fprintf(stderr, "%s: unexpected argument '%s' (flags start with -; see --help)\n",
-                    command_.c_str(), arg.c_str());
+            message = "unexpected argument '" + arg + "' (flags start with -; see --help)";
             return ParseResult::UsageError;
         }
         std::string value;
@@ -81,32 +90,31 @@ ParseResult FlagParser::parse(int argc, char** argv, int first, std::vector<std:
         if (flag == nullptr) {
             std::vector<std::string> names;
             for (const Flag& f : flags_) names.push_back(spelling(f));
-            fprintf(stderr, "%s: unknown flag '%s'\nvalid flags: %s, -h/--help\n", command_.c_str(),
-                    arg.c_str(), join(names, ", ").c_str());
+            message = "unknown flag '" + arg + "'\nvalid flags: " + join(names, ", ") + ", -h/--help";
             return ParseResult::UsageError;
         }
         if (flag->metavar.empty()) {
             if (has_inline_value) {
-                fprintf(stderr, "%s: %s takes no value\n", command_.c_str(), flag->long_name.c_str());
+                message = flag->long_name + " takes no value";
                 return ParseResult::UsageError;
             }
         } else if (!has_inline_value) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "%s: %s needs a value (%s)\n", command_.c_str(), flag->long_name.c_str(),
-                        flag->choices.empty() ? flag->metavar.c_str() : join(flag->choices, "|").c_str());
+            if (i + 1 >= args.size()) {
+                message = flag->long_name + " needs a value (" +
+                          (flag->choices.empty() ? flag->metavar : join(flag->choices, "|")) + ")";
                 return ParseResult::UsageError;
             }
-            value = argv[++i];
+            value = args[++i];
         }
         if (!flag->choices.empty() &&
             std::find(flag->choices.begin(), flag->choices.end(), value) == flag->choices.end()) {
-            fprintf(stderr, "%s: %s: '%s' is not a valid choice; valid choices: %s\n", command_.c_str(),
-                    flag->long_name.c_str(), value.c_str(), join(flag->choices, ", ").c_str());
+            message = flag->long_name + ": '" + value + "' is not a valid choice; valid choices: " +
+                      join(flag->choices, ", ");
             return ParseResult::UsageError;
         }
         std::string error;
         if (!flag->apply(value, error)) {
-            fprintf(stderr, "%s: %s: %s\n", command_.c_str(), flag->long_name.c_str(), error.c_str());
+            message = flag->long_name + ": " + error;
             return ParseResult::UsageError;
         }
         set_.push_back(flag->long_name);

@@ -32,6 +32,10 @@ public:
     // Positional arguments are collected into `positionals` when non-null, else rejected.
     // Accepts "--flag value" and "--flag=value". Prints messages and help to stderr/stdout.
     ParseResult parse(int argc, char** argv, int first, std::vector<std::string>* positionals);
+    // The same on a list of arguments, printing nothing: `message` receives the help text or the
+    // reason for a UsageError.
+    ParseResult parse_list(const std::vector<std::string>& args, std::vector<std::string>* positionals,
+                           std::string& message);
     std::string help() const;
     // Where the flag was given on the command line (so defaults can tell "unset" apart).
     bool was_set(const std::string& long_name) const;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "cli_json.hpp"
+#include "cli_trial.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {
@@ -17,31 +18,9 @@ std::string architecture_text(const NetworkShape& shape) {
     return text;
 }
 
-std::string config_json(const TrainConfig& c, const std::string& dataset, const Trainer& trainer,
-                        int test_count) {
-    std::vector<int> widths(c.net.hidden_widths, c.net.hidden_widths + c.net.n_hidden);
-    const bool uniform = std::all_of(widths.begin(), widths.end(), [&](int w) { return w == widths.front(); });
-    JsonObject o;
-    o.add("dataset", dataset)
-        .add("epochs", c.epochs)
-        .add("batch_size", c.batch_size)
-        .add("loss", loss_name(c.loss))
-        .add("optimizer", optimizer_name(c.opt.kind))
-        .add("learning_rate", static_cast<double>(c.opt.learning_rate))
-        .add("momentum", static_cast<double>(c.opt.momentum))
-        .add("beta", static_cast<double>(c.opt.beta))
-        .add("beta1", static_cast<double>(c.opt.beta1))
-        .add("beta2", static_cast<double>(c.opt.beta2))
-        .add("epsilon", static_cast<double>(c.opt.epsilon))
-        .add("weight_decay", static_cast<double>(c.opt.weight_decay))
-        .add("weight_init", init_name(c.init))
-        .add("num_layers", c.net.n_hidden);
-    if (uniform && !widths.empty()) o.add("hidden_size", widths.front());
-    o.add("hidden_sizes", widths)
-        .add("activation", activation_name(c.net.hidden_act))
-        .add("seed", static_cast<double>(c.seed))
-        .add("val_fraction", c.val_fraction)
-        .add("train_samples", trainer.train_count())
+std::string config_json(const TrainOptions& options, const Trainer& trainer, int test_count) {
+    JsonObject o = settings_object(options);
+    o.add("train_samples", trainer.train_count())
         .add("val_samples", trainer.val_count())
         .add("test_samples", test_count)
         .add("architecture", architecture_text(trainer.shape()))

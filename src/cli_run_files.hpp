@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_train.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/trainer.hpp"
 
@@ -26,8 +27,7 @@ struct RunSummary {
     double total_train_seconds = 0.0;
 };
 
-std::string config_json(const TrainConfig& config, const std::string& dataset, const Trainer& trainer,
-                        int test_count);
+std::string config_json(const TrainOptions& options, const Trainer& trainer, int test_count);
 std::string metrics_csv(const std::vector<EpochMetrics>& history);
 std::string summary_json(const RunSummary& summary);
 RunSummary summarize(const std::vector<EpochMetrics>& history);

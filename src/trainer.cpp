@@ -131,6 +131,7 @@ Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
 
 Status Trainer::run(TrainObserver* observer, ErrorText* err) {
     Rng shuffle_rng(config_.seed, /*stream=*/1);
+    stopped_early_ = false;
     for (int epoch = 1; epoch <= config_.epochs; ++epoch) {
         for (int i = n_train_ - 1; i > 0; --i) {
             const int j = static_cast<int>(shuffle_rng.below(static_cast<uint32_t>(i + 1)));
@@ -171,7 +172,10 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
         history_.push_back(m);
         // Epoch-end parameters count as good when they evaluate finitely.
         if (n_val_ == 0 || isfinite(m.val_loss)) remember_good_params();
-        if (observer != nullptr) observer->on_epoch(m);
+        if (observer != nullptr && !observer->on_epoch(m)) {
+            stopped_early_ = true;
+            return Status::Ok;
+        }
     }
     return Status::Ok;
 }

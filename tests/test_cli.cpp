@@ -297,8 +297,13 @@ TEST_CASE("cli: make install, then a plain C program embeds a model and builds w
     r = run(dir + "/prefix/bin/fnnpack c-array " + dir + "/run/model.fnn -o " + dir + "/model.c && " + dir +
             "/prefix/bin/fnnpack images " + dir + "/prefix/share/fnn/data/fashion_mnist-test.fnnd --count 40 --pgm " + dir + "/pgm");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+#if defined(__SANITIZE_ADDRESS__)
+    const std::string link_like_the_library = " -fsanitize=address,undefined";  // a sanitizer build of fnn
+#else
+    const std::string link_like_the_library;
+#endif
     r = run(env + "gcc -std=c99 -Wall -Werror tools/example/classify.c " + dir + "/model.c $(" + env +
-            "pkg-config --cflags --libs fnn-infer) -o " + dir + "/classify");
+            "pkg-config --cflags --libs fnn-infer)" + link_like_the_library + " -o " + dir + "/classify");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     r = run(dir + "/classify " + dir + "/pgm/*.pgm");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);

@@ -50,7 +50,8 @@ class TrainObserver {
 public:
     virtual ~TrainObserver() = default;
     virtual void on_step(int /*epoch*/, int /*step*/, int /*steps_per_epoch*/, double /*mean_loss*/) {}
-    virtual void on_epoch(const EpochMetrics& /*metrics*/) {}
+    // Called after each epoch's evaluation; returning false ends training there (early stopping).
+    virtual bool on_epoch(const EpochMetrics& /*metrics*/) { return true; }
 };
 
 class Trainer {
@@ -60,9 +61,11 @@ public:
     // outlive the Trainer.
     Status setup(const TrainConfig& config, const Dataset& train_set, ErrorText* err);
 
-    // Trains for config.epochs. On a non-finite loss returns Diverged (the message names epoch
+    // Trains for config.epochs, or until the observer's on_epoch() returns false (then
+    // stopped_early() is true). On a non-finite loss returns Diverged (the message names epoch
     // and step) and restores the parameters of the last epoch whose metrics were finite.
     Status run(TrainObserver* observer, ErrorText* err);
+    bool stopped_early() const { return stopped_early_; }
 
     // Loss and accuracy on samples [begin, begin + count) of `data` (same features/classes).
     EvalResult evaluate(const Dataset& data, int begin, int count);
@@ -114,6 +117,7 @@ private:
     uint8_t* labels_ = nullptr;     // (max_batch)
     int* order_ = nullptr;          // (n_train) shuffled sample indices
     std::vector<EpochMetrics> history_;
+    bool stopped_early_ = false;
 };
 
 }  // namespace fnn

@@ -1,0 +1,223 @@
+// Running one trial and its journal line.
+#include "cli_trial.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "cli_json.hpp"
+#include "fnn/file_io.hpp"
+
+namespace fnn {
+namespace {
+
+// Ends training when the gate says so, remembering why.
+class GateObserver : public TrainObserver {
+public:
+    GateObserver(long trial, EpochGate* gate) : trial_(trial), gate_(gate) {}
+    bool on_epoch(const EpochMetrics& m) override {
+        return gate_ == nullptr || gate_->keep_going(trial_, m, reason_);
+    }
+    const std::string& reason() const { return reason_; }
+
+private:
+    long trial_;
+    EpochGate* gate_;
+    std::string reason_;
+};
+
+std::string epochs_json(const std::vector<EpochMetrics>& epochs) {
+    std::string out = "[";
+    for (size_t i = 0; i < epochs.size(); ++i) {
+        const EpochMetrics& m = epochs[i];
+        out += (i ? "," : "") + std::string("{\"epoch\":") + std::to_string(m.epoch) +
+               ",\"train_loss\":" + json_number(m.train_loss) + ",\"train_acc\":" + json_number(m.train_acc) +
+               ",\"val_loss\":" + json_number(m.val_loss) + ",\"val_acc\":" + json_number(m.val_acc) +
+               ",\"seconds\":" + json_number(m.seconds) + "}";
+    }
+    return out + "]";
+}
+
+double number_or_nan(const JsonValue& v, const char* key) { return v.number_or(key, NAN); }
+
+}  // namespace
+
+JsonObject settings_object(const TrainOptions& o) {
+    const TrainConfig& c = o.config;
+    std::vector<int> widths(c.net.hidden_widths, c.net.hidden_widths + c.net.n_hidden);
+    bool uniform = true;
+    for (int w : widths) uniform = uniform && w == widths.front();
+    JsonObject j;
+    j.add("dataset", o.dataset)
+        .add("epochs", c.epochs)
+        .add("batch_size", c.batch_size)
+        .add("loss", loss_name(c.loss))
+        .add("optimizer", optimizer_name(c.opt.kind))
+        .add("learning_rate", c.opt.learning_rate)
+        .add("momentum", c.opt.momentum)
+        .add("beta", c.opt.beta)
+        .add("beta1", c.opt.beta1)
+        .add("beta2", c.opt.beta2)
+        .add("epsilon", c.opt.epsilon)
+        .add("weight_decay", c.opt.weight_decay)
+        .add("weight_init", init_name(c.init))
+        .add("num_layers", c.net.n_hidden);
+    if (uniform && !widths.empty()) j.add("hidden_size", widths.front());
+    j.add("hidden_sizes", widths)
+        .add("activation", activation_name(c.net.hidden_act))
+        .add("seed", static_cast<double>(c.seed))
+        .add("val_fraction", c.val_fraction)
+        .add("limit_train", o.limit_train);
+    return j;
+}
+
+std::string trial_to_json(const TrialResult& r) {
+    std::string args = "[";
+    for (size_t i = 0; i < r.args.size(); ++i) args += (i ? "," : "") + json_quote(r.args[i]);
+    args += "]";
+    return "{\"trial\":" + std::to_string(r.trial) + ",\"status\":" + json_quote(r.status) +
+           ",\"reason\":" + json_quote(r.reason) + ",\"config\":" + (r.config.empty() ? "{}" : r.config) +
+           ",\"args\":" + args + ",\"epochs\":" + epochs_json(r.epochs) + ",\"val_acc\":" + json_number(r.val_acc) +
+           ",\"val_loss\":" + json_number(r.val_loss) + ",\"test_acc\":" + json_number(r.test_acc) +
+           ",\"test_loss\":" + json_number(r.test_loss) + ",\"seconds\":" + json_number(r.seconds) + "}";
+}
+
+bool trial_from_json(const std::string& line, TrialResult& out, std::string& error) {
+    JsonValue v;
+    if (!parse_json(line, v, error)) return false;
+    const JsonValue* trial = v.find("trial");
+    const JsonValue* config = v.find("config");
+    if (v.kind != JsonValue::Kind::Object || trial == nullptr || trial->kind != JsonValue::Kind::Number ||
+        config == nullptr || config->kind != JsonValue::Kind::Object) {
+        error = "not a trial record (needs trial and config)";
+        return false;
+    }
+    TrialResult r;
+    r.trial = static_cast<long>(trial->number);
+    r.status = v.text_or("status", "failed");
+    r.reason = v.text_or("reason", "");
+    r.config = json_encode(*config);
+    if (const JsonValue* args = v.find("args")) {
+        for (const JsonValue& a : args->items) r.args.push_back(a.text);
+    }
+    if (const JsonValue* epochs = v.find("epochs")) {
+        for (const JsonValue& e : epochs->items) {
+            EpochMetrics m;
+            m.epoch = static_cast<int>(e.number_or("epoch", 0));
+            m.train_loss = number_or_nan(e, "train_loss");
+            m.train_acc = number_or_nan(e, "train_acc");
+            m.val_loss = number_or_nan(e, "val_loss");
+            m.val_acc = number_or_nan(e, "val_acc");
+            m.seconds = number_or_nan(e, "seconds");
+            r.epochs.push_back(m);
+        }
+    }
+    r.val_acc = number_or_nan(v, "val_acc");
+    r.val_loss = number_or_nan(v, "val_loss");
+    r.test_acc = number_or_nan(v, "test_acc");
+    r.test_loss = number_or_nan(v, "test_loss");
+    r.seconds = number_or_nan(v, "seconds");
+    out = r;
+    return true;
+}
+
+TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<std::string>& args,
+                         const Trainer& trainer, Status trained, const char* reason, bool stopped,
+                         const std::string& stop_reason, const EvalResult& test) {
+    TrialResult r;
+    r.trial = trial;
+    r.config = settings_object(o).compact();
+    r.args = args;
+    r.epochs = trainer.history();
+    r.status = trained == Status::Diverged ? "diverged" : trained != Status::Ok ? "failed" : stopped ? "stopped" : "ok";
+    r.reason = trained != Status::Ok ? reason : stopped ? stop_reason : "";
+    r.val_acc = r.epochs.empty() ? NAN : r.epochs.back().val_acc;
+    r.val_loss = r.epochs.empty() ? NAN : r.epochs.back().val_loss;
+    r.test_acc = test.acc;
+    r.test_loss = test.loss;
+    for (const EpochMetrics& m : r.epochs) r.seconds += m.seconds;
+    return r;
+}
+
+TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train, const Dataset& test,
+                      EpochGate* gate) {
+    TrainOptions o;
+    std::string error;
+    if (!train_options_from_args(args, o, error)) {
+        TrialResult r;
+        r.trial = trial;
+        r.args = args;
+        r.status = "failed";
+        r.reason = error;
+        r.val_acc = r.val_loss = r.test_acc = r.test_loss = NAN;
+        return r;
+    }
+    Dataset slice = train;
+    if (o.limit_train > 0 && o.limit_train < train.count()) slice.header.count = static_cast<uint32_t>(o.limit_train);
+    Trainer trainer;
+    ErrorText err;
+    Status s = trainer.setup(o.config, slice, &err);
+    if (s != Status::Ok) {
+        TrialResult r;
+        r.trial = trial;
+        r.config = settings_object(o).compact();
+        r.args = args;
+        r.status = "failed";
+        r.reason = err.text;
+        r.val_acc = r.val_loss = r.test_acc = r.test_loss = NAN;
+        return r;
+    }
+    GateObserver observer(trial, gate);
+    s = trainer.run(&observer, &err);
+    const EvalResult result = trainer.evaluate(test, 0, test.count());
+    return trial_result(trial, o, args, trainer, s, err.text, trainer.stopped_early(), observer.reason(), result);
+}
+
+Status append_journal_line(const std::string& path, const std::string& line, ErrorText* err) {
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(err, Status::Io, "%s: cannot open: %s", path.c_str(), strerror(errno));
+    const std::string text = line + "\n";
+    const ssize_t n = write(fd, text.data(), text.size());
+    const int saved = errno;
+    const bool ok = n == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
+    close(fd);
+    if (!ok) return fail(err, Status::Io, "%s: cannot append: %s", path.c_str(), n < 0 ? strerror(saved) : "short write");
+    return Status::Ok;
+}
+
+bool read_journal(const std::string& path, std::vector<TrialResult>& out, bool& torn_tail, std::string& error) {
+    out.clear();
+    torn_tail = false;
+    std::vector<uint8_t> bytes;
+    ErrorText err;
+    if (!file_exists(path)) return true;  // no trial finished yet
+    if (read_file(path, bytes, &err) != Status::Ok) {
+        error = err.text;
+        return false;
+    }
+    const std::string text(bytes.begin(), bytes.end());
+    size_t start = 0;
+    int line_no = 0;
+    while (start < text.size()) {
+        ++line_no;
+        const size_t end = text.find('\n', start);
+        if (end == std::string::npos) {  // cut off by a crash mid-write
+            torn_tail = true;
+            break;
+        }
+        TrialResult r;
+        if (!trial_from_json(text.substr(start, end - start), r, error)) {
+            error = path + ":" + std::to_string(line_no) + ": " + error;
+            return false;
+        }
+        out.push_back(r);
+        start = end + 1;
+    }
+    return true;
+}
+
+}  // namespace fnn

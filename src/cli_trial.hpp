@@ -1,0 +1,61 @@
+// One sweep trial: fnn train flags in, a trained model's metrics out, recorded as one JSON line
+// of a sweep journal. `fnn sweep` runs trials in-process; `fnn train --journal` (what
+// `fnn sweep --plan` prints) writes the same line from a separate process or machine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli_json.hpp"
+#include "cli_train.hpp"
+#include "fnn/dataset.hpp"
+#include "fnn/status.hpp"
+#include "fnn/trainer.hpp"
+
+namespace fnn {
+
+struct TrialResult {
+    long trial = -1;
+    std::string status = "ok";       // ok | stopped | diverged | failed
+    std::string reason;              // why, when not ok
+    std::string config;              // compact JSON object: every training setting, after defaults
+    std::vector<std::string> args;   // the fnn train flags that reproduce the trial
+    std::vector<EpochMetrics> epochs;
+    double val_acc = 0.0, val_loss = 0.0, test_acc = 0.0, test_loss = 0.0;  // NaN when unknown
+    double seconds = 0.0;            // training time, evaluation excluded
+};
+
+// The journal line (no newline) and back. Numbers round-trip exactly.
+std::string trial_to_json(const TrialResult& r);
+bool trial_from_json(const std::string& line, TrialResult& out, std::string& error);
+
+// The settings a run used: every training flag's value after defaults (config.json's fields,
+// and the "config" of a journal line).
+JsonObject settings_object(const TrainOptions& o);
+
+// Decides after each epoch whether a trial goes on (hyperband in a sweep).
+class EpochGate {
+public:
+    virtual ~EpochGate() = default;
+    virtual bool keep_going(long trial, const EpochMetrics& m, std::string& reason) = 0;
+};
+
+// Trains one trial quietly on loaded data (train is sliced by --limit_train) and evaluates it on
+// `test`. Never fails outright: bad flags or a diverged run come back as status failed/diverged.
+TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train, const Dataset& test,
+                      EpochGate* gate);
+
+// The result of a finished Trainer run (shared by run_trial and fnn train --journal).
+TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<std::string>& args,
+                         const Trainer& trainer, Status trained, const char* reason, bool stopped,
+                         const std::string& stop_reason, const EvalResult& test);
+
+// Appends `line` and a newline with one write, then fsyncs, so a crash leaves whole lines (or
+// one torn last line, which read_journal drops).
+Status append_journal_line(const std::string& path, const std::string& line, ErrorText* err);
+
+// Reads a journal. A last line without its newline (a write cut by a crash) is dropped and
+// reported through `torn_tail`; any other bad line is an error naming its line number.
+bool read_journal(const std::string& path, std::vector<TrialResult>& out, bool& torn_tail, std::string& error);
+
+}  // namespace fnn
