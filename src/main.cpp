@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_sweep.hpp"
 #include "cli_train.hpp"
 
 namespace {
@@ -11,6 +12,7 @@ void print_usage(FILE* out) {
           "\n"
           "commands:\n"
           "  train     train a multilayer perceptron (fnn train --help for flags)\n"
+          "  sweep     search hyperparameters (fnn sweep --help)\n"
           "\n"
           "`make && ./fnn train` trains on Fashion-MNIST with the default settings.\n",
           out);
@@ -25,10 +27,11 @@ int main(int argc, char** argv) {
     }
     const char* command = argv[1];
     if (strcmp(command, "train") == 0) return fnn::cmd_train(argc, argv);
+    if (strcmp(command, "sweep") == 0) return fnn::cmd_sweep(argc, argv);
     if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
         print_usage(stdout);
         return 0;
     }
-    fprintf(stderr, "fnn: unknown command '%s'; valid commands: train\n", command);
+    fprintf(stderr, "fnn: unknown command '%s'; valid commands: train, sweep\n", command);
     return 2;
 }

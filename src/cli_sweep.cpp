@@ -1,0 +1,161 @@
+// `fnn sweep` flags and modes.
+#include "cli_sweep.hpp"
+
+#include <stdio.h>
+#include <time.h>
+
+#include <string>
+#include <vector>
+
+#include "cli_flags.hpp"
+#include "cli_sweep_run.hpp"
+#include "cli_sweep_search.hpp"
+#include "cli_sweep_summary.hpp"
+#include "cli_train.hpp"
+#include "fnn/file_io.hpp"
+
+namespace fnn {
+namespace {
+
+const char* const kSummary =
+    "Search hyperparameters with fnn train trials.\n"
+    "  fnn sweep CONFIG.yaml [--out DIR] [--seed N] [--workers N] [--run_cap N] [--set NAME=VALUE]...\n"
+    "  fnn sweep CONFIG.yaml --plan [...]      print one fnn train command per trial (GNU parallel, Slurm)\n"
+    "  fnn sweep --resume DIR [--workers N]   finish an interrupted sweep\n"
+    "  fnn sweep --collect DIR                merge the journals of planned trials\n"
+    "  fnn sweep --summary DIR [--top K]      leaderboard, correlations, importance (also as CSV)\n"
+    "  fnn sweep --compare DIR_A DIR_B        two sweeps side by side\n"
+    "  fnn sweep --transfer DATASET DIR [--top K]   retrain the best configurations on DATASET";
+
+std::string default_sweep_dir(const std::string& config) {
+    std::string name = config.substr(config.find_last_of('/') + 1);
+    name = name.substr(0, name.find('.'));
+    const time_t now = time(nullptr);
+    struct tm local;
+    localtime_r(&now, &local);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    return "runs/sweep-" + name + "-" + stamp;
+}
+
+}  // namespace
+
+int cmd_sweep(int argc, char** argv) {
+    std::string out, resume, collect, summary, transfer, data_dir;
+    std::vector<std::string> sets, positionals;
+    long seed = 1, workers = 1, run_cap = 0, top = 10;
+    bool plan = false, compare = false;
+    FlagParser p("fnn sweep", kSummary);
+    p.add({"", "--out", "DIR", "sweep directory (default runs/sweep-<config>-<date>-<time>)", {},
+           [&](const std::string& v, std::string&) { out = v; return true; }});
+    p.add({"", "--seed", "N", "seed of the search and of every trial's seed (default 1)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 0, 1L << 40, seed, e); }});
+    p.add({"", "--workers", "N", "trials run at once, one thread each (default 1)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 256, workers, e); }});
+    p.add({"", "--run_cap", "N", "number of trials (overrides the file's run_cap)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 1000000, run_cap, e); }});
+    p.add({"", "--set", "NAME=VALUE", "an fnn train setting for every trial, e.g. loss=mean_squared_error", {},
+           [&](const std::string& v, std::string& e) {
+               const size_t eq = v.find('=');
+               if (eq == std::string::npos || eq == 0) {
+                   e = "expected NAME=VALUE, got '" + v + "'";
+                   return false;
+               }
+               sets.push_back(v);
+               return true;
+           }});
+    p.add({"", "--data_dir", "DIR", "where the datasets are (default: fnn's data directory)", {},
+           [&](const std::string& v, std::string&) { data_dir = v; return true; }});
+    p.add({"", "--plan", "", "print the trials as fnn train commands instead of running them", {},
+           [&](const std::string&, std::string&) { plan = true; return true; }});
+    p.add({"", "--resume", "DIR", "continue the sweep in DIR", {},
+           [&](const std::string& v, std::string&) { resume = v; return true; }});
+    p.add({"", "--collect", "DIR", "merge DIR/parts/*.jsonl into DIR/journal.jsonl", {},
+           [&](const std::string& v, std::string&) { collect = v; return true; }});
+    p.add({"", "--summary", "DIR", "summarise the sweep in DIR", {},
+           [&](const std::string& v, std::string&) { summary = v; return true; }});
+    p.add({"", "--compare", "", "compare the two sweep directories given", {},
+           [&](const std::string&, std::string&) { compare = true; return true; }});
+    p.add({"", "--transfer", "DATASET", "retrain the best configurations of the sweep directory given on DATASET", {},
+           [&](const std::string& v, std::string&) { transfer = v; return true; }});
+    p.add({"", "--top", "K", "how many trials the summary lists or --transfer retrains (default 10; 3 for --transfer)", {},
+           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 100000, top, e); }});
+    const ParseResult parsed = p.parse(argc, argv, 2, &positionals);
+    if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
+
+    if (!summary.empty()) return summarize_sweep(summary, static_cast<int>(top));
+    if (compare) {
+        if (positionals.size() != 2) {
+            fprintf(stderr, "fnn sweep: --compare needs two sweep directories\n");
+            return 2;
+        }
+        return compare_sweeps(positionals[0], positionals[1], static_cast<int>(top));
+    }
+    if (!transfer.empty()) {
+        if (positionals.size() != 1) {
+            fprintf(stderr, "fnn sweep: --transfer DATASET needs one sweep directory\n");
+            return 2;
+        }
+        return transfer_sweep(positionals[0], transfer, p.was_set("--top") ? static_cast<int>(top) : 3, argv[0]);
+    }
+    if (!collect.empty()) return collect_sweep(collect);
+    std::string error;
+    if (!resume.empty()) {
+        SweepSettings s;
+        if (!load_sweep_dir(resume, s, error)) {
+            fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+            return 1;
+        }
+        return run_sweep(resume, s, static_cast<int>(workers), argv[0]);
+    }
+
+    // A new sweep.
+    if (positionals.size() != 1) {
+        fprintf(stderr, "fnn sweep: give one sweep file (see --help)\n");
+        return 2;
+    }
+    SweepSettings s;
+    std::vector<uint8_t> text;
+    ErrorText err;
+    if (read_file(positionals[0], text, &err) != Status::Ok) {
+        fprintf(stderr, "fnn sweep: %s\n", err.text);
+        return 1;
+    }
+    s.spec_text.assign(text.begin(), text.end());
+    if (!parse_sweep_spec(s.spec_text, positionals[0], s.spec, error)) {
+        fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+        return 2;
+    }
+    if (run_cap > 0) s.spec.run_cap = static_cast<int>(run_cap);
+    for (const std::string& set : sets) {
+        const std::string name = set.substr(0, set.find('='));
+        if (s.spec.find(name) != nullptr) {
+            fprintf(stderr, "fnn sweep: --set %s: '%s' is a parameter of the sweep\n", set.c_str(), name.c_str());
+            return 2;
+        }
+        s.fixed.push_back("--" + name);
+        s.fixed.push_back(set.substr(set.find('=') + 1));
+    }
+    TrainOptions check;
+    if (!train_options_from_args(s.fixed, check, error)) {
+        fprintf(stderr, "fnn sweep: --set: %s\n", error.c_str());
+        return 2;
+    }
+    s.seed = static_cast<uint64_t>(seed);
+    s.trials = sweep_trial_count(s.spec);
+    s.data_dir = data_dir;
+    if (s.trials == 0) {
+        fprintf(stderr, "fnn sweep: %s: a %s search needs run_cap (in the file or --run_cap N)\n", positionals[0].c_str(),
+                sweep_method_name(s.spec.method));
+        return 2;
+    }
+    const std::string dir = out.empty() ? default_sweep_dir(positionals[0]) : out;
+    if (!create_sweep_dir(dir, s, error)) {
+        fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+        return 1;
+    }
+    if (plan) return plan_sweep(dir, s, argv[0]);
+    return run_sweep(dir, s, static_cast<int>(workers), argv[0]);
+}
+
+}  // namespace fnn

@@ -1,0 +1,369 @@
+// Sweep execution: rounds, workers, hyperband, journal, resume, plan and collect.
+#include "cli_sweep_run.hpp"
+
+#include <dirent.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "cli_data.hpp"
+#include "cli_json.hpp"
+#include "cli_sweep_search.hpp"
+#include "cli_trial.hpp"
+#include "fnn/file_io.hpp"
+
+namespace fnn {
+namespace {
+
+std::string journal_path(const std::string& dir) { return dir + "/journal.jsonl"; }
+
+double metric_of(const std::string& metric, const EpochMetrics& m) {
+    if (metric == "val_acc") return m.val_acc;
+    if (metric == "val_loss") return m.val_loss;
+    if (metric == "train_acc") return m.train_acc;
+    return m.train_loss;
+}
+
+// The metric oriented so that larger is better; -inf for a trial without a finite value.
+double score_of(const SweepSpec& spec, double value) {
+    if (!isfinite(value)) return -INFINITY;
+    return spec.maximize ? value : -value;
+}
+
+double final_metric(const SweepSpec& spec, const TrialResult& r) {
+    return r.epochs.empty() ? NAN : metric_of(spec.metric, r.epochs.back());
+}
+
+// Hyperband at epoch boundaries: at a bracket epoch (min_iter * eta^k) a trial stops unless its
+// metric is within the best 1/eta of what earlier rounds' trials had at that epoch.
+class Hyperband : public EpochGate {
+public:
+    Hyperband(const SweepSpec& spec, const std::vector<TrialResult>& earlier) : spec_(spec) {
+        for (const TrialResult& r : earlier) {
+            for (const EpochMetrics& m : r.epochs) {
+                const double s = score_of(spec, metric_of(spec.metric, m));
+                if (isfinite(s)) at_epoch_[m.epoch].push_back(s);
+            }
+        }
+        for (auto& entry : at_epoch_) std::sort(entry.second.begin(), entry.second.end(), std::greater<double>());
+    }
+
+    bool keep_going(long, const EpochMetrics& m, std::string& reason) override {
+        if (!spec_.hyperband || !is_bracket(m.epoch)) return true;
+        const auto it = at_epoch_.find(m.epoch);
+        if (it == at_epoch_.end() || static_cast<int>(it->second.size()) < spec_.eta) return true;
+        const std::vector<double>& scores = it->second;
+        const size_t keep = scores.size() / static_cast<size_t>(spec_.eta);  // >= 1
+        const double threshold = scores[keep - 1];
+        const double mine = score_of(spec_, metric_of(spec_.metric, m));
+        if (mine >= threshold) return true;
+        char text[200];
+        snprintf(text, sizeof text, "hyperband: %s %.4f at epoch %d is outside the best 1/%d (%.4f) of %zu earlier trials",
+                 spec_.metric.c_str(), metric_of(spec_.metric, m), m.epoch, spec_.eta,
+                 spec_.maximize ? threshold : -threshold, scores.size());
+        reason = text;
+        return false;
+    }
+
+private:
+    bool is_bracket(int epoch) const {
+        for (long b = spec_.min_iter; b <= epoch; b *= spec_.eta) {
+            if (b == epoch) return true;
+        }
+        return false;
+    }
+    const SweepSpec& spec_;
+    std::map<int, std::vector<double>> at_epoch_;
+};
+
+// Loaded datasets by name, shared read-only by the workers.
+class DatasetCache {
+public:
+    explicit DatasetCache(std::string dir) : dir_(std::move(dir)) {}
+    bool get(const std::string& name, const LoadedDataset*& train, const LoadedDataset*& test, std::string& error) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = sets_.find(name);
+        if (it == sets_.end()) {
+            auto pair = std::make_unique<std::pair<LoadedDataset, LoadedDataset>>();
+            if (!load_dataset(dir_, name, "train", pair->first, error) || !load_dataset(dir_, name, "test", pair->second, error)) {
+                return false;
+            }
+            it = sets_.emplace(name, std::move(pair)).first;
+        }
+        train = &it->second->first;
+        test = &it->second->second;
+        return true;
+    }
+
+private:
+    std::string dir_;
+    std::mutex mutex_;
+    std::map<std::string, std::unique_ptr<std::pair<LoadedDataset, LoadedDataset>>> sets_;
+};
+
+std::string executable_path(const char* argv0) {
+    char exe[PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    return n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string(argv0);
+}
+
+std::string shell_quote(const std::string& s) {
+    if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/=+:") == std::string::npos) {
+        return s;
+    }
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// Reads the journal, dropping a torn last line (rewriting the file without it).
+bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std::string& error) {
+    bool torn = false;
+    if (!read_journal(journal_path(dir), done, torn, error)) return false;
+    if (torn) {
+        std::string text;
+        for (const TrialResult& r : done) text += trial_to_json(r) + "\n";
+        ErrorText err;
+        if (write_file_atomic(journal_path(dir), text, &err) != Status::Ok) {
+            error = err.text;
+            return false;
+        }
+        fprintf(stderr, "fnn sweep: dropped a partly written last line of %s (a trial cut off by a crash)\n",
+                journal_path(dir).c_str());
+    }
+    return true;
+}
+
+}  // namespace
+
+bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::string& error) {
+    ErrorText err;
+    if (file_exists(dir + "/sweep.json")) {
+        error = dir + " already holds a sweep; continue it with --resume " + dir + " or choose another --out";
+        return false;
+    }
+    std::string fixed = "[";
+    for (size_t i = 0; i < s.fixed.size(); ++i) fixed += (i ? ", " : "") + json_quote(s.fixed[i]);
+    fixed += "]";
+    JsonObject o;
+    o.add("seed", static_cast<double>(s.seed)).add("trials", s.trials).add("round_size", kSweepRoundSize)
+        .add("method", sweep_method_name(s.spec.method)).add("data_dir", s.data_dir).add_raw("fixed", fixed);
+    if (make_directories(dir, &err) != Status::Ok || write_file_atomic(dir + "/sweep.yaml", s.spec_text, &err) != Status::Ok ||
+        write_file_atomic(dir + "/sweep.json", o.str(), &err) != Status::Ok) {
+        error = err.text;
+        return false;
+    }
+    return true;
+}
+
+bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error) {
+    std::vector<uint8_t> yaml, json;
+    ErrorText err;
+    if (read_file(dir + "/sweep.yaml", yaml, &err) != Status::Ok || read_file(dir + "/sweep.json", json, &err) != Status::Ok) {
+        error = std::string(err.text) + " (is " + dir + " a sweep directory?)";
+        return false;
+    }
+    s.spec_text.assign(yaml.begin(), yaml.end());
+    if (!parse_sweep_spec(s.spec_text, dir + "/sweep.yaml", s.spec, error)) return false;
+    JsonValue v;
+    if (!parse_json(std::string(json.begin(), json.end()), v, error)) {
+        error = dir + "/sweep.json: " + error;
+        return false;
+    }
+    s.seed = static_cast<uint64_t>(v.number_or("seed", 1));
+    s.trials = static_cast<long>(v.number_or("trials", 0));
+    s.data_dir = v.text_or("data_dir", "");
+    s.fixed.clear();
+    if (const JsonValue* fixed = v.find("fixed")) {
+        for (const JsonValue& f : fixed->items) s.fixed.push_back(f.text);
+    }
+    if (s.trials < 1) {
+        error = dir + "/sweep.json: no trial count";
+        return false;
+    }
+    return true;
+}
+
+int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const char* argv0) {
+    const SweepSpec& spec = s.spec;
+    std::vector<TrialResult> done;
+    std::string error;
+    if (!finished_trials(dir, done, error)) {
+        fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+        return 1;
+    }
+    std::map<long, TrialResult> by_id;
+    for (const TrialResult& r : done) by_id[r.trial] = r;
+    DatasetCache datasets(resolve_data_dir(s.data_dir, argv0));
+    std::vector<Assignment> planned;
+    if (spec.method != SweepMethod::Bayes) planned = planned_assignments(spec, s.trials, s.seed);
+    std::vector<Assignment> assignments;  // by trial id, as far as known
+    std::mutex journal_mutex;
+    int failures = 0;
+    printf("fnn sweep: %s search, %ld trials in rounds of %d, %d worker%s, journal %s (%zu trials already done)\n",
+           sweep_method_name(spec.method), s.trials, kSweepRoundSize, workers, workers == 1 ? "" : "s",
+           journal_path(dir).c_str(), by_id.size());
+    fflush(stdout);
+    for (long first = 0; first < s.trials; first += kSweepRoundSize) {
+        const long last = std::min(s.trials, first + kSweepRoundSize);
+        const int round = static_cast<int>(first / kSweepRoundSize);
+        // Everything this round may know: the trials of earlier rounds, all finished.
+        std::vector<TrialResult> earlier;
+        for (const auto& entry : by_id) {
+            if (entry.first < first) earlier.push_back(entry.second);
+        }
+        std::vector<Assignment> round_assignments;
+        if (spec.method == SweepMethod::Bayes) {
+            std::vector<Observation> history;
+            for (const TrialResult& r : earlier) {
+                if (r.trial < static_cast<long>(assignments.size())) {
+                    history.push_back({assignments[static_cast<size_t>(r.trial)], score_of(spec, final_metric(spec, r))});
+                }
+            }
+            for (Observation& o : history) {
+                if (!isfinite(o.score)) o.score = -1e30;  // failed or diverged: worst of all
+            }
+            round_assignments = propose_bayes(spec, history, assignments, static_cast<int>(last - first), s.seed, round);
+        } else {
+            round_assignments.assign(planned.begin() + first, planned.begin() + last);
+        }
+        assignments.insert(assignments.end(), round_assignments.begin(), round_assignments.end());
+        std::vector<long> pending;
+        for (long t = first; t < last; ++t) {
+            if (by_id.count(t) == 0) pending.push_back(t);
+        }
+        if (pending.empty()) continue;
+        Hyperband gate(spec, earlier);
+        std::atomic<size_t> next{0};
+        auto work = [&]() {
+            for (size_t k = next++; k < pending.size(); k = next++) {
+                const long t = pending[k];
+                const std::vector<std::string> args =
+                    assignment_args(spec, assignments[static_cast<size_t>(t)], trial_seed(s.seed, t), s.fixed);
+                TrainOptions options;
+                const LoadedDataset *train = nullptr, *test = nullptr;
+                std::string trial_error;
+                TrialResult r;
+                if (!train_options_from_args(args, options, trial_error) ||
+                    !datasets.get(options.dataset, train, test, trial_error)) {
+                    r.trial = t;
+                    r.args = args;
+                    r.status = "failed";
+                    r.reason = trial_error;
+                    r.val_acc = r.val_loss = r.test_acc = r.test_loss = NAN;
+                } else {
+                    r = run_trial(t, args, train->view, test->view, &gate);
+                }
+                std::lock_guard<std::mutex> lock(journal_mutex);
+                ErrorText err;
+                if (append_journal_line(journal_path(dir), trial_to_json(r), &err) != Status::Ok) {
+                    fprintf(stderr, "fnn sweep: %s\n", err.text);
+                    ++failures;
+                    continue;
+                }
+                by_id[t] = r;
+                printf("[%4zu/%ld] trial %-4ld %s %.4f  test_acc %.4f  %6.1f s  %-8s %s\n", by_id.size(), s.trials, t,
+                       spec.metric.c_str(), final_metric(spec, r), r.test_acc, r.seconds, r.status.c_str(),
+                       assignment_text(spec, assignments[static_cast<size_t>(t)]).c_str());
+                if (r.status != "ok") printf("            %s\n", r.reason.c_str());
+                fflush(stdout);
+            }
+        };
+        std::vector<std::thread> threads;
+        const int count = std::min<int>(workers, static_cast<int>(pending.size()));
+        for (int w = 1; w < count; ++w) threads.emplace_back(work);
+        work();
+        for (std::thread& th : threads) th.join();
+        if (failures > 0) return 1;
+    }
+    printf("fnn sweep: done, %zu trials in %s; see fnn sweep --summary %s\n", by_id.size(), journal_path(dir).c_str(),
+           dir.c_str());
+    return by_id.size() == static_cast<size_t>(s.trials) ? 0 : 1;
+}
+
+int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0) {
+    if (s.spec.method == SweepMethod::Bayes) {
+        fprintf(stderr, "fnn sweep: --plan needs a grid or random sweep: bayes proposals depend on earlier results\n");
+        return 2;
+    }
+    ErrorText err;
+    if (make_directories(dir + "/parts", &err) != Status::Ok) {
+        fprintf(stderr, "fnn sweep: %s\n", err.text);
+        return 1;
+    }
+    const std::string fnn = executable_path(argv0);
+    const std::vector<Assignment> planned = planned_assignments(s.spec, s.trials, s.seed);
+    std::vector<std::string> data;
+    if (!s.data_dir.empty()) data = {"--data_dir", s.data_dir};
+    for (long t = 0; t < s.trials; ++t) {
+        char name[32];
+        snprintf(name, sizeof name, "trial-%05ld", t);
+        std::vector<std::string> args = assignment_args(s.spec, planned[static_cast<size_t>(t)], trial_seed(s.seed, t), s.fixed);
+        args.insert(args.end(), data.begin(), data.end());
+        std::string line = shell_quote(fnn) + " train -q";
+        for (const std::string& a : args) line += " " + shell_quote(a);
+        line += " --trial " + std::to_string(t) + " --journal " + shell_quote(dir + "/parts/" + name + ".jsonl") +
+                " --out " + shell_quote(dir + "/runs/" + name);
+        printf("%s\n", line.c_str());
+    }
+    return 0;
+}
+
+int collect_sweep(const std::string& dir) {
+    SweepSettings s;
+    std::string error;
+    std::vector<TrialResult> done;
+    if (!load_sweep_dir(dir, s, error) || !finished_trials(dir, done, error)) {
+        fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+        return 1;
+    }
+    std::set<long> have;
+    for (const TrialResult& r : done) have.insert(r.trial);
+    DIR* parts = opendir((dir + "/parts").c_str());
+    std::vector<std::string> files;
+    while (parts != nullptr) {
+        const dirent* e = readdir(parts);
+        if (e == nullptr) break;
+        const std::string name = e->d_name;
+        if (name.size() > 6 && name.compare(name.size() - 6, 6, ".jsonl") == 0) files.push_back(dir + "/parts/" + name);
+    }
+    if (parts != nullptr) closedir(parts);
+    std::sort(files.begin(), files.end());
+    int added = 0;
+    for (const std::string& f : files) {
+        std::vector<TrialResult> part;
+        bool torn = false;
+        if (!read_journal(f, part, torn, error)) {
+            fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+            return 1;
+        }
+        for (const TrialResult& r : part) {
+            if (r.trial < 0 || r.trial >= s.trials || !have.insert(r.trial).second) continue;
+            ErrorText err;
+            if (append_journal_line(journal_path(dir), trial_to_json(r), &err) != Status::Ok) {
+                fprintf(stderr, "fnn sweep: %s\n", err.text);
+                return 1;
+            }
+            ++added;
+        }
+    }
+    std::string missing;
+    int missing_count = 0;
+    for (long t = 0; t < s.trials; ++t) {
+        if (have.count(t) == 0 && ++missing_count <= 20) missing += " " + std::to_string(t);
+    }
+    printf("fnn sweep: collected %d trials from %zu files into %s; %zu of %ld trials done%s%s\n", added, files.size(),
+           journal_path(dir).c_str(), have.size(), s.trials, missing_count ? ", missing:" : "", missing.c_str());
+    return missing_count == 0 ? 0 : 1;
+}
+
+}  // namespace fnn

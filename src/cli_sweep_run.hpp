@@ -1,0 +1,48 @@
+// Running a sweep: trials in rounds of kSweepRoundSize, each round's trials spread over worker
+// threads; bayes proposals and hyperband thresholds for round r come only from rounds before r,
+// so a seed fixes every trial's configuration and result whatever the number of workers. Every
+// finished trial is appended to DIR/journal.jsonl at once; a crash loses only the trials that
+// were running, and --resume reruns exactly those.
+//
+// A sweep directory holds: sweep.yaml (the configuration), sweep.json (seed, fixed settings,
+// trial count), journal.jsonl (one line per finished trial), and for --plan, parts/ and runs/.
+#pragma once
+
+#include <stdint.h>
+
+#include <string>
+#include <vector>
+
+#include "cli_sweep_spec.hpp"
+
+namespace fnn {
+
+constexpr int kSweepRoundSize = 8;
+
+// What defines a sweep besides its YAML: fixed over all trials, stored in sweep.json.
+struct SweepSettings {
+    SweepSpec spec;
+    std::string spec_text;            // the YAML, copied into the sweep directory
+    uint64_t seed = 1;
+    std::vector<std::string> fixed;   // fnn train flags for every trial (from --set)
+    long trials = 0;
+    std::string data_dir;             // where datasets are read ("" = fnn's default)
+};
+
+// Creates DIR with sweep.yaml and sweep.json; fails if DIR already holds a sweep.
+bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::string& error);
+// Reads them back.
+bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error);
+
+// Runs (or resumes) the sweep in DIR with `workers` threads; prints one line per trial.
+// Returns the exit status: 0 when every trial has a journal line.
+int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const char* argv0);
+
+// Prints one self-contained `fnn train ... --journal DIR/parts/... --trial N` command per trial
+// (grid and random sweeps; trials run without early termination).
+int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0);
+
+// Merges DIR/parts/*.jsonl into DIR/journal.jsonl (trials not yet in it).
+int collect_sweep(const std::string& dir);
+
+}  // namespace fnn
