@@ -1,0 +1,276 @@
+// `fnn sweep` end to end on a small space (trials on 3,000 training images): the same results
+// with 1 or 2 workers; three SIGKILLs and resumes lose and repeat nothing; GNU parallel runs a
+// planned sweep; hyperband stops trials and says why; a diverging trial is recorded; summaries,
+// comparison and transfer work.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../src/cli_trial.hpp"
+#include "fnn/file_io.hpp"
+
+extern char** environ;
+
+using namespace fnn;
+
+namespace {
+
+struct Result {
+    int exit_code = -1;
+    std::string output;
+};
+
+Result run(const std::string& command) {
+    Result r;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+    const int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+std::string temp_dir() {
+    char tmpl[] = "/tmp/fnn_sweep_XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    return tmpl;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string write_spec(const std::string& dir, const std::string& name, const std::string& text) {
+    REQUIRE(write_file_atomic(dir + "/" + name, text, nullptr) == Status::Ok);
+    return dir + "/" + name;
+}
+
+const char* const kSmallSpace =
+    "method: random\n"
+    "metric:\n  name: val_acc\n  goal: maximize\n"
+    "run_cap: 32\n"
+    "parameters:\n"
+    "  epochs:\n    values: [1, 2]\n"
+    "  hidden_size:\n    values: [8, 16, 32]\n"
+    "  optimizer:\n    values: [sgd, adam, nadam, rmsprop]\n"
+    "  learning_rate:\n    values: [0.001, 0.01]\n"
+    "  batch_size:\n    values: [32, 64]\n";
+
+// A journal's trials by id, with timings zeroed: what must not depend on how the sweep ran.
+std::map<long, std::string> outcomes(const std::string& dir) {
+    std::vector<TrialResult> trials;
+    bool torn = false;
+    std::string error;
+    REQUIRE_MESSAGE(read_journal(dir + "/journal.jsonl", trials, torn, error), error);
+    CHECK_FALSE(torn);
+    std::map<long, std::string> out;
+    for (TrialResult r : trials) {
+        r.seconds = 0;
+        for (EpochMetrics& m : r.epochs) m.seconds = 0;
+        CHECK_MESSAGE(out.count(r.trial) == 0, "trial ", r.trial, " recorded twice");
+        out[r.trial] = trial_to_json(r);
+    }
+    return out;
+}
+
+pid_t spawn(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    return pid;
+}
+
+}  // namespace
+
+TEST_CASE("sweep: one or two workers give the same trials and results; SIGKILL and resume lose and repeat none") {
+    const std::string dir = temp_dir();
+    const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
+    const std::string common = " --seed 7 --set limit_train=3000";
+    const auto start = std::chrono::steady_clock::now();
+    Result r = run("./fnn sweep " + spec + common + " --workers 1 --out " + dir + "/one");
+    const double one_worker_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    r = run("./fnn sweep " + spec + common + " --workers 2 --out " + dir + "/two");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const std::map<long, std::string> reference = outcomes(dir + "/one");
+    CHECK(reference.size() == 32);
+    CHECK(outcomes(dir + "/two") == reference);
+
+    // Kill a 2-worker run three times part-way, resuming each time, then let it finish.
+    const std::string killed = dir + "/killed";
+    std::vector<std::string> args{"./fnn", "sweep", spec, "--seed", "7", "--set", "limit_train=3000", "--workers", "2", "--out", killed};
+    size_t after_kills = 0;
+    for (int kill_round = 0; kill_round < 3; ++kill_round) {
+        const pid_t pid = spawn(args);
+        std::this_thread::sleep_for(std::chrono::duration<double>(one_worker_seconds / 8));
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFSIGNALED(status));
+        args = {"./fnn", "sweep", "--resume", killed, "--workers", "2"};
+        std::vector<TrialResult> partial;
+        bool torn = false;
+        std::string error;
+        REQUIRE(read_journal(killed + "/journal.jsonl", partial, torn, error));
+        after_kills = partial.size();
+    }
+    CHECK(after_kills < reference.size());  // the kills really cut the sweep short
+    r = run("./fnn sweep --resume " + killed + " --workers 2");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(outcomes(killed) == reference);
+    // Resuming a finished sweep runs nothing more.
+    r = run("./fnn sweep --resume " + killed);
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.output, "(32 trials already done)"));
+    CHECK(outcomes(killed) == reference);
+}
+
+TEST_CASE("sweep: a torn last journal line (a crash mid-write) is dropped and its trial rerun") {
+    const std::string dir = temp_dir();
+    const std::string spec = write_spec(dir, "s.yaml", "method: random\nrun_cap: 4\nparameters:\n  hidden_size:\n    values: [8, 16, 24, 32]\n");
+    REQUIRE(run("./fnn sweep " + spec + " --set limit_train=2000 --set epochs=1 --out " + dir + "/a").exit_code == 0);
+    const std::map<long, std::string> reference = outcomes(dir + "/a");
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(dir + "/a/journal.jsonl", bytes, nullptr) == Status::Ok);
+    bytes.resize(bytes.size() - 40);  // cut the last line in the middle
+    REQUIRE(write_file_atomic(dir + "/a/journal.jsonl", bytes.data(), bytes.size(), nullptr) == Status::Ok);
+    const Result r = run("./fnn sweep --resume " + dir + "/a");
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.output, "dropped a partly written last line"));
+    CHECK(outcomes(dir + "/a") == reference);
+}
+
+TEST_CASE("sweep: GNU parallel runs a planned sweep and --collect merges it into the same results") {
+    const std::string dir = temp_dir();
+    const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
+    REQUIRE(run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --out " + dir + "/inproc").exit_code == 0);
+    Result r = run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --plan --out " + dir + "/planned > " + dir + "/plan.txt");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    std::vector<uint8_t> plan;
+    REQUIRE(read_file(dir + "/plan.txt", plan, nullptr) == Status::Ok);
+    CHECK(std::count(plan.begin(), plan.end(), '\n') == 32);
+    r = run("parallel --will-cite -j 2 < " + dir + "/plan.txt");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    r = run("./fnn sweep --collect " + dir + "/planned");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(r.output, "collected 32 trials"));
+    CHECK(outcomes(dir + "/planned") == outcomes(dir + "/inproc"));
+    CHECK(file_exists(dir + "/planned/runs/trial-00005/model.fnn"));
+    // Bayes proposals depend on results, so they cannot be planned.
+    const std::string bayes = write_spec(dir, "b.yaml", "method: bayes\nrun_cap: 4\nparameters:\n  epochs:\n    values: [1, 2]\n");
+    CHECK(run("./fnn sweep " + bayes + " --plan --out " + dir + "/b").exit_code == 2);
+}
+
+TEST_CASE("sweep: hyperband stops weak trials and records why; a diverging trial is recorded and the sweep goes on") {
+    const std::string dir = temp_dir();
+    const std::string spec = write_spec(dir, "hb.yaml",
+        "method: random\nrun_cap: 24\nearly_terminate:\n  type: hyperband\n  min_iter: 1\n  eta: 2\n"
+        "parameters:\n  epochs:\n    value: 3\n  hidden_size:\n    values: [8, 32]\n"
+        "  optimizer:\n    values: [sgd, adam, rmsprop]\n  learning_rate:\n    values: [0.0001, 0.001, 0.01, 0.1]\n"
+        "  activation:\n    values: [identity, relu]\n");
+    const Result r = run("./fnn sweep " + spec + " --set limit_train=2000 --workers 2 --out " + dir + "/hb");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    std::vector<TrialResult> trials;
+    bool torn = false;
+    std::string error;
+    REQUIRE(read_journal(dir + "/hb/journal.jsonl", trials, torn, error));
+    CHECK(trials.size() == 24);
+    int stopped = 0;
+    for (const TrialResult& t : trials) {
+        if (t.status == "stopped") {
+            ++stopped;
+            CHECK(contains(t.reason, "hyperband: val_acc"));
+            CHECK(t.epochs.size() < 3);
+            CHECK(t.trial >= 8);  // round 0 has no earlier trials to compare with
+        }
+    }
+    CHECK(stopped > 0);
+    CHECK(contains(run("./fnn sweep --summary " + dir + "/hb").output, "stopped early"));
+
+    // Three identity layers with SGD at lr 1e6 overflow at once; the other trial is fine.
+    const std::string wild = write_spec(dir, "wild.yaml",
+        "method: grid\nparameters:\n  learning_rate:\n    values: [1000000, 0.01]\n  optimizer:\n    value: sgd\n"
+        "  activation:\n    value: identity\n  num_layers:\n    value: 3\n  epochs:\n    value: 1\n");
+    const Result w = run("./fnn sweep " + wild + " --set limit_train=2000 --out " + dir + "/wild");
+    CHECK_MESSAGE(w.exit_code == 0, w.output);
+    REQUIRE(read_journal(dir + "/wild/journal.jsonl", trials, torn, error));
+    REQUIRE(trials.size() == 2);
+    int diverged = 0;
+    for (const TrialResult& t : trials) {
+        if (t.status == "diverged") {
+            ++diverged;
+            CHECK(contains(t.reason, "diverged at epoch 1"));
+            CHECK(contains(t.config, "\"learning_rate\":1e+06"));
+        } else {
+            CHECK(t.status == "ok");
+        }
+    }
+    CHECK(diverged == 1);
+}
+
+TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best configurations") {
+    const std::string dir = temp_dir();
+    const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
+    REQUIRE(run("./fnn sweep " + spec + " --run_cap 12 --set limit_train=3000 --workers 2 --out " + dir + "/ce").exit_code == 0);
+    REQUIRE(run("./fnn sweep " + spec + " --run_cap 12 --set limit_train=3000 --set loss=mean_squared_error --workers 2 --out " +
+                dir + "/mse").exit_code == 0);
+    Result r = run("./fnn sweep --summary " + dir + "/ce --top 3");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(r.output, "top 3 trials"));
+    CHECK(contains(r.output, "importance"));
+    std::vector<uint8_t> csv;
+    REQUIRE(read_file(dir + "/ce/leaderboard.csv", csv, nullptr) == Status::Ok);
+    CHECK(std::string(csv.begin(), csv.end()).rfind("rank,trial,status,val_acc,test_acc,seconds,epochs,hidden_size,", 0) == 0);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 13);
+    REQUIRE(read_file(dir + "/ce/importance.csv", csv, nullptr) == Status::Ok);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 6);
+    r = run("./fnn sweep --compare " + dir + "/ce " + dir + "/mse");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(r.output, "cross_entropy"));
+    CHECK(contains(r.output, "mean_squared_error"));
+    r = run("./fnn sweep --transfer fashion_mnist --top 2 " + dir + "/ce");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(r.output, "retraining the 2 best configurations"));
+    std::vector<TrialResult> transferred;
+    bool torn = false;
+    std::string error;
+    REQUIRE(read_journal(dir + "/ce/transfer-fashion_mnist.jsonl", transferred, torn, error));
+    CHECK(transferred.size() == 2);
+}
+
+TEST_CASE("sweep: bad sweep files and directories give clear errors") {
+    const std::string dir = temp_dir();
+    const std::string bad = write_spec(dir, "bad.yaml", "method: random\nrun_cap: 3\nparameters:\n  optimizer:\n    values: [adam, adamw]\n");
+    Result r = run("./fnn sweep " + bad + " --out " + dir + "/x");
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, "bad.yaml:5: parameters.optimizer: 'adamw' is not a valid choice"));
+    const std::string open = write_spec(dir, "open.yaml", "method: random\nparameters:\n  learning_rate:\n    min: 0.001\n    max: 0.1\n");
+    CHECK(contains(run("./fnn sweep " + open).output, "needs run_cap"));
+    CHECK(run("./fnn sweep --resume " + dir).exit_code == 1);
+    const std::string ok = write_spec(dir, "ok.yaml", "method: grid\nparameters:\n  hidden_size:\n    values: [8]\n");
+    REQUIRE(run("./fnn sweep " + ok + " --set limit_train=2000 --set epochs=1 --out " + dir + "/g").exit_code == 0);
+    r = run("./fnn sweep " + ok + " --out " + dir + "/g");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "already holds a sweep"));
+    CHECK(run("./fnn sweep " + ok + " --set hidden_size=4").exit_code == 2);  // a parameter cannot be fixed too
+    CHECK(run("./fnn sweep " + ok + " --set optimizer=adamw").exit_code == 2);
+}
