@@ -44,6 +44,7 @@ int cmd_sweep(int argc, char** argv) {
     std::string out, resume, collect, summary, transfer, data_dir;
     std::vector<std::string> sets, positionals;
     long seed = 1, workers = 1, run_cap = 0, top = 10;
+    std::string method;
     bool plan = false, compare = false;
     FlagParser p("fnn sweep", kSummary);
     p.add({"", "--out", "DIR", "sweep directory (default runs/sweep-<config>-<date>-<time>)", {},
@@ -52,6 +53,8 @@ int cmd_sweep(int argc, char** argv) {
            [&](const std::string& v, std::string& e) { return parse_int_value(v, 0, 1L << 40, seed, e); }});
     p.add({"", "--workers", "N", "trials run at once, one thread each (default 1)", {},
            [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 256, workers, e); }});
+    p.add({"", "--method", "NAME", "search method (overrides the file's)", {"grid", "random", "bayes"},
+           [&](const std::string& v, std::string&) { method = v; return true; }});
     p.add({"", "--run_cap", "N", "number of trials (overrides the file's run_cap)", {},
            [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 1000000, run_cap, e); }});
     p.add({"", "--set", "NAME=VALUE", "an fnn train setting for every trial, e.g. loss=mean_squared_error", {},
@@ -127,6 +130,21 @@ int cmd_sweep(int argc, char** argv) {
         return 2;
     }
     if (run_cap > 0) s.spec.run_cap = static_cast<int>(run_cap);
+    if (!method.empty()) {
+        s.spec.method = method == "grid" ? SweepMethod::Grid : method == "random" ? SweepMethod::Random : SweepMethod::Bayes;
+        // Keep the copied file consistent with what runs (--resume reads it back).
+        const size_t at = s.spec_text.find("method:");
+        const size_t end = s.spec_text.find('\n', at);
+        if (at != std::string::npos) s.spec_text.replace(at, end - at, "method: " + method);
+        if (s.spec.method == SweepMethod::Grid) {
+            for (const SweepParam& prm : s.spec.params) {
+                if (!prm.discrete()) {
+                    fprintf(stderr, "fnn sweep: --method grid needs values for every parameter; %s has a range\n", prm.name.c_str());
+                    return 2;
+                }
+            }
+        }
+    }
     for (const std::string& set : sets) {
         const std::string name = set.substr(0, set.find('='));
         if (s.spec.find(name) != nullptr) {

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_eval.hpp"
 #include "cli_sweep.hpp"
 #include "cli_train.hpp"
 
@@ -13,6 +14,8 @@ void print_usage(FILE* out) {
           "commands:\n"
           "  train     train a multilayer perceptron (fnn train --help for flags)\n"
           "  sweep     search hyperparameters (fnn sweep --help)\n"
+          "  eval      accuracy, loss, confusion matrix and per-class metrics of a model\n"
+          "  predict   class predictions of a model as CSV\n"
           "\n"
           "`make && ./fnn train` trains on Fashion-MNIST with the default settings.\n",
           out);
@@ -28,10 +31,12 @@ int main(int argc, char** argv) {
     const char* command = argv[1];
     if (strcmp(command, "train") == 0) return fnn::cmd_train(argc, argv);
     if (strcmp(command, "sweep") == 0) return fnn::cmd_sweep(argc, argv);
+    if (strcmp(command, "eval") == 0) return fnn::cmd_eval(argc, argv);
+    if (strcmp(command, "predict") == 0) return fnn::cmd_predict(argc, argv);
     if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
         print_usage(stdout);
         return 0;
     }
-    fprintf(stderr, "fnn: unknown command '%s'; valid commands: train, sweep\n", command);
+    fprintf(stderr, "fnn: unknown command '%s'; valid commands: train, sweep, eval, predict\n", command);
     return 2;
 }
