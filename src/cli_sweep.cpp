@@ -92,7 +92,7 @@ int cmd_sweep(int argc, char** argv) {
             fprintf(stderr, "fnn sweep: --compare needs two sweep directories\n");
             return 2;
         }
-        return compare_sweeps(positionals[0], positionals[1], static_cast<int>(top));
+        return compare_sweeps(positionals[0], positionals[1]);
     }
     if (!transfer.empty()) {
         if (positionals.size() != 1) {

@@ -18,19 +18,8 @@
 namespace fnn {
 namespace {
 
-// One trial as the summary sees it: the metric and the sweep parameters' values as text.
-struct Row {
-    TrialResult result;
-    double metric = NAN;
-    std::vector<std::string> values;  // aligned with spec.params
-};
-
-// A sweep loaded for summarising: rows sorted best first (trials without a finite metric last).
-struct Loaded {
-    SweepSettings settings;
-    std::vector<Row> rows;
-    int ok = 0, stopped = 0, diverged = 0, failed = 0;
-};
+using Row = SweepRow;
+using Loaded = SweepData;
 
 std::string value_text(const JsonValue* v) {
     if (v == nullptr) return "";
@@ -49,7 +38,9 @@ double metric_of(const std::string& metric, const TrialResult& r) {
     return metric == "val_acc" ? m.val_acc : metric == "val_loss" ? m.val_loss : metric == "train_acc" ? m.train_acc : m.train_loss;
 }
 
-bool load(const std::string& dir, Loaded& out, std::string& error) {
+}  // namespace
+
+bool load_sweep(const std::string& dir, SweepData& out, std::string& error) {
     if (!load_sweep_dir(dir, out.settings, error)) return false;
     std::vector<TrialResult> trials;
     bool torn = false;
@@ -79,6 +70,8 @@ bool load(const std::string& dir, Loaded& out, std::string& error) {
     return true;
 }
 
+namespace {
+
 bool numeric(const std::vector<std::string>& texts) {
     for (const std::string& t : texts) {
         char* end = nullptr;
@@ -104,17 +97,9 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
     return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0.0;
 }
 
-// Per parameter: importance (random forest) and correlation with the metric, over the trials
-// with a finite metric. Categorical parameters become one indicator feature per value.
-struct ParamStats {
-    std::string name;
-    double importance = 0.0;
-    double correlation = 0.0;     // numeric parameters
-    std::string strongest;        // categorical: the value whose indicator correlates most, signed
-    bool categorical = false;
-};
+}  // namespace
 
-std::vector<ParamStats> parameter_stats(const Loaded& l) {
+std::vector<ParamStats> parameter_stats(const SweepData& l) {
     const SweepSpec& spec = l.settings.spec;
     std::vector<const Row*> usable;
     for (const Row& r : l.rows) {
@@ -168,6 +153,14 @@ std::vector<ParamStats> parameter_stats(const Loaded& l) {
     return stats;
 }
 
+std::string sweep_loss(const SweepData& l) {
+    JsonValue c;
+    std::string e;
+    return l.rows.empty() || !parse_json(l.rows[0].result.config, c, e) ? std::string("?") : c.text_or("loss", "?");
+}
+
+namespace {
+
 double median_of(std::vector<double> v) {
     if (v.empty()) return NAN;
     std::sort(v.begin(), v.end());
@@ -192,7 +185,7 @@ std::string config_text(const SweepSpec& spec, const Row& r) {
 int summarize_sweep(const std::string& dir, int top) {
     Loaded l;
     std::string error;
-    if (!load(dir, l, error)) {
+    if (!load_sweep(dir, l, error)) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 1;
     }
@@ -254,37 +247,34 @@ int summarize_sweep(const std::string& dir, int top) {
     return 0;
 }
 
-int compare_sweeps(const std::string& dir_a, const std::string& dir_b, int top) {
+int compare_sweeps(const std::string& dir_a, const std::string& dir_b) {
     Loaded a, b;
     std::string error;
-    if (!load(dir_a, a, error) || !load(dir_b, b, error)) {
+    if (!load_sweep(dir_a, a, error) || !load_sweep(dir_b, b, error)) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 1;
     }
-    auto loss_of = [](const Loaded& l) {
-        JsonValue c;
-        std::string e;
-        return l.rows.empty() || !parse_json(l.rows[0].result.config, c, e) ? std::string("?") : c.text_or("loss", "?");
-    };
-    auto stats_line = [](const Loaded& l, int k) {
-        std::vector<double> metrics, tests;
+    auto loss_of = [](const Loaded& l) { return sweep_loss(l); };
+    // The test accuracy shown is the best trial's: picking the best of several test scores
+    // would select on the test set.
+    auto stats_line = [](const Loaded& l) {
+        std::vector<double> metrics;
         for (const Row& r : l.rows) {
             if (isfinite(r.metric)) metrics.push_back(r.metric);
-            if (isfinite(r.result.test_acc) && static_cast<int>(tests.size()) < k) tests.push_back(r.result.test_acc);
         }
         double mean = 0;
         for (double m : metrics) mean += m / static_cast<double>(metrics.size());
         char text[160];
         snprintf(text, sizeof text, "%8.4f %8.4f %8.4f %8.4f", metrics.empty() ? NAN : metrics.front(), median_of(metrics),
-                 mean, tests.empty() ? NAN : *std::max_element(tests.begin(), tests.end()));
+                 mean, l.rows.empty() ? NAN : l.rows.front().result.test_acc);
         return std::string(text);
     };
     const std::string metric = a.settings.spec.metric;
     printf("%-42s %-20s %6s %8s %8s %8s %8s %8s\n", "sweep", "loss", "trials", "diverged", ("best " + metric).c_str(),
-           "median", "mean", "best test");
+           "median", "mean", "its test");
     for (const Loaded* l : {&a, &b}) {
         printf("%-42s %-20s %6zu %8d %s\n", (l == &a ? dir_a : dir_b).c_str(), loss_of(*l).c_str(), l->rows.size(),
-               l->diverged, stats_line(*l, top).c_str());
+               l->diverged, stats_line(*l).c_str());
     }
     const std::vector<ParamStats> sa = parameter_stats(a), sb = parameter_stats(b);
     printf("\n%-16s %22s %22s\n", "importance", dir_a.substr(dir_a.find_last_of('/') + 1).c_str(),
@@ -298,7 +288,7 @@ int compare_sweeps(const std::string& dir_a, const std::string& dir_b, int top) 
     }
     printf("\nbest configurations\n");
     for (const Loaded* l : {&a, &b}) {
-        if (!l->rows.empty()) printf("  %s: %s\n", loss_of(*l).c_str(), config_text(l->settings.spec, l->rows[0]).c_str());
+        if (!l->rows.empty()) printf("  %s: %s\n", (l == &a ? dir_a : dir_b).c_str(), config_text(l->settings.spec, l->rows[0]).c_str());
     }
     return 0;
 }
@@ -306,7 +296,7 @@ int compare_sweeps(const std::string& dir_a, const std::string& dir_b, int top) 
 int transfer_sweep(const std::string& dir, const std::string& dataset, int top, const char* argv0) {
     Loaded l;
     std::string error;
-    if (!load(dir, l, error)) {
+    if (!load_sweep(dir, l, error)) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 1;
     }

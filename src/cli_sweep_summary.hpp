@@ -4,14 +4,48 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "cli_sweep_run.hpp"
+#include "cli_trial.hpp"
 
 namespace fnn {
+
+// One trial as summaries see it: the metric and the sweep parameters' values as text.
+struct SweepRow {
+    TrialResult result;
+    double metric = 0.0;              // NaN when the trial has none
+    std::vector<std::string> values;  // aligned with spec.params
+};
+
+// A sweep loaded for summarising: rows sorted best first (trials without a finite metric last).
+struct SweepData {
+    SweepSettings settings;
+    std::vector<SweepRow> rows;
+    int ok = 0, stopped = 0, diverged = 0, failed = 0;
+};
+bool load_sweep(const std::string& dir, SweepData& out, std::string& error);
+
+// Per parameter, over the trials with a finite metric: importance (random forest; categorical
+// parameters as one indicator per value, their importances summed) and Pearson correlation with
+// the metric (for a categorical parameter, that of its most correlated value). Most important first.
+struct ParamStats {
+    std::string name;
+    double importance = 0.0;
+    double correlation = 0.0;
+    std::string strongest;  // categorical: "value +0.31"
+    bool categorical = false;
+};
+std::vector<ParamStats> parameter_stats(const SweepData& data);
+
+// The loss a sweep's trials used (from the best trial's settings), "?" if unknown.
+std::string sweep_loss(const SweepData& data);
 
 // Prints the summary of the sweep in `dir` and writes dir/leaderboard.csv and dir/importance.csv.
 int summarize_sweep(const std::string& dir, int top);
 
 // Two sweeps side by side (e.g. the same search with cross-entropy and with squared error).
-int compare_sweeps(const std::string& dir_a, const std::string& dir_b, int top);
+int compare_sweeps(const std::string& dir_a, const std::string& dir_b);
 
 // Retrains the `top` best configurations of `dir` on `dataset` (same settings and seeds),
 // prints their test accuracies and appends them to dir/transfer-<dataset>.jsonl.

@@ -12,6 +12,7 @@
 
 #include "cli_data.hpp"
 #include "cli_flags.hpp"
+#include "cli_json.hpp"
 #include "cli_run_files.hpp"
 #include "cli_trial.hpp"
 #include "fnn/file_io.hpp"
@@ -183,8 +184,22 @@ std::string default_run_dir(const std::string& dataset) {
 // Console output and metrics.csv while training runs.
 class ConsoleObserver : public TrainObserver {
 public:
-    ConsoleObserver(const std::string& metrics_path, const Trainer& trainer, bool quiet)
-        : metrics_path_(metrics_path), trainer_(trainer), quiet_(quiet), tty_(isatty(STDOUT_FILENO) == 1) {}
+    ConsoleObserver(const std::string& run_dir, const Trainer& trainer, bool quiet)
+        : metrics_path_(run_dir + "/metrics.csv"), diagnostics_path_(run_dir + "/diagnostics.jsonl"), trainer_(trainer),
+          quiet_(quiet), tty_(isatty(STDOUT_FILENO) == 1) {}
+
+    // One JSON line per sample: epoch, step, and per layer the gradient norm and weight histogram.
+    void on_sample(int epoch, int step, const LayerSample* layers, int n_layers) override {
+        std::string line = "{\"epoch\":" + std::to_string(epoch) + ",\"step\":" + std::to_string(step) + ",\"layers\":[";
+        for (int l = 0; l < n_layers; ++l) {
+            const LayerSample& s = layers[l];
+            line += std::string(l ? "," : "") + "{\"grad_norm\":" + json_number(s.grad_norm) + ",\"weight_min\":" +
+                    json_float(s.weight_min) + ",\"weight_max\":" + json_float(s.weight_max) + ",\"histogram\":[";
+            for (int b = 0; b < kHistogramBins; ++b) line += (b ? "," : "") + std::to_string(s.histogram[b]);
+            line += "]}";
+        }
+        diagnostics_ += line + "]}\n";
+    }
 
     void on_step(int epoch, int step, int steps, double mean_loss) override {
         if (quiet_ || !tty_) return;
@@ -209,7 +224,8 @@ public:
             fflush(stdout);
         }
         ErrorText err;
-        if (write_file_atomic(metrics_path_, metrics_csv(trainer_.history()), &err) != Status::Ok) {
+        if (write_file_atomic(metrics_path_, metrics_csv(trainer_.history()), &err) != Status::Ok ||
+            write_file_atomic(diagnostics_path_, diagnostics_, &err) != Status::Ok) {
             fprintf(stderr, "fnn train: warning: %s\n", err.text);
         }
         return true;
@@ -217,6 +233,8 @@ public:
 
 private:
     std::string metrics_path_;
+    std::string diagnostics_path_;
+    std::string diagnostics_;
     const Trainer& trainer_;
     bool quiet_;
     bool tty_;
@@ -278,7 +296,7 @@ int cmd_train(int argc, char** argv) {
         printf("  run directory %s\n", run_dir.c_str());
     }
 
-    ConsoleObserver observer(run_dir + "/metrics.csv", trainer, o.quiet);
+    ConsoleObserver observer(run_dir, trainer, o.quiet);
     const Status trained = trainer.run(&observer, &err);
     RunSummary summary = summarize(trainer.history());
     if (trained != Status::Ok) {

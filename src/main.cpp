@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli_eval.hpp"
+#include "cli_report.hpp"
 #include "cli_sweep.hpp"
 #include "cli_train.hpp"
 
@@ -16,6 +17,7 @@ void print_usage(FILE* out) {
           "  sweep     search hyperparameters (fnn sweep --help)\n"
           "  eval      accuracy, loss, confusion matrix and per-class metrics of a model\n"
           "  predict   class predictions of a model as CSV\n"
+          "  report    a run's or a sweep's results as text or one HTML page\n"
           "\n"
           "`make && ./fnn train` trains on Fashion-MNIST with the default settings.\n",
           out);
@@ -33,10 +35,11 @@ int main(int argc, char** argv) {
     if (strcmp(command, "sweep") == 0) return fnn::cmd_sweep(argc, argv);
     if (strcmp(command, "eval") == 0) return fnn::cmd_eval(argc, argv);
     if (strcmp(command, "predict") == 0) return fnn::cmd_predict(argc, argv);
+    if (strcmp(command, "report") == 0) return fnn::cmd_report(argc, argv);
     if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
         print_usage(stdout);
         return 0;
     }
-    fprintf(stderr, "fnn: unknown command '%s'; valid commands: train, sweep, eval, predict\n", command);
+    fprintf(stderr, "fnn: unknown command '%s'; valid commands: train, sweep, eval, predict, report\n", command);
     return 2;
 }

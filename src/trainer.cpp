@@ -124,7 +124,16 @@ Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
         }
         pass.loss_sum += score.loss_sum;
         pass.correct += score.correct;
-        if (observer != nullptr) observer->on_step(epoch, step + 1, pass.steps, pass.loss_sum / (first + count));
+        if (observer != nullptr) {
+            observer->on_step(epoch, step + 1, pass.steps, pass.loss_sum / (first + count));
+            // Evenly spaced samples of the weights and gradients, the last at the epoch's end.
+            const int next_sample = static_cast<int>((static_cast<long>(step) * kSamplesPerEpoch) / pass.steps);
+            const int after = static_cast<int>((static_cast<long>(step + 1) * kSamplesPerEpoch) / pass.steps);
+            if (after != next_sample) {
+                sample_layers();
+                observer->on_sample(epoch, step + 1, samples_, shape().n_layers);
+            }
+        }
     }
     return pass;
 }
@@ -178,6 +187,35 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
         }
     }
     return Status::Ok;
+}
+
+void Trainer::sample_layers() {
+    for (int l = 0; l < shape().n_layers; ++l) {
+        const ConstMatView w = layer_weights(shape(), network_.params(), l);
+        const ConstMatView g = layer_weights(shape(), static_cast<const float*>(network_.grads()), l);
+        LayerSample& s = samples_[l];
+        double sq = 0.0;
+        float lo = w.at(0, 0), hi = lo;
+        for (int i = 0; i < w.rows; ++i) {
+            for (int j = 0; j < w.cols; ++j) {
+                sq += static_cast<double>(g.at(i, j)) * g.at(i, j);
+                lo = w.at(i, j) < lo ? w.at(i, j) : lo;
+                hi = w.at(i, j) > hi ? w.at(i, j) : hi;
+            }
+        }
+        s.grad_norm = sqrt(sq);
+        s.weight_min = lo;
+        s.weight_max = hi;
+        for (uint32_t& c : s.histogram) c = 0;
+        const float width = (hi - lo) / kHistogramBins;
+        for (int i = 0; i < w.rows; ++i) {
+            for (int j = 0; j < w.cols; ++j) {
+                int bin = width > 0.0f ? static_cast<int>((w.at(i, j) - lo) / width) : 0;
+                bin = bin < 0 ? 0 : (bin >= kHistogramBins ? kHistogramBins - 1 : bin);
+                ++s.histogram[bin];
+            }
+        }
+    }
 }
 
 EvalResult Trainer::evaluate(const Dataset& data, int begin, int count) {

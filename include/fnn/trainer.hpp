@@ -45,11 +45,23 @@ struct EvalResult {
     int count = 0;
 };
 
+// What training records about one layer a few times per epoch (for reports): its weights'
+// range and histogram, and the L2 norm of the last step's weight gradient.
+constexpr int kHistogramBins = 32;
+constexpr int kSamplesPerEpoch = 4;
+struct LayerSample {
+    double grad_norm = 0.0;
+    float weight_min = 0.0f, weight_max = 0.0f;
+    uint32_t histogram[kHistogramBins] = {};  // equal-width bins over [weight_min, weight_max]
+};
+
 // Progress callbacks (progress bar, metrics files). Called from inside run().
 class TrainObserver {
 public:
     virtual ~TrainObserver() = default;
     virtual void on_step(int /*epoch*/, int /*step*/, int /*steps_per_epoch*/, double /*mean_loss*/) {}
+    // Called kSamplesPerEpoch times per epoch, after a step, with one sample per layer.
+    virtual void on_sample(int /*epoch*/, int /*step*/, const LayerSample* /*layers*/, int /*n_layers*/) {}
     // Called after each epoch's evaluation; returning false ends training there (early stopping).
     virtual bool on_epoch(const EpochMetrics& /*metrics*/) { return true; }
 };
@@ -116,8 +128,12 @@ private:
     MatView x_;                     // (max_batch, features) current batch
     uint8_t* labels_ = nullptr;     // (max_batch)
     int* order_ = nullptr;          // (n_train) shuffled sample indices
+    // Fills samples_ from the current weights and gradients.
+    void sample_layers();
+
     std::vector<EpochMetrics> history_;
     bool stopped_early_ = false;
+    LayerSample samples_[kMaxLayers];
 };
 
 }  // namespace fnn
