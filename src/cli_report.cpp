@@ -17,6 +17,7 @@
 #include "cli_sweep_summary.hpp"
 #include "cli_text_chart.hpp"
 #include "fnn/file_io.hpp"
+#include "fnn/trainer.hpp"
 
 namespace fnn {
 namespace {
@@ -31,14 +32,16 @@ const char* const kStyle =
     ".cell{font-size:11px;text-align:center;width:96px}.cell img{width:84px;height:84px;image-rendering:pixelated;"
     "border:1px solid #ccc}.wrong{color:#b00}.note{color:#666;font-size:12px}";
 
-// Marks every section whose content is empty, logs the result (tests read it), and sets
-// body[data-check] to "filled/sections".
+// Runs once the page has loaded: counts the sections with content (a drawn SVG, a decoded image
+// or a table cell) and the images that failed to decode, sets body[data-check] to
+// "filled/sections" (plus what is wrong) and logs the same line, which tests read.
 const char* const kSelfCheck =
-    "<script>(function(){var s=document.querySelectorAll('section'),ok=0,empty=[];"
-    "for(var i=0;i<s.length;i++){var n=s[i].querySelectorAll('svg *,img,tbody td').length;"
-    "if(n>0)ok++;else empty.push(s[i].id);}"
-    "var r=ok+'/'+s.length+(empty.length?' empty: '+empty.join(','):'');"
-    "document.body.setAttribute('data-check',r);console.log('fnn-report-check '+r);})();</script>";
+    "<script>window.addEventListener('load',function(){var s=document.querySelectorAll('section'),ok=0,bad=[];"
+    "for(var i=0;i<s.length;i++){var n=s[i].querySelectorAll('svg *,tbody td').length,im=s[i].querySelectorAll('img');"
+    "for(var j=0;j<im.length;j++){if(im[j].naturalWidth>0)n++;else bad.push(s[i].id+' image '+j);}"
+    "if(n>0)ok++;else bad.push(s[i].id+' empty');}"
+    "var r=ok+'/'+s.length+(bad.length?' problems: '+bad.join(', '):'');"
+    "document.body.setAttribute('data-check',r);console.log('fnn-report-check '+r);});</script>";
 
 struct Page {
     std::string title;
@@ -92,6 +95,40 @@ struct RunData {
     std::vector<std::string> names;
 };
 
+// diagnostics.jsonl: one sample per line, each with the same number of layers, each layer with
+// its statistics and a histogram. Anything else is an error naming the line.
+bool parse_diagnostics(const std::string& text, std::vector<JsonValue>& samples, std::string& error) {
+    size_t at = 0, layers = 0;
+    for (int line = 1; at < text.size(); ++line) {
+        const size_t end = text.find('\n', at);
+        const std::string where = "line " + std::to_string(line) + ": ";
+        JsonValue v;
+        if (!parse_json(text.substr(at, end == std::string::npos ? std::string::npos : end - at), v, error)) {
+            error = where + error;
+            return false;
+        }
+        const JsonValue* list = v.find("layers");
+        if (list == nullptr || list->kind != JsonValue::Kind::Array || list->items.empty() ||
+            (layers != 0 && list->items.size() != layers)) {
+            error = where + "expected \"layers\": a list with one entry per layer";
+            return false;
+        }
+        layers = list->items.size();
+        for (const JsonValue& layer : list->items) {
+            const JsonValue* bins = layer.find("histogram");
+            if (bins == nullptr || bins->kind != JsonValue::Kind::Array || bins->items.empty() ||
+                layer.find("weight_min") == nullptr || layer.find("weight_max") == nullptr) {
+                error = where + "each layer needs weight_min, weight_max and a histogram";
+                return false;
+            }
+        }
+        samples.push_back(v);
+        if (end == std::string::npos) break;
+        at = end + 1;
+    }
+    return true;
+}
+
 bool load_run(const std::string& dir, const std::string& data_dir, const char* argv0, RunData& d, std::string& error) {
     std::string text;
     if (!read_text(dir + "/config.json", text) || !parse_json(text, d.config, error)) {
@@ -122,15 +159,9 @@ bool load_run(const std::string& dir, const std::string& data_dir, const char* a
         if (end == std::string::npos) break;
         start = end + 1;
     }
-    if (read_text(dir + "/diagnostics.jsonl", text)) {
-        size_t at = 0;
-        while (at < text.size()) {
-            const size_t end = text.find('\n', at);
-            JsonValue v;
-            if (end == std::string::npos || !parse_json(text.substr(at, end - at), v, error)) break;
-            d.samples.push_back(v);
-            at = end + 1;
-        }
+    if (read_text(dir + "/diagnostics.jsonl", text) && !parse_diagnostics(text, d.samples, error)) {
+        error = dir + "/diagnostics.jsonl: " + error;
+        return false;
     }
     const std::string dataset = d.config.text_or("dataset", "fashion_mnist");
     const std::string data = resolve_data_dir(data_dir, argv0);
@@ -224,7 +255,8 @@ std::string run_page(const std::string& dir, const RunData& d) {
         }
     }
     page.section("samples", "One test image per class", samples + "</div>");
-    // The most confident mistakes.
+    // The most confident mistakes: where the model is surest and wrong (often label noise).
+    const size_t kMistakesShown = 16;
     std::vector<int> mistakes;
     for (int i = 0; i < test.count(); ++i) {
         if (d.predicted[static_cast<size_t>(i)] != test.labels[i]) mistakes.push_back(i);
@@ -235,17 +267,19 @@ std::string run_page(const std::string& dir, const RunData& d) {
                    : a < b;
     });
     std::string wrong = "<div class=\"grid\">";
-    for (size_t m = 0; m < mistakes.size() && m < 16; ++m) {
+    for (size_t m = 0; m < mistakes.size() && m < kMistakesShown; ++m) {
         const int i = mistakes[m];
         wrong += image_cell(test, i, "true " + xml_escape(d.names[test.labels[i]]) + "<br>predicted " +
                                          xml_escape(d.names[d.predicted[static_cast<size_t>(i)]]) + " (" +
                                          fixed(d.confidence[static_cast<size_t>(i)], 3) + ")",
                             true);
     }
-    page.section("mistakes", "The most confident mistakes", wrong + "</div>");
+    page.section("mistakes", "The most confident mistakes (" + std::to_string(std::min(mistakes.size(), kMistakesShown)) + " of " +
+                                 std::to_string(mistakes.size()) + " test images misclassified)",
+                 wrong + "</div>");
     // Weight histograms and gradient norms from diagnostics.jsonl.
     std::string weights = "<div class=\"grid\">";
-    std::vector<Series> norms;
+    std::vector<Series> norms, peaks;
     const size_t layers = d.samples.empty() ? 0 : d.samples[0].find("layers")->items.size();
     for (size_t l = 0; l < layers; ++l) {
         std::vector<Series> hist;
@@ -271,17 +305,20 @@ std::string run_page(const std::string& dir, const RunData& d) {
             hist.push_back(h);
         }
         weights += "<div><b>layer " + std::to_string(l + 1) + "</b><br>" + svg_line_chart("weight", "density", hist, 480, 240) + "</div>";
-        Series g{"layer " + std::to_string(l + 1), {}, {}, "", false};
+        Series norm{"layer " + std::to_string(l + 1), {}, {}, "", false}, peak = norm;
         for (size_t i = 0; i < d.samples.size(); ++i) {
-            const JsonValue& s = d.samples[i];
-            g.x.push_back(training_position(d.samples, i));
-            g.y.push_back(s.find("layers")->items[l].number_or("grad_norm", NAN));
+            const JsonValue& layer = d.samples[i].find("layers")->items[l];
+            const double at = training_position(d.samples, i);
+            norm.x.push_back(at), norm.y.push_back(layer.number_or("grad_norm", NAN));
+            peak.x.push_back(at), peak.y.push_back(layer.number_or("grad_max_abs", NAN));
         }
-        norms.push_back(g);
+        norms.push_back(norm);
+        peaks.push_back(peak);
     }
     page.section("weights", "Weight histograms per layer over training", weights + "</div>");
-    page.section("gradients", "Weight-gradient norms per layer (L2, sampled 4 times per epoch)",
-                 svg_line_chart("epoch", "gradient L2 norm", norms, 700, 300));
+    page.section("gradients", "Weight gradients per layer (sampled " + std::to_string(kSamplesPerEpoch) + " times per epoch)",
+                 "<div class=\"grid\">" + svg_line_chart("epoch", "gradient L2 norm", norms, 540, 280) +
+                     svg_line_chart("epoch", "largest gradient magnitude", peaks, 540, 280) + "</div>");
     return page.html();
 }
 

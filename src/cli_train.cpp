@@ -193,7 +193,8 @@ public:
         std::string line = "{\"epoch\":" + std::to_string(epoch) + ",\"step\":" + std::to_string(step) + ",\"layers\":[";
         for (int l = 0; l < n_layers; ++l) {
             const LayerSample& s = layers[l];
-            line += std::string(l ? "," : "") + "{\"grad_norm\":" + json_number(s.grad_norm) + ",\"weight_min\":" +
+            line += std::string(l ? "," : "") + "{\"grad_norm\":" + json_number(s.grad_norm) + ",\"grad_max_abs\":" +
+                    json_number(s.grad_max_abs) + ",\"weight_norm\":" + json_number(s.weight_norm) + ",\"weight_min\":" +
                     json_float(s.weight_min) + ",\"weight_max\":" + json_float(s.weight_max) + ",\"histogram\":[";
             for (int b = 0; b < kHistogramBins; ++b) line += (b ? "," : "") + std::to_string(s.histogram[b]);
             line += "]}";

@@ -194,16 +194,20 @@ void Trainer::sample_layers() {
         const ConstMatView w = layer_weights(shape(), network_.params(), l);
         const ConstMatView g = layer_weights(shape(), static_cast<const float*>(network_.grads()), l);
         LayerSample& s = samples_[l];
-        double sq = 0.0;
-        float lo = w.at(0, 0), hi = lo;
+        double sq = 0.0, weight_sq = 0.0;
+        float lo = w.at(0, 0), hi = lo, max_abs = 0.0f;
         for (int i = 0; i < w.rows; ++i) {
             for (int j = 0; j < w.cols; ++j) {
                 sq += static_cast<double>(g.at(i, j)) * g.at(i, j);
+                weight_sq += static_cast<double>(w.at(i, j)) * w.at(i, j);
+                max_abs = fabsf(g.at(i, j)) > max_abs ? fabsf(g.at(i, j)) : max_abs;
                 lo = w.at(i, j) < lo ? w.at(i, j) : lo;
                 hi = w.at(i, j) > hi ? w.at(i, j) : hi;
             }
         }
         s.grad_norm = sqrt(sq);
+        s.grad_max_abs = max_abs;
+        s.weight_norm = sqrt(weight_sq);
         s.weight_min = lo;
         s.weight_max = hi;
         for (uint32_t& c : s.histogram) c = 0;

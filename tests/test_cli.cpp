@@ -4,56 +4,21 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "command.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
 
 using namespace fnn;
-
-namespace {
-
-struct Result {
-    int exit_code = -1;
-    std::string output;  // stdout and stderr together
-};
-
-Result run(const std::string& command) {
-    Result r;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return r;
-}
-
-std::string temp_dir() {
-    char tmpl[] = "/tmp/fnn_cli_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    return tmpl;
-}
-
-std::string read_text(const std::string& path) {
-    std::vector<uint8_t> bytes;
-    ErrorText err;
-    REQUIRE_MESSAGE(read_file(path, bytes, &err) == Status::Ok, err.text);
-    return std::string(bytes.begin(), bytes.end());
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
+using namespace fnn_test;
 
 TEST_CASE("cli: unknown flags exit 2 and list the valid flags") {
-    const Result r = run("./fnn train --bogus 1");
+    const CommandResult r = run("./fnn train --bogus 1");
     CHECK(r.exit_code == 2);
     CHECK(contains(r.output, "unknown flag '--bogus'"));
     CHECK(contains(r.output, "-lr/--learning_rate"));
@@ -61,7 +26,7 @@ TEST_CASE("cli: unknown flags exit 2 and list the valid flags") {
 }
 
 TEST_CASE("cli: unknown values exit 2 and list the valid choices") {
-    Result r = run("./fnn train -o adamw");
+    CommandResult r = run("./fnn train -o adamw");
     CHECK(r.exit_code == 2);
     CHECK(contains(r.output, "valid choices: sgd, momentum, nag, rmsprop, adam, nadam"));
     r = run("./fnn train --activation=gelu");
@@ -84,7 +49,7 @@ TEST_CASE("cli: malformed numbers and missing values exit 2 with the reason") {
                  {"extra", "unexpected argument"}, {"--val_fraction 0.9", "not a number in"}};
     for (const auto& c : cases) {
         CAPTURE(c.args);
-        const Result r = run(std::string("./fnn train ") + c.args);
+        const CommandResult r = run(std::string("./fnn train ") + c.args);
         CHECK(r.exit_code == 2);
         CHECK_MESSAGE(contains(r.output, c.part), r.output);
     }
@@ -94,7 +59,7 @@ TEST_CASE("cli: malformed numbers and missing values exit 2 with the reason") {
 }
 
 TEST_CASE("cli: --help lists every flag of the course") {
-    const Result r = run("./fnn train --help");
+    const CommandResult r = run("./fnn train --help");
     CHECK(r.exit_code == 0);
     for (const char* flag : {"-d/--dataset", "-e/--epochs", "-b/--batch_size", "-l/--loss", "-o/--optimizer",
                              "-lr/--learning_rate", "-m/--momentum", "-beta/--beta", "-beta1/--beta1",
@@ -106,7 +71,7 @@ TEST_CASE("cli: --help lists every flag of the course") {
 }
 
 TEST_CASE("cli: missing data says how to get it") {
-    const Result r = run("./fnn train --data_dir /nonexistent_fnn_data");
+    const CommandResult r = run("./fnn train --data_dir /nonexistent_fnn_data");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "/nonexistent_fnn_data/fashion_mnist-train.fnnd not found"));
     CHECK(contains(r.output, "make data"));
@@ -120,7 +85,7 @@ TEST_CASE("cli: a corrupt dataset is rejected with the file and the problem") {
     REQUIRE(read_file("data/fashion_mnist-test.fnnd", bytes, &err) == Status::Ok);
     REQUIRE(write_file_atomic(dir + "/fashion_mnist-test.fnnd", bytes.data(), bytes.size(), &err) == Status::Ok);
     REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", bytes.data(), bytes.size() / 2, &err) == Status::Ok);
-    Result r = run("./fnn train --data_dir " + dir);
+    CommandResult r = run("./fnn train --data_dir " + dir);
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, dir + "/fashion_mnist-train.fnnd: truncated"));
     bytes[1000] ^= 0x10;
@@ -135,7 +100,7 @@ TEST_CASE("cli: a corrupt dataset is rejected with the file and the problem") {
 
 TEST_CASE("cli: a training run writes config, metrics, summary and a loadable model") {
     const std::string dir = temp_dir() + "/run";
-    const Result r = run("./fnn train -e 2 -nhl 2 -sz 48,24 -a tanh -o nadam -lr 0.002 -b 128 --seed 3 --out " + dir);
+    const CommandResult r = run("./fnn train -e 2 -nhl 2 -sz 48,24 -a tanh -o nadam -lr 0.002 -b 128 --seed 3 --out " + dir);
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "epoch   2/2"));
     CHECK(contains(r.output, "784-48-24-10"));
@@ -164,7 +129,7 @@ TEST_CASE("cli: a training run writes config, metrics, summary and a loadable mo
 
 TEST_CASE("cli: a diverging run exits 1, says where, and still saves the model and summary") {
     const std::string dir = temp_dir();
-    const Result r = run("./fnn train -e 1 -a identity -o sgd -lr 1e6 -q --out " + dir);
+    const CommandResult r = run("./fnn train -e 1 -a identity -o sgd -lr 1e6 -q --out " + dir);
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "diverged at epoch 1, step"));
     CHECK(contains(read_text(dir + "/summary.json"), "\"status\": \"diverged\""));
@@ -180,7 +145,7 @@ TEST_CASE("cli: fnnpack converts IDX files and describes blobs") {
     const uint8_t labels[] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 0, 2};
     REQUIRE(write_file_atomic(dir + "/img", images, sizeof images, &err) == Status::Ok);
     REQUIRE(write_file_atomic(dir + "/lbl", labels, sizeof labels, &err) == Status::Ok);
-    Result r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl --names a,b,c -o " + dir + "/d.fnnd");
+    CommandResult r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl --names a,b,c -o " + dir + "/d.fnnd");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "3 samples of 2x2x1, 3 classes"));
     r = run("./fnnpack info " + dir + "/d.fnnd");
@@ -213,7 +178,7 @@ TEST_CASE("cli: fnnpack reads CIFAR-10 binary batches it is given in the real fo
     const std::vector<uint8_t> b1 = batch(3, 8), b2 = batch(2, 1);
     REQUIRE(write_file_atomic(dir + "/data_batch_1.bin", b1.data(), b1.size(), &err) == Status::Ok);
     REQUIRE(write_file_atomic(dir + "/data_batch_2.bin", b2.data(), b2.size(), &err) == Status::Ok);
-    Result r = run("./fnnpack cifar10 " + dir + "/data_batch_1.bin " + dir + "/data_batch_2.bin -o " + dir + "/c.fnnd");
+    CommandResult r = run("./fnnpack cifar10 " + dir + "/data_batch_1.bin " + dir + "/data_batch_2.bin -o " + dir + "/c.fnnd");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "5 samples of 32x32x3, 10 classes"));
     std::vector<uint8_t> blob;
@@ -241,7 +206,7 @@ TEST_CASE("cli: fnnpack reads CIFAR-10 binary batches it is given in the real fo
 
 TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a blob") {
     const std::string dir = temp_dir();
-    Result r = run("./fnn train -q -e 1 -nhl 1 -sz 32 --out " + dir + "/run");
+    CommandResult r = run("./fnn train -q -e 1 -nhl 1 -sz 32 --out " + dir + "/run");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const std::string model = dir + "/run/model.fnn";
     r = run("./fnnpack model " + model + " --to int8 --int8_activations --calibrate data/fashion_mnist-train.fnnd "
@@ -279,7 +244,7 @@ TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a
 
 TEST_CASE("cli: make install, then a plain C program embeds a model and builds with pkg-config") {
     const std::string dir = temp_dir();
-    Result r = run("make -s install PREFIX=" + dir + "/prefix");
+    CommandResult r = run("make -s install PREFIX=" + dir + "/prefix");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     for (const char* f : {"/prefix/bin/fnn", "/prefix/bin/fnnpack", "/prefix/lib/libfnn.a", "/prefix/lib/libfnn_infer.a",
                           "/prefix/include/fnn/fnn.h", "/prefix/include/fnn/trainer.hpp", "/prefix/lib/pkgconfig/fnn-infer.pc",

@@ -122,3 +122,44 @@ TEST_CASE("noalloc: training steps and forward passes allocate nothing on the he
     delete v;
     CHECK(g_allocations >= 1);
 }
+
+namespace {
+// Counts samples and checks them without allocating.
+struct SampleCounter : TrainObserver {
+    int samples = 0, last_step = 0;
+    bool histograms_complete = true;
+    uint32_t expected_weights[2] = {64 * 20, 20 * 4};
+    void on_sample(int, int step, const LayerSample* layers, int n_layers) override {
+        ++samples;
+        last_step = step;
+        for (int l = 0; l < n_layers && l < 2; ++l) {
+            uint32_t total = 0;
+            for (uint32_t c : layers[l].histogram) total += c;
+            histograms_complete = histograms_complete && total == expected_weights[l] && layers[l].grad_norm > 0 &&
+                                  layers[l].grad_max_abs > 0 && layers[l].weight_min < layers[l].weight_max;
+        }
+    }
+};
+}  // namespace
+
+TEST_CASE("noalloc: sampling weight histograms and gradient statistics allocates nothing") {
+    Synthetic data;
+    TrainConfig c;
+    c.net.n_hidden = 1;
+    c.net.hidden_widths[0] = 20;
+    c.batch_size = 10;  // 270 training samples: 27 steps per epoch
+    c.epochs = 3;
+    Trainer trainer;
+    ErrorText err;
+    REQUIRE(trainer.setup(c, data.view, &err) == Status::Ok);
+    SampleCounter counter;
+    g_allocations = 0;
+    g_counting = true;
+    const Status s = trainer.run(&counter, &err);
+    g_counting = false;
+    CHECK(s == Status::Ok);
+    CHECK(g_allocations == 0);
+    CHECK(counter.samples == 3 * kSamplesPerEpoch);
+    CHECK(counter.last_step == 27);  // the last sample of an epoch is taken at its end
+    CHECK(counter.histograms_complete);
+}

@@ -20,38 +20,15 @@
 #include <vector>
 
 #include "../src/cli_trial.hpp"
+#include "command.hpp"
 #include "fnn/file_io.hpp"
 
 extern char** environ;
 
 using namespace fnn;
+using namespace fnn_test;
 
 namespace {
-
-struct Result {
-    int exit_code = -1;
-    std::string output;
-};
-
-Result run(const std::string& command) {
-    Result r;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return r;
-}
-
-std::string temp_dir() {
-    char tmpl[] = "/tmp/fnn_sweep_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    return tmpl;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string write_spec(const std::string& dir, const std::string& name, const std::string& text) {
     REQUIRE(write_file_atomic(dir + "/" + name, text, nullptr) == Status::Ok);
@@ -106,7 +83,7 @@ TEST_CASE("sweep: one or two workers give the same trials and results; SIGKILL a
     const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
     const std::string common = " --seed 7 --set limit_train=3000";
     const auto start = std::chrono::steady_clock::now();
-    Result r = run("./fnn sweep " + spec + common + " --workers 1 --out " + dir + "/one");
+    CommandResult r = run("./fnn sweep " + spec + common + " --workers 1 --out " + dir + "/one");
     const double one_worker_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     r = run("./fnn sweep " + spec + common + " --workers 2 --out " + dir + "/two");
@@ -153,7 +130,7 @@ TEST_CASE("sweep: a torn last journal line (a crash mid-write) is dropped and it
     REQUIRE(read_file(dir + "/a/journal.jsonl", bytes, nullptr) == Status::Ok);
     bytes.resize(bytes.size() - 40);  // cut the last line in the middle
     REQUIRE(write_file_atomic(dir + "/a/journal.jsonl", bytes.data(), bytes.size(), nullptr) == Status::Ok);
-    const Result r = run("./fnn sweep --resume " + dir + "/a");
+    const CommandResult r = run("./fnn sweep --resume " + dir + "/a");
     CHECK(r.exit_code == 0);
     CHECK(contains(r.output, "dropped a partly written last line"));
     CHECK(outcomes(dir + "/a") == reference);
@@ -163,7 +140,7 @@ TEST_CASE("sweep: GNU parallel runs a planned sweep and --collect merges it into
     const std::string dir = temp_dir();
     const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
     REQUIRE(run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --out " + dir + "/inproc").exit_code == 0);
-    Result r = run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --plan --out " + dir + "/planned > " + dir + "/plan.txt");
+    CommandResult r = run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --plan --out " + dir + "/planned > " + dir + "/plan.txt");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     std::vector<uint8_t> plan;
     REQUIRE(read_file(dir + "/plan.txt", plan, nullptr) == Status::Ok);
@@ -187,7 +164,7 @@ TEST_CASE("sweep: hyperband stops weak trials and records why; a diverging trial
         "parameters:\n  epochs:\n    value: 3\n  hidden_size:\n    values: [8, 32]\n"
         "  optimizer:\n    values: [sgd, adam, rmsprop]\n  learning_rate:\n    values: [0.0001, 0.001, 0.01, 0.1]\n"
         "  activation:\n    values: [identity, relu]\n");
-    const Result r = run("./fnn sweep " + spec + " --set limit_train=2000 --workers 2 --out " + dir + "/hb");
+    const CommandResult r = run("./fnn sweep " + spec + " --set limit_train=2000 --workers 2 --out " + dir + "/hb");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     std::vector<TrialResult> trials;
     bool torn = false;
@@ -210,7 +187,7 @@ TEST_CASE("sweep: hyperband stops weak trials and records why; a diverging trial
     const std::string wild = write_spec(dir, "wild.yaml",
         "method: grid\nparameters:\n  learning_rate:\n    values: [1000000, 0.01]\n  optimizer:\n    value: sgd\n"
         "  activation:\n    value: identity\n  num_layers:\n    value: 3\n  epochs:\n    value: 1\n");
-    const Result w = run("./fnn sweep " + wild + " --set limit_train=2000 --out " + dir + "/wild");
+    const CommandResult w = run("./fnn sweep " + wild + " --set limit_train=2000 --out " + dir + "/wild");
     CHECK_MESSAGE(w.exit_code == 0, w.output);
     REQUIRE(read_journal(dir + "/wild/journal.jsonl", trials, torn, error));
     REQUIRE(trials.size() == 2);
@@ -233,7 +210,7 @@ TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best co
     REQUIRE(run("./fnn sweep " + spec + " --run_cap 12 --set limit_train=3000 --workers 2 --out " + dir + "/ce").exit_code == 0);
     REQUIRE(run("./fnn sweep " + spec + " --run_cap 12 --set limit_train=3000 --set loss=mean_squared_error --workers 2 --out " +
                 dir + "/mse").exit_code == 0);
-    Result r = run("./fnn sweep --summary " + dir + "/ce --top 3");
+    CommandResult r = run("./fnn sweep --summary " + dir + "/ce --top 3");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "top 3 trials"));
     CHECK(contains(r.output, "importance"));
@@ -260,7 +237,7 @@ TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best co
 TEST_CASE("sweep: bad sweep files and directories give clear errors") {
     const std::string dir = temp_dir();
     const std::string bad = write_spec(dir, "bad.yaml", "method: random\nrun_cap: 3\nparameters:\n  optimizer:\n    values: [adam, adamw]\n");
-    Result r = run("./fnn sweep " + bad + " --out " + dir + "/x");
+    CommandResult r = run("./fnn sweep " + bad + " --out " + dir + "/x");
     CHECK(r.exit_code == 2);
     CHECK(contains(r.output, "bad.yaml:5: parameters.optimizer: 'adamw' is not a valid choice"));
     const std::string open = write_spec(dir, "open.yaml", "method: random\nparameters:\n  learning_rate:\n    min: 0.001\n    max: 0.1\n");

@@ -50,7 +50,9 @@ struct EvalResult {
 constexpr int kHistogramBins = 32;
 constexpr int kSamplesPerEpoch = 4;
 struct LayerSample {
-    double grad_norm = 0.0;
+    double grad_norm = 0.0;     // L2 norm of the weight gradient
+    double grad_max_abs = 0.0;  // its largest magnitude: spikes show before the norm does
+    double weight_norm = 0.0;   // L2 norm of the weights
     float weight_min = 0.0f, weight_max = 0.0f;
     uint32_t histogram[kHistogramBins] = {};  // equal-width bins over [weight_min, weight_max]
 };

@@ -1,0 +1,51 @@
+// Running the fnn binaries from tests as a user would: a shell command's exit code and output,
+// scratch directories, and reading what the command wrote.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <string>
+#include <vector>
+
+#include "fnn/file_io.hpp"
+
+namespace fnn_test {
+
+struct CommandResult {
+    int exit_code = -1;  // 128 + signal when the command was killed
+    std::string output;  // stdout and stderr together
+};
+
+inline CommandResult run(const std::string& command) {
+    CommandResult r;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
+    const int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+// A fresh directory under /tmp; tests leave them behind for inspection when they fail.
+inline std::string temp_dir() {
+    char tmpl[] = "/tmp/fnn_test_XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    return tmpl;
+}
+
+inline std::string read_text(const std::string& path) {
+    std::vector<uint8_t> bytes;
+    fnn::ErrorText err;
+    REQUIRE_MESSAGE(fnn::read_file(path, bytes, &err) == fnn::Status::Ok, err.text);
+    return std::string(bytes.begin(), bytes.end());
+}
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace fnn_test
