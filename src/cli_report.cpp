@@ -199,8 +199,15 @@ double training_position(const std::vector<JsonValue>& samples, size_t i) {
     return epoch - 1 + static_cast<double>(in_epoch) / of_epoch;
 }
 
-// A setting as a reader wants it: strings without their JSON quotes.
-std::string plain(const JsonValue& v) { return v.kind == JsonValue::Kind::String ? v.text : json_encode(v); }
+// A setting as a reader wants it: strings without their JSON quotes, numbers to 6 digits.
+std::string plain(const JsonValue& v) {
+    if (v.kind == JsonValue::Kind::String) return v.text;
+    if (v.kind != JsonValue::Kind::Number) return json_encode(v);
+    char text[32];
+    if (v.number == floor(v.number) && fabs(v.number) < 1e15) snprintf(text, sizeof text, "%.0f", v.number);
+    else snprintf(text, sizeof text, "%.6g", v.number);
+    return text;
+}
 
 std::string run_page(const std::string& dir, const RunData& d) {
     Page page;
@@ -332,22 +339,15 @@ std::string run_text(const std::string& dir, const RunData& d) {
 
 // --- sweep reports -------------------------------------------------------------------------------
 
-// The best metric among the first n trials (by trial id), for every n from a tenth of the
-// trials on: how fast a search finds good settings.
-Series best_so_far(const SweepData& data, const std::string& name, bool maximize) {
-    std::vector<std::pair<long, double>> by_id;
-    for (const SweepRow& r : data.rows) by_id.push_back({r.result.trial, r.metric});
-    std::sort(by_id.begin(), by_id.end());
+// best_so_far() as a chart series, from a tenth of the trials on: the poor values of the first
+// few would squeeze the differences that matter into a sliver at the top.
+Series best_so_far_series(const SweepData& data, const std::string& name) {
+    const std::vector<double> best = best_so_far(data);
     Series out{name, {}, {}, "", false};
-    double best = NAN;
-    for (size_t i = 0; i < by_id.size(); ++i) {
-        const double m = by_id[i].second;
-        if (isfinite(m) && (!isfinite(best) || (maximize ? m > best : m < best))) best = m;
-        // The first tenth of the trials is left out: its poor early values would squeeze the
-        // differences that matter into a sliver at the top of the chart.
-        if (i + 1 < (by_id.size() + 9) / 10) continue;
-        out.x.push_back(static_cast<double>(i + 1));
-        out.y.push_back(best);
+    for (size_t i = (best.size() + 9) / 10; i <= best.size(); ++i) {
+        if (i == 0) continue;
+        out.x.push_back(static_cast<double>(i));
+        out.y.push_back(best[i - 1]);
     }
     return out;
 }
@@ -486,7 +486,7 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
         }
         std::string content = "<div class=\"grid\">";
         if (other != nullptr) {
-            std::vector<Series> progress = {best_so_far(s, name, spec.maximize), best_so_far(*other, other_name, spec.maximize)};
+            std::vector<Series> progress = {best_so_far_series(s, name), best_so_far_series(*other, other_name)};
             content += svg_line_chart("trials run", "best " + spec.metric + " so far", progress, 520, 280);
         }
         content += svg_scatter(other != nullptr ? "sweep" : "loss", spec.metric, x, y, categories, 360, 280) + "<div>" +

@@ -58,6 +58,44 @@ bool is_number(const std::string& s) {
     return !s.empty() && *end == '\0';
 }
 
+// The plotting rectangle of a chart (pixels) and the data ranges it shows (the y range padded
+// by 5 %): maps data to pixels and draws the frame, the y grid with its labels, numeric x tick
+// labels and both axis titles.
+struct PlotArea {
+    double left, top, width, height;
+    double x0, x1, y0, y1;
+
+    PlotArea(double left_px, double top_px, double width_px, double height_px, double x_lo, double x_hi, double y_lo, double y_hi)
+        : left(left_px), top(top_px), width(width_px), height(height_px), x0(x_lo), x1(x_hi) {
+        const double pad = (y_hi - y_lo) * 0.05;
+        y0 = y_lo - pad;
+        y1 = y_hi + pad;
+    }
+    double px(double x) const { return left + (x - x0) / (x1 - x0) * width; }
+    double py(double y) const { return top + (1 - (y - y0) / (y1 - y0)) * height; }
+    double bottom() const { return top + height; }
+
+    std::string frame(const std::string& x_label, const std::string& y_label, int svg_height) const {
+        std::string out = "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(width) + "\" height=\"" +
+                          num(height) + "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
+        for (double t : ticks(y0, y1)) {
+            out += "<line x1=\"" + num(left) + "\" x2=\"" + num(left + width) + "\" y1=\"" + num(py(t)) + "\" y2=\"" +
+                   num(py(t)) + "\" stroke=\"#e4e4e4\"/><text x=\"" + num(left - 4) + "\" y=\"" + num(py(t) + 4) +
+                   "\" text-anchor=\"end\">" + tick_text(t) + "</text>";
+        }
+        return out + "<text x=\"" + num(left + width / 2) + "\" y=\"" + num(svg_height - 4.0) +
+               "\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(x_label) + "</text><text transform=\"translate(12," +
+               num(top + height / 2) + ") rotate(-90)\" text-anchor=\"middle\">" + xml_escape(y_label) + "</text>";
+    }
+    std::string x_ticks() const {
+        std::string out;
+        for (double t : ticks(x0, x1)) {
+            out += "<text x=\"" + num(px(t)) + "\" y=\"" + num(bottom() + 14) + "\" text-anchor=\"middle\">" + tick_text(t) + "</text>";
+        }
+        return out;
+    }
+};
+
 }  // namespace
 
 std::string xml_escape(const std::string& text) {
@@ -103,39 +141,21 @@ std::string svg_line_chart(const std::string& x_label, const std::string& y_labe
     double x0, x1, y0, y1;
     range_of(xs, x0, x1);
     range_of(ys, y0, y1);
-    const double pad = (y1 - y0) * 0.05;
-    y0 -= pad;
-    y1 += pad;
-    const double pw = width - left - right, ph = height - top - bottom;
-    auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * pw; };
-    auto py = [&](double y) { return top + (1 - (y - y0) / (y1 - y0)) * ph; };
-    std::string out = open_svg(width, height);
-    out += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(pw) + "\" height=\"" + num(ph) +
-           "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
-    for (double t : ticks(y0, y1)) {
-        out += "<line x1=\"" + num(left) + "\" x2=\"" + num(left + pw) + "\" y1=\"" + num(py(t)) + "\" y2=\"" + num(py(t)) +
-               "\" stroke=\"#e4e4e4\"/><text x=\"" + num(left - 4) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" +
-               tick_text(t) + "</text>";
-    }
-    for (double t : ticks(x0, x1)) {
-        out += "<text x=\"" + num(px(t)) + "\" y=\"" + num(top + ph + 14) + "\" text-anchor=\"middle\">" + tick_text(t) + "</text>";
-    }
-    out += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(height - 4.0) + "\" text-anchor=\"middle\">" + xml_escape(x_label) +
-           "</text><text transform=\"translate(12," + num(top + ph / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
-           xml_escape(y_label) + "</text>";
+    const PlotArea area(left, top, width - left - right, height - top - bottom, x0, x1, y0, y1);
+    std::string out = open_svg(width, height) + area.frame(x_label, y_label, height) + area.x_ticks();
     for (size_t k = 0; k < series.size(); ++k) {
         const Series& s = series[k];
         const std::string color = s.color.empty() ? palette_color(k) : s.color;
         std::string points;
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-            if (isfinite(s.x[i]) && isfinite(s.y[i])) points += num(px(s.x[i])) + "," + num(py(s.y[i])) + " ";
+            if (isfinite(s.x[i]) && isfinite(s.y[i])) points += num(area.px(s.x[i])) + "," + num(area.py(s.y[i])) + " ";
         }
         out += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.8\"" +
                (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + " points=\"" + points + "\"/>";
-        const double ly = top + 10 + 16 * k;
-        out += "<line x1=\"" + num(left + pw + 8) + "\" x2=\"" + num(left + pw + 26) + "\" y1=\"" + num(ly) + "\" y2=\"" + num(ly) +
+        const double ly = top + 10 + 16 * k, lx = left + area.width;
+        out += "<line x1=\"" + num(lx + 8) + "\" x2=\"" + num(lx + 26) + "\" y1=\"" + num(ly) + "\" y2=\"" + num(ly) +
                "\" stroke=\"" + color + "\" stroke-width=\"2\"" + (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + "/><text x=\"" +
-               num(left + pw + 30) + "\" y=\"" + num(ly + 4) + "\">" + xml_escape(s.name) + "</text>";
+               num(lx + 30) + "\" y=\"" + num(ly + 4) + "\">" + xml_escape(s.name) + "</text>";
     }
     return out + "</svg>";
 }
@@ -213,40 +233,26 @@ std::string svg_scatter(const std::string& x_label, const std::string& y_label, 
     } else {
         x0 = -0.5, x1 = categories.size() - 0.5;
     }
-    const double pad = (y1 - y0) * 0.05;
-    y0 -= pad, y1 += pad;
-    const double pw = width - left - right, ph = height - top - bottom;
-    auto px = [&](double v) { return left + (v - x0) / (x1 - x0) * pw; };
-    auto py = [&](double v) { return top + (1 - (v - y0) / (y1 - y0)) * ph; };
-    std::string out = open_svg(width, height);
-    out += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(pw) + "\" height=\"" + num(ph) +
-           "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
-    for (double t : ticks(y0, y1)) {
-        out += "<text x=\"" + num(left - 4) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" + tick_text(t) + "</text>";
-    }
+    const PlotArea area(left, top, width - left - right, height - top - bottom, x0, x1, y0, y1);
+    std::string out = open_svg(width, height) + area.frame(x_label, y_label, height);
     if (categories.empty()) {
-        for (double t : ticks(x0, x1)) {
-            out += "<text x=\"" + num(px(t)) + "\" y=\"" + num(top + ph + 13) + "\" text-anchor=\"middle\">" + tick_text(t) + "</text>";
-        }
+        out += area.x_ticks();
     } else {
         // Long names that would run into each other alternate between two rows (about 6.5 px a character).
         size_t longest = 0;
         for (const std::string& c : categories) longest = std::max(longest, c.size());
-        const bool stagger = static_cast<double>(longest) * 6.5 > pw / static_cast<double>(categories.size());
+        const bool stagger = static_cast<double>(longest) * 6.5 > area.width / static_cast<double>(categories.size());
         for (size_t c = 0; c < categories.size(); ++c) {
-            const double row = top + ph + 13 + (stagger && c % 2 ? 11 : 0);
-            out += "<text x=\"" + num(px(static_cast<double>(c))) + "\" y=\"" + num(row) + "\" text-anchor=\"middle\">" +
+            const double row = area.bottom() + 14 + (stagger && c % 2 ? 11 : 0);
+            out += "<text x=\"" + num(area.px(static_cast<double>(c))) + "\" y=\"" + num(row) + "\" text-anchor=\"middle\">" +
                    xml_escape(categories[c]) + "</text>";
         }
     }
-    out += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(height - 4.0) + "\" text-anchor=\"middle\" font-weight=\"bold\">" +
-           xml_escape(x_label) + "</text><text transform=\"translate(10," + num(top + ph / 2) +
-           ") rotate(-90)\" text-anchor=\"middle\">" + xml_escape(y_label) + "</text>";
     for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
         if (!isfinite(x[i]) || !isfinite(y[i])) continue;
         // Categorical points spread sideways a little (deterministically) so they do not overlap.
         const double jitter = categories.empty() ? 0 : ((static_cast<int>(i * 37 % 11) - 5) * 0.03);
-        out += "<circle cx=\"" + num(px(x[i] + jitter)) + "\" cy=\"" + num(py(y[i])) +
+        out += "<circle cx=\"" + num(area.px(x[i] + jitter)) + "\" cy=\"" + num(area.py(y[i])) +
                "\" r=\"3\" fill=\"#1f77b4\" fill-opacity=\"0.6\"/>";
     }
     return out + "</svg>";

@@ -159,6 +159,21 @@ std::string sweep_loss(const SweepData& l) {
     return l.rows.empty() || !parse_json(l.rows[0].result.config, c, e) ? std::string("?") : c.text_or("loss", "?");
 }
 
+std::vector<double> best_so_far(const SweepData& data) {
+    std::vector<std::pair<long, double>> by_id;
+    for (const Row& r : data.rows) by_id.push_back({r.result.trial, r.metric});
+    std::sort(by_id.begin(), by_id.end());
+    const bool maximize = data.settings.spec.maximize;
+    std::vector<double> out;
+    double best = NAN;
+    for (const auto& trial : by_id) {
+        const double m = trial.second;
+        if (isfinite(m) && (!isfinite(best) || (maximize ? m > best : m < best))) best = m;
+        out.push_back(best);
+    }
+    return out;
+}
+
 namespace {
 
 double median_of(std::vector<double> v) {
@@ -289,6 +304,43 @@ int compare_sweeps(const std::string& dir_a, const std::string& dir_b) {
     printf("\nbest configurations\n");
     for (const Loaded* l : {&a, &b}) {
         if (!l->rows.empty()) printf("  %s: %s\n", (l == &a ? dir_a : dir_b).c_str(), config_text(l->settings.spec, l->rows[0]).c_str());
+    }
+    // Paired trials: the same id with the same sampled values (the same search file and seed,
+    // e.g. with --set loss=...), so the settings that differ are the only difference.
+    if (a.settings.spec.params.size() == b.settings.spec.params.size()) {
+        int pairs = 0, a_better = 0, b_better = 0;
+        double difference = 0.0;
+        for (const Row& ra : a.rows) {
+            for (const Row& rb : b.rows) {
+                if (rb.result.trial != ra.result.trial || rb.values != ra.values) continue;
+                if (!isfinite(ra.metric) || !isfinite(rb.metric)) break;
+                ++pairs;
+                difference += ra.metric - rb.metric;
+                a_better += a.settings.spec.maximize ? ra.metric > rb.metric : ra.metric < rb.metric;
+                b_better += a.settings.spec.maximize ? rb.metric > ra.metric : rb.metric < ra.metric;
+                break;
+            }
+        }
+        if (pairs > 0) {
+            printf("\npaired trials (same id and sampled values): %d; %s better in %d, %s better in %d, "
+                   "mean difference %+.4f (first minus second)\n",
+                   pairs, dir_a.c_str(), a_better, dir_b.c_str(), b_better, difference / pairs);
+        }
+    }
+    // Search speed: trials (in trial-id order) until one reaches the other sweep's best.
+    printf("\ntrials needed to reach the other sweep's best %s\n", metric.c_str());
+    const bool maximize = a.settings.spec.maximize;
+    for (int k = 0; k < 2; ++k) {
+        const Loaded& self = k == 0 ? a : b;
+        const Loaded& other = k == 0 ? b : a;
+        const std::vector<double> mine = best_so_far(self), theirs = best_so_far(other);
+        if (mine.empty() || theirs.empty() || !isfinite(theirs.back())) continue;
+        const double target = theirs.back();
+        size_t needed = 0;
+        while (needed < mine.size() && !(isfinite(mine[needed]) && (maximize ? mine[needed] >= target : mine[needed] <= target))) ++needed;
+        const std::string& name = k == 0 ? dir_a : dir_b;
+        if (needed < mine.size()) printf("  %s: %zu of %zu (target %.4f)\n", name.c_str(), needed + 1, mine.size(), target);
+        else printf("  %s: not within its %zu trials (target %.4f)\n", name.c_str(), mine.size(), target);
     }
     return 0;
 }

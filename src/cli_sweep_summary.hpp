@@ -38,13 +38,19 @@ struct ParamStats {
 };
 std::vector<ParamStats> parameter_stats(const SweepData& data);
 
+// The best metric among the first n trials in trial-id order, for n = 1 .. trials (NaN until a
+// trial has a finite metric): how fast a search finds good settings.
+std::vector<double> best_so_far(const SweepData& data);
+
 // The loss a sweep's trials used (from the best trial's settings), "?" if unknown.
 std::string sweep_loss(const SweepData& data);
 
 // Prints the summary of the sweep in `dir` and writes dir/leaderboard.csv and dir/importance.csv.
 int summarize_sweep(const std::string& dir, int top);
 
-// Two sweeps side by side (e.g. the same search with cross-entropy and with squared error).
+// Two sweeps side by side (e.g. the same search with cross-entropy and with squared error, or
+// bayes against random search): metrics, importances, best configurations, and how many
+// trials each needed to reach the other's best.
 int compare_sweeps(const std::string& dir_a, const std::string& dir_b);
 
 // Retrains the `top` best configurations of `dir` on `dataset` (same settings and seeds),

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,20 @@ inline std::string read_text(const std::string& path) {
     fnn::ErrorText err;
     REQUIRE_MESSAGE(fnn::read_file(path, bytes, &err) == fnn::Status::Ok, err.text);
     return std::string(bytes.begin(), bytes.end());
+}
+
+// The directory of a quiet `fnn train FLAGS` run, trained the first time these flags are asked
+// for and reused after (tests share a run rather than each training one).
+inline std::string trained_run(const std::string& flags) {
+    static std::map<std::string, std::string> runs;
+    std::string& dir = runs[flags];
+    if (dir.empty()) {
+        const std::string out = temp_dir() + "/run";
+        const CommandResult r = run("./fnn train -q " + flags + " --out " + out);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+        dir = out;
+    }
+    return dir;
 }
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

@@ -21,17 +21,8 @@ using namespace fnn_test;
 
 namespace {
 
-// One small model, trained once for every test here (1 epoch on 3,000 images: about 75%).
-const std::string& trained_model() {
-    static std::string path;
-    if (path.empty()) {
-        const std::string dir = temp_dir() + "/run";
-        const CommandResult r = run("./fnn train -e 1 -sz 32 -lr 0.003 --limit_train 3000 -q --out " + dir);
-        REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-        path = dir + "/model.fnn";
-    }
-    return path;
-}
+// One small model for every test here (1 epoch on 3,000 images: about 75%).
+std::string trained_model() { return trained_run("-e 1 -sz 32 -lr 0.003 --limit_train 3000") + "/model.fnn"; }
 
 // predict's CSV rows as {label, predicted}; confidence must be a probability.
 std::vector<std::pair<std::string, int>> parse_predictions(const std::string& csv) {
@@ -207,30 +198,23 @@ TEST_CASE("eval and predict: bad models, inputs and flags give clear errors") {
     r = run("./fnn predict --model " + model);
     CHECK(r.exit_code == 2);
     CHECK(contains(r.output, "exactly one of --dataset, --idx FILE, --pgm FILE"));
-    std::string small = "P5\n10 10\n255\n" + std::string(100, '\x40');
-    REQUIRE(write_file_atomic(dir + "/small.pgm", small, nullptr) == Status::Ok);
-    r = run("./fnn predict --model " + model + " --pgm " + dir + "/small.pgm");
-    CHECK(r.exit_code == 1);
-    CHECK(contains(r.output, "10x10 image, the model takes 784 pixels"));
-    REQUIRE(write_file_atomic(dir + "/text.pgm", std::string("hello, world\n"), nullptr) == Status::Ok);
-    r = run("./fnn predict --model " + model + " --pgm " + dir + "/text.pgm");
-    CHECK(r.exit_code == 1);
-    CHECK(contains(r.output, "not a binary PGM"));
-    std::string truncated = "P5\n28 28\n255\n" + std::string(700, '\x10');
-    REQUIRE(write_file_atomic(dir + "/truncated.pgm", truncated, nullptr) == Status::Ok);
-    r = run("./fnn predict --model " + model + " --pgm " + dir + "/truncated.pgm");
-    CHECK(r.exit_code == 1);
+    // Each bad input file: predict exits 1 with a message containing `expected`.
+    auto rejects = [&](const std::string& name, const std::string& content, const std::string& expected) {
+        CAPTURE(name);
+        REQUIRE(write_file_atomic(dir + "/" + name, content, nullptr) == Status::Ok);
+        const bool pgm = name.size() > 4 && name.compare(name.size() - 4, 4, ".pgm") == 0;
+        const CommandResult bad = run("./fnn predict --model " + model + (pgm ? " --pgm " : " --idx ") + dir + "/" + name);
+        CHECK(bad.exit_code == 1);
+        CHECK(contains(bad.output, expected));
+    };
+    rejects("small.pgm", "P5\n10 10\n255\n" + std::string(100, '\x40'), "10x10 image, the model takes 784 pixels");
+    rejects("text.pgm", "hello, world\n", "not a binary PGM");
+    rejects("truncated.pgm", "P5\n28 28\n255\n" + std::string(700, '\x10'), "truncated.pgm");
     std::string idx;
     append_be32(idx, 0x00000803);
     for (uint32_t dim : {2u, 10u, 10u}) append_be32(idx, dim);
     idx += std::string(200, '\0');
-    REQUIRE(write_file_atomic(dir + "/small.idx", idx, nullptr) == Status::Ok);
-    r = run("./fnn predict --model " + model + " --idx " + dir + "/small.idx");
-    CHECK(r.exit_code == 1);
-    CHECK(contains(r.output, "100 values per image, the model takes 784"));
+    rejects("small.idx", idx, "100 values per image, the model takes 784");
     idx.resize(idx.size() - 1);
-    REQUIRE(write_file_atomic(dir + "/short.idx", idx, nullptr) == Status::Ok);
-    r = run("./fnn predict --model " + model + " --idx " + dir + "/short.idx");
-    CHECK(r.exit_code == 1);
-    CHECK(contains(r.output, "short.idx"));
+    rejects("short.idx", idx, "short.idx");
 }

@@ -22,16 +22,8 @@ using namespace fnn_test;
 
 namespace {
 
-// A two-epoch run, trained once for every test here.
-const std::string& trained_run() {
-    static std::string dir;
-    if (dir.empty()) {
-        dir = temp_dir() + "/run";
-        const CommandResult r = run("./fnn train -e 2 -sz 32 -lr 0.003 --limit_train 3000 -q --out " + dir);
-        REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-    }
-    return dir;
-}
+// A two-epoch run for every test here.
+std::string report_run() { return trained_run("-e 2 -sz 32 -lr 0.003 --limit_train 3000"); }
 
 // A 20-trial sweep over both losses, run once.
 const std::string& small_sweep() {
@@ -113,7 +105,7 @@ int count(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_CASE("report: training samples weight histograms and gradient statistics 4 times per epoch") {
-    const std::string text = read_text(trained_run() + "/diagnostics.jsonl");
+    const std::string text = read_text(report_run() + "/diagnostics.jsonl");
     CHECK(count(text, "\n") == 2 * kSamplesPerEpoch);
     size_t at = 0;
     int line = 0;
@@ -202,7 +194,7 @@ TEST_CASE("report: PNG images decode to the pixels they were given; base64 follo
 }
 
 TEST_CASE("report: a run in the terminal: curves, labelled confusion matrix, per-class table") {
-    const CommandResult r = run("./fnn report " + trained_run());
+    const CommandResult r = run("./fnn report " + report_run());
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "loss  (* train, o validation, # overlap)"));
     CHECK(contains(r.output, "accuracy  (* train, o validation, # overlap)"));
@@ -214,7 +206,7 @@ TEST_CASE("report: a run in the terminal: curves, labelled confusion matrix, per
 
 TEST_CASE("report: a run as one self-contained page that renders every section in Chromium") {
     const std::string out = temp_dir() + "/run.html";
-    const CommandResult r = run("./fnn report " + trained_run() + " -o " + out);
+    const CommandResult r = run("./fnn report " + report_run() + " -o " + out);
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const std::string html = read_text(out);
     check_self_contained(html);
@@ -262,7 +254,7 @@ TEST_CASE("report: the browser check catches console errors, script errors and b
     CHECK(contains(r.console[0], "boom"));
     CHECK(contains(r.console[1], "no_such_function"));
     // A report whose first sample image no longer decodes: the page's own check names it.
-    REQUIRE(run("./fnn report " + trained_run() + " -o " + dir + "/run.html").exit_code == 0);
+    REQUIRE(run("./fnn report " + report_run() + " -o " + dir + "/run.html").exit_code == 0);
     std::string html = read_text(dir + "/run.html");
     const size_t image = html.find("data:image/png;base64,");
     REQUIRE(image != std::string::npos);
@@ -282,7 +274,7 @@ TEST_CASE("report: missing and damaged inputs give clear errors") {
     CHECK(contains(r.output, "is " + dir + "/nothing a run directory?"));
     // A run whose diagnostics are damaged on line 2.
     const std::string copy = dir + "/run";
-    REQUIRE(run("cp -r " + trained_run() + " " + copy).exit_code == 0);
+    REQUIRE(run("cp -r " + report_run() + " " + copy).exit_code == 0);
     std::string diagnostics = read_text(copy + "/diagnostics.jsonl");
     diagnostics.insert(diagnostics.find('\n') + 1, "{\"epoch\":1,\"layers\":[{\"grad_norm\":1}]}\n");
     REQUIRE(write_file_atomic(copy + "/diagnostics.jsonl", diagnostics, nullptr) == Status::Ok);
@@ -296,7 +288,7 @@ TEST_CASE("report: missing and damaged inputs give clear errors") {
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "diagnostics.jsonl: line 1: "));
     // An output that cannot be written: the error names it.
-    r = run("./fnn report " + trained_run() + " -o " + dir + "/no/such/dir/r.html");
+    r = run("./fnn report " + report_run() + " -o " + dir + "/no/such/dir/r.html");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "no/such/dir"));
 }

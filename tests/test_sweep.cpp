@@ -224,6 +224,9 @@ TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best co
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "cross_entropy"));
     CHECK(contains(r.output, "mean_squared_error"));
+    CHECK(contains(r.output, "trials needed to reach the other sweep's best val_acc"));
+    CHECK(contains(r.output, dir + "/ce: "));
+    CHECK(contains(r.output, "paired trials (same id and sampled values): "));  // one search file, one seed
     r = run("./fnn sweep --transfer fashion_mnist --top 2 " + dir + "/ce");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "retraining the 2 best configurations"));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compares bayes (TPE) with random search on a sweep file, as the README reports it: for each
 # seed, both methods run N trials; the figure is how many trials bayes needs to reach random
-# search's best validation accuracy after N trials (N + 1 when it never does).
+# search's best validation accuracy after N trials (N + 1 when it never does). Finished sweeps
+# are not rerun: a second call only prints the table.
 # Usage: tools/bayes_vs_random.sh [SWEEP.yaml] [N] [SEEDS...]   (defaults: course.yaml, 60, 1..5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,26 +22,18 @@ for seed in $seeds; do
         fi
     done
 done
-python3 - "$out" "$n" $seeds <<'PY'
-import json, sys
-out, n, seeds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-def curve(path):
-    rows = [json.loads(l) for l in open(path + "/journal.jsonl")]
-    rows.sort(key=lambda r: r["trial"])
-    best, out = float("-inf"), []
-    for r in rows:
-        v = r["epochs"][-1]["val_acc"] if r["epochs"] and r["epochs"][-1]["val_acc"] is not None else float("-inf")
-        best = max(best, v)
-        out.append(best)
-    return out
-print("| seed | random: best val_acc after %d | bayes: best after %d | trials bayes needs to reach random's best |" % (n, n))
-print("|---|---|---|---|")
-needs = []
-for s in seeds:
-    r, b = curve("%s/random-seed%s" % (out, s)), curve("%s/bayes-seed%s" % (out, s))
-    target = r[-1]
-    need = next((i + 1 for i, v in enumerate(b) if v >= target), n + 1)
-    needs.append(need)
-    print("| %s | %.4f | %.4f | %s |" % (s, r[-1], b[-1], need if need <= n else "> %d" % n))
-print("mean trials for bayes to reach random's best: %.1f of %d (values > %d counted as %d)" % (sum(needs) / len(needs), n, n, n + 1))
-PY
+# The table, from fnn's own comparison of each pair.
+echo "| seed | random: best val_acc after $n | bayes: best after $n | trials bayes needs to reach random's best |"
+echo "|---|---|---|---|"
+total=0
+for seed in $seeds; do
+    report=$(./fnn sweep --compare "$out/bayes-seed$seed" "$out/random-seed$seed")
+    best_bayes=$(echo "$report" | awk -v d="$out/bayes-seed$seed" '$1 == d && NF >= 8 { print $5; exit }')
+    best_random=$(echo "$report" | awk -v d="$out/random-seed$seed" '$1 == d && NF >= 8 { print $5; exit }')
+    need=$(echo "$report" | awk -v d="$out/bayes-seed$seed:" '$1 == d && ($3 == "of" || $2 == "not") { print ($2 == "not" ? "never" : $2) }')
+    if [ "$need" = never ]; then shown="> $n"; need=$((n + 1)); else shown=$need; fi
+    total=$((total + need))
+    echo "| $seed | $best_random | $best_bayes | $shown |"
+done
+count=$(echo $seeds | wc -w)
+awk -v t="$total" -v c="$count" -v n="$n" 'BEGIN { printf "mean trials for bayes to reach random'"'"'s best: %.1f of %d (values > %d counted as %d)\n", t / c, n, n, n + 1 }'
