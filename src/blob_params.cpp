@@ -17,7 +17,8 @@ Status network_spec_from_blob(const ModelBlob& blob, NetworkSpec& spec, ErrorTex
     s.hidden_act = h.n_layers > 1 ? blob.layers[0].act : Activation::Relu;
     for (int l = 0; l + 1 < h.n_layers; ++l) {
         if (blob.layers[l].act != s.hidden_act) {
-            return fail(err, Status::Unsupported, "model blob: hidden layers mix activations %s and %s",
+            return fail(err, Status::Unsupported,
+                        "model blob: hidden layers mix activations %s and %s",
                         activation_name(s.hidden_act), activation_name(blob.layers[l].act));
         }
         s.hidden_widths[l] = blob.layers[l].n_out;
@@ -38,9 +39,12 @@ void params_from_blob(const ModelBlob& blob, const NetworkShape& shape, float* p
                 const size_t k = static_cast<size_t>(i) * layer.n_out + j;
                 switch (blob.header.weight_type) {
                     case WeightType::F32: row[j] = load_f32le(layer.weights + 4 * k); break;
-                    case WeightType::F16: row[j] = half_to_float(load_u16le(layer.weights + 2 * k)); break;
+                    case WeightType::F16:
+                        row[j] = half_to_float(load_u16le(layer.weights + 2 * k));
+                        break;
                     case WeightType::Int8:
-                        row[j] = static_cast<float>(static_cast<int8_t>(layer.weights[k])) * load_f32le(layer.scales + 4 * j);
+                        row[j] = static_cast<float>(static_cast<int8_t>(layer.weights[k])) *
+                                 load_f32le(layer.scales + 4 * j);
                         break;
                 }
             }

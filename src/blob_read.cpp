@@ -56,22 +56,26 @@ Status check_finite_values(const BlobLayer& layer, WeightType type, int l, Error
     if (type == WeightType::F32) {
         for (size_t k = 0; k < values; ++k) {
             if (!finite(load_f32le(layer.weights + 4 * k))) {
-                return fail(err, Status::Format, "model blob: layer %d weight %zu is not a finite number", l, k);
+                return fail(err, Status::Format,
+                            "model blob: layer %d weight %zu is not a finite number", l, k);
             }
         }
     } else if (type == WeightType::F16) {
         for (size_t k = 0; k < values; ++k) {
             if ((load_u16le(layer.weights + 2 * k) & 0x7C00u) == 0x7C00u) {
-                return fail(err, Status::Format, "model blob: layer %d weight %zu is not a finite number", l, k);
+                return fail(err, Status::Format,
+                            "model blob: layer %d weight %zu is not a finite number", l, k);
             }
         }
     }
     for (int j = 0; j < layer.n_out; ++j) {
         if (!finite(load_f32le(layer.bias + 4 * j))) {
-            return fail(err, Status::Format, "model blob: layer %d bias %d is not a finite number", l, j);
+            return fail(err, Status::Format, "model blob: layer %d bias %d is not a finite number",
+                        l, j);
         }
         if (layer.scales != nullptr && !finite_nonnegative(load_f32le(layer.scales + 4 * j))) {
-            return fail(err, Status::Format, "model blob: layer %d scale %d is not a finite value >= 0", l, j);
+            return fail(err, Status::Format,
+                        "model blob: layer %d scale %d is not a finite value >= 0", l, j);
         }
     }
     return Status::Ok;
@@ -94,7 +98,8 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     Cursor cur(data, size, "model blob", err);
     const uint8_t* magic = nullptr;
     FNN_TRY(cur.take(4, magic));
-    if (magic[0] != kMagic[0] || magic[1] != kMagic[1] || magic[2] != kMagic[2] || magic[3] != kMagic[3]) {
+    if (magic[0] != kMagic[0] || magic[1] != kMagic[1] || magic[2] != kMagic[2] ||
+        magic[3] != kMagic[3]) {
         return fail(err, Status::Format, "model blob: not an fnn model (expected magic FNNM)");
     }
     uint16_t version = 0, rows = 0, cols = 0, channels = 0, classes = 0;
@@ -103,7 +108,8 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     float input_divisor = 0.0f;
     FNN_TRY(cur.u16(version));
     if (version != kModelVersion) {
-        return fail(err, Status::Version, "model blob: version %u, this build reads version %u", version, kModelVersion);
+        return fail(err, Status::Version, "model blob: version %u, this build reads version %u",
+                    version, kModelVersion);
     }
     FNN_TRY(cur.u8(type_code));
     FNN_TRY(cur.u8(loss_code));
@@ -118,33 +124,42 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     const uint8_t* reserved = nullptr;
     FNN_TRY(cur.take(32, reserved));
     FNN_TRY(expect_zero(reserved, 32, "header bytes 32..63", err));
-    if (type_code > static_cast<uint8_t>(WeightType::Int8)) return fail(err, Status::Format, "model blob: unknown weight type %u", type_code);
-    if (loss_code > static_cast<uint8_t>(Loss::MeanSquaredError)) return fail(err, Status::Format, "model blob: unknown loss code %u", loss_code);
+    if (type_code > static_cast<uint8_t>(WeightType::Int8))
+        return fail(err, Status::Format, "model blob: unknown weight type %u", type_code);
+    if (loss_code > static_cast<uint8_t>(Loss::MeanSquaredError))
+        return fail(err, Status::Format, "model blob: unknown loss code %u", loss_code);
     if (total != size) {
-        return fail(err, size < total ? Status::Truncated : Status::Format, "model blob: header says %u bytes, got %zu",
-                    static_cast<unsigned>(total), size);
+        return fail(err, size < total ? Status::Truncated : Status::Format,
+                    "model blob: header says %u bytes, got %zu", static_cast<unsigned>(total),
+                    size);
     }
     if (n_layers < 1 || n_layers > static_cast<uint32_t>(kMaxLayers)) {
-        return fail(err, Status::Format, "model blob: %u layers, expected 1..%d", static_cast<unsigned>(n_layers), kMaxLayers);
+        return fail(err, Status::Format, "model blob: %u layers, expected 1..%d",
+                    static_cast<unsigned>(n_layers), kMaxLayers);
     }
-    if (static_cast<uint32_t>(rows) * cols * channels != n_in || n_in < 1 || n_in > static_cast<uint32_t>(kMaxUnits)) {
-        return fail(err, Status::Format, "model blob: input shape %ux%ux%u does not match %u features (1..%d)", rows,
+    if (static_cast<uint32_t>(rows) * cols * channels != n_in || n_in < 1 ||
+        n_in > static_cast<uint32_t>(kMaxUnits)) {
+        return fail(err, Status::Format,
+                    "model blob: input shape %ux%ux%u does not match %u features (1..%d)", rows,
                     cols, channels, static_cast<unsigned>(n_in), kMaxUnits);
     }
     if (classes < 2 || classes > kMaxClasses) {
-        return fail(err, Status::Format, "model blob: %u classes, expected 2..%d", classes, kMaxClasses);
+        return fail(err, Status::Format, "model blob: %u classes, expected 2..%d", classes,
+                    kMaxClasses);
     }
     if (!finite_nonnegative(input_divisor) || input_divisor == 0.0f) {
         return fail(err, Status::Format, "model blob: input divisor must be finite and > 0");
     }
     if (size < kModelHeaderBytes + kModelLayerBytes * n_layers + 4) {
-        return fail(err, Status::Truncated, "model blob: %zu bytes cannot hold %u layer entries and a CRC", size,
+        return fail(err, Status::Truncated,
+                    "model blob: %zu bytes cannot hold %u layer entries and a CRC", size,
                     static_cast<unsigned>(n_layers));
     }
     const uint32_t stored_crc = load_u32le(base + size - 4);
     const uint32_t actual_crc = crc32(0, base, size - 4);
     if (stored_crc != actual_crc) {
-        return fail(err, Status::Checksum, "model blob: CRC-32 mismatch (stored %08x, computed %08x): the blob is damaged",
+        return fail(err, Status::Checksum,
+                    "model blob: CRC-32 mismatch (stored %08x, computed %08x): the blob is damaged",
                     static_cast<unsigned>(stored_crc), static_cast<unsigned>(actual_crc));
     }
     ModelHeader h;
@@ -161,11 +176,13 @@ Status parse_model_layer(const void* data, size_t size, const ModelHeader& heade
                          BlobLayer& out, ErrorText* err) {
     FNN_ASSERT(l >= 0 && l < header.n_layers);
     const uint8_t* base = static_cast<const uint8_t*>(data);
-    const size_t payload_begin = kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(header.n_layers);
+    const size_t payload_begin =
+        kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(header.n_layers);
     const size_t payload_end = size - 4;
     const bool last = l == header.n_layers - 1;
     const WeightType type = header.weight_type;
-    Cursor cur(base + kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(l), kModelLayerBytes, "model blob", err);
+    Cursor cur(base + kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(l),
+               kModelLayerBytes, "model blob", err);
     uint8_t kind = 0, act = 0;
     uint16_t reserved = 0;
     uint32_t layer_in = 0, n_out = 0, w_off = 0, b_off = 0, s_off = 0, reserved2 = 0;
@@ -180,41 +197,49 @@ Status parse_model_layer(const void* data, size_t size, const ModelHeader& heade
     FNN_TRY(cur.u32(s_off));
     FNN_TRY(cur.f32(qscale));
     FNN_TRY(cur.u32(reserved2));
-    if (kind != kKindDense) return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, kind);
+    if (kind != kKindDense)
+        return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, kind);
     if (!valid_activation(act, last)) {
-        return fail(err, Status::Format, "model blob: layer %d has activation code %u, expected %s", l, act,
-                    last ? "4 (softmax) on the output layer" : "0..3 on a hidden layer");
+        return fail(err, Status::Format, "model blob: layer %d has activation code %u, expected %s",
+                    l, act, last ? "4 (softmax) on the output layer" : "0..3 on a hidden layer");
     }
-    if (reserved != 0 || reserved2 != 0) return fail(err, Status::Format, "model blob: layer %d reserved fields must be zero", l);
-    if (layer_in < 1 || layer_in > static_cast<uint32_t>(kMaxUnits) || n_out < 1 || n_out > static_cast<uint32_t>(kMaxUnits)) {
-        return fail(err, Status::Format, "model blob: layer %d is %u x %u, each side must be 1..%d", l,
-                    static_cast<unsigned>(layer_in), static_cast<unsigned>(n_out),
-                    kMaxUnits);
+    if (reserved != 0 || reserved2 != 0)
+        return fail(err, Status::Format, "model blob: layer %d reserved fields must be zero", l);
+    if (layer_in < 1 || layer_in > static_cast<uint32_t>(kMaxUnits) || n_out < 1 ||
+        n_out > static_cast<uint32_t>(kMaxUnits)) {
+        return fail(err, Status::Format, "model blob: layer %d is %u x %u, each side must be 1..%d",
+                    l, static_cast<unsigned>(layer_in), static_cast<unsigned>(n_out), kMaxUnits);
     }
     if (static_cast<int>(layer_in) != n_in) {
-        return fail(err, Status::Format, "model blob: layer %d takes %u inputs, previous layer gives %d", l,
+        return fail(err, Status::Format,
+                    "model blob: layer %d takes %u inputs, previous layer gives %d", l,
                     static_cast<unsigned>(layer_in), n_in);
     }
     if (last && static_cast<int>(n_out) != header.n_classes) {
-        return fail(err, Status::Format, "model blob: header says %d classes, output layer has %u", header.n_classes,
-                    static_cast<unsigned>(n_out));
+        return fail(err, Status::Format, "model blob: header says %d classes, output layer has %u",
+                    header.n_classes, static_cast<unsigned>(n_out));
     }
     if (!finite_nonnegative(qscale)) {
-        return fail(err, Status::Format, "model blob: layer %d input scale is not a finite value >= 0", l);
+        return fail(err, Status::Format,
+                    "model blob: layer %d input scale is not a finite value >= 0", l);
     }
     if (qscale != 0.0f && type != WeightType::Int8) {
-        return fail(err, Status::Format, "model blob: layer %d has int8 activations but %s weights", l, weight_type_name(type));
+        return fail(err, Status::Format, "model blob: layer %d has int8 activations but %s weights",
+                    l, weight_type_name(type));
     }
     BlobLayer layer;
     // n_in, n_out <= 2^16: the product fits in 32 bits and the byte count in size_t.
     const size_t values = static_cast<size_t>(layer_in) * n_out;
-    FNN_TRY(section(base, payload_begin, payload_end, w_off, values * weight_bytes_per_value(type), l, "weights",
-                    layer.weights, err));
-    FNN_TRY(section(base, payload_begin, payload_end, b_off, 4u * n_out, l, "bias", layer.bias, err));
+    FNN_TRY(section(base, payload_begin, payload_end, w_off, values * weight_bytes_per_value(type),
+                    l, "weights", layer.weights, err));
+    FNN_TRY(
+        section(base, payload_begin, payload_end, b_off, 4u * n_out, l, "bias", layer.bias, err));
     if (type == WeightType::Int8) {
-        FNN_TRY(section(base, payload_begin, payload_end, s_off, 4u * n_out, l, "scales", layer.scales, err));
+        FNN_TRY(section(base, payload_begin, payload_end, s_off, 4u * n_out, l, "scales",
+                        layer.scales, err));
     } else if (s_off != 0) {
-        return fail(err, Status::Format, "model blob: layer %d has a scales offset but %s weights", l, weight_type_name(type));
+        return fail(err, Status::Format, "model blob: layer %d has a scales offset but %s weights",
+                    l, weight_type_name(type));
     }
     layer.act = static_cast<Activation>(act);
     layer.n_in = static_cast<int>(layer_in);

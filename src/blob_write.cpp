@@ -46,13 +46,15 @@ size_t place_sections(const NetworkShape& shape, WeightType type, LayerPlacement
 void write_int8_weights(ConstMatView w, uint8_t* q_out, uint8_t* scales_out) {
     for (int j = 0; j < w.cols; ++j) {
         float max_abs = 0.0f;
-        for (int i = 0; i < w.rows; ++i) max_abs = fabsf(w.at(i, j)) > max_abs ? fabsf(w.at(i, j)) : max_abs;
+        for (int i = 0; i < w.rows; ++i)
+            max_abs = fabsf(w.at(i, j)) > max_abs ? fabsf(w.at(i, j)) : max_abs;
         const float scale = max_abs / 127.0f;
         store_f32le(scales_out + 4 * j, scale);
         for (int i = 0; i < w.rows; ++i) {
             float q = scale > 0.0f ? nearbyintf(w.at(i, j) / scale) : 0.0f;
             q = q > 127.0f ? 127.0f : (q < -127.0f ? -127.0f : q);
-            q_out[static_cast<size_t>(i) * w.cols + j] = static_cast<uint8_t>(static_cast<int8_t>(q));
+            q_out[static_cast<size_t>(i) * w.cols + j] =
+                static_cast<uint8_t>(static_cast<int8_t>(q));
         }
     }
 }
@@ -65,14 +67,19 @@ size_t model_blob_bytes(const NetworkShape& shape, WeightType type) {
 }
 
 Status write_model_blob(const NetworkShape& shape, const float* params, const ModelMeta& meta,
-                        WeightType type, const float* input_qscales, uint8_t* out,
-                        size_t out_size, ErrorText* err) {
+                        WeightType type, const float* input_qscales, uint8_t* out, size_t out_size,
+                        ErrorText* err) {
     LayerPlacement places[kMaxLayers];
     const size_t crc_at = place_sections(shape, type, places);
     const size_t total = crc_at + 4;
-    if (out_size < total) return fail(err, Status::NoMem, "model blob: buffer has %zu bytes, needs %zu", out_size, total);
-    if (total > 0xFFFFFFFFu) return fail(err, Status::Arg, "model blob: %zu bytes exceed the format's 4 GiB limit", total);
-    if (static_cast<uint32_t>(meta.rows) * meta.cols * meta.channels != static_cast<uint32_t>(shape.n_in())) {
+    if (out_size < total)
+        return fail(err, Status::NoMem, "model blob: buffer has %zu bytes, needs %zu", out_size,
+                    total);
+    if (total > 0xFFFFFFFFu)
+        return fail(err, Status::Arg, "model blob: %zu bytes exceed the format's 4 GiB limit",
+                    total);
+    if (static_cast<uint32_t>(meta.rows) * meta.cols * meta.channels !=
+        static_cast<uint32_t>(shape.n_in())) {
         return fail(err, Status::Arg, "model blob: input shape %ux%ux%u does not match %d features",
                     meta.rows, meta.cols, meta.channels, shape.n_in());
     }

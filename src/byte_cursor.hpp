@@ -68,8 +68,9 @@ public:
     // n bytes in place.
     Status take(size_t n, const uint8_t*& out) {
         if (n > size_ - pos_) {
-            return fail(err_, Status::Truncated, "%s: truncated at byte %zu: needs %zu more bytes, %zu left",
-                        what_, pos_, n, size_ - pos_);
+            return fail(err_, Status::Truncated,
+                        "%s: truncated at byte %zu: needs %zu more bytes, %zu left", what_, pos_, n,
+                        size_ - pos_);
         }
         out = data_ + pos_;
         pos_ += n;

@@ -12,7 +12,8 @@ namespace fnn {
 namespace {
 
 // Reads a binary PGM (P5, maxval 255) whose pixel count must be `pixels`.
-bool read_pgm(const std::string& path, size_t pixels, std::vector<uint8_t>& out, std::string& error) {
+bool read_pgm(const std::string& path, size_t pixels, std::vector<uint8_t>& out,
+              std::string& error) {
     std::vector<uint8_t> bytes;
     ErrorText err;
     if (read_file(path, bytes, &err) != Status::Ok) {
@@ -20,23 +21,25 @@ bool read_pgm(const std::string& path, size_t pixels, std::vector<uint8_t>& out,
         return false;
     }
     // Header: "P5", width, height, maxval, separated by whitespace (comments are not allowed here).
-    const std::string text(bytes.begin(), bytes.begin() + static_cast<long>(std::min<size_t>(bytes.size(), 64)));
+    const std::string text(bytes.begin(),
+                           bytes.begin() + static_cast<long>(std::min<size_t>(bytes.size(), 64)));
     unsigned width = 0, height = 0, maxval = 0;
     int used = 0;
-    if (sscanf(text.c_str(), "P5 %u %u %u%n", &width, &height, &maxval, &used) != 3 || maxval != 255 || used <= 0) {
+    if (sscanf(text.c_str(), "P5 %u %u %u%n", &width, &height, &maxval, &used) != 3 ||
+        maxval != 255 || used <= 0) {
         error = path + ": not a binary PGM (P5) with maxval 255";
         return false;
     }
     const size_t start = static_cast<size_t>(used) + 1;  // one whitespace byte ends the header
     if (static_cast<size_t>(width) * height != pixels || bytes.size() < start + pixels) {
-        error = path + ": " + std::to_string(width) + "x" + std::to_string(height) + " image, the model takes " +
-                std::to_string(pixels) + " pixels";
+        error = path + ": " + std::to_string(width) + "x" + std::to_string(height) +
+                " image, the model takes " + std::to_string(pixels) + " pixels";
         return false;
     }
-    out.assign(bytes.begin() + static_cast<long>(start), bytes.begin() + static_cast<long>(start + pixels));
+    out.assign(bytes.begin() + static_cast<long>(start),
+               bytes.begin() + static_cast<long>(start + pixels));
     return true;
 }
-
 
 }  // namespace
 
@@ -50,8 +53,8 @@ std::vector<std::string> class_names(const Dataset& d) {
     return names;
 }
 
-bool select_split(const LoadedDataset& train, const LoadedDataset& test, const std::string& split, double val_fraction,
-                  Split& out, std::string& error) {
+bool select_split(const LoadedDataset& train, const LoadedDataset& test, const std::string& split,
+                  double val_fraction, Split& out, std::string& error) {
     const int n = train.view.count();
     const int n_val = static_cast<int>(llround(n * val_fraction));
     if (split == "test") out = {&test.view, 0, test.view.count()};
@@ -68,8 +71,8 @@ bool select_split(const LoadedDataset& train, const LoadedDataset& test, const s
     return true;
 }
 
-ClassificationReport evaluate_split(const LoadedModel& model, const Split& split, std::vector<int>* predicted,
-                                    std::vector<float>* confidence) {
+ClassificationReport evaluate_split(const LoadedModel& model, const Split& split,
+                                    std::vector<int>* predicted, std::vector<float>* confidence) {
     std::vector<int> labels, guesses;
     std::vector<float> probs(model.classes());
     double loss = 0.0;
@@ -87,7 +90,8 @@ ClassificationReport evaluate_split(const LoadedModel& model, const Split& split
                     loss += d * d;
                 }
             } else {
-                loss -= log(std::max(static_cast<double>(probs[static_cast<size_t>(label)]), 1e-45));
+                loss -=
+                    log(std::max(static_cast<double>(probs[static_cast<size_t>(label)]), 1e-45));
             }
         } else {
             guess = (label + 1) % static_cast<int>(model.classes());  // an overflow counts as wrong
@@ -97,7 +101,8 @@ ClassificationReport evaluate_split(const LoadedModel& model, const Split& split
         guesses.push_back(guess);
         if (confidence != nullptr) confidence->push_back(conf);
     }
-    ClassificationReport r = classification_report(labels, guesses, static_cast<int>(model.classes()));
+    ClassificationReport r =
+        classification_report(labels, guesses, static_cast<int>(model.classes()));
     r.loss = loss / split.count;
     if (predicted != nullptr) *predicted = guesses;
     return r;
@@ -106,21 +111,64 @@ ClassificationReport evaluate_split(const LoadedModel& model, const Split& split
 int cmd_eval(int argc, char** argv) {
     std::string model_path, dataset, split = "test", format = "text", data_dir;
     double val_fraction = 0.1;
-    FlagParser p("fnn eval", "Evaluate a model: accuracy, loss, confusion matrix and per-class precision, recall, F1.");
-    p.add({"", "--model", "FILE", "model blob (model.fnn from fnn train, or an fnnpack variant)", {},
-           [&](const std::string& v, std::string&) { model_path = v; return true; }});
-    p.add({"-d", "--dataset", "NAME", "dataset (default: the one the run directory's config.json names)", known_datasets(),
-           [&](const std::string& v, std::string&) { dataset = v; return true; }});
-    p.add({"", "--split", "NAME", "which samples (default test)", {"train", "val", "test"},
-           [&](const std::string& v, std::string&) { split = v; return true; }});
-    p.add({"", "--val_fraction", "F", "held-out share of the training set, as in training (default 0.1)", {},
-           [&](const std::string& v, std::string& e) { return parse_double_value(v, 0, 0.5, val_fraction, e); }});
-    p.add({"", "--json", "", "print JSON instead of tables", {},
-           [&](const std::string&, std::string&) { format = "json"; return true; }});
-    p.add({"", "--csv", "", "print CSV instead of tables", {},
-           [&](const std::string&, std::string&) { format = "csv"; return true; }});
-    p.add({"", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", {},
-           [&](const std::string& v, std::string&) { data_dir = v; return true; }});
+    FlagParser p(
+        "fnn eval",
+        "Evaluate a model: accuracy, loss, confusion matrix and per-class precision, recall, F1.");
+    p.add({"",
+           "--model",
+           "FILE",
+           "model blob (model.fnn from fnn train, or an fnnpack variant)",
+           {},
+           [&](const std::string& v, std::string&) {
+               model_path = v;
+               return true;
+           }});
+    p.add({"-d", "--dataset", "NAME",
+           "dataset (default: the one the run directory's config.json names)", known_datasets(),
+           [&](const std::string& v, std::string&) {
+               dataset = v;
+               return true;
+           }});
+    p.add({"",
+           "--split",
+           "NAME",
+           "which samples (default test)",
+           {"train", "val", "test"},
+           [&](const std::string& v, std::string&) {
+               split = v;
+               return true;
+           }});
+    p.add({"",
+           "--val_fraction",
+           "F",
+           "held-out share of the training set, as in training (default 0.1)",
+           {},
+           [&](const std::string& v, std::string& e) {
+               return parse_double_value(v, 0, 0.5, val_fraction, e);
+           }});
+    p.add({"",
+           "--json",
+           "",
+           "print JSON instead of tables",
+           {},
+           [&](const std::string&, std::string&) {
+               format = "json";
+               return true;
+           }});
+    p.add(
+        {"", "--csv", "", "print CSV instead of tables", {}, [&](const std::string&, std::string&) {
+             format = "csv";
+             return true;
+         }});
+    p.add({"",
+           "--data_dir",
+           "DIR",
+           "where the .fnnd files are (default: data/)",
+           {},
+           [&](const std::string& v, std::string&) {
+               data_dir = v;
+               return true;
+           }});
     const ParseResult parsed = p.parse(argc, argv, 2, nullptr);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
     if (model_path.empty()) {
@@ -133,14 +181,18 @@ int cmd_eval(int argc, char** argv) {
     if (dataset.empty()) dataset = model_dataset(model_path);
     const std::string dir = resolve_data_dir(data_dir, argv[0]);
     Split s;
-    if (!load_model(model_path, model, error) || !load_dataset(dir, dataset, "train", train, error) ||
-        !load_dataset(dir, dataset, "test", test, error) || !select_split(train, test, split, val_fraction, s, error)) {
+    if (!load_model(model_path, model, error) ||
+        !load_dataset(dir, dataset, "train", train, error) ||
+        !load_dataset(dir, dataset, "test", test, error) ||
+        !select_split(train, test, split, val_fraction, s, error)) {
         fprintf(stderr, "fnn eval: %s\n", error.c_str());
         return 1;
     }
-    if (static_cast<size_t>(s.data->features()) != model.inputs() || static_cast<size_t>(s.data->classes()) != model.classes()) {
-        fprintf(stderr, "fnn eval: %s takes %zu inputs and %zu classes, %s has %d and %d\n", model_path.c_str(), model.inputs(),
-                model.classes(), dataset.c_str(), s.data->features(), s.data->classes());
+    if (static_cast<size_t>(s.data->features()) != model.inputs() ||
+        static_cast<size_t>(s.data->classes()) != model.classes()) {
+        fprintf(stderr, "fnn eval: %s takes %zu inputs and %zu classes, %s has %d and %d\n",
+                model_path.c_str(), model.inputs(), model.classes(), dataset.c_str(),
+                s.data->features(), s.data->classes());
         return 1;
     }
     const ClassificationReport r = evaluate_split(model, s, nullptr, nullptr);
@@ -150,8 +202,9 @@ int cmd_eval(int argc, char** argv) {
     } else if (format == "csv") {
         fputs(report_csv(r, names).c_str(), stdout);
     } else {
-        printf("%s on %s %s (%ld samples): accuracy %.2f%%, %s loss %.4f\n\n", model_path.c_str(), dataset.c_str(), split.c_str(),
-               r.total, 100 * r.accuracy, loss_name(model.header.meta.loss), r.loss);
+        printf("%s on %s %s (%ld samples): accuracy %.2f%%, %s loss %.4f\n\n", model_path.c_str(),
+               dataset.c_str(), split.c_str(), r.total, 100 * r.accuracy,
+               loss_name(model.header.meta.loss), r.loss);
         fputs(report_text(r, names).c_str(), stdout);
     }
     return 0;
@@ -163,28 +216,79 @@ int cmd_predict(int argc, char** argv) {
     bool pgm_mode = false;
     double val_fraction = 0.1;
     FlagParser p("fnn predict",
-                 "Predict classes: fnn predict --model M (--dataset D [--split S] | --idx FILE | --pgm FILE...)\n"
+                 "Predict classes: fnn predict --model M (--dataset D [--split S] | --idx FILE | "
+                 "--pgm FILE...)\n"
                  "Prints CSV: index,label,predicted,confidence (label empty when unknown).");
-    p.add({"", "--model", "FILE", "model blob", {}, [&](const std::string& v, std::string&) { model_path = v; return true; }});
+    p.add({"", "--model", "FILE", "model blob", {}, [&](const std::string& v, std::string&) {
+               model_path = v;
+               return true;
+           }});
     p.add({"-d", "--dataset", "NAME", "a dataset split as input", known_datasets(),
-           [&](const std::string& v, std::string&) { dataset = v; return true; }});
-    p.add({"", "--split", "NAME", "with --dataset: which samples (default test)", {"train", "val", "test"},
-           [&](const std::string& v, std::string&) { split = v; return true; }});
-    p.add({"", "--val_fraction", "F", "held-out share of the training set (default 0.1)", {},
-           [&](const std::string& v, std::string& e) { return parse_double_value(v, 0, 0.5, val_fraction, e); }});
-    p.add({"", "--idx", "FILE", "an IDX image file as input (uint8, count x rows x cols)", {},
-           [&](const std::string& v, std::string&) { idx_path = v; return true; }});
-    p.add({"", "--pgm", "", "the remaining arguments are binary PGM images", {},
-           [&](const std::string&, std::string&) { pgm_mode = true; return true; }});
-    p.add({"-o", "--output", "FILE", "write the CSV here instead of standard output", {},
-           [&](const std::string& v, std::string&) { out_path = v; return true; }});
-    p.add({"", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", {},
-           [&](const std::string& v, std::string&) { data_dir = v; return true; }});
+           [&](const std::string& v, std::string&) {
+               dataset = v;
+               return true;
+           }});
+    p.add({"",
+           "--split",
+           "NAME",
+           "with --dataset: which samples (default test)",
+           {"train", "val", "test"},
+           [&](const std::string& v, std::string&) {
+               split = v;
+               return true;
+           }});
+    p.add({"",
+           "--val_fraction",
+           "F",
+           "held-out share of the training set (default 0.1)",
+           {},
+           [&](const std::string& v, std::string& e) {
+               return parse_double_value(v, 0, 0.5, val_fraction, e);
+           }});
+    p.add({"",
+           "--idx",
+           "FILE",
+           "an IDX image file as input (uint8, count x rows x cols)",
+           {},
+           [&](const std::string& v, std::string&) {
+               idx_path = v;
+               return true;
+           }});
+    p.add({"",
+           "--pgm",
+           "",
+           "the remaining arguments are binary PGM images",
+           {},
+           [&](const std::string&, std::string&) {
+               pgm_mode = true;
+               return true;
+           }});
+    p.add({"-o",
+           "--output",
+           "FILE",
+           "write the CSV here instead of standard output",
+           {},
+           [&](const std::string& v, std::string&) {
+               out_path = v;
+               return true;
+           }});
+    p.add({"",
+           "--data_dir",
+           "DIR",
+           "where the .fnnd files are (default: data/)",
+           {},
+           [&](const std::string& v, std::string&) {
+               data_dir = v;
+               return true;
+           }});
     const ParseResult parsed = p.parse(argc, argv, 2, &pgms);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
     const int sources = !dataset.empty() + !idx_path.empty() + pgm_mode;
-    if (model_path.empty() || sources != 1 || (pgm_mode && pgms.empty()) || (!pgm_mode && !pgms.empty())) {
-        fprintf(stderr, "fnn predict: give --model and exactly one of --dataset, --idx FILE, --pgm FILE...\n");
+    if (model_path.empty() || sources != 1 || (pgm_mode && pgms.empty()) ||
+        (!pgm_mode && !pgms.empty())) {
+        fprintf(
+            stderr,
+            "fnn predict: give --model and exactly one of --dataset, --idx FILE, --pgm FILE...\n");
         return 2;
     }
     LoadedModel model;
@@ -199,9 +303,11 @@ int cmd_predict(int argc, char** argv) {
         char line[96];
         if (model.probabilities(pixels, probs.data())) {
             const size_t k = fnn_argmax(probs.data(), probs.size());
-            snprintf(line, sizeof line, "%ld,%s,%zu,%.6f\n", index, label.c_str(), k, static_cast<double>(probs[k]));
+            snprintf(line, sizeof line, "%ld,%s,%zu,%.6f\n", index, label.c_str(), k,
+                     static_cast<double>(probs[k]));
         } else {
-            snprintf(line, sizeof line, "%ld,%s,,\n", index, label.c_str());  // the model overflowed
+            // The model overflowed: no prediction.
+            snprintf(line, sizeof line, "%ld,%s,,\n", index, label.c_str());
         }
         csv += line;
     };
@@ -209,16 +315,19 @@ int cmd_predict(int argc, char** argv) {
         LoadedDataset train, test;
         const std::string dir = resolve_data_dir(data_dir, argv[0]);
         Split s;
-        if (!load_dataset(dir, dataset, "train", train, error) || !load_dataset(dir, dataset, "test", test, error) ||
+        if (!load_dataset(dir, dataset, "train", train, error) ||
+            !load_dataset(dir, dataset, "test", test, error) ||
             !select_split(train, test, split, val_fraction, s, error)) {
             fprintf(stderr, "fnn predict: %s\n", error.c_str());
             return 1;
         }
         if (static_cast<size_t>(s.data->features()) != model.inputs()) {
-            fprintf(stderr, "fnn predict: %s has %d features, the model takes %zu\n", dataset.c_str(), s.data->features(), model.inputs());
+            fprintf(stderr, "fnn predict: %s has %d features, the model takes %zu\n",
+                    dataset.c_str(), s.data->features(), model.inputs());
             return 1;
         }
-        for (int i = s.begin; i < s.begin + s.count; ++i) add_row(i - s.begin, std::to_string(s.data->labels[i]), s.data->sample(i));
+        for (int i = s.begin; i < s.begin + s.count; ++i)
+            add_row(i - s.begin, std::to_string(s.data->labels[i]), s.data->sample(i));
     } else if (!idx_path.empty()) {
         std::vector<uint8_t> bytes;
         IdxArray images;
@@ -230,7 +339,8 @@ int cmd_predict(int argc, char** argv) {
         }
         const size_t per_image = images.count / images.dims[0];
         if (images.ndim < 2 || per_image != model.inputs()) {
-            fprintf(stderr, "fnn predict: %s: %zu values per image, the model takes %zu\n", idx_path.c_str(), per_image, model.inputs());
+            fprintf(stderr, "fnn predict: %s: %zu values per image, the model takes %zu\n",
+                    idx_path.c_str(), per_image, model.inputs());
             return 1;
         }
         for (uint32_t i = 0; i < images.dims[0]; ++i) add_row(i, "", images.data + i * per_image);

@@ -21,13 +21,13 @@ struct Split {
     int begin = 0;
     int count = 0;
 };
-bool select_split(const LoadedDataset& train, const LoadedDataset& test, const std::string& split, double val_fraction,
-                  Split& out, std::string& error);
+bool select_split(const LoadedDataset& train, const LoadedDataset& test, const std::string& split,
+                  double val_fraction, Split& out, std::string& error);
 
 // Runs the model over a split: predictions, the report (loss as the model was trained: cross-
 // entropy or squared error on its probabilities), and each sample's confidence.
-ClassificationReport evaluate_split(const LoadedModel& model, const Split& split, std::vector<int>* predicted,
-                                    std::vector<float>* confidence);
+ClassificationReport evaluate_split(const LoadedModel& model, const Split& split,
+                                    std::vector<int>* predicted, std::vector<float>* confidence);
 
 // Class names from a dataset blob ("class <i>" when it has none).
 std::vector<std::string> class_names(const Dataset& d);

@@ -53,17 +53,19 @@ std::string FlagParser::help() const {
     return out;
 }
 
-ParseResult FlagParser::parse(int argc, char** argv, int first, std::vector<std::string>* positionals) {
+ParseResult FlagParser::parse(int argc, char** argv, int first,
+                              std::vector<std::string>* positionals) {
     std::vector<std::string> args(argv + first, argv + argc);
     std::string message;
     const ParseResult r = parse_list(args, positionals, message);
     if (r == ParseResult::Help) fputs(message.c_str(), stdout);
-    if (r == ParseResult::UsageError) fprintf(stderr, "%s: %s\n", command_.c_str(), message.c_str());
+    if (r == ParseResult::UsageError)
+        fprintf(stderr, "%s: %s\n", command_.c_str(), message.c_str());
     return r;
 }
 
-ParseResult FlagParser::parse_list(const std::vector<std::string>& args, std::vector<std::string>* positionals,
-                                   std::string& message) {
+ParseResult FlagParser::parse_list(const std::vector<std::string>& args,
+                                   std::vector<std::string>* positionals, std::string& message) {
     for (size_t i = 0; i < args.size(); ++i) {
         std::string arg = args[i];
         if (arg == "-h" || arg == "--help") {
@@ -90,7 +92,8 @@ ParseResult FlagParser::parse_list(const std::vector<std::string>& args, std::ve
         if (flag == nullptr) {
             std::vector<std::string> names;
             for (const Flag& f : flags_) names.push_back(spelling(f));
-            message = "unknown flag '" + arg + "'\nvalid flags: " + join(names, ", ") + ", -h/--help";
+            message =
+                "unknown flag '" + arg + "'\nvalid flags: " + join(names, ", ") + ", -h/--help";
             return ParseResult::UsageError;
         }
         if (flag->metavar.empty()) {
@@ -108,8 +111,8 @@ ParseResult FlagParser::parse_list(const std::vector<std::string>& args, std::ve
         }
         if (!flag->choices.empty() &&
             std::find(flag->choices.begin(), flag->choices.end(), value) == flag->choices.end()) {
-            message = flag->long_name + ": '" + value + "' is not a valid choice; valid choices: " +
-                      join(flag->choices, ", ");
+            message = flag->long_name + ": '" + value +
+                      "' is not a valid choice; valid choices: " + join(flag->choices, ", ");
             return ParseResult::UsageError;
         }
         std::string error;
@@ -127,14 +130,16 @@ bool parse_int_value(const std::string& text, long lo, long hi, long& out, std::
     char* end = nullptr;
     const long v = strtol(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
-        error = "'" + text + "' is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
+        error =
+            "'" + text + "' is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
         return false;
     }
     out = v;
     return true;
 }
 
-bool parse_double_value(const std::string& text, double lo, double hi, double& out, std::string& error) {
+bool parse_double_value(const std::string& text, double lo, double hi, double& out,
+                        std::string& error) {
     errno = 0;
     char* end = nullptr;
     const double v = strtod(text.c_str(), &end);

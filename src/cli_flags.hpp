@@ -12,9 +12,9 @@
 namespace fnn {
 
 struct Flag {
-    std::string short_name;            // e.g. "-lr"; may be empty
-    std::string long_name;             // e.g. "--learning_rate"
-    std::string metavar;               // e.g. "RATE"; empty for a switch that takes no value
+    std::string short_name;  // e.g. "-lr"; may be empty
+    std::string long_name;   // e.g. "--learning_rate"
+    std::string metavar;     // e.g. "RATE"; empty for a switch that takes no value
     std::string help;
     std::vector<std::string> choices;  // when non-empty the value must be one of these
     // Stores the value; returns false with `error` set when it is not acceptable.
@@ -34,8 +34,8 @@ public:
     ParseResult parse(int argc, char** argv, int first, std::vector<std::string>* positionals);
     // The same on a list of arguments, printing nothing: `message` receives the help text or the
     // reason for a UsageError.
-    ParseResult parse_list(const std::vector<std::string>& args, std::vector<std::string>* positionals,
-                           std::string& message);
+    ParseResult parse_list(const std::vector<std::string>& args,
+                           std::vector<std::string>* positionals, std::string& message);
     std::string help() const;
     // Where the flag was given on the command line (so defaults can tell "unset" apart).
     bool was_set(const std::string& long_name) const;
@@ -50,7 +50,8 @@ private:
 
 // Strict number parsing for flag values: the whole text must be a number within [lo, hi].
 bool parse_int_value(const std::string& text, long lo, long hi, long& out, std::string& error);
-bool parse_double_value(const std::string& text, double lo, double hi, double& out, std::string& error);
+bool parse_double_value(const std::string& text, double lo, double hi, double& out,
+                        std::string& error);
 bool parse_u64_value(const std::string& text, uint64_t& out, std::string& error);
 
 }  // namespace fnn

@@ -18,7 +18,8 @@ public:
     // Grows the tree over `samples`, adding each split's impurity decrease to the importances.
     void grow(std::vector<int> samples, int depth) {
         const double n = static_cast<double>(samples.size());
-        if (depth >= options_.max_depth || static_cast<int>(samples.size()) < 2 * options_.min_leaf) return;
+        if (depth >= options_.max_depth || static_cast<int>(samples.size()) < 2 * options_.min_leaf)
+            return;
         double sum = 0.0, sum_sq = 0.0;
         for (int s : samples) {
             sum += targets_[s];
@@ -29,23 +30,28 @@ public:
         const int features = static_cast<int>(rows_[0].size());
         std::vector<int> order(features);
         std::iota(order.begin(), order.end(), 0);
-        for (int i = features; i > 1; --i) std::swap(order[i - 1], order[rng_.below(static_cast<uint32_t>(i))]);
+        for (int i = features; i > 1; --i)
+            std::swap(order[i - 1], order[rng_.below(static_cast<uint32_t>(i))]);
         const int tried = std::max(1, features / 3);
         int best_feature = -1;
         double best_threshold = 0.0, best_gain = 0.0;
         for (int f = 0; f < tried; ++f) {
             const int feature = order[f];
-            std::sort(samples.begin(), samples.end(), [&](int a, int b) { return rows_[a][feature] < rows_[b][feature]; });
+            std::sort(samples.begin(), samples.end(),
+                      [&](int a, int b) { return rows_[a][feature] < rows_[b][feature]; });
             double left_sum = 0.0, left_sq = 0.0;
             for (size_t i = 0; i + 1 < samples.size(); ++i) {
                 const double y = targets_[samples[i]];
                 left_sum += y;
                 left_sq += y * y;
-                const double x = rows_[samples[i]][feature], x_next = rows_[samples[i + 1]][feature];
-                const int left = static_cast<int>(i + 1), right = static_cast<int>(samples.size()) - left;
+                const double x = rows_[samples[i]][feature],
+                             x_next = rows_[samples[i + 1]][feature];
+                const int left = static_cast<int>(i + 1),
+                          right = static_cast<int>(samples.size()) - left;
                 if (x == x_next || left < options_.min_leaf || right < options_.min_leaf) continue;
                 const double right_sum = sum - left_sum, right_sq = sum_sq - left_sq;
-                const double children = (left_sq - left_sum * left_sum / left) + (right_sq - right_sum * right_sum / right);
+                const double children = (left_sq - left_sum * left_sum / left) +
+                                        (right_sq - right_sum * right_sum / right);
                 const double gain = impurity - children;
                 if (gain > best_gain) {
                     best_gain = gain;
@@ -72,7 +78,8 @@ private:
 
 }  // namespace
 
-std::vector<double> forest_importance(const std::vector<std::vector<double>>& rows, const std::vector<double>& targets,
+std::vector<double> forest_importance(const std::vector<std::vector<double>>& rows,
+                                      const std::vector<double>& targets,
                                       const ForestOptions& options) {
     if (rows.empty()) return {};
     std::vector<double> importance(rows[0].size(), 0.0);

@@ -19,7 +19,8 @@ struct ForestOptions {
 
 // rows: samples x features (all the same length); targets: one value per sample.
 // Returns one importance per feature (zeros when the targets do not vary).
-std::vector<double> forest_importance(const std::vector<std::vector<double>>& rows, const std::vector<double>& targets,
+std::vector<double> forest_importance(const std::vector<std::vector<double>>& rows,
+                                      const std::vector<double>& targets,
                                       const ForestOptions& options);
 
 }  // namespace fnn

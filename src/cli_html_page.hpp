@@ -21,8 +21,8 @@ private:
 };
 
 // A table of text cells (escaped here); the first `left_columns` columns are left-aligned.
-std::string html_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                       size_t left_columns = 1);
+std::string html_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows, size_t left_columns = 1);
 
 // v with `digits` decimals, "-" when not finite.
 std::string fixed_digits(double v, int digits = 4);

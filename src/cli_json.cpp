@@ -29,7 +29,8 @@ std::string json_quote(const std::string& text) {
 std::string json_number(double value) {
     if (!isfinite(value)) return "null";
     char buf[32];
-    for (int precision = 6; precision <= 17; ++precision) {  // shortest text that reads back exactly
+    for (int precision = 6; precision <= 17;
+         ++precision) {  // shortest text that reads back exactly
         snprintf(buf, sizeof buf, "%.*g", precision, value);
         if (strtod(buf, nullptr) == value) break;
     }
@@ -92,7 +93,8 @@ std::string JsonObject::str() const {
 
 std::string JsonObject::compact() const {
     std::string out = "{";
-    for (size_t i = 0; i < fields_.size(); ++i) out += (i ? "," : "") + json_quote(fields_[i].first) + ":" + fields_[i].second;
+    for (size_t i = 0; i < fields_.size(); ++i)
+        out += (i ? "," : "") + json_quote(fields_[i].first) + ":" + fields_[i].second;
     return out + "}";
 }
 
@@ -139,7 +141,9 @@ private:
         return false;
     }
     void skip_space() {
-        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\t' || text_[pos_] == '\r')) ++pos_;
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                       text_[pos_] == '\t' || text_[pos_] == '\r'))
+            ++pos_;
     }
     bool literal(const char* word) {
         const size_t n = strlen(word);
@@ -163,9 +167,11 @@ private:
                     case 'f': c = '\f'; break;
                     case 'u': {
                         if (pos_ + 4 > text_.size()) return fail_at("short \\u escape");
-                        const unsigned code = static_cast<unsigned>(strtoul(text_.substr(pos_, 4).c_str(), nullptr, 16));
+                        const unsigned code = static_cast<unsigned>(
+                            strtoul(text_.substr(pos_, 4).c_str(), nullptr, 16));
                         pos_ += 4;
-                        if (code >= 0x80) return fail_at("non-ASCII \\u escape");  // fnn writes ASCII only
+                        if (code >= 0x80)
+                            return fail_at("non-ASCII \\u escape");  // fnn writes ASCII only
                         c = static_cast<char>(code);
                         break;
                     }
@@ -269,13 +275,15 @@ std::string json_encode(const JsonValue& v) {
         case JsonValue::Kind::String: return json_quote(v.text);
         case JsonValue::Kind::Array: {
             std::string out = "[";
-            for (size_t i = 0; i < v.items.size(); ++i) out += (i ? "," : "") + json_encode(v.items[i]);
+            for (size_t i = 0; i < v.items.size(); ++i)
+                out += (i ? "," : "") + json_encode(v.items[i]);
             return out + "]";
         }
         case JsonValue::Kind::Object: {
             std::string out = "{";
             for (size_t i = 0; i < v.fields.size(); ++i) {
-                out += (i ? "," : "") + json_quote(v.fields[i].first) + ":" + json_encode(v.fields[i].second);
+                out += (i ? "," : "") + json_quote(v.fields[i].first) + ":" +
+                       json_encode(v.fields[i].second);
             }
             return out + "}";
         }

@@ -16,8 +16,8 @@ struct JsonValue {
     bool boolean = false;
     double number = 0.0;
     std::string text;
-    std::vector<JsonValue> items;                              // arrays
-    std::vector<std::pair<std::string, JsonValue>> fields;    // objects, in file order
+    std::vector<JsonValue> items;                           // arrays
+    std::vector<std::pair<std::string, JsonValue>> fields;  // objects, in file order
 
     // The field `key` of an object, or nullptr.
     const JsonValue* find(const std::string& key) const;
@@ -39,7 +39,9 @@ public:
     JsonObject& add(const std::string& key, double value);
     JsonObject& add(const std::string& key, float value);  // written with json_float
     JsonObject& add(const std::string& key, long value);
-    JsonObject& add(const std::string& key, int value) { return add(key, static_cast<long>(value)); }
+    JsonObject& add(const std::string& key, int value) {
+        return add(key, static_cast<long>(value));
+    }
     JsonObject& add(const std::string& key, bool value);
     JsonObject& add(const std::string& key, const std::vector<int>& values);
     JsonObject& add_raw(const std::string& key, const std::string& json);  // already-encoded value

@@ -22,7 +22,8 @@ std::string csv_field(const std::string& s) {
 
 }  // namespace
 
-ClassificationReport classification_report(const std::vector<int>& labels, const std::vector<int>& predicted, int classes) {
+ClassificationReport classification_report(const std::vector<int>& labels,
+                                           const std::vector<int>& predicted, int classes) {
     ClassificationReport r;
     r.classes = classes;
     r.total = static_cast<long>(labels.size());
@@ -42,7 +43,8 @@ ClassificationReport classification_report(const std::vector<int>& labels, const
         ClassMetrics m;
         m.precision = predicted_k > 0 ? static_cast<double>(tp) / predicted_k : 0.0;
         m.recall = actual_k > 0 ? static_cast<double>(tp) / actual_k : 0.0;
-        m.f1 = m.precision + m.recall > 0 ? 2 * m.precision * m.recall / (m.precision + m.recall) : 0.0;
+        m.f1 = m.precision + m.recall > 0 ? 2 * m.precision * m.recall / (m.precision + m.recall)
+                                          : 0.0;
         m.support = actual_k;
         r.per_class.push_back(m);
         r.macro.precision += m.precision / classes;
@@ -82,19 +84,22 @@ std::string report_text(const ClassificationReport& r, const std::vector<std::st
         out += "\n";
     }
     char line[256];
-    snprintf(line, sizeof line, "\n%*s %9s %9s %9s %9s\n", static_cast<int>(width + 2), "", "precision", "recall", "f1-score", "support");
+    snprintf(line, sizeof line, "\n%*s %9s %9s %9s %9s\n", static_cast<int>(width + 2), "",
+             "precision", "recall", "f1-score", "support");
     out += line;
     for (int k = 0; k < r.classes; ++k) {
         const ClassMetrics& m = r.per_class[k];
-        snprintf(line, sizeof line, "%*s %d %9.4f %9.4f %9.4f %9ld\n", static_cast<int>(width), names[k].c_str(), k, m.precision,
-                 m.recall, m.f1, m.support);
+        snprintf(line, sizeof line, "%*s %d %9.4f %9.4f %9.4f %9ld\n", static_cast<int>(width),
+                 names[k].c_str(), k, m.precision, m.recall, m.f1, m.support);
         out += line;
     }
-    snprintf(line, sizeof line, "\n%*s %9s %9s %9.4f %9ld\n", static_cast<int>(width + 2), "accuracy", "", "", r.accuracy, r.total);
+    snprintf(line, sizeof line, "\n%*s %9s %9s %9.4f %9ld\n", static_cast<int>(width + 2),
+             "accuracy", "", "", r.accuracy, r.total);
     out += line;
-    for (const auto& [name, m] : {std::make_pair("macro avg", r.macro), std::make_pair("weighted avg", r.weighted)}) {
-        snprintf(line, sizeof line, "%*s %9.4f %9.4f %9.4f %9ld\n", static_cast<int>(width + 2), name, m.precision, m.recall, m.f1,
-                 m.support);
+    for (const auto& [name, m] :
+         {std::make_pair("macro avg", r.macro), std::make_pair("weighted avg", r.weighted)}) {
+        snprintf(line, sizeof line, "%*s %9.4f %9.4f %9.4f %9ld\n", static_cast<int>(width + 2),
+                 name, m.precision, m.recall, m.f1, m.support);
         out += line;
     }
     return out;
@@ -102,15 +107,18 @@ std::string report_text(const ClassificationReport& r, const std::vector<std::st
 
 std::string report_json(const ClassificationReport& r, const std::vector<std::string>& names) {
     auto metrics = [](const ClassMetrics& m) {
-        return "{\"precision\": " + json_number(m.precision) + ", \"recall\": " + json_number(m.recall) +
-               ", \"f1\": " + json_number(m.f1) + ", \"support\": " + std::to_string(m.support) + "}";
+        return "{\"precision\": " + json_number(m.precision) +
+               ", \"recall\": " + json_number(m.recall) + ", \"f1\": " + json_number(m.f1) +
+               ", \"support\": " + std::to_string(m.support) + "}";
     };
     std::string classes = "[";
     for (int k = 0; k < r.classes; ++k) {
         const ClassMetrics& m = r.per_class[k];
-        classes += std::string(k ? ",\n    " : "\n    ") + "{\"class\": " + std::to_string(k) + ", \"name\": " + json_quote(names[k]) +
-                   ", \"precision\": " + json_number(m.precision) + ", \"recall\": " + json_number(m.recall) +
-                   ", \"f1\": " + json_number(m.f1) + ", \"support\": " + std::to_string(m.support) + "}";
+        classes += std::string(k ? ",\n    " : "\n    ") + "{\"class\": " + std::to_string(k) +
+                   ", \"name\": " + json_quote(names[k]) +
+                   ", \"precision\": " + json_number(m.precision) +
+                   ", \"recall\": " + json_number(m.recall) + ", \"f1\": " + json_number(m.f1) +
+                   ", \"support\": " + std::to_string(m.support) + "}";
     }
     classes += "\n  ]";
     std::string matrix = "[";
@@ -121,8 +129,13 @@ std::string report_json(const ClassificationReport& r, const std::vector<std::st
     }
     matrix += "\n  ]";
     JsonObject o;
-    o.add("samples", r.total).add("accuracy", r.accuracy).add("loss", r.loss).add_raw("classes", classes)
-        .add_raw("macro_avg", metrics(r.macro)).add_raw("weighted_avg", metrics(r.weighted)).add_raw("confusion_matrix", matrix);
+    o.add("samples", r.total)
+        .add("accuracy", r.accuracy)
+        .add("loss", r.loss)
+        .add_raw("classes", classes)
+        .add_raw("macro_avg", metrics(r.macro))
+        .add_raw("weighted_avg", metrics(r.weighted))
+        .add_raw("confusion_matrix", matrix);
     return o.str();
 }
 
@@ -130,14 +143,14 @@ std::string report_csv(const ClassificationReport& r, const std::vector<std::str
     std::string out = "class,name,precision,recall,f1,support\n";
     for (int k = 0; k < r.classes; ++k) {
         const ClassMetrics& m = r.per_class[k];
-        out += std::to_string(k) + "," + csv_field(names[k]) + "," + fixed4(m.precision) + "," + fixed4(m.recall) + "," + fixed4(m.f1) +
-               "," + std::to_string(m.support) + "\n";
+        out += std::to_string(k) + "," + csv_field(names[k]) + "," + fixed4(m.precision) + "," +
+               fixed4(m.recall) + "," + fixed4(m.f1) + "," + std::to_string(m.support) + "\n";
     }
     out += ",accuracy,,," + fixed4(r.accuracy) + "," + std::to_string(r.total) + "\n";
-    out += ",macro avg," + fixed4(r.macro.precision) + "," + fixed4(r.macro.recall) + "," + fixed4(r.macro.f1) + "," +
-           std::to_string(r.total) + "\n";
-    out += ",weighted avg," + fixed4(r.weighted.precision) + "," + fixed4(r.weighted.recall) + "," + fixed4(r.weighted.f1) + "," +
-           std::to_string(r.total) + "\n\ntrue\\predicted";
+    out += ",macro avg," + fixed4(r.macro.precision) + "," + fixed4(r.macro.recall) + "," +
+           fixed4(r.macro.f1) + "," + std::to_string(r.total) + "\n";
+    out += ",weighted avg," + fixed4(r.weighted.precision) + "," + fixed4(r.weighted.recall) + "," +
+           fixed4(r.weighted.f1) + "," + std::to_string(r.total) + "\n\ntrue\\predicted";
     for (int k = 0; k < r.classes; ++k) out += "," + std::to_string(k);
     out += "\n";
     for (int t = 0; t < r.classes; ++t) {

@@ -18,15 +18,18 @@ struct ClassificationReport {
     int classes = 0;
     long total = 0;
     double accuracy = 0.0;
-    double loss = 0.0;                  // mean per-sample loss (set by the caller)
-    std::vector<long> confusion;        // classes x classes: row = true class, column = predicted
+    double loss = 0.0;            // mean per-sample loss (set by the caller)
+    std::vector<long> confusion;  // classes x classes: row = true class, column = predicted
     std::vector<ClassMetrics> per_class;
     ClassMetrics macro, weighted;
 
-    long at(int truth, int predicted) const { return confusion[static_cast<size_t>(truth) * classes + predicted]; }
+    long at(int truth, int predicted) const {
+        return confusion[static_cast<size_t>(truth) * classes + predicted];
+    }
 };
 
-ClassificationReport classification_report(const std::vector<int>& labels, const std::vector<int>& predicted, int classes);
+ClassificationReport classification_report(const std::vector<int>& labels,
+                                           const std::vector<int>& predicted, int classes);
 
 // The labelled confusion matrix and the per-class table, for a terminal.
 std::string report_text(const ClassificationReport& r, const std::vector<std::string>& names);

@@ -29,7 +29,8 @@ bool load_model(const std::string& path, LoadedModel& out, std::string& error) {
         return false;
     }
     out.arena.assign(need, 0);
-    if (fnn_load(out.blob.data(), out.blob.size(), out.arena.data(), out.arena.size(), &out.model) != FNN_OK) {
+    if (fnn_load(out.blob.data(), out.blob.size(), out.arena.data(), out.arena.size(),
+                 &out.model) != FNN_OK) {
         error = path + ": cannot load the model";
         return false;
     }

@@ -38,7 +38,8 @@ std::vector<uint8_t> encode_png(const uint8_t* pixels, int width, int height, in
         z.push_back(static_cast<uint8_t>(n >> 8));
         z.push_back(static_cast<uint8_t>(~n));
         z.push_back(static_cast<uint8_t>(~n >> 8));
-        z.insert(z.end(), raw.begin() + static_cast<long>(at), raw.begin() + static_cast<long>(at + n));
+        z.insert(z.end(), raw.begin() + static_cast<long>(at),
+                 raw.begin() + static_cast<long>(at + n));
         if (raw.empty()) break;
     }
     uint32_t a = 1, b = 0;  // Adler-32 of the uncompressed data
@@ -51,11 +52,11 @@ std::vector<uint8_t> encode_png(const uint8_t* pixels, int width, int height, in
     std::vector<uint8_t> header;
     put_u32be(header, static_cast<uint32_t>(width));
     put_u32be(header, static_cast<uint32_t>(height));
-    header.push_back(8);                          // bit depth
-    header.push_back(channels == 1 ? 0 : 2);      // colour type: grey or RGB
-    header.push_back(0);                          // compression: deflate
-    header.push_back(0);                          // filter method
-    header.push_back(0);                          // no interlace
+    header.push_back(8);                      // bit depth
+    header.push_back(channels == 1 ? 0 : 2);  // colour type: grey or RGB
+    header.push_back(0);                      // compression: deflate
+    header.push_back(0);                      // filter method
+    header.push_back(0);                      // no interlace
     chunk(png, "IHDR", header);
     chunk(png, "IDAT", z);
     chunk(png, "IEND", {});
@@ -66,7 +67,8 @@ std::string base64(const std::vector<uint8_t>& bytes) {
     static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     for (size_t i = 0; i < bytes.size(); i += 3) {
-        const uint32_t n = static_cast<uint32_t>(bytes[i]) << 16 | (i + 1 < bytes.size() ? bytes[i + 1] << 8 : 0) |
+        const uint32_t n = static_cast<uint32_t>(bytes[i]) << 16 |
+                           (i + 1 < bytes.size() ? bytes[i + 1] << 8 : 0) |
                            (i + 2 < bytes.size() ? bytes[i + 2] : 0);
         out += digits[(n >> 18) & 63];
         out += digits[(n >> 12) & 63];

@@ -17,14 +17,37 @@ namespace fnn {
 int cmd_report(int argc, char** argv) {
     std::string output, compare, data_dir;
     std::vector<std::string> dirs;
-    FlagParser p("fnn report", "Report on a run or sweep directory: fnn report DIR [-o report.html] [--compare SWEEP_DIR]\n"
-                               "Without -o the essentials are printed as text.");
-    p.add({"-o", "--output", "FILE", "write one self-contained HTML page here", {},
-           [&](const std::string& v, std::string&) { output = v; return true; }});
-    p.add({"", "--compare", "DIR", "a second sweep (e.g. the same search with squared error) to compare with", {},
-           [&](const std::string& v, std::string&) { compare = v; return true; }});
-    p.add({"", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", {},
-           [&](const std::string& v, std::string&) { data_dir = v; return true; }});
+    FlagParser p("fnn report",
+                 "Report on a run or sweep directory: fnn report DIR [-o report.html] [--compare "
+                 "SWEEP_DIR]\n"
+                 "Without -o the essentials are printed as text.");
+    p.add({"-o",
+           "--output",
+           "FILE",
+           "write one self-contained HTML page here",
+           {},
+           [&](const std::string& v, std::string&) {
+               output = v;
+               return true;
+           }});
+    p.add({"",
+           "--compare",
+           "DIR",
+           "a second sweep (e.g. the same search with squared error) to compare with",
+           {},
+           [&](const std::string& v, std::string&) {
+               compare = v;
+               return true;
+           }});
+    p.add({"",
+           "--data_dir",
+           "DIR",
+           "where the .fnnd files are (default: data/)",
+           {},
+           [&](const std::string& v, std::string&) {
+               data_dir = v;
+               return true;
+           }});
     const ParseResult parsed = p.parse(argc, argv, 2, &dirs);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
     if (dirs.size() != 1) {
@@ -35,7 +58,8 @@ int cmd_report(int argc, char** argv) {
     std::string page, error;
     if (file_exists(dir + "/sweep.json")) {
         SweepData s, other;
-        if (!load_sweep(dir, s, error) || (!compare.empty() && !load_sweep(compare, other, error))) {
+        if (!load_sweep(dir, s, error) ||
+            (!compare.empty() && !load_sweep(compare, other, error))) {
             fprintf(stderr, "fnn report: %s\n", error.c_str());
             return 1;
         }

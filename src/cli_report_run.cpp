@@ -26,13 +26,15 @@ bool read_text(const std::string& path, std::string& out) {
 
 // diagnostics.jsonl: one sample per line, each with the same number of layers, each layer with
 // its statistics and a histogram. Anything else is an error naming the line.
-bool parse_diagnostics(const std::string& text, std::vector<JsonValue>& samples, std::string& error) {
+bool parse_diagnostics(const std::string& text, std::vector<JsonValue>& samples,
+                       std::string& error) {
     size_t at = 0, layers = 0;
     for (int line = 1; at < text.size(); ++line) {
         const size_t end = text.find('\n', at);
         const std::string where = "line " + std::to_string(line) + ": ";
         JsonValue v;
-        if (!parse_json(text.substr(at, end == std::string::npos ? std::string::npos : end - at), v, error)) {
+        if (!parse_json(text.substr(at, end == std::string::npos ? std::string::npos : end - at), v,
+                        error)) {
             error = where + error;
             return false;
         }
@@ -60,7 +62,8 @@ bool parse_diagnostics(const std::string& text, std::vector<JsonValue>& samples,
 
 std::string image_cell(const Dataset& data, int index, const std::string& caption, bool wrong) {
     return "<div class=\"cell\"><img alt=\"test image " + std::to_string(index) + "\" src=\"" +
-           sample_png_uri(data.sample(index), static_cast<int>(data.header.rows), static_cast<int>(data.header.cols),
+           sample_png_uri(data.sample(index), static_cast<int>(data.header.rows),
+                          static_cast<int>(data.header.cols),
                           static_cast<int>(data.header.channels)) +
            "\"><br><span" + (wrong ? " class=\"wrong\"" : "") + ">" + caption + "</span></div>";
 }
@@ -83,17 +86,20 @@ std::string plain(const JsonValue& v) {
     if (v.kind == JsonValue::Kind::String) return v.text;
     if (v.kind != JsonValue::Kind::Number) return json_encode(v);
     char text[32];
-    if (v.number == floor(v.number) && fabs(v.number) < 1e15) snprintf(text, sizeof text, "%.0f", v.number);
+    if (v.number == floor(v.number) && fabs(v.number) < 1e15)
+        snprintf(text, sizeof text, "%.0f", v.number);
     else snprintf(text, sizeof text, "%.6g", v.number);
     return text;
 }
 
 }  // namespace
 
-bool load_run(const std::string& dir, const std::string& data_dir, const char* argv0, RunData& d, std::string& error) {
+bool load_run(const std::string& dir, const std::string& data_dir, const char* argv0, RunData& d,
+              std::string& error) {
     std::string text;
     if (!read_text(dir + "/config.json", text) || !parse_json(text, d.config, error)) {
-        error = dir + "/config.json: " + (error.empty() ? "cannot read it (is " + dir + " a run directory?)" : error);
+        error = dir + "/config.json: " +
+                (error.empty() ? "cannot read it (is " + dir + " a run directory?)" : error);
         return false;
     }
     if (read_text(dir + "/summary.json", text)) parse_json(text, d.summary, error);
@@ -109,13 +115,16 @@ bool load_run(const std::string& dir, const std::string& data_dir, const char* a
         std::string line = text.substr(start, end - start), field;
         for (int f = 0, pos = 0; f < 6; ++f) {
             const size_t comma = line.find(',', static_cast<size_t>(pos));
-            field = line.substr(static_cast<size_t>(pos), comma == std::string::npos ? std::string::npos : comma - static_cast<size_t>(pos));
+            field = line.substr(static_cast<size_t>(pos), comma == std::string::npos
+                                                              ? std::string::npos
+                                                              : comma - static_cast<size_t>(pos));
             if (!field.empty()) v[f] = strtod(field.c_str(), nullptr);
             if (comma == std::string::npos) break;
             pos = static_cast<int>(comma + 1);
         }
         m.epoch = static_cast<int>(v[0]);
-        m.train_loss = v[1], m.train_acc = v[2], m.val_loss = v[3], m.val_acc = v[4], m.seconds = v[5];
+        m.train_loss = v[1], m.train_acc = v[2], m.val_loss = v[3], m.val_acc = v[4],
+        m.seconds = v[5];
         d.epochs.push_back(m);
         if (end == std::string::npos) break;
         start = end + 1;
@@ -127,8 +136,10 @@ bool load_run(const std::string& dir, const std::string& data_dir, const char* a
     const std::string dataset = d.config.text_or("dataset", "fashion_mnist");
     const std::string data = resolve_data_dir(data_dir, argv0);
     Split split;
-    if (!load_model(dir + "/model.fnn", d.model, error) || !load_dataset(data, dataset, "train", d.train, error) ||
-        !load_dataset(data, dataset, "test", d.test, error) || !select_split(d.train, d.test, "test", 0.1, split, error)) {
+    if (!load_model(dir + "/model.fnn", d.model, error) ||
+        !load_dataset(data, dataset, "train", d.train, error) ||
+        !load_dataset(data, dataset, "test", d.test, error) ||
+        !select_split(d.train, d.test, "test", 0.1, split, error)) {
         return false;
     }
     if (static_cast<size_t>(d.test.view.features()) != d.model.inputs()) {
@@ -145,7 +156,8 @@ std::string run_page(const std::string& dir, const RunData& d) {
     // Configuration.
     std::vector<std::vector<std::string>> rows;
     for (const auto& field : d.config.fields) rows.push_back({field.first, plain(field.second)});
-    for (const char* key : {"status", "test_acc", "test_loss", "best_val_acc", "median_epoch_seconds"}) {
+    for (const char* key :
+         {"status", "test_acc", "test_loss", "best_val_acc", "median_epoch_seconds"}) {
         if (const JsonValue* v = d.summary.find(key)) rows.push_back({key, plain(*v)});
     }
     page.section("config", "Configuration and result", html_table({"setting", "value"}, rows, 2));
@@ -167,14 +179,20 @@ std::string run_page(const std::string& dir, const RunData& d) {
     std::vector<std::vector<std::string>> per_class;
     for (int k = 0; k < r.classes; ++k) {
         const ClassMetrics& m = r.per_class[k];
-        per_class.push_back({d.names[k], fixed_digits(m.precision), fixed_digits(m.recall), fixed_digits(m.f1), std::to_string(m.support)});
+        per_class.push_back({d.names[k], fixed_digits(m.precision), fixed_digits(m.recall),
+                             fixed_digits(m.f1), std::to_string(m.support)});
     }
     per_class.push_back({"accuracy", "", "", fixed_digits(r.accuracy), std::to_string(r.total)});
-    per_class.push_back({"macro avg", fixed_digits(r.macro.precision), fixed_digits(r.macro.recall), fixed_digits(r.macro.f1), std::to_string(r.total)});
-    per_class.push_back({"weighted avg", fixed_digits(r.weighted.precision), fixed_digits(r.weighted.recall), fixed_digits(r.weighted.f1), std::to_string(r.total)});
-    page.section("confusion", "Confusion matrix on the test set (" + fixed_digits(100 * r.accuracy, 2) + "% accuracy)",
-                 svg_heatmap(d.names, d.names, counts, "true class", "predicted class") +
-                     "<p class=\"note\">Cells are shaded by the share of their row (the true class).</p>");
+    per_class.push_back({"macro avg", fixed_digits(r.macro.precision), fixed_digits(r.macro.recall),
+                         fixed_digits(r.macro.f1), std::to_string(r.total)});
+    per_class.push_back({"weighted avg", fixed_digits(r.weighted.precision),
+                         fixed_digits(r.weighted.recall), fixed_digits(r.weighted.f1),
+                         std::to_string(r.total)});
+    page.section(
+        "confusion",
+        "Confusion matrix on the test set (" + fixed_digits(100 * r.accuracy, 2) + "% accuracy)",
+        svg_heatmap(d.names, d.names, counts, "true class", "predicted class") +
+            "<p class=\"note\">Cells are shaded by the share of their row (the true class).</p>");
     page.section("per-class", "Per-class metrics (test set)",
                  html_table({"class", "precision", "recall", "f1-score", "support"}, per_class));
     // Sample images: the first test image of each class.
@@ -184,10 +202,12 @@ std::string run_page(const std::string& dir, const RunData& d) {
         for (int i = 0; i < test.count(); ++i) {
             if (test.labels[i] != k) continue;
             const bool wrong = d.predicted[static_cast<size_t>(i)] != k;
-            samples += image_cell(test, i, xml_escape(d.names[k]) + "<br>predicted " +
-                                               xml_escape(d.names[d.predicted[static_cast<size_t>(i)]]) + " (" +
-                                               fixed_digits(d.confidence[static_cast<size_t>(i)], 2) + ")",
-                                  wrong);
+            samples +=
+                image_cell(test, i,
+                           xml_escape(d.names[k]) + "<br>predicted " +
+                               xml_escape(d.names[d.predicted[static_cast<size_t>(i)]]) + " (" +
+                               fixed_digits(d.confidence[static_cast<size_t>(i)], 2) + ")",
+                           wrong);
             break;
         }
     }
@@ -206,13 +226,16 @@ std::string run_page(const std::string& dir, const RunData& d) {
     std::string wrong = "<div class=\"grid\">";
     for (size_t m = 0; m < mistakes.size() && m < kMistakesShown; ++m) {
         const int i = mistakes[m];
-        wrong += image_cell(test, i, "true " + xml_escape(d.names[test.labels[i]]) + "<br>predicted " +
-                                         xml_escape(d.names[d.predicted[static_cast<size_t>(i)]]) + " (" +
-                                         fixed_digits(d.confidence[static_cast<size_t>(i)], 3) + ")",
+        wrong += image_cell(test, i,
+                            "true " + xml_escape(d.names[test.labels[i]]) + "<br>predicted " +
+                                xml_escape(d.names[d.predicted[static_cast<size_t>(i)]]) + " (" +
+                                fixed_digits(d.confidence[static_cast<size_t>(i)], 3) + ")",
                             true);
     }
-    page.section("mistakes", "The most confident mistakes (" + std::to_string(std::min(mistakes.size(), kMistakesShown)) + " of " +
-                                 std::to_string(mistakes.size()) + " test images misclassified)",
+    page.section("mistakes",
+                 "The most confident mistakes (" +
+                     std::to_string(std::min(mistakes.size(), kMistakesShown)) + " of " +
+                     std::to_string(mistakes.size()) + " test images misclassified)",
                  wrong + "</div>");
     // Weight histograms and gradient norms from diagnostics.jsonl.
     std::string weights = "<div class=\"grid\">";
@@ -226,7 +249,8 @@ std::string run_page(const std::string& dir, const RunData& d) {
             if (pick > 0 && picks[pick] == picks[pick - 1]) continue;
             const JsonValue& s = d.samples[picks[pick]];
             const JsonValue& layer = s.find("layers")->items[l];
-            const double lo = layer.number_or("weight_min", 0), hi = layer.number_or("weight_max", 0);
+            const double lo = layer.number_or("weight_min", 0),
+                         hi = layer.number_or("weight_max", 0);
             const std::vector<JsonValue>& bins = layer.find("histogram")->items;
             char label[32];
             snprintf(label, sizeof label, "epoch %.2f", training_position(d.samples, picks[pick]));
@@ -241,7 +265,8 @@ std::string run_page(const std::string& dir, const RunData& d) {
             }
             hist.push_back(h);
         }
-        weights += "<div><b>layer " + std::to_string(l + 1) + "</b><br>" + svg_line_chart("weight", "density", hist, 480, 240) + "</div>";
+        weights += "<div><b>layer " + std::to_string(l + 1) + "</b><br>" +
+                   svg_line_chart("weight", "density", hist, 480, 240) + "</div>";
         Series norm{"layer " + std::to_string(l + 1), {}, {}, "", false}, peak = norm;
         for (size_t i = 0; i < d.samples.size(); ++i) {
             const JsonValue& layer = d.samples[i].find("layers")->items[l];
@@ -253,18 +278,25 @@ std::string run_page(const std::string& dir, const RunData& d) {
         peaks.push_back(peak);
     }
     page.section("weights", "Weight histograms per layer over training", weights + "</div>");
-    page.section("gradients", "Weight gradients per layer (sampled " + std::to_string(kSamplesPerEpoch) + " times per epoch)",
-                 "<div class=\"grid\">" + svg_line_chart("epoch", "gradient L2 norm", norms, 540, 280) +
-                     svg_line_chart("epoch", "largest gradient magnitude", peaks, 540, 280) + "</div>");
+    page.section(
+        "gradients",
+        "Weight gradients per layer (sampled " + std::to_string(kSamplesPerEpoch) +
+            " times per epoch)",
+        "<div class=\"grid\">" + svg_line_chart("epoch", "gradient L2 norm", norms, 540, 280) +
+            svg_line_chart("epoch", "largest gradient magnitude", peaks, 540, 280) + "</div>");
     return page.html();
 }
 
 std::string run_text(const std::string& dir, const RunData& d) {
     std::vector<double> tl, vl, ta, va;
-    for (const EpochMetrics& m : d.epochs) tl.push_back(m.train_loss), vl.push_back(m.val_loss), ta.push_back(m.train_acc), va.push_back(m.val_acc);
-    return "run " + dir + "\n\n" + text_chart("loss", {{"train", '*', tl}, {"validation", 'o', vl}}) + "\n" +
-           text_chart("accuracy", {{"train", '*', ta}, {"validation", 'o', va}}) + "\ntest set: accuracy " +
-           fixed_digits(100 * d.report.accuracy, 2) + "%\n\n" + report_text(d.report, d.names);
+    for (const EpochMetrics& m : d.epochs)
+        tl.push_back(m.train_loss), vl.push_back(m.val_loss), ta.push_back(m.train_acc),
+            va.push_back(m.val_acc);
+    return "run " + dir + "\n\n" +
+           text_chart("loss", {{"train", '*', tl}, {"validation", 'o', vl}}) + "\n" +
+           text_chart("accuracy", {{"train", '*', ta}, {"validation", 'o', va}}) +
+           "\ntest set: accuracy " + fixed_digits(100 * d.report.accuracy, 2) + "%\n\n" +
+           report_text(d.report, d.names);
 }
 
 }  // namespace fnn

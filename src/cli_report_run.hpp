@@ -20,14 +20,15 @@ struct RunData {
     std::vector<JsonValue> samples;  // diagnostics.jsonl lines
     LoadedModel model;
     LoadedDataset train, test;
-    ClassificationReport report;     // on the test set
+    ClassificationReport report;  // on the test set
     std::vector<int> predicted;
     std::vector<float> confidence;
     std::vector<std::string> names;
 };
 
 // Reads the run directory and evaluates its model; false with `error` naming the file and problem.
-bool load_run(const std::string& dir, const std::string& data_dir, const char* argv0, RunData& d, std::string& error);
+bool load_run(const std::string& dir, const std::string& data_dir, const char* argv0, RunData& d,
+              std::string& error);
 
 std::string run_page(const std::string& dir, const RunData& d);
 std::string run_text(const std::string& dir, const RunData& d);

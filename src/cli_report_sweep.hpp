@@ -10,6 +10,7 @@
 namespace fnn {
 
 // `other` (may be null) is a second sweep, loaded from `other_dir`, to compare with.
-std::string sweep_page(const std::string& dir, const SweepData& s, const SweepData* other, const std::string& other_dir);
+std::string sweep_page(const std::string& dir, const SweepData& s, const SweepData* other,
+                       const std::string& other_dir);
 
 }  // namespace fnn

@@ -37,7 +37,8 @@ std::string metrics_csv(const std::vector<EpochMetrics>& history) {
             snprintf(line, sizeof line, "%d,%.6f,%.6f,%.6f,%.6f,%.4f\n", m.epoch, m.train_loss,
                      m.train_acc, m.val_loss, m.val_acc, m.seconds);
         } else {
-            snprintf(line, sizeof line, "%d,%.6f,%.6f,,,%.4f\n", m.epoch, m.train_loss, m.train_acc, m.seconds);
+            snprintf(line, sizeof line, "%d,%.6f,%.6f,,,%.4f\n", m.epoch, m.train_loss, m.train_acc,
+                     m.seconds);
         }
         out += line;
     }
@@ -57,7 +58,9 @@ RunSummary summarize(const std::vector<EpochMetrics>& history) {
     }
     std::sort(secs.begin(), secs.end());
     const size_t n = secs.size();
-    s.median_epoch_seconds = n == 0 ? NAN : n % 2 ? secs[n / 2] : 0.5 * (secs[n / 2 - 1] + secs[n / 2]);
+    s.median_epoch_seconds = n == 0  ? NAN
+                             : n % 2 ? secs[n / 2]
+                                     : 0.5 * (secs[n / 2 - 1] + secs[n / 2]);
     return s;
 }
 
@@ -74,7 +77,8 @@ std::string summary_json(const RunSummary& s) {
     return o.str();
 }
 
-Status save_model(const std::string& path, const Trainer& trainer, const Dataset& data, ErrorText* err) {
+Status save_model(const std::string& path, const Trainer& trainer, const Dataset& data,
+                  ErrorText* err) {
     ModelMeta meta;
     meta.rows = static_cast<uint16_t>(data.header.rows);
     meta.cols = static_cast<uint16_t>(data.header.cols);

@@ -33,7 +33,8 @@ std::string summary_json(const RunSummary& summary);
 RunSummary summarize(const std::vector<EpochMetrics>& history);
 
 // Encodes the trainer's parameters as an fp32 model blob and writes it atomically.
-Status save_model(const std::string& path, const Trainer& trainer, const Dataset& data, ErrorText* err);
+Status save_model(const std::string& path, const Trainer& trainer, const Dataset& data,
+                  ErrorText* err);
 
 // "784-128-128-10"
 std::string architecture_text(const NetworkShape& shape);

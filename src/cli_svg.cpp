@@ -29,8 +29,12 @@ std::vector<double> ticks(double lo, double hi) {
     if (!(hi > lo)) return {lo};
     const double raw = (hi - lo) / 5;
     const double mag = pow(10.0, floor(log10(raw)));
-    const double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
-    for (double t = ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push_back(fabs(t) < step * 1e-9 ? 0 : t);
+    const double step = raw / mag < 1.5   ? mag
+                        : raw / mag < 3.5 ? 2 * mag
+                        : raw / mag < 7.5 ? 5 * mag
+                                          : 10 * mag;
+    for (double t = ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+        out.push_back(fabs(t) < step * 1e-9 ? 0 : t);
     return out;
 }
 
@@ -47,9 +51,9 @@ void range_of(const std::vector<double>& v, double& lo, double& hi) {
 }
 
 std::string open_svg(int width, int height) {
-    return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) + "\" height=\"" +
-           std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) +
-           "\" font-family=\"sans-serif\" font-size=\"11\">";
+    return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
+           "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) +
+           " " + std::to_string(height) + "\" font-family=\"sans-serif\" font-size=\"11\">";
 }
 
 bool is_number(const std::string& s) {
@@ -65,7 +69,8 @@ struct PlotArea {
     double left, top, width, height;
     double x0, x1, y0, y1;
 
-    PlotArea(double left_px, double top_px, double width_px, double height_px, double x_lo, double x_hi, double y_lo, double y_hi)
+    PlotArea(double left_px, double top_px, double width_px, double height_px, double x_lo,
+             double x_hi, double y_lo, double y_hi)
         : left(left_px), top(top_px), width(width_px), height(height_px), x0(x_lo), x1(x_hi) {
         const double pad = (y_hi - y_lo) * 0.05;
         y0 = y_lo - pad;
@@ -75,22 +80,27 @@ struct PlotArea {
     double py(double y) const { return top + (1 - (y - y0) / (y1 - y0)) * height; }
     double bottom() const { return top + height; }
 
-    std::string frame(const std::string& x_label, const std::string& y_label, int svg_height) const {
-        std::string out = "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(width) + "\" height=\"" +
-                          num(height) + "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
+    std::string frame(const std::string& x_label, const std::string& y_label,
+                      int svg_height) const {
+        std::string out = "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" +
+                          num(width) + "\" height=\"" + num(height) +
+                          "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
         for (double t : ticks(y0, y1)) {
-            out += "<line x1=\"" + num(left) + "\" x2=\"" + num(left + width) + "\" y1=\"" + num(py(t)) + "\" y2=\"" +
-                   num(py(t)) + "\" stroke=\"#e4e4e4\"/><text x=\"" + num(left - 4) + "\" y=\"" + num(py(t) + 4) +
-                   "\" text-anchor=\"end\">" + tick_text(t) + "</text>";
+            out += "<line x1=\"" + num(left) + "\" x2=\"" + num(left + width) + "\" y1=\"" +
+                   num(py(t)) + "\" y2=\"" + num(py(t)) + "\" stroke=\"#e4e4e4\"/><text x=\"" +
+                   num(left - 4) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" +
+                   tick_text(t) + "</text>";
         }
         return out + "<text x=\"" + num(left + width / 2) + "\" y=\"" + num(svg_height - 4.0) +
-               "\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(x_label) + "</text><text transform=\"translate(12," +
-               num(top + height / 2) + ") rotate(-90)\" text-anchor=\"middle\">" + xml_escape(y_label) + "</text>";
+               "\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(x_label) +
+               "</text><text transform=\"translate(12," + num(top + height / 2) +
+               ") rotate(-90)\" text-anchor=\"middle\">" + xml_escape(y_label) + "</text>";
     }
     std::string x_ticks() const {
         std::string out;
         for (double t : ticks(x0, x1)) {
-            out += "<text x=\"" + num(px(t)) + "\" y=\"" + num(bottom() + 14) + "\" text-anchor=\"middle\">" + tick_text(t) + "</text>";
+            out += "<text x=\"" + num(px(t)) + "\" y=\"" + num(bottom() + 14) +
+                   "\" text-anchor=\"middle\">" + tick_text(t) + "</text>";
         }
         return out;
     }
@@ -114,24 +124,27 @@ std::string xml_escape(const std::string& text) {
 
 std::string scale_color(double t) {
     // Anchor colours in the spirit of matplotlib's viridis, interpolated linearly.
-    static const double anchors[5][3] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
+    static const double anchors[5][3] = {
+        {68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
     t = std::min(std::max(isfinite(t) ? t : 0.0, 0.0), 1.0) * 4;
     const int i = std::min(static_cast<int>(t), 3);
     const double f = t - i;
     char text[16];
-    snprintf(text, sizeof text, "#%02x%02x%02x", static_cast<int>(anchors[i][0] + f * (anchors[i + 1][0] - anchors[i][0])),
+    snprintf(text, sizeof text, "#%02x%02x%02x",
+             static_cast<int>(anchors[i][0] + f * (anchors[i + 1][0] - anchors[i][0])),
              static_cast<int>(anchors[i][1] + f * (anchors[i + 1][1] - anchors[i][1])),
              static_cast<int>(anchors[i][2] + f * (anchors[i + 1][2] - anchors[i][2])));
     return text;
 }
 
 std::string palette_color(size_t i) {
-    static const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
+    static const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+                                   "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
     return colors[i % 8];
 }
 
-std::string svg_line_chart(const std::string& x_label, const std::string& y_label, const std::vector<Series>& series,
-                           int width, int height) {
+std::string svg_line_chart(const std::string& x_label, const std::string& y_label,
+                           const std::vector<Series>& series, int width, int height) {
     const double left = 56, right = 120, top = 12, bottom = 36;
     std::vector<double> xs, ys;
     for (const Series& s : series) {
@@ -142,87 +155,108 @@ std::string svg_line_chart(const std::string& x_label, const std::string& y_labe
     range_of(xs, x0, x1);
     range_of(ys, y0, y1);
     const PlotArea area(left, top, width - left - right, height - top - bottom, x0, x1, y0, y1);
-    std::string out = open_svg(width, height) + area.frame(x_label, y_label, height) + area.x_ticks();
+    std::string out =
+        open_svg(width, height) + area.frame(x_label, y_label, height) + area.x_ticks();
     for (size_t k = 0; k < series.size(); ++k) {
         const Series& s = series[k];
         const std::string color = s.color.empty() ? palette_color(k) : s.color;
         std::string points;
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-            if (isfinite(s.x[i]) && isfinite(s.y[i])) points += num(area.px(s.x[i])) + "," + num(area.py(s.y[i])) + " ";
+            if (isfinite(s.x[i]) && isfinite(s.y[i]))
+                points += num(area.px(s.x[i])) + "," + num(area.py(s.y[i])) + " ";
         }
         out += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.8\"" +
                (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + " points=\"" + points + "\"/>";
         const double ly = top + 10 + 16 * k, lx = left + area.width;
-        out += "<line x1=\"" + num(lx + 8) + "\" x2=\"" + num(lx + 26) + "\" y1=\"" + num(ly) + "\" y2=\"" + num(ly) +
-               "\" stroke=\"" + color + "\" stroke-width=\"2\"" + (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + "/><text x=\"" +
-               num(lx + 30) + "\" y=\"" + num(ly + 4) + "\">" + xml_escape(s.name) + "</text>";
+        out += "<line x1=\"" + num(lx + 8) + "\" x2=\"" + num(lx + 26) + "\" y1=\"" + num(ly) +
+               "\" y2=\"" + num(ly) + "\" stroke=\"" + color + "\" stroke-width=\"2\"" +
+               (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + "/><text x=\"" + num(lx + 30) +
+               "\" y=\"" + num(ly + 4) + "\">" + xml_escape(s.name) + "</text>";
     }
     return out + "</svg>";
 }
 
-std::string svg_heatmap(const std::vector<std::string>& row_labels, const std::vector<std::string>& col_labels,
-                        const std::vector<double>& values, const std::string& row_title, const std::string& col_title) {
-    const int rows = static_cast<int>(row_labels.size()), cols = static_cast<int>(col_labels.size());
+std::string svg_heatmap(const std::vector<std::string>& row_labels,
+                        const std::vector<std::string>& col_labels,
+                        const std::vector<double>& values, const std::string& row_title,
+                        const std::string& col_title) {
+    const int rows = static_cast<int>(row_labels.size()),
+              cols = static_cast<int>(col_labels.size());
     size_t longest = 0;
     for (const std::string& l : row_labels) longest = std::max(longest, l.size());
     const double cell = 40, left = 30 + 6.5 * longest, top = 90;
-    const int width = static_cast<int>(left + cell * cols + 10), height = static_cast<int>(top + cell * rows + 10);
+    const int width = static_cast<int>(left + cell * cols + 10),
+              height = static_cast<int>(top + cell * rows + 10);
     std::string out = open_svg(width, height);
-    out += "<text x=\"" + num(left + cell * cols / 2) + "\" y=\"12\" text-anchor=\"middle\" font-weight=\"bold\">" +
-           xml_escape(col_title) + "</text>";
-    out += "<text transform=\"translate(10," + num(top + cell * rows / 2) + ") rotate(-90)\" text-anchor=\"middle\" font-weight=\"bold\">" +
-           xml_escape(row_title) + "</text>";
+    out += "<text x=\"" + num(left + cell * cols / 2) +
+           "\" y=\"12\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(col_title) +
+           "</text>";
+    out += "<text transform=\"translate(10," + num(top + cell * rows / 2) +
+           ") rotate(-90)\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(row_title) +
+           "</text>";
     for (int c = 0; c < cols; ++c) {
-        out += "<text transform=\"translate(" + num(left + cell * c + cell / 2 + 4) + "," + num(top - 6) +
-               ") rotate(-50)\">" + xml_escape(col_labels[c]) + "</text>";
+        out += "<text transform=\"translate(" + num(left + cell * c + cell / 2 + 4) + "," +
+               num(top - 6) + ") rotate(-50)\">" + xml_escape(col_labels[c]) + "</text>";
     }
     for (int r = 0; r < rows; ++r) {
         double total = 0;
         for (int c = 0; c < cols; ++c) total += values[static_cast<size_t>(r) * cols + c];
-        out += "<text x=\"" + num(left - 6) + "\" y=\"" + num(top + cell * r + cell / 2 + 4) + "\" text-anchor=\"end\">" +
-               xml_escape(row_labels[r]) + "</text>";
+        out += "<text x=\"" + num(left - 6) + "\" y=\"" + num(top + cell * r + cell / 2 + 4) +
+               "\" text-anchor=\"end\">" + xml_escape(row_labels[r]) + "</text>";
         for (int c = 0; c < cols; ++c) {
             const double v = values[static_cast<size_t>(r) * cols + c];
             const double share = total > 0 ? v / total : 0;
-            out += "<rect x=\"" + num(left + cell * c) + "\" y=\"" + num(top + cell * r) + "\" width=\"" + num(cell) +
-                   "\" height=\"" + num(cell) + "\" fill=\"" + scale_color(sqrt(share)) + "\" stroke=\"#fff\"><title>" +
-                   xml_escape(row_labels[r] + " -> " + col_labels[c]) + ": " + tick_text(v) + "</title></rect>";
-            out += "<text x=\"" + num(left + cell * c + cell / 2) + "\" y=\"" + num(top + cell * r + cell / 2 + 4) +
-                   "\" text-anchor=\"middle\" fill=\"" + (share > 0.3 ? "#000" : "#fff") + "\">" + tick_text(v) + "</text>";
+            out += "<rect x=\"" + num(left + cell * c) + "\" y=\"" + num(top + cell * r) +
+                   "\" width=\"" + num(cell) + "\" height=\"" + num(cell) + "\" fill=\"" +
+                   scale_color(sqrt(share)) + "\" stroke=\"#fff\"><title>" +
+                   xml_escape(row_labels[r] + " -> " + col_labels[c]) + ": " + tick_text(v) +
+                   "</title></rect>";
+            out += "<text x=\"" + num(left + cell * c + cell / 2) + "\" y=\"" +
+                   num(top + cell * r + cell / 2 + 4) + "\" text-anchor=\"middle\" fill=\"" +
+                   (share > 0.3 ? "#000" : "#fff") + "\">" + tick_text(v) + "</text>";
         }
     }
     return out + "</svg>";
 }
 
-std::string svg_bars(const std::vector<std::string>& labels, const std::vector<double>& values, double lo, double hi,
-                     const std::string& value_label) {
+std::string svg_bars(const std::vector<std::string>& labels, const std::vector<double>& values,
+                     double lo, double hi, const std::string& value_label) {
     size_t longest = 0;
     for (const std::string& l : labels) longest = std::max(longest, l.size());
     const double left = 10 + 6.5 * longest, bar = 20, plot = 300, top = 8;
-    const int width = static_cast<int>(left + plot + 60), height = static_cast<int>(top + bar * labels.size() + 34);
-    auto px = [&](double v) { return left + (std::min(std::max(v, lo), hi) - lo) / (hi - lo) * plot; };
+    const int width = static_cast<int>(left + plot + 60),
+              height = static_cast<int>(top + bar * labels.size() + 34);
+    auto px = [&](double v) {
+        return left + (std::min(std::max(v, lo), hi) - lo) / (hi - lo) * plot;
+    };
     std::string out = open_svg(width, height);
     for (double t : ticks(lo, hi)) {
-        out += "<line x1=\"" + num(px(t)) + "\" x2=\"" + num(px(t)) + "\" y1=\"" + num(top) + "\" y2=\"" +
-               num(top + bar * labels.size()) + "\" stroke=\"" + (t == 0 ? "#888" : "#e4e4e4") + "\"/><text x=\"" + num(px(t)) +
-               "\" y=\"" + num(top + bar * labels.size() + 14) + "\" text-anchor=\"middle\">" + tick_text(t) + "</text>";
+        out += "<line x1=\"" + num(px(t)) + "\" x2=\"" + num(px(t)) + "\" y1=\"" + num(top) +
+               "\" y2=\"" + num(top + bar * labels.size()) + "\" stroke=\"" +
+               (t == 0 ? "#888" : "#e4e4e4") + "\"/><text x=\"" + num(px(t)) + "\" y=\"" +
+               num(top + bar * labels.size() + 14) + "\" text-anchor=\"middle\">" + tick_text(t) +
+               "</text>";
     }
     for (size_t i = 0; i < labels.size(); ++i) {
-        const double v = values[i], a = px(std::min(0.0, v) < lo ? lo : std::min(0.0, v)), b = px(std::max(0.0, v));
+        const double v = values[i], a = px(std::min(0.0, v) < lo ? lo : std::min(0.0, v)),
+                     b = px(std::max(0.0, v));
         const double x = std::min(a, b), w = std::max(std::fabs(b - a), 1.0);
-        out += "<text x=\"" + num(left - 6) + "\" y=\"" + num(top + bar * i + 14) + "\" text-anchor=\"end\">" + xml_escape(labels[i]) +
-               "</text><rect x=\"" + num(x) + "\" y=\"" + num(top + bar * i + 3) + "\" width=\"" + num(w) + "\" height=\"" +
-               num(bar - 6) + "\" fill=\"" + (v < 0 ? "#d62728" : "#1f77b4") + "\"><title>" + xml_escape(labels[i]) + ": " +
-               tick_text(v) + "</title></rect><text x=\"" + num(left + plot + 4) + "\" y=\"" + num(top + bar * i + 14) + "\">" +
-               tick_text(v) + "</text>";
+        out += "<text x=\"" + num(left - 6) + "\" y=\"" + num(top + bar * i + 14) +
+               "\" text-anchor=\"end\">" + xml_escape(labels[i]) + "</text><rect x=\"" + num(x) +
+               "\" y=\"" + num(top + bar * i + 3) + "\" width=\"" + num(w) + "\" height=\"" +
+               num(bar - 6) + "\" fill=\"" + (v < 0 ? "#d62728" : "#1f77b4") + "\"><title>" +
+               xml_escape(labels[i]) + ": " + tick_text(v) + "</title></rect><text x=\"" +
+               num(left + plot + 4) + "\" y=\"" + num(top + bar * i + 14) + "\">" + tick_text(v) +
+               "</text>";
     }
-    out += "<text x=\"" + num(left + plot / 2) + "\" y=\"" + num(height - 4.0) + "\" text-anchor=\"middle\">" +
-           xml_escape(value_label) + "</text>";
+    out += "<text x=\"" + num(left + plot / 2) + "\" y=\"" + num(height - 4.0) +
+           "\" text-anchor=\"middle\">" + xml_escape(value_label) + "</text>";
     return out + "</svg>";
 }
 
-std::string svg_scatter(const std::string& x_label, const std::string& y_label, const std::vector<double>& x,
-                        const std::vector<double>& y, const std::vector<std::string>& categories, int width, int height) {
+std::string svg_scatter(const std::string& x_label, const std::string& y_label,
+                        const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<std::string>& categories, int width, int height) {
     const double left = 46, right = 10, top = 10, bottom = 48;
     double x0, x1, y0, y1;
     range_of(y, y0, y1);
@@ -238,14 +272,16 @@ std::string svg_scatter(const std::string& x_label, const std::string& y_label, 
     if (categories.empty()) {
         out += area.x_ticks();
     } else {
-        // Long names that would run into each other alternate between two rows (about 6.5 px a character).
+        // Long names that would run into each other alternate between two rows (about 6.5 px a
+        // character).
         size_t longest = 0;
         for (const std::string& c : categories) longest = std::max(longest, c.size());
-        const bool stagger = static_cast<double>(longest) * 6.5 > area.width / static_cast<double>(categories.size());
+        const bool stagger = static_cast<double>(longest) * 6.5 >
+                             area.width / static_cast<double>(categories.size());
         for (size_t c = 0; c < categories.size(); ++c) {
             const double row = area.bottom() + 14 + (stagger && c % 2 ? 11 : 0);
-            out += "<text x=\"" + num(area.px(static_cast<double>(c))) + "\" y=\"" + num(row) + "\" text-anchor=\"middle\">" +
-                   xml_escape(categories[c]) + "</text>";
+            out += "<text x=\"" + num(area.px(static_cast<double>(c))) + "\" y=\"" + num(row) +
+                   "\" text-anchor=\"middle\">" + xml_escape(categories[c]) + "</text>";
         }
     }
     for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
@@ -258,8 +294,10 @@ std::string svg_scatter(const std::string& x_label, const std::string& y_label, 
     return out + "</svg>";
 }
 
-std::string svg_parallel_coordinates(const std::vector<std::string>& axes, const std::vector<std::vector<std::string>>& rows,
-                                     const std::vector<double>& metric, const std::string& metric_name) {
+std::string svg_parallel_coordinates(const std::vector<std::string>& axes,
+                                     const std::vector<std::vector<std::string>>& rows,
+                                     const std::vector<double>& metric,
+                                     const std::string& metric_name) {
     const double left = 50, right = 60, top = 30, bottom = 20, height = 340;
     const double step = 110;
     const int width = static_cast<int>(left + right + step * (axes.size() - 1));
@@ -277,24 +315,31 @@ std::string svg_parallel_coordinates(const std::vector<std::string>& axes, const
                 const double v = strtod(r[a].c_str(), nullptr);
                 lo[a] = std::min(lo[a], v), hi[a] = std::max(hi[a], v);
             }
-            if (std::find(levels[a].begin(), levels[a].end(), r[a]) == levels[a].end()) levels[a].push_back(r[a]);
+            if (std::find(levels[a].begin(), levels[a].end(), r[a]) == levels[a].end())
+                levels[a].push_back(r[a]);
         }
         const bool by_value = numeric[a];
-        std::sort(levels[a].begin(), levels[a].end(), [by_value](const std::string& x, const std::string& y) {
-            return by_value ? strtod(x.c_str(), nullptr) < strtod(y.c_str(), nullptr) : x < y;
-        });
-        if (numeric[a] && levels[a].size() <= kMaxLevels && a + 1 < axes.size()) numeric[a] = false;  // the metric stays continuous
+        std::sort(levels[a].begin(), levels[a].end(),
+                  [by_value](const std::string& x, const std::string& y) {
+                      return by_value ? strtod(x.c_str(), nullptr) < strtod(y.c_str(), nullptr)
+                                      : x < y;
+                  });
+        if (numeric[a] && levels[a].size() <= kMaxLevels && a + 1 < axes.size())
+            numeric[a] = false;  // the metric stays continuous
         if (numeric[a]) levels[a].clear();
         logscale[a] = numeric[a] && lo[a] > 0 && hi[a] / lo[a] > 100;
     }
     auto position = [&](size_t a, const std::string& v) {
         if (!numeric[a]) {
             const auto it = std::find(levels[a].begin(), levels[a].end(), v);
-            return levels[a].size() < 2 ? 0.5 : static_cast<double>(it - levels[a].begin()) / (levels[a].size() - 1);
+            return levels[a].size() < 2
+                       ? 0.5
+                       : static_cast<double>(it - levels[a].begin()) / (levels[a].size() - 1);
         }
         const double x = strtod(v.c_str(), nullptr);
         if (!(hi[a] > lo[a])) return 0.5;
-        return logscale[a] ? (log(x) - log(lo[a])) / (log(hi[a]) - log(lo[a])) : (x - lo[a]) / (hi[a] - lo[a]);
+        return logscale[a] ? (log(x) - log(lo[a])) / (log(hi[a]) - log(lo[a]))
+                           : (x - lo[a]) / (hi[a] - lo[a]);
     };
     double m0, m1;
     range_of(metric, m0, m1);
@@ -304,30 +349,36 @@ std::string svg_parallel_coordinates(const std::vector<std::string>& axes, const
     // diverged trial would otherwise paint every other line the same yellow.
     std::vector<size_t> order(rows.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return metric[a] < metric[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return metric[a] < metric[b]; });
     for (size_t k = 0; k < order.size(); ++k) {
         const size_t i = order[k];
         std::string points;
         for (size_t a = 0; a < axes.size(); ++a) {
-            points += num(left + step * a) + "," + num(top + (1 - position(a, rows[i][a])) * ph) + " ";
+            points +=
+                num(left + step * a) + "," + num(top + (1 - position(a, rows[i][a])) * ph) + " ";
         }
-        out += "<polyline fill=\"none\" stroke=\"" + scale_color(order.size() < 2 ? 1.0 : static_cast<double>(k) / (order.size() - 1)) +
+        out += "<polyline fill=\"none\" stroke=\"" +
+               scale_color(order.size() < 2 ? 1.0 : static_cast<double>(k) / (order.size() - 1)) +
                "\" stroke-opacity=\"0.7\" stroke-width=\"1.3\" points=\"" + points + "\"/>";
     }
     for (size_t a = 0; a < axes.size(); ++a) {
         const double x = left + step * a;
-        out += "<line x1=\"" + num(x) + "\" x2=\"" + num(x) + "\" y1=\"" + num(top) + "\" y2=\"" + num(top + ph) +
-               "\" stroke=\"#333\"/><text x=\"" + num(x) + "\" y=\"14\" text-anchor=\"middle\" font-weight=\"bold\">" +
-               xml_escape(axes[a]) + "</text>";
+        out += "<line x1=\"" + num(x) + "\" x2=\"" + num(x) + "\" y1=\"" + num(top) + "\" y2=\"" +
+               num(top + ph) + "\" stroke=\"#333\"/><text x=\"" + num(x) +
+               "\" y=\"14\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(axes[a]) +
+               "</text>";
         std::vector<std::string> labels = levels[a];
         if (numeric[a]) labels = {tick_text(lo[a]), tick_text(hi[a])};
         for (const std::string& l : labels) {
-            out += "<text x=\"" + num(x + 4) + "\" y=\"" + num(top + (1 - position(a, l)) * ph + 4) + "\" fill=\"#333\">" +
-                   xml_escape(l) + "</text>";
+            out += "<text x=\"" + num(x + 4) + "\" y=\"" +
+                   num(top + (1 - position(a, l)) * ph + 4) + "\" fill=\"#333\">" + xml_escape(l) +
+                   "</text>";
         }
     }
-    out += "<text x=\"" + num(static_cast<double>(width) - 4) + "\" y=\"" + num(height - 4) + "\" text-anchor=\"end\">colour: " +
-           xml_escape(metric_name) + " rank (dark = worst, yellow = best)</text>";
+    out += "<text x=\"" + num(static_cast<double>(width) - 4) + "\" y=\"" + num(height - 4) +
+           "\" text-anchor=\"end\">colour: " + xml_escape(metric_name) +
+           " rank (dark = worst, yellow = best)</text>";
     return out + "</svg>";
 }
 

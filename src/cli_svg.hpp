@@ -10,7 +10,7 @@ namespace fnn {
 struct Series {
     std::string name;
     std::vector<double> x, y;
-    std::string color;     // CSS colour; empty picks one from the palette
+    std::string color;  // CSS colour; empty picks one from the palette
     bool dashed = false;
 };
 
@@ -22,25 +22,30 @@ std::string scale_color(double t);
 std::string palette_color(size_t i);
 
 // Lines over a shared x axis; non-finite points are skipped.
-std::string svg_line_chart(const std::string& x_label, const std::string& y_label, const std::vector<Series>& series,
-                           int width = 560, int height = 300);
+std::string svg_line_chart(const std::string& x_label, const std::string& y_label,
+                           const std::vector<Series>& series, int width = 560, int height = 300);
 
 // A labelled matrix of counts; each cell's shade is its value over its row's total.
-std::string svg_heatmap(const std::vector<std::string>& row_labels, const std::vector<std::string>& col_labels,
-                        const std::vector<double>& values, const std::string& row_title, const std::string& col_title);
+std::string svg_heatmap(const std::vector<std::string>& row_labels,
+                        const std::vector<std::string>& col_labels,
+                        const std::vector<double>& values, const std::string& row_title,
+                        const std::string& col_title);
 
 // Horizontal bars, possibly negative, one per label, over [lo, hi].
-std::string svg_bars(const std::vector<std::string>& labels, const std::vector<double>& values, double lo, double hi,
-                     const std::string& value_label);
+std::string svg_bars(const std::vector<std::string>& labels, const std::vector<double>& values,
+                     double lo, double hi, const std::string& value_label);
 
 // Points (x, y): x numeric, or categorical when `categories` is non-empty (x = category index).
-std::string svg_scatter(const std::string& x_label, const std::string& y_label, const std::vector<double>& x,
-                        const std::vector<double>& y, const std::vector<std::string>& categories, int width = 280,
+std::string svg_scatter(const std::string& x_label, const std::string& y_label,
+                        const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<std::string>& categories, int width = 280,
                         int height = 200);
 
 // One polyline per trial across one vertical axis per column; an axis is categorical unless
 // all its values are numbers. Lines are coloured by `metric` (the last axis).
-std::string svg_parallel_coordinates(const std::vector<std::string>& axes, const std::vector<std::vector<std::string>>& rows,
-                                     const std::vector<double>& metric, const std::string& metric_name);
+std::string svg_parallel_coordinates(const std::vector<std::string>& axes,
+                                     const std::vector<std::vector<std::string>>& rows,
+                                     const std::vector<double>& metric,
+                                     const std::string& metric_name);
 
 }  // namespace fnn

@@ -19,8 +19,10 @@ namespace {
 
 const char* const kSummary =
     "Search hyperparameters with fnn train trials.\n"
-    "  fnn sweep CONFIG.yaml [--out DIR] [--seed N] [--workers N] [--run_cap N] [--set NAME=VALUE]...\n"
-    "  fnn sweep CONFIG.yaml --plan [...]      print one fnn train command per trial (GNU parallel, Slurm)\n"
+    "  fnn sweep CONFIG.yaml [--out DIR] [--seed N] [--workers N] [--run_cap N] [--set "
+    "NAME=VALUE]...\n"
+    "  fnn sweep CONFIG.yaml --plan [...]      print one fnn train command per trial (GNU "
+    "parallel, Slurm)\n"
     "  fnn sweep --resume DIR [--workers N]   finish an interrupted sweep\n"
     "  fnn sweep --collect DIR                merge the journals of planned trials\n"
     "  fnn sweep --summary DIR [--top K]      leaderboard, correlations, importance (also as CSV)\n"
@@ -47,17 +49,53 @@ int cmd_sweep(int argc, char** argv) {
     std::string method;
     bool plan = false, compare = false;
     FlagParser p("fnn sweep", kSummary);
-    p.add({"", "--out", "DIR", "sweep directory (default runs/sweep-<config>-<date>-<time>)", {},
-           [&](const std::string& v, std::string&) { out = v; return true; }});
-    p.add({"", "--seed", "N", "seed of the search and of every trial's seed (default 1)", {},
-           [&](const std::string& v, std::string& e) { return parse_int_value(v, 0, 1L << 40, seed, e); }});
-    p.add({"", "--workers", "N", "trials run at once, one thread each (default 1)", {},
-           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 256, workers, e); }});
-    p.add({"", "--method", "NAME", "search method (overrides the file's)", {"grid", "random", "bayes"},
-           [&](const std::string& v, std::string&) { method = v; return true; }});
-    p.add({"", "--run_cap", "N", "number of trials (overrides the file's run_cap)", {},
-           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 1000000, run_cap, e); }});
-    p.add({"", "--set", "NAME=VALUE", "an fnn train setting for every trial, e.g. loss=mean_squared_error", {},
+    p.add({"",
+           "--out",
+           "DIR",
+           "sweep directory (default runs/sweep-<config>-<date>-<time>)",
+           {},
+           [&](const std::string& v, std::string&) {
+               out = v;
+               return true;
+           }});
+    p.add({"",
+           "--seed",
+           "N",
+           "seed of the search and of every trial's seed (default 1)",
+           {},
+           [&](const std::string& v, std::string& e) {
+               return parse_int_value(v, 0, 1L << 40, seed, e);
+           }});
+    p.add({"",
+           "--workers",
+           "N",
+           "trials run at once, one thread each (default 1)",
+           {},
+           [&](const std::string& v, std::string& e) {
+               return parse_int_value(v, 1, 256, workers, e);
+           }});
+    p.add({"",
+           "--method",
+           "NAME",
+           "search method (overrides the file's)",
+           {"grid", "random", "bayes"},
+           [&](const std::string& v, std::string&) {
+               method = v;
+               return true;
+           }});
+    p.add({"",
+           "--run_cap",
+           "N",
+           "number of trials (overrides the file's run_cap)",
+           {},
+           [&](const std::string& v, std::string& e) {
+               return parse_int_value(v, 1, 1000000, run_cap, e);
+           }});
+    p.add({"",
+           "--set",
+           "NAME=VALUE",
+           "an fnn train setting for every trial, e.g. loss=mean_squared_error",
+           {},
            [&](const std::string& v, std::string& e) {
                const size_t eq = v.find('=');
                if (eq == std::string::npos || eq == 0) {
@@ -67,22 +105,78 @@ int cmd_sweep(int argc, char** argv) {
                sets.push_back(v);
                return true;
            }});
-    p.add({"", "--data_dir", "DIR", "where the datasets are (default: fnn's data directory)", {},
-           [&](const std::string& v, std::string&) { data_dir = v; return true; }});
-    p.add({"", "--plan", "", "print the trials as fnn train commands instead of running them", {},
-           [&](const std::string&, std::string&) { plan = true; return true; }});
-    p.add({"", "--resume", "DIR", "continue the sweep in DIR", {},
-           [&](const std::string& v, std::string&) { resume = v; return true; }});
-    p.add({"", "--collect", "DIR", "merge DIR/parts/*.jsonl into DIR/journal.jsonl", {},
-           [&](const std::string& v, std::string&) { collect = v; return true; }});
-    p.add({"", "--summary", "DIR", "summarise the sweep in DIR", {},
-           [&](const std::string& v, std::string&) { summary = v; return true; }});
-    p.add({"", "--compare", "", "compare the two sweep directories given", {},
-           [&](const std::string&, std::string&) { compare = true; return true; }});
-    p.add({"", "--transfer", "DATASET", "retrain the best configurations of the sweep directory given on DATASET", {},
-           [&](const std::string& v, std::string&) { transfer = v; return true; }});
-    p.add({"", "--top", "K", "how many trials the summary lists or --transfer retrains (default 10; 3 for --transfer)", {},
-           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 100000, top, e); }});
+    p.add({"",
+           "--data_dir",
+           "DIR",
+           "where the datasets are (default: fnn's data directory)",
+           {},
+           [&](const std::string& v, std::string&) {
+               data_dir = v;
+               return true;
+           }});
+    p.add({"",
+           "--plan",
+           "",
+           "print the trials as fnn train commands instead of running them",
+           {},
+           [&](const std::string&, std::string&) {
+               plan = true;
+               return true;
+           }});
+    p.add({"",
+           "--resume",
+           "DIR",
+           "continue the sweep in DIR",
+           {},
+           [&](const std::string& v, std::string&) {
+               resume = v;
+               return true;
+           }});
+    p.add({"",
+           "--collect",
+           "DIR",
+           "merge DIR/parts/*.jsonl into DIR/journal.jsonl",
+           {},
+           [&](const std::string& v, std::string&) {
+               collect = v;
+               return true;
+           }});
+    p.add({"",
+           "--summary",
+           "DIR",
+           "summarise the sweep in DIR",
+           {},
+           [&](const std::string& v, std::string&) {
+               summary = v;
+               return true;
+           }});
+    p.add({"",
+           "--compare",
+           "",
+           "compare the two sweep directories given",
+           {},
+           [&](const std::string&, std::string&) {
+               compare = true;
+               return true;
+           }});
+    p.add({"",
+           "--transfer",
+           "DATASET",
+           "retrain the best configurations of the sweep directory given on DATASET",
+           {},
+           [&](const std::string& v, std::string&) {
+               transfer = v;
+               return true;
+           }});
+    p.add(
+        {"",
+         "--top",
+         "K",
+         "how many trials the summary lists or --transfer retrains (default 10; 3 for --transfer)",
+         {},
+         [&](const std::string& v, std::string& e) {
+             return parse_int_value(v, 1, 100000, top, e);
+         }});
     const ParseResult parsed = p.parse(argc, argv, 2, &positionals);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
 
@@ -99,7 +193,8 @@ int cmd_sweep(int argc, char** argv) {
             fprintf(stderr, "fnn sweep: --transfer DATASET needs one sweep directory\n");
             return 2;
         }
-        return transfer_sweep(positionals[0], transfer, p.was_set("--top") ? static_cast<int>(top) : 3, argv[0]);
+        return transfer_sweep(positionals[0], transfer,
+                              p.was_set("--top") ? static_cast<int>(top) : 3, argv[0]);
     }
     if (!collect.empty()) return collect_sweep(collect);
     std::string error;
@@ -131,7 +226,9 @@ int cmd_sweep(int argc, char** argv) {
     }
     if (run_cap > 0) s.spec.run_cap = static_cast<int>(run_cap);
     if (!method.empty()) {
-        s.spec.method = method == "grid" ? SweepMethod::Grid : method == "random" ? SweepMethod::Random : SweepMethod::Bayes;
+        s.spec.method = method == "grid"     ? SweepMethod::Grid
+                        : method == "random" ? SweepMethod::Random
+                                             : SweepMethod::Bayes;
         // Keep the copied file consistent with what runs (--resume reads it back).
         const size_t at = s.spec_text.find("method:");
         const size_t end = s.spec_text.find('\n', at);
@@ -139,7 +236,10 @@ int cmd_sweep(int argc, char** argv) {
         if (s.spec.method == SweepMethod::Grid) {
             for (const SweepParam& prm : s.spec.params) {
                 if (!prm.discrete()) {
-                    fprintf(stderr, "fnn sweep: --method grid needs values for every parameter; %s has a range\n", prm.name.c_str());
+                    fprintf(stderr,
+                            "fnn sweep: --method grid needs values for every parameter; %s has a "
+                            "range\n",
+                            prm.name.c_str());
                     return 2;
                 }
             }
@@ -148,7 +248,8 @@ int cmd_sweep(int argc, char** argv) {
     for (const std::string& set : sets) {
         const std::string name = set.substr(0, set.find('='));
         if (s.spec.find(name) != nullptr) {
-            fprintf(stderr, "fnn sweep: --set %s: '%s' is a parameter of the sweep\n", set.c_str(), name.c_str());
+            fprintf(stderr, "fnn sweep: --set %s: '%s' is a parameter of the sweep\n", set.c_str(),
+                    name.c_str());
             return 2;
         }
         s.fixed.push_back("--" + name);
@@ -163,8 +264,8 @@ int cmd_sweep(int argc, char** argv) {
     s.trials = sweep_trial_count(s.spec);
     s.data_dir = data_dir;
     if (s.trials == 0) {
-        fprintf(stderr, "fnn sweep: %s: a %s search needs run_cap (in the file or --run_cap N)\n", positionals[0].c_str(),
-                sweep_method_name(s.spec.method));
+        fprintf(stderr, "fnn sweep: %s: a %s search needs run_cap (in the file or --run_cap N)\n",
+                positionals[0].c_str(), sweep_method_name(s.spec.method));
         return 2;
     }
     const std::string dir = out.empty() ? default_sweep_dir(positionals[0]) : out;

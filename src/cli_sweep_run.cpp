@@ -54,7 +54,8 @@ public:
                 if (isfinite(s)) at_epoch_[m.epoch].push_back(s);
             }
         }
-        for (auto& entry : at_epoch_) std::sort(entry.second.begin(), entry.second.end(), std::greater<double>());
+        for (auto& entry : at_epoch_)
+            std::sort(entry.second.begin(), entry.second.end(), std::greater<double>());
     }
 
     bool keep_going(long, const EpochMetrics& m, std::string& reason) override {
@@ -67,9 +68,11 @@ public:
         const double mine = score_of(spec_, metric_of(spec_.metric, m));
         if (mine >= threshold) return true;
         char text[200];
-        snprintf(text, sizeof text, "hyperband: %s %.4f at epoch %d is outside the best 1/%d (%.4f) of %zu earlier trials",
-                 spec_.metric.c_str(), metric_of(spec_.metric, m), m.epoch, spec_.eta,
-                 spec_.maximize ? threshold : -threshold, scores.size());
+        snprintf(
+            text, sizeof text,
+            "hyperband: %s %.4f at epoch %d is outside the best 1/%d (%.4f) of %zu earlier trials",
+            spec_.metric.c_str(), metric_of(spec_.metric, m), m.epoch, spec_.eta,
+            spec_.maximize ? threshold : -threshold, scores.size());
         reason = text;
         return false;
     }
@@ -89,12 +92,14 @@ private:
 class DatasetCache {
 public:
     explicit DatasetCache(std::string dir) : dir_(std::move(dir)) {}
-    bool get(const std::string& name, const LoadedDataset*& train, const LoadedDataset*& test, std::string& error) {
+    bool get(const std::string& name, const LoadedDataset*& train, const LoadedDataset*& test,
+             std::string& error) {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = sets_.find(name);
         if (it == sets_.end()) {
             auto pair = std::make_unique<std::pair<LoadedDataset, LoadedDataset>>();
-            if (!load_dataset(dir_, name, "train", pair->first, error) || !load_dataset(dir_, name, "test", pair->second, error)) {
+            if (!load_dataset(dir_, name, "train", pair->first, error) ||
+                !load_dataset(dir_, name, "test", pair->second, error)) {
                 return false;
             }
             it = sets_.emplace(name, std::move(pair)).first;
@@ -117,7 +122,10 @@ std::string executable_path(const char* argv0) {
 }
 
 std::string shell_quote(const std::string& s) {
-    if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/=+:") == std::string::npos) {
+    if (!s.empty() &&
+        s.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/=+:") ==
+            std::string::npos) {
         return s;
     }
     std::string out = "'";
@@ -137,8 +145,10 @@ bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std
             error = err.text;
             return false;
         }
-        fprintf(stderr, "fnn sweep: dropped a partly written last line of %s (a trial cut off by a crash)\n",
-                journal_path(dir).c_str());
+        fprintf(
+            stderr,
+            "fnn sweep: dropped a partly written last line of %s (a trial cut off by a crash)\n",
+            journal_path(dir).c_str());
     }
     return true;
 }
@@ -148,16 +158,22 @@ bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std
 bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::string& error) {
     ErrorText err;
     if (file_exists(dir + "/sweep.json")) {
-        error = dir + " already holds a sweep; continue it with --resume " + dir + " or choose another --out";
+        error = dir + " already holds a sweep; continue it with --resume " + dir +
+                " or choose another --out";
         return false;
     }
     std::string fixed = "[";
     for (size_t i = 0; i < s.fixed.size(); ++i) fixed += (i ? ", " : "") + json_quote(s.fixed[i]);
     fixed += "]";
     JsonObject o;
-    o.add("seed", static_cast<double>(s.seed)).add("trials", s.trials).add("round_size", kSweepRoundSize)
-        .add("method", sweep_method_name(s.spec.method)).add("data_dir", s.data_dir).add_raw("fixed", fixed);
-    if (make_directories(dir, &err) != Status::Ok || write_file_atomic(dir + "/sweep.yaml", s.spec_text, &err) != Status::Ok ||
+    o.add("seed", static_cast<double>(s.seed))
+        .add("trials", s.trials)
+        .add("round_size", kSweepRoundSize)
+        .add("method", sweep_method_name(s.spec.method))
+        .add("data_dir", s.data_dir)
+        .add_raw("fixed", fixed);
+    if (make_directories(dir, &err) != Status::Ok ||
+        write_file_atomic(dir + "/sweep.yaml", s.spec_text, &err) != Status::Ok ||
         write_file_atomic(dir + "/sweep.json", o.str(), &err) != Status::Ok) {
         error = err.text;
         return false;
@@ -168,7 +184,8 @@ bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::strin
 bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error) {
     std::vector<uint8_t> yaml, json;
     ErrorText err;
-    if (read_file(dir + "/sweep.yaml", yaml, &err) != Status::Ok || read_file(dir + "/sweep.json", json, &err) != Status::Ok) {
+    if (read_file(dir + "/sweep.yaml", yaml, &err) != Status::Ok ||
+        read_file(dir + "/sweep.json", json, &err) != Status::Ok) {
         error = std::string(err.text) + " (is " + dir + " a sweep directory?)";
         return false;
     }
@@ -209,9 +226,11 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
     std::vector<Assignment> assignments;  // by trial id, as far as known
     std::mutex journal_mutex;
     int failures = 0;
-    printf("fnn sweep: %s search, %ld trials in rounds of %d, %d worker%s, journal %s (%zu trials already done)\n",
-           sweep_method_name(spec.method), s.trials, kSweepRoundSize, workers, workers == 1 ? "" : "s",
-           journal_path(dir).c_str(), by_id.size());
+    printf(
+        "fnn sweep: %s search, %ld trials in rounds of %d, %d worker%s, journal %s (%zu trials "
+        "already done)\n",
+        sweep_method_name(spec.method), s.trials, kSweepRoundSize, workers, workers == 1 ? "" : "s",
+        journal_path(dir).c_str(), by_id.size());
     fflush(stdout);
     for (long first = 0; first < s.trials; first += kSweepRoundSize) {
         const long last = std::min(s.trials, first + kSweepRoundSize);
@@ -226,13 +245,15 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
             std::vector<Observation> history;
             for (const TrialResult& r : earlier) {
                 if (r.trial < static_cast<long>(assignments.size())) {
-                    history.push_back({assignments[static_cast<size_t>(r.trial)], score_of(spec, final_metric(spec, r))});
+                    history.push_back({assignments[static_cast<size_t>(r.trial)],
+                                       score_of(spec, final_metric(spec, r))});
                 }
             }
             for (Observation& o : history) {
                 if (!isfinite(o.score)) o.score = -1e30;  // failed or diverged: worst of all
             }
-            round_assignments = propose_bayes(spec, history, assignments, static_cast<int>(last - first), s.seed, round);
+            round_assignments = propose_bayes(spec, history, assignments,
+                                              static_cast<int>(last - first), s.seed, round);
         } else {
             round_assignments.assign(planned.begin() + first, planned.begin() + last);
         }
@@ -247,8 +268,8 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
         auto work = [&]() {
             for (size_t k = next++; k < pending.size(); k = next++) {
                 const long t = pending[k];
-                const std::vector<std::string> args =
-                    assignment_args(spec, assignments[static_cast<size_t>(t)], trial_seed(s.seed, t), s.fixed);
+                const std::vector<std::string> args = assignment_args(
+                    spec, assignments[static_cast<size_t>(t)], trial_seed(s.seed, t), s.fixed);
                 TrainOptions options;
                 const LoadedDataset *train = nullptr, *test = nullptr;
                 std::string trial_error;
@@ -271,8 +292,9 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                     continue;
                 }
                 by_id[t] = r;
-                printf("[%4zu/%ld] trial %-4ld %s %.4f  test_acc %.4f  %6.1f s  %-8s %s\n", by_id.size(), s.trials, t,
-                       spec.metric.c_str(), final_metric(spec, r), r.test_acc, r.seconds, r.status.c_str(),
+                printf("[%4zu/%ld] trial %-4ld %s %.4f  test_acc %.4f  %6.1f s  %-8s %s\n",
+                       by_id.size(), s.trials, t, spec.metric.c_str(), final_metric(spec, r),
+                       r.test_acc, r.seconds, r.status.c_str(),
                        assignment_text(spec, assignments[static_cast<size_t>(t)]).c_str());
                 if (r.status != "ok") printf("            %s\n", r.reason.c_str());
                 fflush(stdout);
@@ -285,14 +307,16 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
         for (std::thread& th : threads) th.join();
         if (failures > 0) return 1;
     }
-    printf("fnn sweep: done, %zu trials in %s; see fnn sweep --summary %s\n", by_id.size(), journal_path(dir).c_str(),
-           dir.c_str());
+    printf("fnn sweep: done, %zu trials in %s; see fnn sweep --summary %s\n", by_id.size(),
+           journal_path(dir).c_str(), dir.c_str());
     return by_id.size() == static_cast<size_t>(s.trials) ? 0 : 1;
 }
 
 int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0) {
     if (s.spec.method == SweepMethod::Bayes) {
-        fprintf(stderr, "fnn sweep: --plan needs a grid or random sweep: bayes proposals depend on earlier results\n");
+        fprintf(stderr,
+                "fnn sweep: --plan needs a grid or random sweep: bayes proposals depend on earlier "
+                "results\n");
         return 2;
     }
     ErrorText err;
@@ -307,12 +331,14 @@ int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0
     for (long t = 0; t < s.trials; ++t) {
         char name[32];
         snprintf(name, sizeof name, "trial-%05ld", t);
-        std::vector<std::string> args = assignment_args(s.spec, planned[static_cast<size_t>(t)], trial_seed(s.seed, t), s.fixed);
+        std::vector<std::string> args = assignment_args(s.spec, planned[static_cast<size_t>(t)],
+                                                        trial_seed(s.seed, t), s.fixed);
         args.insert(args.end(), data.begin(), data.end());
         std::string line = shell_quote(fnn) + " train -q";
         for (const std::string& a : args) line += " " + shell_quote(a);
-        line += " --trial " + std::to_string(t) + " --journal " + shell_quote(dir + "/parts/" + name + ".jsonl") +
-                " --out " + shell_quote(dir + "/runs/" + name);
+        line += " --trial " + std::to_string(t) + " --journal " +
+                shell_quote(dir + "/parts/" + name + ".jsonl") + " --out " +
+                shell_quote(dir + "/runs/" + name);
         printf("%s\n", line.c_str());
     }
     return 0;
@@ -334,7 +360,8 @@ int collect_sweep(const std::string& dir) {
         const dirent* e = readdir(parts);
         if (e == nullptr) break;
         const std::string name = e->d_name;
-        if (name.size() > 6 && name.compare(name.size() - 6, 6, ".jsonl") == 0) files.push_back(dir + "/parts/" + name);
+        if (name.size() > 6 && name.compare(name.size() - 6, 6, ".jsonl") == 0)
+            files.push_back(dir + "/parts/" + name);
     }
     if (parts != nullptr) closedir(parts);
     std::sort(files.begin(), files.end());
@@ -361,8 +388,9 @@ int collect_sweep(const std::string& dir) {
     for (long t = 0; t < s.trials; ++t) {
         if (have.count(t) == 0 && ++missing_count <= 20) missing += " " + std::to_string(t);
     }
-    printf("fnn sweep: collected %d trials from %zu files into %s; %zu of %ld trials done%s%s\n", added, files.size(),
-           journal_path(dir).c_str(), have.size(), s.trials, missing_count ? ", missing:" : "", missing.c_str());
+    printf("fnn sweep: collected %d trials from %zu files into %s; %zu of %ld trials done%s%s\n",
+           added, files.size(), journal_path(dir).c_str(), have.size(), s.trials,
+           missing_count ? ", missing:" : "", missing.c_str());
     return missing_count == 0 ? 0 : 1;
 }
 

@@ -22,11 +22,11 @@ constexpr int kSweepRoundSize = 8;
 // What defines a sweep besides its YAML: fixed over all trials, stored in sweep.json.
 struct SweepSettings {
     SweepSpec spec;
-    std::string spec_text;            // the YAML, copied into the sweep directory
+    std::string spec_text;  // the YAML, copied into the sweep directory
     uint64_t seed = 1;
-    std::vector<std::string> fixed;   // fnn train flags for every trial (from --set)
+    std::vector<std::string> fixed;  // fnn train flags for every trial (from --set)
     long trials = 0;
-    std::string data_dir;             // where datasets are read ("" = fnn's default)
+    std::string data_dir;  // where datasets are read ("" = fnn's default)
 };
 
 // Creates DIR with sweep.yaml and sweep.json; fails if DIR already holds a sweep.

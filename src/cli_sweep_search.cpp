@@ -28,14 +28,19 @@ std::string format_value(const SweepParam& p, double v) {
 }
 
 // Position of a continuous parameter's value in the space TPE models it in (log for log-uniform).
-double to_model(const SweepParam& p, double v) { return p.distribution == Distribution::LogUniformValues ? log(v) : v; }
-double from_model(const SweepParam& p, double u) { return p.distribution == Distribution::LogUniformValues ? exp(u) : u; }
+double to_model(const SweepParam& p, double v) {
+    return p.distribution == Distribution::LogUniformValues ? log(v) : v;
+}
+double from_model(const SweepParam& p, double u) {
+    return p.distribution == Distribution::LogUniformValues ? exp(u) : u;
+}
 
 // Snaps a value into the parameter's range and grid (integers, multiples of q).
 double snap(const SweepParam& p, double v) {
     v = std::min(std::max(v, p.min), p.max);
     if (p.distribution == Distribution::IntUniform) v = static_cast<double>(llround(v));
-    if (p.distribution == Distribution::QUniform) v = std::min(std::max(round(v / p.q) * p.q, p.min), p.max);
+    if (p.distribution == Distribution::QUniform)
+        v = std::min(std::max(round(v / p.q) * p.q, p.min), p.max);
     return v;
 }
 
@@ -43,7 +48,8 @@ std::string sample_param(const SweepParam& p, Rng& rng) {
     if (p.discrete()) return p.values[rng.below(static_cast<uint32_t>(p.values.size()))];
     const double lo = to_model(p, p.min), hi = to_model(p, p.max);
     double v = from_model(p, lo + (hi - lo) * static_cast<double>(rng.uniform01()));
-    if (p.distribution == Distribution::IntUniform) v = floor(p.min + (p.max - p.min + 1) * static_cast<double>(rng.uniform01()));
+    if (p.distribution == Distribution::IntUniform)
+        v = floor(p.min + (p.max - p.min + 1) * static_cast<double>(rng.uniform01()));
     return format_value(p, snap(p, v));
 }
 
@@ -81,14 +87,17 @@ struct ParamDensity {
             weights.assign(param.values.size(), 1.0);
             for (const std::string& v : observed) {
                 const auto it = std::find(param.values.begin(), param.values.end(), v);
-                if (it != param.values.end()) weights[static_cast<size_t>(it - param.values.begin())] += 1.0;
+                if (it != param.values.end())
+                    weights[static_cast<size_t>(it - param.values.begin())] += 1.0;
             }
             return;
         }
         const double lo = to_model(param, param.min), hi = to_model(param, param.max);
-        for (const std::string& v : observed) centres.push_back(to_model(param, strtod(v.c_str(), nullptr)));
+        for (const std::string& v : observed)
+            centres.push_back(to_model(param, strtod(v.c_str(), nullptr)));
         // Scott-like bandwidth shrinking with the number of points, never below 2 % of the range.
-        sigma = (hi - lo) * std::max(0.02, 0.5 * pow(static_cast<double>(centres.size() + 1), -0.2));
+        sigma =
+            (hi - lo) * std::max(0.02, 0.5 * pow(static_cast<double>(centres.size() + 1), -0.2));
     }
 
     double log_density(const std::string& value) const {
@@ -96,13 +105,17 @@ struct ParamDensity {
             double total = 0.0;
             for (double w : weights) total += w;
             const auto it = std::find(p->values.begin(), p->values.end(), value);
-            const double w = it == p->values.end() ? 1e-12 : weights[static_cast<size_t>(it - p->values.begin())];
+            const double w = it == p->values.end()
+                                 ? 1e-12
+                                 : weights[static_cast<size_t>(it - p->values.begin())];
             return log(w / total);
         }
         const double lo = to_model(*p, p->min), hi = to_model(*p, p->max);
         const double u = to_model(*p, strtod(value.c_str(), nullptr));
         double density = 1.0 / (hi - lo);  // the prior component
-        for (double c : centres) density += exp(-0.5 * (u - c) * (u - c) / (sigma * sigma)) / (sigma * 2.5066282746310002);
+        for (double c : centres)
+            density +=
+                exp(-0.5 * (u - c) * (u - c) / (sigma * sigma)) / (sigma * 2.5066282746310002);
         return log(density / static_cast<double>(centres.size() + 1));
     }
 
@@ -130,7 +143,8 @@ struct ParamDensity {
 long sweep_trial_count(const SweepSpec& spec) {
     const double size = discrete_space_size(spec);
     if (spec.method == SweepMethod::Grid) {
-        return spec.run_cap > 0 ? static_cast<long>(std::min<double>(spec.run_cap, size)) : static_cast<long>(size);
+        return spec.run_cap > 0 ? static_cast<long>(std::min<double>(spec.run_cap, size))
+                                : static_cast<long>(size);
     }
     if (spec.run_cap == 0) return 0;
     return size > 0 ? static_cast<long>(std::min<double>(spec.run_cap, size)) : spec.run_cap;
@@ -144,16 +158,19 @@ std::vector<Assignment> planned_assignments(const SweepSpec& spec, long count, u
         // Every combination, in a seeded shuffled order (Fisher-Yates over the indices).
         std::vector<uint64_t> order(static_cast<size_t>(size));
         for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-        for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(static_cast<uint32_t>(i))]);
-        for (long t = 0; t < count; ++t) out.push_back(decode_index(spec, order[static_cast<size_t>(t)]));
+        for (size_t i = order.size(); i > 1; --i)
+            std::swap(order[i - 1], order[rng.below(static_cast<uint32_t>(i))]);
+        for (long t = 0; t < count; ++t)
+            out.push_back(decode_index(spec, order[static_cast<size_t>(t)]));
         return out;
     }
     if (size > 0 && size < 4e9) {
-        // A discrete space: distinct configurations (rejection on the index, fine while count << size,
-        // and count <= size always holds here).
+        // A discrete space: distinct configurations (rejection on the index, fine while count <<
+        // size, and count <= size always holds here).
         std::set<uint64_t> seen;
         while (static_cast<long>(out.size()) < count) {
-            const uint64_t index = (static_cast<uint64_t>(rng.next_u32()) << 32 | rng.next_u32()) % static_cast<uint64_t>(size);
+            const uint64_t index = (static_cast<uint64_t>(rng.next_u32()) << 32 | rng.next_u32()) %
+                                   static_cast<uint64_t>(size);
             if (seen.insert(index).second) out.push_back(decode_index(spec, index));
         }
         return out;
@@ -163,7 +180,8 @@ std::vector<Assignment> planned_assignments(const SweepSpec& spec, long count, u
 }
 
 std::vector<Assignment> propose_bayes(const SweepSpec& spec, std::vector<Observation> history,
-                                      const std::vector<Assignment>& taken_list, int count, uint64_t seed, int round) {
+                                      const std::vector<Assignment>& taken_list, int count,
+                                      uint64_t seed, int round) {
     Rng rng(seed, /*stream=*/3 + static_cast<uint64_t>(round));
     std::set<Assignment> taken(taken_list.begin(), taken_list.end());
     const double size = discrete_space_size(spec);
@@ -186,11 +204,13 @@ std::vector<Assignment> propose_bayes(const SweepSpec& spec, std::vector<Observa
             taken.insert(out.back());
             continue;
         }
-        const size_t n_good = std::max<size_t>(1, static_cast<size_t>(ceil(kGoodFraction * history.size())));
+        const size_t n_good =
+            std::max<size_t>(1, static_cast<size_t>(ceil(kGoodFraction * history.size())));
         std::vector<ParamDensity> good(spec.params.size()), bad(spec.params.size());
         for (size_t i = 0; i < spec.params.size(); ++i) {
             std::vector<std::string> g, b;
-            for (size_t o = 0; o < history.size(); ++o) (o < n_good ? g : b).push_back(history[o].values[i]);
+            for (size_t o = 0; o < history.size(); ++o)
+                (o < n_good ? g : b).push_back(history[o].values[i]);
             good[i].fit(spec.params[i], g);
             bad[i].fit(spec.params[i], b);
         }

@@ -33,7 +33,8 @@ std::vector<Assignment> planned_assignments(const SweepSpec& spec, long count, u
 // `count` new assignments for round `round` of a bayes sweep, given the earlier trials (in any
 // order: they are sorted first) and every assignment already tried or proposed.
 std::vector<Assignment> propose_bayes(const SweepSpec& spec, std::vector<Observation> history,
-                                      const std::vector<Assignment>& taken, int count, uint64_t seed, int round);
+                                      const std::vector<Assignment>& taken, int count,
+                                      uint64_t seed, int round);
 
 // The seed of trial `trial` (initialisation and shuffling), derived from the sweep's seed.
 uint64_t trial_seed(uint64_t sweep_seed, long trial);

@@ -76,7 +76,8 @@ private:
             start = end + 1;
             ++number;
             if (!raw.empty() && raw.back() == '\r') raw.pop_back();
-            if (raw.find('\t') != std::string::npos) return fail(number, "tab character: indent with spaces");
+            if (raw.find('\t') != std::string::npos)
+                return fail(number, "tab character: indent with spaces");
             // A '#' at the start or after a space, outside quotes, starts a comment.
             char quote = 0;
             for (size_t k = 0; k < raw.size(); ++k) {
@@ -97,9 +98,11 @@ private:
                 if (lines_.empty()) continue;  // a leading document marker is harmless
                 return fail(number, "more than one YAML document");
             }
-            if (body[0] == '%' || body[0] == '&' || body[0] == '*' || body[0] == '!' || body[0] == '?') {
-                return fail(number, "'" + body.substr(0, 1) + "' (YAML directives, anchors, aliases, tags, complex "
-                                    "keys) is outside the subset fnn reads");
+            if (body[0] == '%' || body[0] == '&' || body[0] == '*' || body[0] == '!' ||
+                body[0] == '?') {
+                return fail(number, "'" + body.substr(0, 1) +
+                                        "' (YAML directives, anchors, aliases, tags, complex "
+                                        "keys) is outside the subset fnn reads");
             }
             lines_.push_back(Line{number, static_cast<int>(first), body});
         }
@@ -115,13 +118,17 @@ private:
         while (i < lines_.size() && lines_[i].indent == indent) {
             const Line& l = lines_[i];
             const bool item = l.text == "-" || l.text.rfind("- ", 0) == 0;
-            if (item != is_list) return fail(l.number, is_list ? "expected a '- item'" : "expected 'key: value'");
+            if (item != is_list)
+                return fail(l.number, is_list ? "expected a '- item'" : "expected 'key: value'");
             if (is_list) {
                 YamlNode value;
                 const std::string rest = trim(l.text.substr(1));
-                if (rest.empty() || (rest.find(": ") != std::string::npos && rest[0] != '"' && rest[0] != '\'') ||
+                if (rest.empty() ||
+                    (rest.find(": ") != std::string::npos && rest[0] != '"' && rest[0] != '\'') ||
                     rest.back() == ':') {
-                    return fail(l.number, "list items must be plain values (maps inside lists are outside the subset)");
+                    return fail(l.number,
+                                "list items must be plain values (maps inside lists are outside "
+                                "the subset)");
                 }
                 if (!scalar_or_flow(rest, l.number, value)) return false;
                 out.list.push_back(value);
@@ -136,7 +143,8 @@ private:
             YamlNode value;
             ++i;
             if (rest.empty()) {
-                if (i >= lines_.size() || lines_[i].indent <= indent) return fail(l.number, "'" + key + "' has no value");
+                if (i >= lines_.size() || lines_[i].indent <= indent)
+                    return fail(l.number, "'" + key + "' has no value");
                 if (!block(i, lines_[i].indent, value)) return false;
             } else if (!scalar_or_flow(rest, l.number, value)) {
                 return false;
@@ -144,7 +152,8 @@ private:
             value.line = l.number;
             out.map.emplace_back(key, value);
         }
-        if (i < lines_.size() && lines_[i].indent > indent) return fail(lines_[i].number, "unexpected indentation");
+        if (i < lines_.size() && lines_[i].indent > indent)
+            return fail(lines_[i].number, "unexpected indentation");
         return true;
     }
 
@@ -156,10 +165,12 @@ private:
             if (close == std::string::npos) return fail(l.number, "unterminated quoted key");
             key = text.substr(1, close - 1);
             colon = close + 1;
-            if (colon >= text.size() || text[colon] != ':') return fail(l.number, "expected ':' after the key");
+            if (colon >= text.size() || text[colon] != ':')
+                return fail(l.number, "expected ':' after the key");
         } else {
             colon = text.find(':');
-            while (colon != std::string::npos && colon + 1 < text.size() && text[colon + 1] != ' ') colon = text.find(':', colon + 1);
+            while (colon != std::string::npos && colon + 1 < text.size() && text[colon + 1] != ' ')
+                colon = text.find(':', colon + 1);
             if (colon == std::string::npos) return fail(l.number, "expected 'key: value'");
             key = trim(text.substr(0, colon));
         }
@@ -178,12 +189,14 @@ private:
                 if (q == '"' && text[k] == '\\' && k + 1 < text.size()) ++k;
                 value += text[k];
             }
-            if (k >= text.size() || trim(text.substr(k + 1)) != "") return fail(line, "bad quoted string " + text);
+            if (k >= text.size() || trim(text.substr(k + 1)) != "")
+                return fail(line, "bad quoted string " + text);
             out = value;
             return true;
         }
         const char c = text[0];
-        if (c == '|' || c == '>' || c == '&' || c == '*' || c == '!' || c == '{' || c == '}' || c == ']') {
+        if (c == '|' || c == '>' || c == '&' || c == '*' || c == '!' || c == '{' || c == '}' ||
+            c == ']') {
             return fail(line, "'" + std::string(1, c) + "' is outside the YAML subset fnn reads");
         }
         out = text;
@@ -200,7 +213,8 @@ private:
             return scalar(text, line, out.scalar);
         }
         const char close = open == '[' ? ']' : '}';
-        if (text.back() != close) return fail(line, std::string("expected '") + close + "' to end " + text);
+        if (text.back() != close)
+            return fail(line, std::string("expected '") + close + "' to end " + text);
         out.kind = open == '[' ? YamlNode::Kind::List : YamlNode::Kind::Map;
         const std::string inner = trim(text.substr(1, text.size() - 2));
         if (inner.empty()) return true;
@@ -230,7 +244,8 @@ private:
                 out.list.push_back(item);
             } else {
                 const size_t colon = p.find(':');
-                if (colon == std::string::npos) return fail(line, "expected 'key: value' in " + text);
+                if (colon == std::string::npos)
+                    return fail(line, "expected 'key: value' in " + text);
                 YamlNode item;
                 item.line = line;
                 if (!scalar(trim(p.substr(colon + 1)), line, item.scalar)) return false;
@@ -247,10 +262,10 @@ private:
 
 // --- interpretation ----------------------------------------------------------------------------
 
-const char* const kParamNames[] = {"dataset", "epochs", "batch_size", "loss", "optimizer", "learning_rate",
-                                   "momentum", "beta", "beta1", "beta2", "epsilon", "weight_decay",
-                                   "weight_init", "num_layers", "hidden_size", "activation", "val_fraction",
-                                   "limit_train"};
+const char* const kParamNames[] = {
+    "dataset",     "epochs",     "batch_size",  "loss",       "optimizer",    "learning_rate",
+    "momentum",    "beta",       "beta1",       "beta2",      "epsilon",      "weight_decay",
+    "weight_init", "num_layers", "hidden_size", "activation", "val_fraction", "limit_train"};
 
 std::string joined_param_names() {
     std::string out;
@@ -285,15 +300,17 @@ private:
     }
     bool expect(const YamlNode& n, YamlNode::Kind kind, const std::string& what) {
         if (n.kind == kind) return true;
-        const char* want = kind == YamlNode::Kind::Map ? "a mapping" : kind == YamlNode::Kind::List ? "a list" : "a single value";
+        const char* want = kind == YamlNode::Kind::Map    ? "a mapping"
+                           : kind == YamlNode::Kind::List ? "a list"
+                                                          : "a single value";
         return fail(n.line, what + " must be " + want);
     }
     bool integer(const YamlNode& n, const std::string& what, long lo, long hi, int& out) {
         double v = 0;
         if (!expect(n, YamlNode::Kind::Scalar, what)) return false;
         if (!parse_number(n.scalar, v) || !is_integer(v) || v < lo || v > hi) {
-            return fail(n.line, what + ": expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                                    ", got '" + n.scalar + "'");
+            return fail(n.line, what + ": expected an integer in " + std::to_string(lo) + ".." +
+                                    std::to_string(hi) + ", got '" + n.scalar + "'");
         }
         out = static_cast<int>(v);
         return true;
@@ -318,7 +335,9 @@ private:
                 if (node.scalar == "grid") spec.method = SweepMethod::Grid;
                 else if (node.scalar == "random") spec.method = SweepMethod::Random;
                 else if (node.scalar == "bayes") spec.method = SweepMethod::Bayes;
-                else return fail(node.line, "method: '" + node.scalar + "' is not one of grid, random, bayes");
+                else
+                    return fail(node.line,
+                                "method: '" + node.scalar + "' is not one of grid, random, bayes");
                 have_method = true;
             } else if (key == "metric") {
                 if (!metric(node, spec)) return false;
@@ -329,19 +348,23 @@ private:
             } else if (key == "parameters") {
                 if (!parameters(node, spec)) return false;
                 have_parameters = true;
-            } else if (key == "name" || key == "description" || key == "program" || key == "project" ||
-                       key == "entity" || key == "command") {
+            } else if (key == "name" || key == "description" || key == "program" ||
+                       key == "project" || key == "entity" || key == "command") {
                 continue;  // W&B metadata: no effect on the search
             } else {
-                return fail(node.line, "unknown key '" + key +
-                                           "'; fnn reads method, metric, parameters, early_terminate and run_cap");
+                return fail(
+                    node.line,
+                    "unknown key '" + key +
+                        "'; fnn reads method, metric, parameters, early_terminate and run_cap");
             }
         }
         if (!have_method) return fail(root.line, "missing 'method: grid | random | bayes'");
         if (!have_parameters || spec.params.empty()) return fail(root.line, "missing 'parameters'");
         if (spec.method == SweepMethod::Grid) {
             for (const SweepParam& p : spec.params) {
-                if (!p.discrete()) return fail(p.line, "grid search needs 'values' (or 'value'), " + p.name + " has a range");
+                if (!p.discrete())
+                    return fail(p.line, "grid search needs 'values' (or 'value'), " + p.name +
+                                            " has a range");
             }
         }
         return true;
@@ -355,12 +378,15 @@ private:
             if (key == "name") {
                 const std::string& n = value.scalar;
                 if (n != "val_acc" && n != "val_loss" && n != "train_acc" && n != "train_loss") {
-                    return fail(value.line, "metric.name: '" + n + "' is not one of val_acc, val_loss, train_acc, train_loss");
+                    return fail(value.line,
+                                "metric.name: '" + n +
+                                    "' is not one of val_acc, val_loss, train_acc, train_loss");
                 }
                 spec.metric = n;
             } else if (key == "goal") {
                 if (value.scalar != "maximize" && value.scalar != "minimize") {
-                    return fail(value.line, "metric.goal: '" + value.scalar + "' is not maximize or minimize");
+                    return fail(value.line,
+                                "metric.goal: '" + value.scalar + "' is not maximize or minimize");
                 }
                 spec.maximize = value.scalar == "maximize";
                 goal_set = true;
@@ -378,18 +404,22 @@ private:
         for (const auto& [key, value] : node.map) {
             if (key == "type") {
                 if (!expect(value, YamlNode::Kind::Scalar, "early_terminate.type")) return false;
-                if (value.scalar != "hyperband") return fail(value.line, "early_terminate.type: only hyperband is supported");
+                if (value.scalar != "hyperband")
+                    return fail(value.line, "early_terminate.type: only hyperband is supported");
                 typed = true;
             } else if (key == "min_iter") {
-                if (!integer(value, "early_terminate.min_iter", 1, 100000, spec.min_iter)) return false;
+                if (!integer(value, "early_terminate.min_iter", 1, 100000, spec.min_iter))
+                    return false;
                 min_set = true;
             } else if (key == "eta") {
                 if (!integer(value, "early_terminate.eta", 2, 100, spec.eta)) return false;
             } else {
-                return fail(value.line, "early_terminate: unknown key '" + key + "' (type, min_iter, eta)");
+                return fail(value.line,
+                            "early_terminate: unknown key '" + key + "' (type, min_iter, eta)");
             }
         }
-        if (!typed || !min_set) return fail(node.line, "early_terminate needs type: hyperband and min_iter");
+        if (!typed || !min_set)
+            return fail(node.line, "early_terminate needs type: hyperband and min_iter");
         spec.hyperband = true;
         return true;
     }
@@ -397,8 +427,11 @@ private:
     bool parameters(const YamlNode& node, SweepSpec& spec) {
         if (!expect(node, YamlNode::Kind::Map, "parameters")) return false;
         for (const auto& [name, body] : node.map) {
-            if (std::find(std::begin(kParamNames), std::end(kParamNames), name) == std::end(kParamNames)) {
-                return fail(body.line, "parameters: '" + name + "' is not an fnn train setting; valid: " + joined_param_names());
+            if (std::find(std::begin(kParamNames), std::end(kParamNames), name) ==
+                std::end(kParamNames)) {
+                return fail(body.line,
+                            "parameters: '" + name +
+                                "' is not an fnn train setting; valid: " + joined_param_names());
             }
             if (!expect(body, YamlNode::Kind::Map, "parameters." + name)) return false;
             SweepParam p;
@@ -411,7 +444,8 @@ private:
     }
 
     bool parameter(const YamlNode& body, SweepParam& p) {
-        const YamlNode *value = nullptr, *values = nullptr, *min = nullptr, *max = nullptr, *dist = nullptr, *q = nullptr;
+        const YamlNode *value = nullptr, *values = nullptr, *min = nullptr, *max = nullptr,
+                       *dist = nullptr, *q = nullptr;
         for (const auto& [key, node] : body.map) {
             if (key == "value") value = &node;
             else if (key == "values") values = &node;
@@ -419,36 +453,54 @@ private:
             else if (key == "max") max = &node;
             else if (key == "distribution") dist = &node;
             else if (key == "q") q = &node;
-            else return fail(node.line, "parameters." + p.name + ": unknown key '" + key + "' (value, values, min, max, distribution, q)");
+            else
+                return fail(node.line, "parameters." + p.name + ": unknown key '" + key +
+                                           "' (value, values, min, max, distribution, q)");
         }
-        const int kinds = (value != nullptr) + (values != nullptr) + (min != nullptr || max != nullptr);
-        if (kinds != 1) return fail(body.line, "parameters." + p.name + ": give exactly one of value, values, or min and max");
+        const int kinds =
+            (value != nullptr) + (values != nullptr) + (min != nullptr || max != nullptr);
+        if (kinds != 1)
+            return fail(body.line, "parameters." + p.name +
+                                       ": give exactly one of value, values, or min and max");
         std::string d = dist != nullptr ? dist->scalar : "";
         if (value != nullptr) {
-            if (!expect(*value, YamlNode::Kind::Scalar, "parameters." + p.name + ".value")) return false;
+            if (!expect(*value, YamlNode::Kind::Scalar, "parameters." + p.name + ".value"))
+                return false;
             p.distribution = Distribution::Constant;
             p.values = {value->scalar};
-            if (!d.empty() && d != "constant") return fail(dist->line, "parameters." + p.name + ": 'value' goes with distribution constant");
+            if (!d.empty() && d != "constant")
+                return fail(dist->line,
+                            "parameters." + p.name + ": 'value' goes with distribution constant");
             return check_value(p, value->scalar, value->line);
         }
         if (values != nullptr) {
-            if (!expect(*values, YamlNode::Kind::List, "parameters." + p.name + ".values")) return false;
-            if (values->list.empty()) return fail(values->line, "parameters." + p.name + ": 'values' is empty");
-            if (!d.empty() && d != "categorical") return fail(dist->line, "parameters." + p.name + ": 'values' goes with distribution categorical");
+            if (!expect(*values, YamlNode::Kind::List, "parameters." + p.name + ".values"))
+                return false;
+            if (values->list.empty())
+                return fail(values->line, "parameters." + p.name + ": 'values' is empty");
+            if (!d.empty() && d != "categorical")
+                return fail(dist->line, "parameters." + p.name +
+                                            ": 'values' goes with distribution categorical");
             p.distribution = Distribution::Categorical;
             for (const YamlNode& v : values->list) {
                 if (std::find(p.values.begin(), p.values.end(), v.scalar) != p.values.end()) {
-                    return fail(v.line, "parameters." + p.name + ": '" + v.scalar + "' is listed twice");
+                    return fail(v.line,
+                                "parameters." + p.name + ": '" + v.scalar + "' is listed twice");
                 }
                 if (!check_value(p, v.scalar, v.line)) return false;
                 p.values.push_back(v.scalar);
             }
             return true;
         }
-        if (min == nullptr || max == nullptr) return fail(body.line, "parameters." + p.name + ": a range needs both min and max");
-        if (!expect(*min, YamlNode::Kind::Scalar, "min") || !expect(*max, YamlNode::Kind::Scalar, "max")) return false;
-        if (!parse_number(min->scalar, p.min) || !parse_number(max->scalar, p.max) || !(p.min < p.max)) {
-            return fail(min->line, "parameters." + p.name + ": min and max must be numbers with min < max");
+        if (min == nullptr || max == nullptr)
+            return fail(body.line, "parameters." + p.name + ": a range needs both min and max");
+        if (!expect(*min, YamlNode::Kind::Scalar, "min") ||
+            !expect(*max, YamlNode::Kind::Scalar, "max"))
+            return false;
+        if (!parse_number(min->scalar, p.min) || !parse_number(max->scalar, p.max) ||
+            !(p.min < p.max)) {
+            return fail(min->line,
+                        "parameters." + p.name + ": min and max must be numbers with min < max");
         }
         if (d.empty()) d = is_integer(p.min) && is_integer(p.max) ? "int_uniform" : "uniform";
         if (d == "uniform") p.distribution = Distribution::Uniform;
@@ -457,23 +509,37 @@ private:
         else if (d == "q_uniform") p.distribution = Distribution::QUniform;
         else {
             return fail(dist->line, "parameters." + p.name + ": distribution '" + d +
-                                        "' is not one of constant, categorical, uniform, int_uniform, log_uniform_values, q_uniform");
+                                        "' is not one of constant, categorical, uniform, "
+                                        "int_uniform, log_uniform_values, q_uniform");
         }
-        if (p.distribution == Distribution::IntUniform && (!is_integer(p.min) || !is_integer(p.max))) {
-            return fail(min->line, "parameters." + p.name + ": int_uniform needs integer min and max");
+        if (p.distribution == Distribution::IntUniform &&
+            (!is_integer(p.min) || !is_integer(p.max))) {
+            return fail(min->line,
+                        "parameters." + p.name + ": int_uniform needs integer min and max");
         }
         if (p.distribution == Distribution::LogUniformValues && !(p.min > 0)) {
             return fail(min->line, "parameters." + p.name + ": log_uniform_values needs min > 0");
         }
         if (q != nullptr) {
-            if (p.distribution != Distribution::QUniform) return fail(q->line, "parameters." + p.name + ": q goes with q_uniform");
-            if (!parse_number(q->scalar, p.q) || !(p.q > 0)) return fail(q->line, "parameters." + p.name + ": q must be > 0");
+            if (p.distribution != Distribution::QUniform)
+                return fail(q->line, "parameters." + p.name + ": q goes with q_uniform");
+            if (!parse_number(q->scalar, p.q) || !(p.q > 0))
+                return fail(q->line, "parameters." + p.name + ": q must be > 0");
         }
         char text[32];
         snprintf(text, sizeof text, "%.9g", p.min);
-        if (!check_value(p, p.distribution == Distribution::IntUniform ? std::to_string(static_cast<long>(p.min)) : text, min->line)) return false;
+        if (!check_value(p,
+                         p.distribution == Distribution::IntUniform
+                             ? std::to_string(static_cast<long>(p.min))
+                             : text,
+                         min->line))
+            return false;
         snprintf(text, sizeof text, "%.9g", p.max);
-        return check_value(p, p.distribution == Distribution::IntUniform ? std::to_string(static_cast<long>(p.max)) : text, max->line);
+        return check_value(p,
+                           p.distribution == Distribution::IntUniform
+                               ? std::to_string(static_cast<long>(p.max))
+                               : text,
+                           max->line);
     }
 
     std::string file_;
@@ -505,7 +571,8 @@ const char* distribution_name(Distribution d) {
     return "?";
 }
 
-bool parse_sweep_spec(const std::string& text, const std::string& file, SweepSpec& out, std::string& error) {
+bool parse_sweep_spec(const std::string& text, const std::string& file, SweepSpec& out,
+                      std::string& error) {
     YamlNode root;
     if (!YamlReader(file).read(text, root, error)) return false;
     SweepSpec spec;

@@ -22,24 +22,26 @@ enum class SweepMethod { Grid, Random, Bayes };
 enum class Distribution { Constant, Categorical, Uniform, IntUniform, LogUniformValues, QUniform };
 
 struct SweepParam {
-    std::string name;                 // an fnn train flag without dashes, e.g. "learning_rate"
+    std::string name;  // an fnn train flag without dashes, e.g. "learning_rate"
     Distribution distribution = Distribution::Constant;
     std::vector<std::string> values;  // Constant (one value) and Categorical
     double min = 0.0, max = 0.0, q = 1.0;
-    int line = 0;                     // where the parameter is defined
+    int line = 0;  // where the parameter is defined
 
-    bool discrete() const { return distribution == Distribution::Constant || distribution == Distribution::Categorical; }
+    bool discrete() const {
+        return distribution == Distribution::Constant || distribution == Distribution::Categorical;
+    }
 };
 
 struct SweepSpec {
     SweepMethod method = SweepMethod::Random;
     std::string metric = "val_acc";
     bool maximize = true;
-    int run_cap = 0;                  // 0: not set
+    int run_cap = 0;  // 0: not set
     bool hyperband = false;
-    int min_iter = 1;                 // first hyperband bracket, in epochs
-    int eta = 3;                      // brackets at min_iter * eta^k; keep the best 1/eta
-    std::vector<SweepParam> params;   // in file order
+    int min_iter = 1;                // first hyperband bracket, in epochs
+    int eta = 3;                     // brackets at min_iter * eta^k; keep the best 1/eta
+    std::vector<SweepParam> params;  // in file order
 
     const SweepParam* find(const std::string& name) const;
 };
@@ -49,7 +51,8 @@ const char* distribution_name(Distribution d);
 
 // Parses and validates `text` (from `file`, for messages). Values are checked against fnn train's
 // own flag rules. On failure `error` reads "FILE:LINE: what is wrong".
-bool parse_sweep_spec(const std::string& text, const std::string& file, SweepSpec& out, std::string& error);
+bool parse_sweep_spec(const std::string& text, const std::string& file, SweepSpec& out,
+                      std::string& error);
 
 // Number of distinct configurations when every parameter is discrete, else 0.
 double discrete_space_size(const SweepSpec& spec);

@@ -35,7 +35,10 @@ std::string value_text(const JsonValue* v) {
 double metric_of(const std::string& metric, const TrialResult& r) {
     if (r.epochs.empty()) return NAN;
     const EpochMetrics& m = r.epochs.back();
-    return metric == "val_acc" ? m.val_acc : metric == "val_loss" ? m.val_loss : metric == "train_acc" ? m.train_acc : m.train_loss;
+    return metric == "val_acc"     ? m.val_acc
+           : metric == "val_loss"  ? m.val_loss
+           : metric == "train_acc" ? m.train_acc
+                                   : m.train_loss;
 }
 
 }  // namespace
@@ -53,7 +56,8 @@ bool load_sweep(const std::string& dir, SweepData& out, std::string& error) {
         JsonValue config;
         std::string config_error;
         parse_json(r.config, config, config_error);
-        for (const SweepParam& p : spec.params) row.values.push_back(value_text(config.find(p.name)));
+        for (const SweepParam& p : spec.params)
+            row.values.push_back(value_text(config.find(p.name)));
         out.rows.push_back(row);
         out.ok += r.status == "ok";
         out.stopped += r.status == "stopped";
@@ -148,15 +152,18 @@ std::vector<ParamStats> parameter_stats(const SweepData& l) {
     ForestOptions options;
     options.seed = l.settings.seed;
     const std::vector<double> importance = forest_importance(features, y, options);
-    for (size_t f = 0; f < importance.size(); ++f) stats[static_cast<size_t>(owner[f])].importance += importance[f];
-    std::sort(stats.begin(), stats.end(), [](const ParamStats& a, const ParamStats& b) { return a.importance > b.importance; });
+    for (size_t f = 0; f < importance.size(); ++f)
+        stats[static_cast<size_t>(owner[f])].importance += importance[f];
+    std::sort(stats.begin(), stats.end(),
+              [](const ParamStats& a, const ParamStats& b) { return a.importance > b.importance; });
     return stats;
 }
 
 std::string sweep_loss(const SweepData& l) {
     JsonValue c;
     std::string e;
-    return l.rows.empty() || !parse_json(l.rows[0].result.config, c, e) ? std::string("?") : c.text_or("loss", "?");
+    return l.rows.empty() || !parse_json(l.rows[0].result.config, c, e) ? std::string("?")
+                                                                        : c.text_or("loss", "?");
 }
 
 std::vector<double> best_so_far(const SweepData& data) {
@@ -205,19 +212,24 @@ int summarize_sweep(const std::string& dir, int top) {
         return 1;
     }
     const SweepSpec& spec = l.settings.spec;
-    printf("sweep %s: %s search, %zu of %ld trials (%d ok, %d stopped early, %d diverged, %d failed), metric %s (%s)\n",
-           dir.c_str(), sweep_method_name(spec.method), l.rows.size(), l.settings.trials, l.ok, l.stopped, l.diverged,
-           l.failed, spec.metric.c_str(), spec.maximize ? "maximize" : "minimize");
+    printf(
+        "sweep %s: %s search, %zu of %ld trials (%d ok, %d stopped early, %d diverged, %d failed), "
+        "metric %s (%s)\n",
+        dir.c_str(), sweep_method_name(spec.method), l.rows.size(), l.settings.trials, l.ok,
+        l.stopped, l.diverged, l.failed, spec.metric.c_str(),
+        spec.maximize ? "maximize" : "minimize");
     if (l.rows.empty() || !isfinite(l.rows[0].metric)) {
         printf("no trial has a %s yet\n", spec.metric.c_str());
         return 1;
     }
     const Row& best = l.rows[0];
-    printf("best: trial %ld  %s %.4f  test_acc %.4f  (%s)\n\n", best.result.trial, spec.metric.c_str(), best.metric,
-           best.result.test_acc, config_text(spec, best).c_str());
-    printf("top %d trials\n %4s %6s %8s %8s %-8s", top, "rank", "trial", spec.metric.c_str(), "test_acc", "status");
+    printf("best: trial %ld  %s %.4f  test_acc %.4f  (%s)\n\n", best.result.trial,
+           spec.metric.c_str(), best.metric, best.result.test_acc, config_text(spec, best).c_str());
+    printf("top %d trials\n %4s %6s %8s %8s %-8s", top, "rank", "trial", spec.metric.c_str(),
+           "test_acc", "status");
     for (const SweepParam& p : spec.params) {
-        if (p.distribution != Distribution::Constant) printf(" %*s", static_cast<int>(std::max<size_t>(p.name.size(), 8)), p.name.c_str());
+        if (p.distribution != Distribution::Constant)
+            printf(" %*s", static_cast<int>(std::max<size_t>(p.name.size(), 8)), p.name.c_str());
     }
     printf("\n");
     std::string csv = "rank,trial,status," + spec.metric + ",test_acc,seconds";
@@ -226,22 +238,28 @@ int summarize_sweep(const std::string& dir, int top) {
     for (size_t i = 0; i < l.rows.size(); ++i) {
         const Row& r = l.rows[i];
         if (static_cast<int>(i) < top) {
-            printf(" %4zu %6ld %8.4f %8.4f %-8s", i + 1, r.result.trial, r.metric, r.result.test_acc, r.result.status.c_str());
+            printf(" %4zu %6ld %8.4f %8.4f %-8s", i + 1, r.result.trial, r.metric,
+                   r.result.test_acc, r.result.status.c_str());
             for (size_t p = 0; p < spec.params.size(); ++p) {
                 if (spec.params[p].distribution != Distribution::Constant) {
-                    printf(" %*s", static_cast<int>(std::max<size_t>(spec.params[p].name.size(), 8)), r.values[p].c_str());
+                    printf(" %*s",
+                           static_cast<int>(std::max<size_t>(spec.params[p].name.size(), 8)),
+                           r.values[p].c_str());
                 }
             }
             printf("\n");
         }
-        csv += std::to_string(i + 1) + "," + std::to_string(r.result.trial) + "," + r.result.status + "," +
-               json_number(r.metric) + "," + json_number(r.result.test_acc) + "," + json_number(r.result.seconds);
+        csv += std::to_string(i + 1) + "," + std::to_string(r.result.trial) + "," +
+               r.result.status + "," + json_number(r.metric) + "," +
+               json_number(r.result.test_acc) + "," + json_number(r.result.seconds);
         for (const std::string& v : r.values) csv += "," + csv_field(v);
         csv += "\n";
     }
     const std::vector<ParamStats> stats = parameter_stats(l);
-    printf("\nhyperparameters (importance: random forest on %s, 200 trees; correlation: Pearson with %s)\n", spec.metric.c_str(),
-           spec.metric.c_str());
+    printf(
+        "\nhyperparameters (importance: random forest on %s, 200 trees; correlation: Pearson with "
+        "%s)\n",
+        spec.metric.c_str(), spec.metric.c_str());
     printf(" %-16s %10s  %s\n", "parameter", "importance", "correlation");
     std::string importance_csv = "parameter,importance,correlation,strongest_value\n";
     for (const ParamStats& s : stats) {
@@ -249,7 +267,8 @@ int summarize_sweep(const std::string& dir, int top) {
         if (s.categorical) snprintf(corr, sizeof corr, "%s (strongest value)", s.strongest.c_str());
         else snprintf(corr, sizeof corr, "%+.2f", s.correlation);
         printf(" %-16s %10.3f  %s\n", s.name.c_str(), s.importance, corr);
-        importance_csv += s.name + "," + json_number(s.importance) + "," + json_number(s.correlation) + "," +
+        importance_csv += s.name + "," + json_number(s.importance) + "," +
+                          json_number(s.correlation) + "," +
                           csv_field(s.categorical ? s.strongest : "") + "\n";
     }
     ErrorText err;
@@ -280,16 +299,17 @@ int compare_sweeps(const std::string& dir_a, const std::string& dir_b) {
         double mean = 0;
         for (double m : metrics) mean += m / static_cast<double>(metrics.size());
         char text[160];
-        snprintf(text, sizeof text, "%8.4f %8.4f %8.4f %8.4f", metrics.empty() ? NAN : metrics.front(), median_of(metrics),
-                 mean, l.rows.empty() ? NAN : l.rows.front().result.test_acc);
+        snprintf(text, sizeof text, "%8.4f %8.4f %8.4f %8.4f",
+                 metrics.empty() ? NAN : metrics.front(), median_of(metrics), mean,
+                 l.rows.empty() ? NAN : l.rows.front().result.test_acc);
         return std::string(text);
     };
     const std::string metric = a.settings.spec.metric;
-    printf("%-42s %-20s %6s %8s %8s %8s %8s %8s\n", "sweep", "loss", "trials", "diverged", ("best " + metric).c_str(),
-           "median", "mean", "its test");
+    printf("%-42s %-20s %6s %8s %8s %8s %8s %8s\n", "sweep", "loss", "trials", "diverged",
+           ("best " + metric).c_str(), "median", "mean", "its test");
     for (const Loaded* l : {&a, &b}) {
-        printf("%-42s %-20s %6zu %8d %s\n", (l == &a ? dir_a : dir_b).c_str(), loss_of(*l).c_str(), l->rows.size(),
-               l->diverged, stats_line(*l).c_str());
+        printf("%-42s %-20s %6zu %8d %s\n", (l == &a ? dir_a : dir_b).c_str(), loss_of(*l).c_str(),
+               l->rows.size(), l->diverged, stats_line(*l).c_str());
     }
     const std::vector<ParamStats> sa = parameter_stats(a), sb = parameter_stats(b);
     printf("\n%-16s %22s %22s\n", "importance", dir_a.substr(dir_a.find_last_of('/') + 1).c_str(),
@@ -303,7 +323,9 @@ int compare_sweeps(const std::string& dir_a, const std::string& dir_b) {
     }
     printf("\nbest configurations\n");
     for (const Loaded* l : {&a, &b}) {
-        if (!l->rows.empty()) printf("  %s: %s\n", (l == &a ? dir_a : dir_b).c_str(), config_text(l->settings.spec, l->rows[0]).c_str());
+        if (!l->rows.empty())
+            printf("  %s: %s\n", (l == &a ? dir_a : dir_b).c_str(),
+                   config_text(l->settings.spec, l->rows[0]).c_str());
     }
     // Paired trials: the same id with the same sampled values (the same search file and seed,
     // e.g. with --set loss=...), so the settings that differ are the only difference.
@@ -316,15 +338,19 @@ int compare_sweeps(const std::string& dir_a, const std::string& dir_b) {
                 if (!isfinite(ra.metric) || !isfinite(rb.metric)) break;
                 ++pairs;
                 difference += ra.metric - rb.metric;
-                a_better += a.settings.spec.maximize ? ra.metric > rb.metric : ra.metric < rb.metric;
-                b_better += a.settings.spec.maximize ? rb.metric > ra.metric : rb.metric < ra.metric;
+                a_better +=
+                    a.settings.spec.maximize ? ra.metric > rb.metric : ra.metric < rb.metric;
+                b_better +=
+                    a.settings.spec.maximize ? rb.metric > ra.metric : rb.metric < ra.metric;
                 break;
             }
         }
         if (pairs > 0) {
-            printf("\npaired trials (same id and sampled values): %d; %s better in %d, %s better in %d, "
-                   "mean difference %+.4f (first minus second)\n",
-                   pairs, dir_a.c_str(), a_better, dir_b.c_str(), b_better, difference / pairs);
+            printf(
+                "\npaired trials (same id and sampled values): %d; %s better in %d, %s better in "
+                "%d, "
+                "mean difference %+.4f (first minus second)\n",
+                pairs, dir_a.c_str(), a_better, dir_b.c_str(), b_better, difference / pairs);
         }
     }
     // Search speed: trials (in trial-id order) until one reaches the other sweep's best.
@@ -337,10 +363,17 @@ int compare_sweeps(const std::string& dir_a, const std::string& dir_b) {
         if (mine.empty() || theirs.empty() || !isfinite(theirs.back())) continue;
         const double target = theirs.back();
         size_t needed = 0;
-        while (needed < mine.size() && !(isfinite(mine[needed]) && (maximize ? mine[needed] >= target : mine[needed] <= target))) ++needed;
+        while (needed < mine.size() &&
+               !(isfinite(mine[needed]) &&
+                 (maximize ? mine[needed] >= target : mine[needed] <= target)))
+            ++needed;
         const std::string& name = k == 0 ? dir_a : dir_b;
-        if (needed < mine.size()) printf("  %s: %zu of %zu (target %.4f)\n", name.c_str(), needed + 1, mine.size(), target);
-        else printf("  %s: not within its %zu trials (target %.4f)\n", name.c_str(), mine.size(), target);
+        if (needed < mine.size())
+            printf("  %s: %zu of %zu (target %.4f)\n", name.c_str(), needed + 1, mine.size(),
+                   target);
+        else
+            printf("  %s: not within its %zu trials (target %.4f)\n", name.c_str(), mine.size(),
+                   target);
     }
     return 0;
 }
@@ -353,14 +386,16 @@ int transfer_sweep(const std::string& dir, const std::string& dataset, int top, 
         return 1;
     }
     LoadedDataset train, test;
-    if (!load_dataset(resolve_data_dir(l.settings.data_dir, argv0), dataset, "train", train, error) ||
+    if (!load_dataset(resolve_data_dir(l.settings.data_dir, argv0), dataset, "train", train,
+                      error) ||
         !load_dataset(resolve_data_dir(l.settings.data_dir, argv0), dataset, "test", test, error)) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 1;
     }
-    printf("retraining the %d best configurations of %s on %s\n", top, dir.c_str(), dataset.c_str());
-    printf("%6s %12s %12s %12s  %s\n", "trial", ("sweep " + l.settings.spec.metric).c_str(), "sweep test", (dataset + " test").c_str(),
-           "configuration");
+    printf("retraining the %d best configurations of %s on %s\n", top, dir.c_str(),
+           dataset.c_str());
+    printf("%6s %12s %12s %12s  %s\n", "trial", ("sweep " + l.settings.spec.metric).c_str(),
+           "sweep test", (dataset + " test").c_str(), "configuration");
     int done = 0;
     for (const Row& r : l.rows) {
         if (done >= top || !isfinite(r.metric)) break;
@@ -376,11 +411,12 @@ int transfer_sweep(const std::string& dir, const std::string& dataset, int top, 
         args.push_back("--dataset");
         args.push_back(dataset);
         const TrialResult t = run_trial(r.result.trial, args, train.view, test.view, nullptr);
-        printf("%6ld %12.4f %12.4f %12.4f  %s\n", r.result.trial, r.metric, r.result.test_acc, t.test_acc,
-               config_text(l.settings.spec, r).c_str());
+        printf("%6ld %12.4f %12.4f %12.4f  %s\n", r.result.trial, r.metric, r.result.test_acc,
+               t.test_acc, config_text(l.settings.spec, r).c_str());
         fflush(stdout);
         ErrorText err;
-        if (append_journal_line(dir + "/transfer-" + dataset + ".jsonl", trial_to_json(t), &err) != Status::Ok) {
+        if (append_journal_line(dir + "/transfer-" + dataset + ".jsonl", trial_to_json(t), &err) !=
+            Status::Ok) {
             fprintf(stderr, "fnn sweep: %s\n", err.text);
             return 1;
         }

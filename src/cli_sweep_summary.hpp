@@ -28,7 +28,8 @@ bool load_sweep(const std::string& dir, SweepData& out, std::string& error);
 
 // Per parameter, over the trials with a finite metric: importance (random forest; categorical
 // parameters as one indicator per value, their importances summed) and Pearson correlation with
-// the metric (for a categorical parameter, that of its most correlated value). Most important first.
+// the metric (for a categorical parameter, that of its most correlated value). Most important
+// first.
 struct ParamStats {
     std::string name;
     double importance = 0.0;

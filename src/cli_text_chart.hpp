@@ -13,6 +13,7 @@ struct TextSeries {
     std::vector<double> y;  // at x = 1, 2, ... (epochs)
 };
 
-std::string text_chart(const std::string& title, const std::vector<TextSeries>& series, int width = 60, int height = 10);
+std::string text_chart(const std::string& title, const std::vector<TextSeries>& series,
+                       int width = 60, int height = 10);
 
 }  // namespace fnn

@@ -27,7 +27,8 @@ bool parse_widths(const std::string& text, std::vector<int>& out, std::string& e
     size_t start = 0;
     while (start <= text.size()) {
         const size_t comma = text.find(',', start);
-        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        const std::string item =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         long w = 0;
         if (!parse_int_value(item, 1, kMaxUnits, w, error)) return false;
         widths.push_back(static_cast<int>(w));
@@ -50,7 +51,12 @@ Flag float_flag(const char* short_name, const char* long_name, const char* help,
                 double lo, double hi) {
     char text[160];
     snprintf(text, sizeof text, "%s (default %g)", help, static_cast<double>(target));
-    return Flag{short_name, long_name, "X", text, {}, [&target, lo, hi](const std::string& v, std::string& e) {
+    return Flag{short_name,
+                long_name,
+                "X",
+                text,
+                {},
+                [&target, lo, hi](const std::string& v, std::string& e) {
                     double d = 0;
                     if (!parse_double_value(v, lo, hi, d, e)) return false;
                     target = static_cast<float>(d);
@@ -76,64 +82,156 @@ TrainConfig TrainOptions::default_config() {
 
 void add_train_flags(FlagParser& p, TrainOptions& o) {
     TrainConfig& c = o.config;
-    p.add({"-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)", known_datasets(),
-           [&o](const std::string& v, std::string&) { o.dataset = v; return true; }});
-    p.add({"-e", "--epochs", "N", "passes over the training set (default " + std::to_string(c.epochs) + ")", {},
+    p.add({"-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)",
+           known_datasets(), [&o](const std::string& v, std::string&) {
+               o.dataset = v;
+               return true;
+           }});
+    p.add({"-e",
+           "--epochs",
+           "N",
+           "passes over the training set (default " + std::to_string(c.epochs) + ")",
+           {},
            [&c](const std::string& v, std::string& e) {
                long n = 0;
                if (!parse_int_value(v, 1, 100000, n, e)) return false;
                c.epochs = static_cast<int>(n);
                return true;
            }});
-    p.add({"-b", "--batch_size", "N", "samples per mini-batch (default " + std::to_string(c.batch_size) + ")", {},
+    p.add({"-b",
+           "--batch_size",
+           "N",
+           "samples per mini-batch (default " + std::to_string(c.batch_size) + ")",
+           {},
            [&c](const std::string& v, std::string& e) {
                long n = 0;
                if (!parse_int_value(v, 1, 65536, n, e)) return false;
                c.batch_size = static_cast<int>(n);
                return true;
            }});
-    p.add({"-l", "--loss", "NAME", std::string("training loss (default ") + loss_name(c.loss) + ")",
+    p.add({"-l",
+           "--loss",
+           "NAME",
+           std::string("training loss (default ") + loss_name(c.loss) + ")",
            {"cross_entropy", "mean_squared_error"},
            [&c](const std::string& v, std::string&) { return parse_loss(v.c_str(), c.loss); }});
-    p.add({"-o", "--optimizer", "NAME", std::string("update rule (default ") + optimizer_name(c.opt.kind) + ")",
-           names_of<OptimizerKind>({OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nag,
-                                    OptimizerKind::Rmsprop, OptimizerKind::Adam, OptimizerKind::Nadam},
-                                   optimizer_name),
-           [&c](const std::string& v, std::string&) { return parse_optimizer(v.c_str(), c.opt.kind); }});
+    p.add({"-o", "--optimizer", "NAME",
+           std::string("update rule (default ") + optimizer_name(c.opt.kind) + ")",
+           names_of<OptimizerKind>(
+               {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nag,
+                OptimizerKind::Rmsprop, OptimizerKind::Adam, OptimizerKind::Nadam},
+               optimizer_name),
+           [&c](const std::string& v, std::string&) {
+               return parse_optimizer(v.c_str(), c.opt.kind);
+           }});
     p.add(float_flag("-lr", "--learning_rate", "step size", c.opt.learning_rate, 1e-30, 1e6));
-    p.add(float_flag("-m", "--momentum", "momentum and nag: velocity decay", c.opt.momentum, 0, 0.9999999));
-    p.add(float_flag("-beta", "--beta", "rmsprop: squared-gradient decay", c.opt.beta, 0, 0.9999999));
-    p.add(float_flag("-beta1", "--beta1", "adam and nadam: first-moment decay", c.opt.beta1, 0, 0.9999999));
-    p.add(float_flag("-beta2", "--beta2", "adam and nadam: second-moment decay", c.opt.beta2, 0, 0.9999999));
-    p.add(float_flag("-eps", "--epsilon", "rmsprop, adam, nadam: denominator guard", c.opt.epsilon, 0, 1));
-    p.add(float_flag("-w_d", "--weight_decay", "L2 coefficient added to every gradient", c.opt.weight_decay, 0, 1e6));
-    p.add({"-w_i", "--weight_init", "NAME", std::string("initial weights (default ") + init_name(c.init) + ")",
+    p.add(float_flag("-m", "--momentum", "momentum and nag: velocity decay", c.opt.momentum, 0,
+                     0.9999999));
+    p.add(
+        float_flag("-beta", "--beta", "rmsprop: squared-gradient decay", c.opt.beta, 0, 0.9999999));
+    p.add(float_flag("-beta1", "--beta1", "adam and nadam: first-moment decay", c.opt.beta1, 0,
+                     0.9999999));
+    p.add(float_flag("-beta2", "--beta2", "adam and nadam: second-moment decay", c.opt.beta2, 0,
+                     0.9999999));
+    p.add(float_flag("-eps", "--epsilon", "rmsprop, adam, nadam: denominator guard", c.opt.epsilon,
+                     0, 1));
+    p.add(float_flag("-w_d", "--weight_decay", "L2 coefficient added to every gradient",
+                     c.opt.weight_decay, 0, 1e6));
+    p.add({"-w_i",
+           "--weight_init",
+           "NAME",
+           std::string("initial weights (default ") + init_name(c.init) + ")",
            {"random", "xavier", "he", "Xavier"},
            [&c](const std::string& v, std::string&) { return parse_init(v.c_str(), c.init); }});
-    p.add({"-nhl", "--num_layers", "N", "hidden layers (default " + std::to_string(o.num_layers) + ")", {},
-           [&o](const std::string& v, std::string& e) { return parse_int_value(v, 0, kMaxLayers - 1, o.num_layers, e); }});
-    p.add({"-sz", "--hidden_size", "N[,N...]",
-           "units per hidden layer, or one width per layer (default " + std::to_string(o.widths[0]) + ")", {},
+    p.add({"-nhl",
+           "--num_layers",
+           "N",
+           "hidden layers (default " + std::to_string(o.num_layers) + ")",
+           {},
+           [&o](const std::string& v, std::string& e) {
+               return parse_int_value(v, 0, kMaxLayers - 1, o.num_layers, e);
+           }});
+    p.add({"-sz",
+           "--hidden_size",
+           "N[,N...]",
+           "units per hidden layer, or one width per layer (default " +
+               std::to_string(o.widths[0]) + ")",
+           {},
            [&o](const std::string& v, std::string& e) { return parse_widths(v, o.widths, e); }});
-    p.add({"-a", "--activation", "NAME", std::string("hidden activation (default ") + activation_name(c.net.hidden_act) + ")",
+    p.add({"-a",
+           "--activation",
+           "NAME",
+           std::string("hidden activation (default ") + activation_name(c.net.hidden_act) + ")",
            {"identity", "sigmoid", "tanh", "relu", "ReLU"},
-           [&c](const std::string& v, std::string&) { return parse_hidden_activation(v.c_str(), c.net.hidden_act); }});
-    p.add({"", "--seed", "N", "seed for initialisation and shuffling (default " + std::to_string(c.seed) + ")", {},
+           [&c](const std::string& v, std::string&) {
+               return parse_hidden_activation(v.c_str(), c.net.hidden_act);
+           }});
+    p.add({"",
+           "--seed",
+           "N",
+           "seed for initialisation and shuffling (default " + std::to_string(c.seed) + ")",
+           {},
            [&c](const std::string& v, std::string& e) { return parse_u64_value(v, c.seed, e); }});
-    p.add({"", "--val_fraction", "F", "share of the training set held out for validation (default 0.1)", {},
-           [&c](const std::string& v, std::string& e) { return parse_double_value(v, 0, 0.5, c.val_fraction, e); }});
-    p.add({"", "--out", "DIR", "run directory (default runs/<dataset>-<date>-<time>)", {},
-           [&o](const std::string& v, std::string&) { o.out_dir = v; return true; }});
-    p.add({"", "--data_dir", "DIR", "where <dataset>-train.fnnd and -test.fnnd live (default: data/)", {},
-           [&o](const std::string& v, std::string&) { o.data_dir = v; return true; }});
-    p.add({"", "--limit_train", "N", "train on the first N training samples only (default: all)", {},
-           [&o](const std::string& v, std::string& e) { return parse_int_value(v, 2, kMaxSamples, o.limit_train, e); }});
-    p.add({"", "--journal", "FILE", "also append this run as one JSON line to FILE (sweep trials)", {},
-           [&o](const std::string& v, std::string&) { o.journal = v; return true; }});
-    p.add({"", "--trial", "N", "trial id for --journal (default -1)", {},
-           [&o](const std::string& v, std::string& e) { return parse_int_value(v, 0, 1L << 30, o.trial, e); }});
-    p.add({"-q", "--quiet", "", "print only the final result", {},
-           [&o](const std::string&, std::string&) { o.quiet = true; return true; }});
+    p.add({"",
+           "--val_fraction",
+           "F",
+           "share of the training set held out for validation (default 0.1)",
+           {},
+           [&c](const std::string& v, std::string& e) {
+               return parse_double_value(v, 0, 0.5, c.val_fraction, e);
+           }});
+    p.add({"",
+           "--out",
+           "DIR",
+           "run directory (default runs/<dataset>-<date>-<time>)",
+           {},
+           [&o](const std::string& v, std::string&) {
+               o.out_dir = v;
+               return true;
+           }});
+    p.add({"",
+           "--data_dir",
+           "DIR",
+           "where <dataset>-train.fnnd and -test.fnnd live (default: data/)",
+           {},
+           [&o](const std::string& v, std::string&) {
+               o.data_dir = v;
+               return true;
+           }});
+    p.add({"",
+           "--limit_train",
+           "N",
+           "train on the first N training samples only (default: all)",
+           {},
+           [&o](const std::string& v, std::string& e) {
+               return parse_int_value(v, 2, kMaxSamples, o.limit_train, e);
+           }});
+    p.add({"",
+           "--journal",
+           "FILE",
+           "also append this run as one JSON line to FILE (sweep trials)",
+           {},
+           [&o](const std::string& v, std::string&) {
+               o.journal = v;
+               return true;
+           }});
+    p.add({"",
+           "--trial",
+           "N",
+           "trial id for --journal (default -1)",
+           {},
+           [&o](const std::string& v, std::string& e) {
+               return parse_int_value(v, 0, 1L << 30, o.trial, e);
+           }});
+    p.add({"-q",
+           "--quiet",
+           "",
+           "print only the final result",
+           {},
+           [&o](const std::string&, std::string&) {
+               o.quiet = true;
+               return true;
+           }});
 }
 
 bool finish_train_options(const FlagParser& p, TrainOptions& o, std::string& error) {
@@ -151,11 +249,13 @@ bool finish_train_options(const FlagParser& p, TrainOptions& o, std::string& err
         return false;
     }
     net.n_hidden = static_cast<int>(o.num_layers);
-    for (int l = 0; l < net.n_hidden; ++l) net.hidden_widths[l] = o.widths.size() > 1 ? o.widths[l] : o.widths[0];
+    for (int l = 0; l < net.n_hidden; ++l)
+        net.hidden_widths[l] = o.widths.size() > 1 ? o.widths[l] : o.widths[0];
     return true;
 }
 
-bool train_options_from_args(const std::vector<std::string>& args, TrainOptions& out, std::string& error) {
+bool train_options_from_args(const std::vector<std::string>& args, TrainOptions& out,
+                             std::string& error) {
     TrainOptions o;
     FlagParser parser("fnn train", "");
     add_train_flags(parser, o);
@@ -177,7 +277,8 @@ std::string default_run_dir(const std::string& dataset) {
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
     std::string dir = "runs/" + dataset + "-" + stamp;
-    for (int n = 2; file_exists(dir); ++n) dir = "runs/" + dataset + "-" + stamp + "-" + std::to_string(n);
+    for (int n = 2; file_exists(dir); ++n)
+        dir = "runs/" + dataset + "-" + stamp + "-" + std::to_string(n);
     return dir;
 }
 
@@ -185,18 +286,25 @@ std::string default_run_dir(const std::string& dataset) {
 class ConsoleObserver : public TrainObserver {
 public:
     ConsoleObserver(const std::string& run_dir, const Trainer& trainer, bool quiet)
-        : metrics_path_(run_dir + "/metrics.csv"), diagnostics_path_(run_dir + "/diagnostics.jsonl"), trainer_(trainer),
-          quiet_(quiet), tty_(isatty(STDOUT_FILENO) == 1) {}
+        : metrics_path_(run_dir + "/metrics.csv"),
+          diagnostics_path_(run_dir + "/diagnostics.jsonl"),
+          trainer_(trainer),
+          quiet_(quiet),
+          tty_(isatty(STDOUT_FILENO) == 1) {}
 
     // One JSON line per sample: epoch, step, and per layer the gradient norm and weight histogram.
     void on_sample(int epoch, int step, const LayerSample* layers, int n_layers) override {
-        std::string line = "{\"epoch\":" + std::to_string(epoch) + ",\"step\":" + std::to_string(step) + ",\"layers\":[";
+        std::string line = "{\"epoch\":" + std::to_string(epoch) +
+                           ",\"step\":" + std::to_string(step) + ",\"layers\":[";
         for (int l = 0; l < n_layers; ++l) {
             const LayerSample& s = layers[l];
-            line += std::string(l ? "," : "") + "{\"grad_norm\":" + json_number(s.grad_norm) + ",\"grad_max_abs\":" +
-                    json_number(s.grad_max_abs) + ",\"weight_norm\":" + json_number(s.weight_norm) + ",\"weight_min\":" +
-                    json_float(s.weight_min) + ",\"weight_max\":" + json_float(s.weight_max) + ",\"histogram\":[";
-            for (int b = 0; b < kHistogramBins; ++b) line += (b ? "," : "") + std::to_string(s.histogram[b]);
+            line += std::string(l ? "," : "") + "{\"grad_norm\":" + json_number(s.grad_norm) +
+                    ",\"grad_max_abs\":" + json_number(s.grad_max_abs) +
+                    ",\"weight_norm\":" + json_number(s.weight_norm) +
+                    ",\"weight_min\":" + json_float(s.weight_min) +
+                    ",\"weight_max\":" + json_float(s.weight_max) + ",\"histogram\":[";
+            for (int b = 0; b < kHistogramBins; ++b)
+                line += (b ? "," : "") + std::to_string(s.histogram[b]);
             line += "]}";
         }
         diagnostics_ += line + "]}\n";
@@ -219,7 +327,8 @@ public:
         if (!quiet_) {
             if (tty_) printf("\r%70s\r", "");
             char val[64] = "val -";
-            if (isfinite(m.val_loss)) snprintf(val, sizeof val, "val loss %.4f acc %6.2f%%", m.val_loss, 100 * m.val_acc);
+            if (isfinite(m.val_loss))
+                snprintf(val, sizeof val, "val loss %.4f acc %6.2f%%", m.val_loss, 100 * m.val_acc);
             printf("epoch %3d/%d  train loss %.4f acc %6.2f%%  %s  %.2f s\n", m.epoch,
                    trainer_.config().epochs, m.train_loss, 100 * m.train_acc, val, m.seconds);
             fflush(stdout);
@@ -246,7 +355,8 @@ private:
 
 int cmd_train(int argc, char** argv) {
     TrainOptions o;
-    FlagParser parser("fnn train", "Train a multilayer perceptron and save the model, metrics and summary.");
+    FlagParser parser("fnn train",
+                      "Train a multilayer perceptron and save the model, metrics and summary.");
     add_train_flags(parser, o);
     const ParseResult parsed = parser.parse(argc, argv, 2, nullptr);
     if (parsed == ParseResult::Help) return 0;
@@ -264,14 +374,16 @@ int cmd_train(int argc, char** argv) {
         fprintf(stderr, "fnn train: %s\n", error.c_str());
         return 1;
     }
-    if (test_set.view.features() != train_set.view.features() || test_set.view.classes() != train_set.view.classes()) {
-        fprintf(stderr, "fnn train: %s and %s disagree on features or classes\n", train_set.path.c_str(),
-                test_set.path.c_str());
+    if (test_set.view.features() != train_set.view.features() ||
+        test_set.view.classes() != train_set.view.classes()) {
+        fprintf(stderr, "fnn train: %s and %s disagree on features or classes\n",
+                train_set.path.c_str(), test_set.path.c_str());
         return 1;
     }
 
     Dataset train_view = train_set.view;
-    if (o.limit_train > 0 && o.limit_train < train_view.count()) train_view.header.count = static_cast<uint32_t>(o.limit_train);
+    if (o.limit_train > 0 && o.limit_train < train_view.count())
+        train_view.header.count = static_cast<uint32_t>(o.limit_train);
     Trainer trainer;
     ErrorText err;
     const Status setup = trainer.setup(o.config, train_view, &err);
@@ -281,19 +393,21 @@ int cmd_train(int argc, char** argv) {
     }
     const std::string run_dir = o.out_dir.empty() ? default_run_dir(o.dataset) : o.out_dir;
     if (make_directories(run_dir, &err) != Status::Ok ||
-        write_file_atomic(run_dir + "/config.json", config_json(o, trainer, test_set.view.count()), &err) != Status::Ok ||
+        write_file_atomic(run_dir + "/config.json", config_json(o, trainer, test_set.view.count()),
+                          &err) != Status::Ok ||
         write_file_atomic(run_dir + "/metrics.csv", metrics_csv({}), &err) != Status::Ok) {
         fprintf(stderr, "fnn train: %s\n", err.text);
         return 1;
     }
     const TrainConfig& c = trainer.config();
     if (!o.quiet) {
-        printf("fnn train: %s, %d train / %d val / %d test samples\n", o.dataset.c_str(), trainer.train_count(),
-               trainer.val_count(), test_set.view.count());
+        printf("fnn train: %s, %d train / %d val / %d test samples\n", o.dataset.c_str(),
+               trainer.train_count(), trainer.val_count(), test_set.view.count());
         printf("  network %s %s, %s init, %s loss, %s lr %g, batch %d, %d epochs, seed %llu\n",
-               architecture_text(trainer.shape()).c_str(), activation_name(c.net.hidden_act), init_name(c.init),
-               loss_name(c.loss), optimizer_name(c.opt.kind), static_cast<double>(c.opt.learning_rate),
-               c.batch_size, c.epochs, static_cast<unsigned long long>(c.seed));
+               architecture_text(trainer.shape()).c_str(), activation_name(c.net.hidden_act),
+               init_name(c.init), loss_name(c.loss), optimizer_name(c.opt.kind),
+               static_cast<double>(c.opt.learning_rate), c.batch_size, c.epochs,
+               static_cast<unsigned long long>(c.seed));
         printf("  run directory %s\n", run_dir.c_str());
     }
 
@@ -315,22 +429,26 @@ int cmd_train(int argc, char** argv) {
         return 1;
     }
     char timing[64] = "";
-    if (summary.epochs_completed > 0) snprintf(timing, sizeof timing, "  (median epoch %.3f s)", summary.median_epoch_seconds);
-    printf("test loss %.4f acc %.2f%%%s  model %s\n", test.loss, 100 * test.acc, timing, model_path.c_str());
+    if (summary.epochs_completed > 0)
+        snprintf(timing, sizeof timing, "  (median epoch %.3f s)", summary.median_epoch_seconds);
+    printf("test loss %.4f acc %.2f%%%s  model %s\n", test.loss, 100 * test.acc, timing,
+           model_path.c_str());
     if (!o.journal.empty()) {
         // The flags that set the training, without where it runs or reports.
         std::vector<std::string> args;
         for (int i = 2; i < argc; ++i) {
             const std::string a = argv[i];
             const std::string name = a.substr(0, a.find('='));
-            const bool plumbing = name == "--journal" || name == "--trial" || name == "--out" || name == "--data_dir";
+            const bool plumbing =
+                name == "--journal" || name == "--trial" || name == "--out" || name == "--data_dir";
             if (plumbing || a == "-q" || a == "--quiet") {
                 if (plumbing && a.find('=') == std::string::npos) ++i;  // skip its value too
                 continue;
             }
             args.push_back(a);
         }
-        const TrialResult r = trial_result(o.trial, o, args, trainer, trained, err.text, false, "", test);
+        const TrialResult r =
+            trial_result(o.trial, o, args, trainer, trained, err.text, false, "", test);
         if (append_journal_line(o.journal, trial_to_json(r), &err) != Status::Ok) {
             fprintf(stderr, "fnn train: %s\n", err.text);
             return 1;

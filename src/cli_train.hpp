@@ -21,9 +21,9 @@ struct TrainOptions {
     std::string out_dir;
     long num_layers = 1;
     std::vector<int> widths{512};
-    long limit_train = 0;      // use only the first N training samples (0: all)
-    std::string journal;       // also append the run as one JSON line to this file (sweeps)
-    long trial = -1;           // the trial id written into that line
+    long limit_train = 0;  // use only the first N training samples (0: all)
+    std::string journal;   // also append the run as one JSON line to this file (sweeps)
+    long trial = -1;       // the trial id written into that line
     bool quiet = false;
 
     static TrainConfig default_config();
@@ -36,7 +36,8 @@ void add_train_flags(FlagParser& parser, TrainOptions& options);
 bool finish_train_options(const FlagParser& parser, TrainOptions& options, std::string& error);
 
 // Parses fnn train flags from a list ("-e", "10", ...) into `out`, printing nothing.
-bool train_options_from_args(const std::vector<std::string>& args, TrainOptions& out, std::string& error);
+bool train_options_from_args(const std::vector<std::string>& args, TrainOptions& out,
+                             std::string& error);
 
 // Exit status: 0 trained, 1 failed (missing data, I/O error, diverged), 2 bad usage.
 int cmd_train(int argc, char** argv);

@@ -35,9 +35,11 @@ std::string epochs_json(const std::vector<EpochMetrics>& epochs) {
     for (size_t i = 0; i < epochs.size(); ++i) {
         const EpochMetrics& m = epochs[i];
         out += (i ? "," : "") + std::string("{\"epoch\":") + std::to_string(m.epoch) +
-               ",\"train_loss\":" + json_number(m.train_loss) + ",\"train_acc\":" + json_number(m.train_acc) +
-               ",\"val_loss\":" + json_number(m.val_loss) + ",\"val_acc\":" + json_number(m.val_acc) +
-               ",\"seconds\":" + json_number(m.seconds) + "}";
+               ",\"train_loss\":" + json_number(m.train_loss) +
+               ",\"train_acc\":" + json_number(m.train_acc) +
+               ",\"val_loss\":" + json_number(m.val_loss) +
+               ",\"val_acc\":" + json_number(m.val_acc) + ",\"seconds\":" + json_number(m.seconds) +
+               "}";
     }
     return out + "]";
 }
@@ -80,10 +82,12 @@ std::string trial_to_json(const TrialResult& r) {
     for (size_t i = 0; i < r.args.size(); ++i) args += (i ? "," : "") + json_quote(r.args[i]);
     args += "]";
     return "{\"trial\":" + std::to_string(r.trial) + ",\"status\":" + json_quote(r.status) +
-           ",\"reason\":" + json_quote(r.reason) + ",\"config\":" + (r.config.empty() ? "{}" : r.config) +
-           ",\"args\":" + args + ",\"epochs\":" + epochs_json(r.epochs) + ",\"val_acc\":" + json_number(r.val_acc) +
+           ",\"reason\":" + json_quote(r.reason) +
+           ",\"config\":" + (r.config.empty() ? "{}" : r.config) + ",\"args\":" + args +
+           ",\"epochs\":" + epochs_json(r.epochs) + ",\"val_acc\":" + json_number(r.val_acc) +
            ",\"val_loss\":" + json_number(r.val_loss) + ",\"test_acc\":" + json_number(r.test_acc) +
-           ",\"test_loss\":" + json_number(r.test_loss) + ",\"seconds\":" + json_number(r.seconds) + "}";
+           ",\"test_loss\":" + json_number(r.test_loss) + ",\"seconds\":" + json_number(r.seconds) +
+           "}";
 }
 
 bool trial_from_json(const std::string& line, TrialResult& out, std::string& error) {
@@ -91,8 +95,9 @@ bool trial_from_json(const std::string& line, TrialResult& out, std::string& err
     if (!parse_json(line, v, error)) return false;
     const JsonValue* trial = v.find("trial");
     const JsonValue* config = v.find("config");
-    if (v.kind != JsonValue::Kind::Object || trial == nullptr || trial->kind != JsonValue::Kind::Number ||
-        config == nullptr || config->kind != JsonValue::Kind::Object) {
+    if (v.kind != JsonValue::Kind::Object || trial == nullptr ||
+        trial->kind != JsonValue::Kind::Number || config == nullptr ||
+        config->kind != JsonValue::Kind::Object) {
         error = "not a trial record (needs trial and config)";
         return false;
     }
@@ -133,7 +138,10 @@ TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<st
     r.config = settings_object(o).compact();
     r.args = args;
     r.epochs = trainer.history();
-    r.status = trained == Status::Diverged ? "diverged" : trained != Status::Ok ? "failed" : stopped ? "stopped" : "ok";
+    r.status = trained == Status::Diverged ? "diverged"
+               : trained != Status::Ok     ? "failed"
+               : stopped                   ? "stopped"
+                                           : "ok";
     r.reason = trained != Status::Ok ? reason : stopped ? stop_reason : "";
     r.val_acc = r.epochs.empty() ? NAN : r.epochs.back().val_acc;
     r.val_loss = r.epochs.empty() ? NAN : r.epochs.back().val_loss;
@@ -143,8 +151,8 @@ TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<st
     return r;
 }
 
-TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train, const Dataset& test,
-                      EpochGate* gate) {
+TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train,
+                      const Dataset& test, EpochGate* gate) {
     TrainOptions o;
     std::string error;
     if (!train_options_from_args(args, o, error)) {
@@ -157,7 +165,8 @@ TrialResult run_trial(long trial, const std::vector<std::string>& args, const Da
         return r;
     }
     Dataset slice = train;
-    if (o.limit_train > 0 && o.limit_train < train.count()) slice.header.count = static_cast<uint32_t>(o.limit_train);
+    if (o.limit_train > 0 && o.limit_train < train.count())
+        slice.header.count = static_cast<uint32_t>(o.limit_train);
     Trainer trainer;
     ErrorText err;
     Status s = trainer.setup(o.config, slice, &err);
@@ -174,7 +183,8 @@ TrialResult run_trial(long trial, const std::vector<std::string>& args, const Da
     GateObserver observer(trial, gate);
     s = trainer.run(&observer, &err);
     const EvalResult result = trainer.evaluate(test, 0, test.count());
-    return trial_result(trial, o, args, trainer, s, err.text, trainer.stopped_early(), observer.reason(), result);
+    return trial_result(trial, o, args, trainer, s, err.text, trainer.stopped_early(),
+                        observer.reason(), result);
 }
 
 Status append_journal_line(const std::string& path, const std::string& line, ErrorText* err) {
@@ -185,11 +195,14 @@ Status append_journal_line(const std::string& path, const std::string& line, Err
     const int saved = errno;
     const bool ok = n == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
     close(fd);
-    if (!ok) return fail(err, Status::Io, "%s: cannot append: %s", path.c_str(), n < 0 ? strerror(saved) : "short write");
+    if (!ok)
+        return fail(err, Status::Io, "%s: cannot append: %s", path.c_str(),
+                    n < 0 ? strerror(saved) : "short write");
     return Status::Ok;
 }
 
-bool read_journal(const std::string& path, std::vector<TrialResult>& out, bool& torn_tail, std::string& error) {
+bool read_journal(const std::string& path, std::vector<TrialResult>& out, bool& torn_tail,
+                  std::string& error) {
     out.clear();
     torn_tail = false;
     std::vector<uint8_t> bytes;

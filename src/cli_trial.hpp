@@ -16,13 +16,13 @@ namespace fnn {
 
 struct TrialResult {
     long trial = -1;
-    std::string status = "ok";       // ok | stopped | diverged | failed
-    std::string reason;              // why, when not ok
-    std::string config;              // compact JSON object: every training setting, after defaults
-    std::vector<std::string> args;   // the fnn train flags that reproduce the trial
+    std::string status = "ok";      // ok | stopped | diverged | failed
+    std::string reason;             // why, when not ok
+    std::string config;             // compact JSON object: every training setting, after defaults
+    std::vector<std::string> args;  // the fnn train flags that reproduce the trial
     std::vector<EpochMetrics> epochs;
     double val_acc = 0.0, val_loss = 0.0, test_acc = 0.0, test_loss = 0.0;  // NaN when unknown
-    double seconds = 0.0;            // training time, evaluation excluded
+    double seconds = 0.0;  // training time, evaluation excluded
 };
 
 // The journal line (no newline) and back. Numbers round-trip exactly.
@@ -42,8 +42,8 @@ public:
 
 // Trains one trial quietly on loaded data (train is sliced by --limit_train) and evaluates it on
 // `test`. Never fails outright: bad flags or a diverged run come back as status failed/diverged.
-TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train, const Dataset& test,
-                      EpochGate* gate);
+TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train,
+                      const Dataset& test, EpochGate* gate);
 
 // The result of a finished Trainer run (shared by run_trial and fnn train --journal).
 TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<std::string>& args,
@@ -56,6 +56,7 @@ Status append_journal_line(const std::string& path, const std::string& line, Err
 
 // Reads a journal. A last line without its newline (a write cut by a crash) is dropped and
 // reported through `torn_tail`; any other bad line is an error naming its line number.
-bool read_journal(const std::string& path, std::vector<TrialResult>& out, bool& torn_tail, std::string& error);
+bool read_journal(const std::string& path, std::vector<TrialResult>& out, bool& torn_tail,
+                  std::string& error);
 
 }  // namespace fnn

@@ -26,11 +26,13 @@ Status check_names(const char* names, uint32_t size, uint32_t classes, const cha
     for (uint32_t i = 0; i < size; ++i) {
         const unsigned char c = static_cast<unsigned char>(names[i]);
         if (c == '\n') {
-            if (line_len == 0) return fail(err, Status::Format, "%s: class name %u is empty", what, lines);
+            if (line_len == 0)
+                return fail(err, Status::Format, "%s: class name %u is empty", what, lines);
             ++lines;
             line_len = 0;
         } else if (c < 0x20 || c > 0x7E) {
-            return fail(err, Status::Format, "%s: class names: byte %u is not printable ASCII", what, i);
+            return fail(err, Status::Format, "%s: class names: byte %u is not printable ASCII",
+                        what, i);
         } else {
             ++line_len;
         }
@@ -51,12 +53,10 @@ Status validate_dataset_header(const DatasetHeader& h, const char* what, ErrorTe
         uint32_t lo;
         uint32_t hi;
     };
-    const Limit limits[] = {{"count", h.count, 1, kMaxSamples},
-                            {"rows", h.rows, 1, kMaxImageSide},
-                            {"cols", h.cols, 1, kMaxImageSide},
-                            {"channels", h.channels, 1, kMaxChannels},
-                            {"classes", h.classes, 2, 256},
-                            {"names_bytes", h.names_bytes, 0, kMaxNamesBytes}};
+    const Limit limits[] = {
+        {"count", h.count, 1, kMaxSamples}, {"rows", h.rows, 1, kMaxImageSide},
+        {"cols", h.cols, 1, kMaxImageSide}, {"channels", h.channels, 1, kMaxChannels},
+        {"classes", h.classes, 2, 256},     {"names_bytes", h.names_bytes, 0, kMaxNamesBytes}};
     for (const Limit& l : limits) {
         if (l.value < l.lo || l.value > l.hi) {
             return fail(err, Status::Format, "%s: %s: expected %u..%u, got %u", what, l.field, l.lo,
@@ -95,10 +95,13 @@ Status parse_dataset_blob(const void* bytes, size_t size, const char* what, Data
     FNN_TRY(cur.u16(version));
     FNN_TRY(cur.u16(reserved));
     if (version != kDatasetVersion) {
-        return fail(err, Status::Version, "%s: dataset blob version %u, this build reads version %u",
-                    what, version, kDatasetVersion);
+        return fail(err, Status::Version,
+                    "%s: dataset blob version %u, this build reads version %u", what, version,
+                    kDatasetVersion);
     }
-    if (reserved != 0) return fail(err, Status::Format, "%s: reserved header field is %u, expected 0", what, reserved);
+    if (reserved != 0)
+        return fail(err, Status::Format, "%s: reserved header field is %u, expected 0", what,
+                    reserved);
     DatasetHeader h;
     FNN_TRY(cur.u32(h.count));
     FNN_TRY(cur.u32(h.rows));
@@ -109,8 +112,9 @@ Status parse_dataset_blob(const void* bytes, size_t size, const char* what, Data
     FNN_TRY(validate_dataset_header(h, what, err));
     const size_t expected = dataset_blob_bytes(h);
     if (size < expected) {
-        return fail(err, Status::Truncated, "%s: truncated: header describes %zu bytes, file has %zu",
-                    what, expected, size);
+        return fail(err, Status::Truncated,
+                    "%s: truncated: header describes %zu bytes, file has %zu", what, expected,
+                    size);
     }
     if (size > expected) {
         return fail(err, Status::Format, "%s: %zu unexpected bytes after the end of the data", what,
@@ -120,13 +124,15 @@ Status parse_dataset_blob(const void* bytes, size_t size, const char* what, Data
     const uint32_t stored_crc = load_u32le(base + size - 4);
     const uint32_t actual_crc = crc32(0, base, size - 4);
     if (stored_crc != actual_crc) {
-        return fail(err, Status::Checksum, "%s: CRC-32 mismatch (stored %08x, computed %08x): the file is damaged",
-                    what, stored_crc, actual_crc);
+        return fail(err, Status::Checksum,
+                    "%s: CRC-32 mismatch (stored %08x, computed %08x): the file is damaged", what,
+                    stored_crc, actual_crc);
     }
     const char* names = reinterpret_cast<const char*>(base + kHeaderBytes);
     FNN_TRY(check_names(names, h.names_bytes, h.names_bytes ? h.classes : 0, what, err));
     for (size_t i = kHeaderBytes + h.names_bytes; i < names_end_padded(h.names_bytes); ++i) {
-        if (base[i] != 0) return fail(err, Status::Format, "%s: padding byte %zu is not zero", what, i);
+        if (base[i] != 0)
+            return fail(err, Status::Format, "%s: padding byte %zu is not zero", what, i);
     }
     Dataset d;
     d.header = h;
@@ -149,7 +155,8 @@ Status write_dataset_blob(const DatasetHeader& h, const char* names, const uint8
     if (h.names_bytes != 0) FNN_TRY(check_names(names, h.names_bytes, h.classes, "dataset", err));
     const size_t total = dataset_blob_bytes(h);
     if (out_size < total) {
-        return fail(err, Status::NoMem, "dataset: output buffer has %zu bytes, needs %zu", out_size, total);
+        return fail(err, Status::NoMem, "dataset: output buffer has %zu bytes, needs %zu", out_size,
+                    total);
     }
     for (uint32_t i = 0; i < h.count; ++i) {
         if (labels[i] >= h.classes) {

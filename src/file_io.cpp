@@ -42,7 +42,8 @@ Status read_file(const std::string& path, std::vector<uint8_t>& out, ErrorText* 
 Status write_file_atomic(const std::string& path, const void* data, size_t size, ErrorText* err) {
     const std::string temp = path + ".tmp." + std::to_string(getpid());
     const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return fail(err, Status::Io, "%s: cannot create: %s", temp.c_str(), strerror(errno));
+    if (fd < 0)
+        return fail(err, Status::Io, "%s: cannot create: %s", temp.c_str(), strerror(errno));
     const uint8_t* p = static_cast<const uint8_t*>(data);
     size_t done = 0;
     int error = 0;
@@ -60,7 +61,8 @@ Status write_file_atomic(const std::string& path, const void* data, size_t size,
     if (error == 0 && rename(temp.c_str(), path.c_str()) != 0) error = errno;
     if (error != 0) {
         unlink(temp.c_str());
-        return fail(err, Status::Io, "%s: not saved (%zu of %zu bytes written): %s; the previous file is unchanged",
+        return fail(err, Status::Io,
+                    "%s: not saved (%zu of %zu bytes written): %s; the previous file is unchanged",
                     path.c_str(), done, size, strerror(error));
     }
     return Status::Ok;
@@ -80,7 +82,8 @@ Status make_directories(const std::string& path, ErrorText* err) {
         if (pos != path.size() && path[pos] != '/') continue;
         const std::string prefix = path.substr(0, pos);
         if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
-            return fail(err, Status::Io, "%s: cannot create directory: %s", prefix.c_str(), strerror(errno));
+            return fail(err, Status::Io, "%s: cannot create directory: %s", prefix.c_str(),
+                        strerror(errno));
         }
     }
     struct stat st;

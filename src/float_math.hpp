@@ -18,8 +18,9 @@ inline uint32_t float_to_bits(float f) {
     return u;
 }
 
-// e^x for float, within 2 ulp (tests/test_float_math.cpp measures it). Inputs are clamped to [-87, 88] (results stay normal and finite);
-// NaN stays NaN. Branch-free apart from the clamps so loops over it vectorise.
+// e^x for float, within 2 ulp (tests/test_float_math.cpp measures it). Inputs are clamped to [-87,
+// 88] (results stay normal and finite); NaN stays NaN. Branch-free apart from the clamps so loops
+// over it vectorise.
 inline float exp_f(float x) {
     x = x > 88.0f ? 88.0f : x;
     x = x < -87.0f ? -87.0f : x;

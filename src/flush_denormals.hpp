@@ -34,8 +34,8 @@ public:
 
 private:
 #if defined(__SSE__)
-    static constexpr unsigned kFlushToZero = 0x8000;      // MXCSR.FTZ: results flush to zero
-    static constexpr unsigned kDenormalsAreZero = 0x0040; // MXCSR.DAZ: inputs read as zero
+    static constexpr unsigned kFlushToZero = 0x8000;       // MXCSR.FTZ: results flush to zero
+    static constexpr unsigned kDenormalsAreZero = 0x0040;  // MXCSR.DAZ: inputs read as zero
     unsigned saved_ = 0;
 #elif defined(__aarch64__)
     static constexpr unsigned long kFpcrFlushToZero = 1ul << 24;  // FPCR.FZ

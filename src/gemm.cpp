@@ -47,7 +47,9 @@ const GemmKernels& gemm_kernels_for(GemmArithmetic arithmetic) {
     return kGemmRefKernels;
 }
 
-const char* gemm_kernel_name(GemmArithmetic arithmetic) { return gemm_kernels_for(arithmetic).name; }
+const char* gemm_kernel_name(GemmArithmetic arithmetic) {
+    return gemm_kernels_for(arithmetic).name;
+}
 
 void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta, MatView c,
           Arena& scratch, GemmArithmetic arithmetic) {
@@ -55,7 +57,8 @@ void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float
 }
 
 void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
-                       ConstMatView b, float beta, MatView c, Arena& scratch, bool skip_zero_steps) {
+                       ConstMatView b, float beta, MatView c, Arena& scratch,
+                       bool skip_zero_steps) {
     const int m = c.rows;
     const int n = c.cols;
     const int k = ta == Trans::No ? a.cols : a.rows;
@@ -74,7 +77,8 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
     float* a_pack = scratch.alloc_floats(sizes.a_floats);
     int32_t* a_index = static_cast<int32_t*>(scratch.alloc(sizes.index_ints * sizeof(int32_t)));
     float* b_pack = scratch.alloc_floats(sizes.b_floats);
-    FNN_ASSERT(a_pack != nullptr && a_index != nullptr && b_pack != nullptr);  // planned by gemm_bytes()
+    // gemm_bytes() planned these.
+    FNN_ASSERT(a_pack != nullptr && a_index != nullptr && b_pack != nullptr);
 
     for (int jc = 0; jc < n; jc += kGemmNC) {
         const int nc = min_int(kGemmNC, n - jc);
@@ -94,12 +98,14 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
                         const float* a_sliver = a_pack + static_cast<size_t>(ir) * kc;
                         const int32_t* index = a_index + ir / kGemmMR * (kc + 1);
                         float* c_tile = &c.at(ic + ir, jc + jr);
-                        const int m_edge = min_int(kGemmMR, mc - ir), n_edge = min_int(kGemmNR, nc - jr);
+                        const int m_edge = min_int(kGemmMR, mc - ir),
+                                  n_edge = min_int(kGemmNR, nc - jr);
                         if (index[0] == kc) {
-                            kernels.dense(kc, a_sliver, b_sliver, alpha, beta_block, c_tile, c.stride, m_edge, n_edge);
+                            kernels.dense(kc, a_sliver, b_sliver, alpha, beta_block, c_tile,
+                                          c.stride, m_edge, n_edge);
                         } else {
-                            kernels.indexed(index[0], a_sliver, b_sliver, index + 1, alpha, beta_block, c_tile,
-                                            c.stride, m_edge, n_edge);
+                            kernels.indexed(index[0], a_sliver, b_sliver, index + 1, alpha,
+                                            beta_block, c_tile, c.stride, m_edge, n_edge);
                         }
                     }
                 }

@@ -17,10 +17,11 @@ using GemmKernel = void (*)(int kc, const float* a, const float* b, float alpha,
 // The same contract over the steps listed in index[0..count): step q reads A's step index[q]
 // (a[index[q]*MR + i]) and B's (b[index[q]*NR + j]). The steps left out have all-zero A values.
 using GemmKernelIndexed = void (*)(int count, const float* a, const float* b, const int32_t* index,
-                                   float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
+                                   float alpha, float beta, float* c, int ldc, int m_edge,
+                                   int n_edge);
 
 using GemmPackA = void (*)(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
-                          int32_t* index);
+                           int32_t* index);
 using GemmPackB = void (*)(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
 
 // A micro-kernel family: dense and indexed kernels with the packers that suit them.
@@ -37,10 +38,11 @@ void gemm_kernel_ref(int kc, const float* a, const float* b, float alpha, float 
 void gemm_kernel_ref_indexed(int count, const float* a, const float* b, const int32_t* index,
                              float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
 // The portable kernels with fused multiply-adds (fmaf): the bit-exact oracle for FMA kernels.
-void gemm_kernel_ref_fused(int kc, const float* a, const float* b, float alpha, float beta, float* c,
-                           int ldc, int m_edge, int n_edge);
+void gemm_kernel_ref_fused(int kc, const float* a, const float* b, float alpha, float beta,
+                           float* c, int ldc, int m_edge, int n_edge);
 void gemm_kernel_ref_fused_indexed(int count, const float* a, const float* b, const int32_t* index,
-                                   float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
+                                   float alpha, float beta, float* c, int ldc, int m_edge,
+                                   int n_edge);
 // Writes an MR x NR accumulator tile into C under the contract above (used by edge tiles).
 void gemm_store_tile(const float* acc, float alpha, float beta, float* c, int ldc, int m_edge,
                      int n_edge);
@@ -57,7 +59,8 @@ void gemm_kernel_fma_indexed(int count, const float* a, const float* b, const in
                              float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
 bool gemm_cpu_has_avx();
 bool gemm_cpu_has_fma();
-void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out, int32_t* index);
+void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
+                     int32_t* index);
 void gemm_pack_b_avx(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
 #endif
 
@@ -66,7 +69,8 @@ void gemm_pack_b_avx(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, f
 // all zero, when leaving out the others removes at least an eighth of them; otherwise count =
 // kc (use the dense kernel). Products with a zero add exactly nothing to the accumulator, which
 // starts at +0 and so is never -0: skipping them keeps every bit (for finite B).
-void gemm_pack_a(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out, int32_t* index);
+void gemm_pack_a(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
+                 int32_t* index);
 // Room the pack buffer keeps after its last sliver for packers' overlapping vector stores.
 constexpr int kGemmPackSlack = 8;
 // Skipping pays for the indexed kernel's extra loads once an eighth of the steps go.
@@ -83,8 +87,8 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
 extern const GemmKernels kGemmRefKernels;       // portable, separate multiply and add
 extern const GemmKernels kGemmRefFusedKernels;  // portable, fmaf: tests only (slow without FMA)
 #if defined(FNN_GEMM_HAVE_AVX)
-extern const GemmKernels kGemmAvxKernels;       // AVX, separate multiply and add
-extern const GemmKernels kGemmFmaKernels;       // AVX2 + FMA, fused
+extern const GemmKernels kGemmAvxKernels;  // AVX, separate multiply and add
+extern const GemmKernels kGemmFmaKernels;  // AVX2 + FMA, fused
 #endif
 
 // The family gemm() uses for this arithmetic on this CPU.

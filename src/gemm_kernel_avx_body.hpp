@@ -19,9 +19,8 @@ inline __m256 multiply_add(__m256 x, __m256 y, __m256 acc) {
 // The kernel body for both contracts: step q reads A and B at step q (dense) or at step
 // index[q] (indexed, for slivers with skipped zero steps).
 template <bool kIndexed, bool kFused>
-inline void kernel_body(
-    int steps, const float* a, const float* b, const int32_t* index, float alpha, float beta,
-    float* c, int ldc, int m_edge, int n_edge) {
+inline void kernel_body(int steps, const float* a, const float* b, const int32_t* index,
+                        float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
     static_assert(kGemmMR == 6 && kGemmNR == 16, "kernel is written for a 6 x 16 tile");
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -64,7 +63,8 @@ inline void kernel_body(
             float* row = c + static_cast<ptrdiff_t>(i) * ldc;
             for (int h = 0; h < 2; ++h) {
                 __m256 out = _mm256_mul_ps(va, acc[i][h]);
-                if (beta != 0.0f) out = _mm256_add_ps(out, _mm256_mul_ps(vb, _mm256_loadu_ps(row + 8 * h)));
+                if (beta != 0.0f)
+                    out = _mm256_add_ps(out, _mm256_mul_ps(vb, _mm256_loadu_ps(row + 8 * h)));
                 _mm256_storeu_ps(row + 8 * h, out);
             }
         }

@@ -35,8 +35,8 @@ inline void rank1_update(const float* a_p, const float* b_p, float* acc) {
 
 // Steps 0..steps-1 (dense) or index[0..steps) (indexed).
 template <bool kFused>
-void kernel(int steps, const float* a, const float* b, const int32_t* index, float alpha, float beta,
-            float* c, int ldc, int m_edge, int n_edge) {
+void kernel(int steps, const float* a, const float* b, const int32_t* index, float alpha,
+            float beta, float* c, int ldc, int m_edge, int n_edge) {
     float acc[kGemmMR * kGemmNR];
     for (float& x : acc) x = 0.0f;
     for (int q = 0; q < steps; ++q) {
@@ -58,18 +58,19 @@ void gemm_kernel_ref_indexed(int count, const float* a, const float* b, const in
     kernel<false>(count, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
-void gemm_kernel_ref_fused(int kc, const float* a, const float* b, float alpha, float beta, float* c,
-                           int ldc, int m_edge, int n_edge) {
+void gemm_kernel_ref_fused(int kc, const float* a, const float* b, float alpha, float beta,
+                           float* c, int ldc, int m_edge, int n_edge) {
     kernel<true>(kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
 void gemm_kernel_ref_fused_indexed(int count, const float* a, const float* b, const int32_t* index,
-                                   float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
+                                   float alpha, float beta, float* c, int ldc, int m_edge,
+                                   int n_edge) {
     kernel<true>(count, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
-const GemmKernels kGemmRefKernels = {"portable", gemm_kernel_ref, gemm_kernel_ref_indexed, gemm_pack_a,
-                                     gemm_pack_b};
+const GemmKernels kGemmRefKernels = {"portable", gemm_kernel_ref, gemm_kernel_ref_indexed,
+                                     gemm_pack_a, gemm_pack_b};
 const GemmKernels kGemmRefFusedKernels = {"portable fused", gemm_kernel_ref_fused,
                                           gemm_kernel_ref_fused_indexed, gemm_pack_a, gemm_pack_b};
 

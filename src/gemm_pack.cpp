@@ -57,7 +57,8 @@ int copy_runs(const float* src, ptrdiff_t stride, int count, int kc, float* out,
 
 }  // namespace
 
-void gemm_pack_a(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out, int32_t* index) {
+void gemm_pack_a(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
+                 int32_t* index) {
     for (int r0 = 0; r0 < mc; r0 += MR, out += static_cast<ptrdiff_t>(MR) * kc, index += kc + 1) {
         const int rows = mc - r0 < MR ? mc - r0 : MR;
         int live;

@@ -24,7 +24,7 @@ __attribute__((target("avx"))) int pack_runs(const float* src, ptrdiff_t stride,
     int live = 0;
     for (int p = 0; p < kc; ++p, src += stride, out += kGemmMR) {
         const __m256 v = _mm256_maskload_ps(src, first6);  // never reads past the 6 values
-        _mm256_storeu_ps(out, v);                           // lanes 6, 7 land in the next step
+        _mm256_storeu_ps(out, v);                          // lanes 6, 7 land in the next step
         index[live] = p;
         live += nonzero_lanes(v) != 0;
     }
@@ -33,7 +33,8 @@ __attribute__((target("avx"))) int pack_runs(const float* src, ptrdiff_t stride,
 
 // op(A) = a: step p takes element p of 6 rows; 8 steps at a time through an 8 x 8 transpose
 // (rows 6 and 7 are zero).
-__attribute__((target("avx"))) int pack_rows(const float* const* src, int kc, float* out, int32_t* index) {
+__attribute__((target("avx"))) int pack_rows(const float* const* src, int kc, float* out,
+                                             int32_t* index) {
     int live = 0;
     int p = 0;
     const __m256 zero = _mm256_setzero_ps();
@@ -94,8 +95,8 @@ __attribute__((target("avx"))) inline void transpose8(const __m256* r, __m256* o
 
 }  // namespace
 
-__attribute__((target("avx"))) void gemm_pack_b_avx(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc,
-                                                    float* out) {
+__attribute__((target("avx"))) void gemm_pack_b_avx(Trans tb, ConstMatView b, int p0, int j0,
+                                                    int kc, int nc, float* out) {
     static_assert(kGemmNR == 16, "two 8 x 8 transposes fill one 16-wide step");
     for (int c0 = 0; c0 < nc; c0 += kGemmNR, out += static_cast<ptrdiff_t>(kGemmNR) * kc) {
         // Only full slivers of b^T gain from transposing; the rest is packed portably.
@@ -112,7 +113,8 @@ __attribute__((target("avx"))) void gemm_pack_b_avx(Trans tb, ConstMatView b, in
                 __m256 rows[8], cols[8];
                 for (int r = 0; r < 8; ++r) rows[r] = _mm256_loadu_ps(src[8 * half + r] + p);
                 transpose8(rows, cols);
-                for (int q = 0; q < 8; ++q) _mm256_storeu_ps(out + (p + q) * kGemmNR + 8 * half, cols[q]);
+                for (int q = 0; q < 8; ++q)
+                    _mm256_storeu_ps(out + (p + q) * kGemmNR + 8 * half, cols[q]);
             }
         }
         for (; p < kc; ++p) {
@@ -121,9 +123,10 @@ __attribute__((target("avx"))) void gemm_pack_b_avx(Trans tb, ConstMatView b, in
     }
 }
 
-__attribute__((target("avx"))) void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc,
-                                                    int kc, float* out, int32_t* index) {
-    for (int r0 = 0; r0 < mc; r0 += kGemmMR, out += static_cast<ptrdiff_t>(kGemmMR) * kc, index += kc + 1) {
+__attribute__((target("avx"))) void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0,
+                                                    int mc, int kc, float* out, int32_t* index) {
+    for (int r0 = 0; r0 < mc;
+         r0 += kGemmMR, out += static_cast<ptrdiff_t>(kGemmMR) * kc, index += kc + 1) {
         if (mc - r0 < kGemmMR) {
             gemm_pack_a(ta, a, i0 + r0, p0, mc - r0, kc, out, index);
             continue;

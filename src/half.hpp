@@ -24,7 +24,8 @@ inline uint16_t float_to_half(float f) {
     const uint32_t x = float_to_bits(f);
     const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
     const uint32_t abs = x & 0x7FFFFFFFu;
-    if (abs >= 0x7F800000u) return static_cast<uint16_t>(sign | 0x7C00u | (abs > 0x7F800000u ? 0x200u : 0u));
+    if (abs >= 0x7F800000u)
+        return static_cast<uint16_t>(sign | 0x7C00u | (abs > 0x7F800000u ? 0x200u : 0u));
     if (abs >= 0x477FF000u) return static_cast<uint16_t>(sign | 0x7C00u);  // rounds past 65504
     if (abs < 0x38800000u) {
         // Result is subnormal (or zero): value / 2^-24 rounded to an integer, ties to even.
@@ -34,14 +35,16 @@ inline uint16_t float_to_half(float f) {
         const uint32_t value = mantissa >> shift;
         const uint32_t rest = mantissa & ((1u << shift) - 1u);
         const uint32_t half = 1u << (shift - 1u);
-        const uint32_t rounded = value + ((rest > half || (rest == half && (value & 1u))) ? 1u : 0u);
+        const uint32_t rounded =
+            value + ((rest > half || (rest == half && (value & 1u))) ? 1u : 0u);
         return static_cast<uint16_t>(sign | rounded);
     }
     // Normal: rebias the exponent and round the 13 dropped mantissa bits.
     const uint32_t rebased = abs - (112u << 23);
     const uint32_t value = rebased >> 13;
     const uint32_t rest = rebased & 0x1FFFu;
-    const uint32_t rounded = value + ((rest > 0x1000u || (rest == 0x1000u && (value & 1u))) ? 1u : 0u);
+    const uint32_t rounded =
+        value + ((rest > 0x1000u || (rest == 0x1000u && (value & 1u))) ? 1u : 0u);
     return static_cast<uint16_t>(sign | rounded);
 }
 

@@ -15,20 +15,22 @@
 // Everything a loaded model owns; lives in the caller's arena.
 struct fnn_model {
     fnn::ModelHeader header;
-    fnn::BlobLayer* layers;   // header.n_layers entries, pointing into the blob
-    int max_width;            // widest layer output
-    float* ping;              // (max_width) layer outputs, alternating
+    fnn::BlobLayer* layers;  // header.n_layers entries, pointing into the blob
+    int max_width;           // widest layer output
+    float* ping;             // (max_width) layer outputs, alternating
     float* pong;
-    float* partial;           // (max_width) one K block's sums; int32 sums for int8 activations
-    int8_t* quantized;        // (max input width) int8 activations, when the model uses them
+    float* partial;     // (max_width) one K block's sums; int32 sums for int8 activations
+    int8_t* quantized;  // (max input width) int8 activations, when the model uses them
     size_t macs;
 };
 
 namespace fnn {
 namespace {
 
-static_assert(static_cast<int>(Status::Numeric) == FNN_E_NUMERIC, "fnn_status and Status must agree");
-static_assert(static_cast<int>(Status::Checksum) == FNN_E_CHECKSUM, "fnn_status and Status must agree");
+static_assert(static_cast<int>(Status::Numeric) == FNN_E_NUMERIC,
+              "fnn_status and Status must agree");
+static_assert(static_cast<int>(Status::Checksum) == FNN_E_CHECKSUM,
+              "fnn_status and Status must agree");
 
 fnn_status to_c(Status s) { return static_cast<fnn_status>(static_cast<int>(s)); }
 
@@ -58,8 +60,8 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
 
 size_t arena_plan_bytes(const Plan& p) {
     const size_t width = static_cast<size_t>(p.max_width);
-    size_t bytes = arena_round(sizeof(fnn_model)) + arena_round(sizeof(BlobLayer) * p.header.n_layers) +
-                   3 * arena_floats(width);
+    size_t bytes = arena_round(sizeof(fnn_model)) +
+                   arena_round(sizeof(BlobLayer) * p.header.n_layers) + 3 * arena_floats(width);
     if (p.int8_activations) bytes += arena_round(static_cast<size_t>(p.max_input));
     return arena_buffer_bytes(bytes);
 }
@@ -90,7 +92,8 @@ void accumulate_row(const BlobLayer& layer, size_t row, float x, float* partial,
 // out[j] = sum_k x_k w[k][j], K block by K block as gemm() does: each block sums into
 // `partial` from +0 in k order, then out = partial (first block) or partial + out. For int8
 // weights w is the integer q; the per-column scale is applied afterwards.
-void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float* out, float* partial) {
+void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float* out,
+                 float* partial) {
     const int n_in = layer.n_in, n_out = layer.n_out;
     const int step = gemm_k_step(n_in);
     for (int k0 = 0; k0 < n_in; k0 += step) {
@@ -101,9 +104,15 @@ void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float
             if (x == 0.0f) continue;  // adds exactly nothing: weights are finite (checked at load)
             const size_t row = static_cast<size_t>(k) * n_out;
             switch (type) {
-                case WeightType::F32: accumulate_row<WeightType::F32>(layer, row, x, partial, n_out); break;
-                case WeightType::F16: accumulate_row<WeightType::F16>(layer, row, x, partial, n_out); break;
-                case WeightType::Int8: accumulate_row<WeightType::Int8>(layer, row, x, partial, n_out); break;
+                case WeightType::F32:
+                    accumulate_row<WeightType::F32>(layer, row, x, partial, n_out);
+                    break;
+                case WeightType::F16:
+                    accumulate_row<WeightType::F16>(layer, row, x, partial, n_out);
+                    break;
+                case WeightType::Int8:
+                    accumulate_row<WeightType::Int8>(layer, row, x, partial, n_out);
+                    break;
             }
         }
         for (int j = 0; j < n_out; ++j) out[j] = k0 == 0 ? partial[j] : partial[j] + out[j];
@@ -115,7 +124,8 @@ void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float
 
 // int8 x int8 with int32 sums: q_x = round(x / s_in) clamped to [-127, 127], then
 // out[j] = (sum_k q_x[k] q_w[k][j]) * (s_in * s_j). |sum| <= 127 * 127 * 65536 < 2^31.
-void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int32_t* sums, float* out) {
+void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int32_t* sums,
+                float* out) {
     const int n_in = layer.n_in, n_out = layer.n_out;
     const float s_in = layer.input_qscale;
     for (int k = 0; k < n_in; ++k) {
@@ -127,10 +137,12 @@ void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int3
     for (int k = 0; k < n_in; ++k) {
         const int32_t qx = quantized[k];
         if (qx == 0) continue;
-        const int8_t* row = reinterpret_cast<const int8_t*>(layer.weights) + static_cast<size_t>(k) * n_out;
+        const int8_t* row =
+            reinterpret_cast<const int8_t*>(layer.weights) + static_cast<size_t>(k) * n_out;
         for (int j = 0; j < n_out; ++j) sums[j] += qx * row[j];
     }
-    for (int j = 0; j < n_out; ++j) out[j] = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
+    for (int j = 0; j < n_out; ++j)
+        out[j] = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
 }
 
 bool all_finite(const float* v, int n) {
@@ -166,7 +178,8 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
 
 fnn_status run_checked(fnn_model* m, const Input& in, size_t n_in, float* out, size_t n_out) {
     if (m == nullptr || out == nullptr) return FNN_E_ARG;
-    if (n_in != static_cast<size_t>(m->header.n_in) || n_out != static_cast<size_t>(m->header.n_classes)) {
+    if (n_in != static_cast<size_t>(m->header.n_in) ||
+        n_out != static_cast<size_t>(m->header.n_classes)) {
         return FNN_E_ARG;
     }
     return run_one(m, in, out);
@@ -200,7 +213,8 @@ fnn_status fnn_arena_bytes(const void* blob, size_t blob_len, size_t* out_bytes)
     return FNN_OK;
 }
 
-fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena_len, fnn_model** out) {
+fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena_len,
+                    fnn_model** out) {
     if (out == nullptr || arena == nullptr) return FNN_E_ARG;
     *out = nullptr;
     Plan plan;
@@ -214,9 +228,11 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     float* ping = a.alloc_floats(width);
     float* pong = a.alloc_floats(width);
     float* partial = a.alloc_floats(width);
-    int8_t* quantized = plan.int8_activations ? static_cast<int8_t*>(a.alloc(static_cast<size_t>(plan.max_input))) : nullptr;
-    if (m == nullptr || layers == nullptr || ping == nullptr || pong == nullptr || partial == nullptr ||
-        (plan.int8_activations && quantized == nullptr)) {
+    int8_t* quantized = plan.int8_activations
+                            ? static_cast<int8_t*>(a.alloc(static_cast<size_t>(plan.max_input)))
+                            : nullptr;
+    if (m == nullptr || layers == nullptr || ping == nullptr || pong == nullptr ||
+        partial == nullptr || (plan.int8_activations && quantized == nullptr)) {
         return FNN_E_NOMEM;  // cannot happen after the size check, kept for safety
     }
     m->header = plan.header;
@@ -230,7 +246,8 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     int n_in = plan.header.n_in;
     for (int l = 0; l < plan.header.n_layers; ++l) {
         // Validated in plan_model already; parsing again keeps no copy of the layer table.
-        const Status ls = parse_model_layer(blob, blob_len, plan.header, l, n_in, layers[l], nullptr);
+        const Status ls =
+            parse_model_layer(blob, blob_len, plan.header, l, n_in, layers[l], nullptr);
         if (ls != Status::Ok) return to_c(ls);
         m->macs += static_cast<size_t>(n_in) * static_cast<size_t>(layers[l].n_out);
         n_in = layers[l].n_out;
@@ -239,12 +256,17 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     return FNN_OK;
 }
 
-size_t fnn_input_size(const fnn_model* m) { return m != nullptr ? static_cast<size_t>(m->header.n_in) : 0; }
-size_t fnn_output_size(const fnn_model* m) { return m != nullptr ? static_cast<size_t>(m->header.n_classes) : 0; }
+size_t fnn_input_size(const fnn_model* m) {
+    return m != nullptr ? static_cast<size_t>(m->header.n_in) : 0;
+}
+size_t fnn_output_size(const fnn_model* m) {
+    return m != nullptr ? static_cast<size_t>(m->header.n_classes) : 0;
+}
 size_t fnn_macs(const fnn_model* m) { return m != nullptr ? m->macs : 0; }
 
 fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_t n_out) {
-    if (in == nullptr || n_in > static_cast<size_t>(kMaxUnits) || !all_finite(in, static_cast<int>(n_in))) {
+    if (in == nullptr || n_in > static_cast<size_t>(kMaxUnits) ||
+        !all_finite(in, static_cast<int>(n_in))) {
         return FNN_E_ARG;
     }
     return run_checked(m, Input{in, nullptr, 1.0f}, n_in, out, n_out);
@@ -255,7 +277,8 @@ fnn_status fnn_run_u8(fnn_model* m, const uint8_t* in, size_t n_in, float* out, 
     return run_checked(m, Input{nullptr, in, m->header.meta.input_divisor}, n_in, out, n_out);
 }
 
-fnn_status fnn_run_batch(fnn_model* m, const float* in, size_t n_in, size_t batch, float* out, size_t n_out) {
+fnn_status fnn_run_batch(fnn_model* m, const float* in, size_t n_in, size_t batch, float* out,
+                         size_t n_out) {
     if (in == nullptr || out == nullptr) return FNN_E_ARG;
     for (size_t i = 0; i < batch; ++i) {
         const fnn_status s = fnn_run(m, in + i * n_in, n_in, out + i * n_out, n_out);
@@ -270,6 +293,8 @@ size_t fnn_argmax(const float* v, size_t n) {
     return best;
 }
 
-const char* fnn_status_str(fnn_status s) { return status_str(static_cast<Status>(static_cast<int>(s))); }
+const char* fnn_status_str(fnn_status s) {
+    return status_str(static_cast<Status>(static_cast<int>(s)));
+}
 
 }  // extern "C"

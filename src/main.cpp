@@ -10,17 +10,18 @@
 namespace {
 
 void print_usage(FILE* out) {
-    fputs("usage: fnn <command> [flags]\n"
-          "\n"
-          "commands:\n"
-          "  train     train a multilayer perceptron (fnn train --help for flags)\n"
-          "  sweep     search hyperparameters (fnn sweep --help)\n"
-          "  eval      accuracy, loss, confusion matrix and per-class metrics of a model\n"
-          "  predict   class predictions of a model as CSV\n"
-          "  report    a run's or a sweep's results as text or one HTML page\n"
-          "\n"
-          "`make && ./fnn train` trains on Fashion-MNIST with the default settings.\n",
-          out);
+    fputs(
+        "usage: fnn <command> [flags]\n"
+        "\n"
+        "commands:\n"
+        "  train     train a multilayer perceptron (fnn train --help for flags)\n"
+        "  sweep     search hyperparameters (fnn sweep --help)\n"
+        "  eval      accuracy, loss, confusion matrix and per-class metrics of a model\n"
+        "  predict   class predictions of a model as CSV\n"
+        "  report    a run's or a sweep's results as text or one HTML page\n"
+        "\n"
+        "`make && ./fnn train` trains on Fashion-MNIST with the default settings.\n",
+        out);
 }
 
 }  // namespace
@@ -36,10 +37,13 @@ int main(int argc, char** argv) {
     if (strcmp(command, "eval") == 0) return fnn::cmd_eval(argc, argv);
     if (strcmp(command, "predict") == 0) return fnn::cmd_predict(argc, argv);
     if (strcmp(command, "report") == 0) return fnn::cmd_report(argc, argv);
-    if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "help") == 0) {
+    if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 ||
+        strcmp(command, "help") == 0) {
         print_usage(stdout);
         return 0;
     }
-    fprintf(stderr, "fnn: unknown command '%s'; valid commands: train, sweep, eval, predict, report\n", command);
+    fprintf(stderr,
+            "fnn: unknown command '%s'; valid commands: train, sweep, eval, predict, report\n",
+            command);
     return 2;
 }

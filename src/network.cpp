@@ -39,7 +39,8 @@ size_t NetworkShape::weight_count() const {
 
 Status plan_network(const NetworkSpec& spec, NetworkShape& out, ErrorText* err) {
     if (spec.n_in < 1 || spec.n_in > kMaxUnits) {
-        return fail(err, Status::Arg, "network: expected 1..%d inputs, got %d", kMaxUnits, spec.n_in);
+        return fail(err, Status::Arg, "network: expected 1..%d inputs, got %d", kMaxUnits,
+                    spec.n_in);
     }
     if (spec.n_classes < 2 || spec.n_classes > kMaxClasses) {
         return fail(err, Status::Arg, "network: expected 2..%d classes, got %d", kMaxClasses,
@@ -93,7 +94,8 @@ float* layer_bias(const NetworkShape& shape, float* flat, int l) {
 
 void init_parameters(const NetworkShape& shape, Init init, float* params, Rng& rng) {
     memset(params, 0, shape.n_params * sizeof(float));
-    for (int l = 0; l < shape.n_layers; ++l) init_weights(init, layer_weights(shape, params, l), rng);
+    for (int l = 0; l < shape.n_layers; ++l)
+        init_weights(init, layer_weights(shape, params, l), rng);
 }
 
 size_t Network::bytes(const NetworkShape& shape, int max_batch) {
@@ -119,12 +121,14 @@ size_t Network::scratch_bytes(const NetworkShape& shape, int max_batch) {
 }
 
 Status Network::init(const NetworkShape& shape, int max_batch, Arena& persistent, ErrorText* err) {
-    if (max_batch < 1) return fail(err, Status::Arg, "network: batch must be >= 1, got %d", max_batch);
+    if (max_batch < 1)
+        return fail(err, Status::Arg, "network: batch must be >= 1, got %d", max_batch);
     shape_ = shape;
     max_batch_ = max_batch;
     params_ = persistent.alloc_floats(shape.n_params);
     grads_ = persistent.alloc_floats(shape.n_params);
-    for (int l = 0; l < shape.n_layers; ++l) outputs_[l] = persistent.alloc_mat(max_batch, shape.layers[l].n_out);
+    for (int l = 0; l < shape.n_layers; ++l)
+        outputs_[l] = persistent.alloc_mat(max_batch, shape.layers[l].n_out);
     for (MatView& d : delta_) d = persistent.alloc_mat(max_batch, shape.max_width());
     bool carved = params_ != nullptr && grads_ != nullptr && delta_[0].data && delta_[1].data;
     for (int l = 0; l < shape.n_layers; ++l) carved = carved && outputs_[l].data != nullptr;
@@ -144,7 +148,8 @@ ConstMatView Network::forward(ConstMatView x, Arena& scratch, GemmArithmetic ari
     for (int l = 0; l < shape_.n_layers; ++l) {
         const LayerShape& layer = shape_.layers[l];
         const MatView z = outputs_[l].row_range(0, batch);  // (batch, n_out)
-        gemm(Trans::No, Trans::No, 1.0f, input, layer_weights(shape_, params_, l), 0.0f, z, scratch, arithmetic);
+        gemm(Trans::No, Trans::No, 1.0f, input, layer_weights(shape_, params_, l), 0.0f, z, scratch,
+             arithmetic);
         const bool last = l == shape_.n_layers - 1;
         bias_activation_forward(last ? Activation::Identity : layer.act,
                                 layer_bias(shape_, params_, l), z);
@@ -164,21 +169,21 @@ void Network::backward(ConstMatView x, Arena& scratch, MatView* dx) {
         const MatView dz = delta_[l % 2].block(0, 0, batch, layer.n_out);  // (batch, n_out)
         const ConstMatView a_prev = l == 0 ? x : ConstMatView(outputs_[l - 1].row_range(0, batch));
         // dW (n_in, n_out) = a_prev^T (n_in, batch) * dz (batch, n_out)
-        gemm(Trans::Yes, Trans::No, 1.0f, a_prev, dz, 0.0f, layer_weights(shape_, grads_, l), scratch,
-             GemmArithmetic::Fast);
+        gemm(Trans::Yes, Trans::No, 1.0f, a_prev, dz, 0.0f, layer_weights(shape_, grads_, l),
+             scratch, GemmArithmetic::Fast);
         column_sums(dz, layer_bias(shape_, grads_, l));
         if (l == 0) {
             // dx (batch, n_in) = dz (batch, n_out) * W^T: only on request, nothing trains x.
             if (dx != nullptr) {
-                gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, 0), 0.0f, *dx, scratch,
-                     GemmArithmetic::Fast);
+                gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, 0), 0.0f, *dx,
+                     scratch, GemmArithmetic::Fast);
             }
             break;
         }
         // da_prev (batch, n_in) = dz (batch, n_out) * W^T (n_out, n_in), then through f'
         const MatView da_prev = delta_[(l - 1) % 2].block(0, 0, batch, layer.n_in);
-        gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, l), 0.0f, da_prev, scratch,
-             GemmArithmetic::Fast);
+        gemm(Trans::No, Trans::Yes, 1.0f, dz, layer_weights(shape_, params_, l), 0.0f, da_prev,
+             scratch, GemmArithmetic::Fast);
         activation_backward(shape_.layers[l - 1].act, a_prev, da_prev);
     }
 }

@@ -26,9 +26,9 @@ const char* optimizer_name(OptimizerKind kind) {
 }
 
 bool parse_optimizer(const char* text, OptimizerKind& out) {
-    const OptimizerKind all[] = {OptimizerKind::Sgd,     OptimizerKind::Momentum,
-                                 OptimizerKind::Nag,     OptimizerKind::Rmsprop,
-                                 OptimizerKind::Adam,    OptimizerKind::Nadam};
+    const OptimizerKind all[] = {OptimizerKind::Sgd,  OptimizerKind::Momentum,
+                                 OptimizerKind::Nag,  OptimizerKind::Rmsprop,
+                                 OptimizerKind::Adam, OptimizerKind::Nadam};
     for (OptimizerKind kind : all) {
         if (equals_ignoring_case(text, optimizer_name(kind))) {
             out = kind;
@@ -51,12 +51,10 @@ Status validate_optimizer(const OptimizerConfig& c, ErrorText* err) {
         float hi;
     };
     const float below_one = 0.99999994f;  // largest float < 1: a decay of 1 never forgets
-    const Field fields[] = {{"momentum", c.momentum, 0.0f, below_one},
-                            {"beta", c.beta, 0.0f, below_one},
-                            {"beta1", c.beta1, 0.0f, below_one},
-                            {"beta2", c.beta2, 0.0f, below_one},
-                            {"epsilon", c.epsilon, 0.0f, kBig},
-                            {"weight_decay", c.weight_decay, 0.0f, kBig}};
+    const Field fields[] = {
+        {"momentum", c.momentum, 0.0f, below_one}, {"beta", c.beta, 0.0f, below_one},
+        {"beta1", c.beta1, 0.0f, below_one},       {"beta2", c.beta2, 0.0f, below_one},
+        {"epsilon", c.epsilon, 0.0f, kBig},        {"weight_decay", c.weight_decay, 0.0f, kBig}};
     for (const Field& f : fields) {
         if (!finite_in(f.value, f.lo, f.hi)) {
             return fail(err, Status::Arg, "%s: expected a value in [%g, %g], got %g", f.name,
@@ -168,7 +166,8 @@ void Optimizer::step(float* w, const float* g) {
                     const float gi = decayed(i);
                     m[i] = b1 * m[i] + one_minus_b1 * gi;
                     v[i] = b2 * v[i] + one_minus_b2 * (gi * gi);
-                    const float look_ahead = b1 * (m[i] * inv_bias1) + one_minus_b1 * gi * inv_bias1;
+                    const float look_ahead =
+                        b1 * (m[i] * inv_bias1) + one_minus_b1 * gi * inv_bias1;
                     w[i] -= lr * look_ahead / (sqrtf(v[i]) * inv_sqrt_bias2 + c.epsilon);
                 }
             }

@@ -44,7 +44,9 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     train_ = train_set;
     n_val_ = static_cast<int>(llround(train_set.count() * config.val_fraction));
     n_train_ = train_set.count() - n_val_;
-    if (n_train_ < 1) return fail(err, Status::Arg, "dataset: no training samples left after holding out %d", n_val_);
+    if (n_train_ < 1)
+        return fail(err, Status::Arg, "dataset: no training samples left after holding out %d",
+                    n_val_);
 
     NetworkShape shape;
     FNN_TRY(plan_network(config_.net, shape, err));
@@ -52,9 +54,9 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     const size_t features = static_cast<size_t>(train_set.features());
     const size_t plan = Network::bytes(shape, max_batch) +
                         Optimizer::bytes(config.opt.kind, shape.n_params) +
-                        arena_floats(shape.n_params) +                          // last good params
-                        arena_floats(features * max_batch) +                   // batch inputs
-                        arena_round(static_cast<size_t>(max_batch)) +          // batch labels
+                        arena_floats(shape.n_params) +                 // last good params
+                        arena_floats(features * max_batch) +           // batch inputs
+                        arena_round(static_cast<size_t>(max_batch)) +  // batch labels
                         arena_round(sizeof(int) * static_cast<size_t>(n_train_)) +  // shuffle order
                         Network::scratch_bytes(shape, max_batch);
     buffer_.assign(arena_buffer_bytes(plan), 0);
@@ -88,7 +90,8 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
     for (int r = 0; r < count; ++r) {
         if (indices != nullptr && r + kPrefetchAhead < count) {
             const uint8_t* ahead = data.sample(indices[r + kPrefetchAhead]);
-            for (int offset = 0; offset < features; offset += 64) __builtin_prefetch(ahead + offset);
+            for (int offset = 0; offset < features; offset += 64)
+                __builtin_prefetch(ahead + offset);
         }
         const uint8_t* pixels = data.sample(indices != nullptr ? indices[r] : first + r);
         float* row = x_.row(r);
@@ -101,7 +104,8 @@ BatchScore Trainer::train_step(const int* order, int batch) {
     load_batch(train_, order, 0, batch);
     const ConstMatView x = x_.row_range(0, batch);
     const ConstMatView logits = network_.forward(x, arena_, GemmArithmetic::Fast);
-    const BatchScore score = loss_forward_backward(config_.loss, logits, labels_, network_.logits_grad(batch));
+    const BatchScore score =
+        loss_forward_backward(config_.loss, logits, labels_, network_.logits_grad(batch));
     if (!isfinite(score.loss_sum)) return score;  // the caller stops; parameters stay as they were
     network_.backward(x, arena_);
     optimizer_.step(network_.params(), network_.grads());
@@ -127,8 +131,10 @@ Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
         if (observer != nullptr) {
             observer->on_step(epoch, step + 1, pass.steps, pass.loss_sum / (first + count));
             // Evenly spaced samples of the weights and gradients, the last at the epoch's end.
-            const int next_sample = static_cast<int>((static_cast<long>(step) * kSamplesPerEpoch) / pass.steps);
-            const int after = static_cast<int>((static_cast<long>(step + 1) * kSamplesPerEpoch) / pass.steps);
+            const int next_sample =
+                static_cast<int>((static_cast<long>(step) * kSamplesPerEpoch) / pass.steps);
+            const int after =
+                static_cast<int>((static_cast<long>(step + 1) * kSamplesPerEpoch) / pass.steps);
             if (after != next_sample) {
                 sample_layers();
                 observer->on_sample(epoch, step + 1, samples_, shape().n_layers);
@@ -158,15 +164,17 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
             return fail(err, Status::Diverged,
                         "training diverged at epoch %d, step %d of %d: the loss is %s; kept the "
                         "parameters from %s",
-                        epoch, pass.failed_step, pass.steps, isnan(pass.bad_loss) ? "NaN" : "infinite",
+                        epoch, pass.failed_step, pass.steps,
+                        isnan(pass.bad_loss) ? "NaN" : "infinite",
                         history_.empty() ? "initialisation" : "the last finished epoch");
         }
         if (!all_finite(network_.params(), shape().n_params)) {
             memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
-            return fail(err, Status::Diverged,
-                        "training diverged in epoch %d: a parameter became NaN or infinite while the loss "
-                        "stayed finite; kept the parameters from %s",
-                        epoch, history_.empty() ? "initialisation" : "the last finished epoch");
+            return fail(
+                err, Status::Diverged,
+                "training diverged in epoch %d: a parameter became NaN or infinite while the loss "
+                "stayed finite; kept the parameters from %s",
+                epoch, history_.empty() ? "initialisation" : "the last finished epoch");
         }
         m.train_loss = pass.loss_sum / n_train_;
         m.train_acc = static_cast<double>(pass.correct) / n_train_;
@@ -192,7 +200,8 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
 void Trainer::sample_layers() {
     for (int l = 0; l < shape().n_layers; ++l) {
         const ConstMatView w = layer_weights(shape(), network_.params(), l);
-        const ConstMatView g = layer_weights(shape(), static_cast<const float*>(network_.grads()), l);
+        const ConstMatView g =
+            layer_weights(shape(), static_cast<const float*>(network_.grads()), l);
         LayerSample& s = samples_[l];
         double sq = 0.0, weight_sq = 0.0;
         float lo = w.at(0, 0), hi = lo, max_abs = 0.0f;

@@ -61,6 +61,8 @@ inline std::string trained_run(const std::string& flags) {
     return dir;
 }
 
-inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+inline bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 }  // namespace fnn_test

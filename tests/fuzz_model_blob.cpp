@@ -30,7 +30,8 @@ void check(const std::vector<uint8_t>& blob) {
     std::vector<uint8_t> pixels(n_in);
     std::vector<float> probs(n_out);
     for (int pattern = 0; pattern < 3; ++pattern) {
-        for (size_t k = 0; k < n_in; ++k) pixels[k] = static_cast<uint8_t>(pattern == 0 ? 0 : pattern == 1 ? 255 : k * 37);
+        for (size_t k = 0; k < n_in; ++k)
+            pixels[k] = static_cast<uint8_t>(pattern == 0 ? 0 : pattern == 1 ? 255 : k * 37);
         const fnn_status s = fnn_run_u8(model, pixels.data(), n_in, probs.data(), n_out);
         require(s == FNN_OK || s == FNN_E_NUMERIC);
         if (s != FNN_OK) continue;

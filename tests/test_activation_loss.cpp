@@ -91,15 +91,18 @@ TEST_CASE("loss: gradients are (p - y) / batch for cross-entropy and vanish at t
     const float logits[3] = {0.0f, 0.0f, 0.0f};
     const uint8_t label = 2;
     float grad[3];
-    const BatchScore s = loss_forward_backward(Loss::CrossEntropy, ConstMatView{logits, 1, 3, 3}, &label, MatView{grad, 1, 3, 3});
+    const BatchScore s = loss_forward_backward(Loss::CrossEntropy, ConstMatView{logits, 1, 3, 3},
+                                               &label, MatView{grad, 1, 3, 3});
     CHECK(s.loss_sum == doctest::Approx(log(3.0)));
     CHECK(grad[0] == doctest::Approx(1.0 / 3));
     CHECK(grad[2] == doctest::Approx(1.0 / 3 - 1));
     // Squared error of a uniform prediction: (1/3)^2 * 2 + (2/3)^2 = 2/3.
-    const BatchScore m = loss_forward_backward(Loss::MeanSquaredError, ConstMatView{logits, 1, 3, 3}, &label, MatView{grad, 1, 3, 3});
+    const BatchScore m = loss_forward_backward(
+        Loss::MeanSquaredError, ConstMatView{logits, 1, 3, 3}, &label, MatView{grad, 1, 3, 3});
     CHECK(m.loss_sum == doctest::Approx(2.0 / 3));
     const float sure[3] = {-100.0f, -100.0f, 100.0f};
-    loss_forward_backward(Loss::MeanSquaredError, ConstMatView{sure, 1, 3, 3}, &label, MatView{grad, 1, 3, 3});
+    loss_forward_backward(Loss::MeanSquaredError, ConstMatView{sure, 1, 3, 3}, &label,
+                          MatView{grad, 1, 3, 3});
     for (float g : grad) CHECK(fabs(g) < 1e-30);
 }
 
@@ -107,7 +110,8 @@ TEST_CASE("loss: NaN logits give a NaN loss so divergence is seen") {
     const float logits[3] = {NAN, 0.0f, 1.0f};
     const uint8_t label = 1;
     CHECK(isnan(loss_score(Loss::CrossEntropy, ConstMatView{logits, 1, 3, 3}, &label).loss_sum));
-    CHECK(isnan(loss_score(Loss::MeanSquaredError, ConstMatView{logits, 1, 3, 3}, &label).loss_sum));
+    CHECK(
+        isnan(loss_score(Loss::MeanSquaredError, ConstMatView{logits, 1, 3, 3}, &label).loss_sum));
     const float late_nan[3] = {0.0f, 1.0f, NAN};
     CHECK(isnan(loss_score(Loss::CrossEntropy, ConstMatView{late_nan, 1, 3, 3}, &label).loss_sum));
 }

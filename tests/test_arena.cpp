@@ -33,7 +33,8 @@ TEST_CASE("arena: a buffer of arena_buffer_bytes(plan) holds exactly the plan") 
         CHECK(arena.alloc(1) == nullptr);  // fewer than 64 bytes of slack remain
     }
     // One byte short of the plan, from a 64-aligned start, fails on the last carving.
-    unsigned char* aligned = bytes.data() + (64 - reinterpret_cast<uintptr_t>(bytes.data()) % 64) % 64;
+    unsigned char* aligned =
+        bytes.data() + (64 - reinterpret_cast<uintptr_t>(bytes.data()) % 64) % 64;
     Arena tight(aligned, plan - 1);
     for (size_t i = 0; i + 1 < sizeof sizes / sizeof sizes[0]; ++i) REQUIRE(tight.alloc(sizes[i]));
     CHECK(tight.alloc(sizes[4]) == nullptr);

@@ -34,7 +34,8 @@ struct Model {
         Rng rng(4);
         init_parameters(shape, Init::Xavier, params.data(), rng);
         for (int l = 0; l < shape.n_layers; ++l) {
-            for (int j = 0; j < shape.layers[l].n_out; ++j) params[shape.layers[l].b_offset + j] = rng.uniform(-1, 1);
+            for (int j = 0; j < shape.layers[l].n_out; ++j)
+                params[shape.layers[l].b_offset + j] = rng.uniform(-1, 1);
         }
         meta.rows = 2;
         meta.cols = 3;
@@ -44,7 +45,8 @@ struct Model {
     std::vector<uint8_t> blob(WeightType type) const {
         std::vector<uint8_t> out(model_blob_bytes(shape, type));
         ErrorText err;
-        REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, out.data(), out.size(), &err) == Status::Ok);
+        REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, out.data(), out.size(),
+                                 &err) == Status::Ok);
         return out;
     }
 };
@@ -103,14 +105,17 @@ TEST_CASE("blob: fp16 and int8 round trips stay within their precision, and are 
         for (int l = 0; l < model.shape.n_layers; ++l) {
             const LayerShape& layer = model.shape.layers[l];
             float max_abs = 0;
-            for (int k = 0; k < layer.n_in * layer.n_out; ++k) max_abs = fmaxf(max_abs, fabsf(model.params[layer.w_offset + k]));
+            for (int k = 0; k < layer.n_in * layer.n_out; ++k)
+                max_abs = fmaxf(max_abs, fabsf(model.params[layer.w_offset + k]));
             for (int k = 0; k < layer.n_in * layer.n_out; ++k) {
                 const float w = model.params[layer.w_offset + k], r = back[layer.w_offset + k];
                 // fp16: relative 2^-11; int8: half a step of the column's scale (<= max|w| / 254)
-                const float tol = type == WeightType::F16 ? fabsf(w) * 4.9e-4f + 6e-8f : max_abs / 254.0f * 1.0001f;
+                const float tol = type == WeightType::F16 ? fabsf(w) * 4.9e-4f + 6e-8f
+                                                          : max_abs / 254.0f * 1.0001f;
                 REQUIRE(fabsf(w - r) <= tol);
             }
-            for (int j = 0; j < layer.n_out; ++j) CHECK(back[layer.b_offset + j] == model.params[layer.b_offset + j]);
+            for (int j = 0; j < layer.n_out; ++j)
+                CHECK(back[layer.b_offset + j] == model.params[layer.b_offset + j]);
         }
     }
 }
@@ -184,7 +189,10 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
         if (e.width == 1) bad[e.offset] = static_cast<uint8_t>(e.value);
         if (e.width == 2) store_u16le(bad.data() + e.offset, static_cast<uint16_t>(e.value));
         if (e.width == 4) store_u32le(bad.data() + e.offset, e.value);
-        if (std::string(e.what) == "bias into the CRC") store_u32le(bad.data() + e.offset, static_cast<uint32_t>(bad.size() - 4 - 16));  // 16-aligned, runs into the CRC
+        if (std::string(e.what) == "bias into the CRC")
+            store_u32le(
+                bad.data() + e.offset,
+                static_cast<uint32_t>(bad.size() - 4 - 16));  // 16-aligned, runs into the CRC
         reseal(bad);
         std::string message;
         CHECK(parse(bad, &message) == e.expected);
@@ -197,12 +205,15 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
         const char* what;
         size_t offset;
         const char* part;
-    } values[] = {{"NaN weight", static_cast<size_t>(parsed.layers[1].weights - good.data()) + 8, "weight 2 is not a finite"},
-                  {"infinite bias", static_cast<size_t>(parsed.layers[2].bias - good.data()), "bias 0 is not a finite"}};
+    } values[] = {{"NaN weight", static_cast<size_t>(parsed.layers[1].weights - good.data()) + 8,
+                   "weight 2 is not a finite"},
+                  {"infinite bias", static_cast<size_t>(parsed.layers[2].bias - good.data()),
+                   "bias 0 is not a finite"}};
     for (const auto& v : values) {
         CAPTURE(v.what);
         std::vector<uint8_t> bad = good;
-        store_u32le(bad.data() + v.offset, std::string(v.what) == "NaN weight" ? 0x7FC00001u : 0x7F800000u);
+        store_u32le(bad.data() + v.offset,
+                    std::string(v.what) == "NaN weight" ? 0x7FC00001u : 0x7F800000u);
         reseal(bad);
         std::string message;
         CHECK(parse(bad, &message) == Status::Format);
@@ -222,8 +233,10 @@ TEST_CASE("blob: write refuses a small buffer and a mismatched input shape") {
     Model model;
     std::vector<uint8_t> out(model_blob_bytes(model.shape, WeightType::F32) - 1);
     ErrorText err;
-    CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr, out.data(), out.size(), &err) == Status::NoMem);
+    CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr,
+                           out.data(), out.size(), &err) == Status::NoMem);
     model.meta.rows = 3;
     out.resize(out.size() + 1);
-    CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr, out.data(), out.size(), &err) == Status::Arg);
+    CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr,
+                           out.data(), out.size(), &err) == Status::Arg);
 }

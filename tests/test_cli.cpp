@@ -41,12 +41,18 @@ TEST_CASE("cli: malformed numbers and missing values exit 2 with the reason") {
     const struct {
         const char* args;
         const char* part;
-    } cases[] = {{"-lr abc", "not a number"},      {"-e 0", "not an integer in 1..100000"},
-                 {"-b -4", "integer"},             {"-lr", "needs a value"},
-                 {"-lr nan", "not a number"},      {"-beta2 1", "not a number in"},
-                 {"--seed -1", "non-negative"},    {"-nhl 3 -sz 64,32", "disagrees"},
-                 {"-sz 64,,32", "integer"},        {"--quiet=1", "takes no value"},
-                 {"extra", "unexpected argument"}, {"--val_fraction 0.9", "not a number in"}};
+    } cases[] = {{"-lr abc", "not a number"},
+                 {"-e 0", "not an integer in 1..100000"},
+                 {"-b -4", "integer"},
+                 {"-lr", "needs a value"},
+                 {"-lr nan", "not a number"},
+                 {"-beta2 1", "not a number in"},
+                 {"--seed -1", "non-negative"},
+                 {"-nhl 3 -sz 64,32", "disagrees"},
+                 {"-sz 64,,32", "integer"},
+                 {"--quiet=1", "takes no value"},
+                 {"extra", "unexpected argument"},
+                 {"--val_fraction 0.9", "not a number in"}};
     for (const auto& c : cases) {
         CAPTURE(c.args);
         const CommandResult r = run(std::string("./fnn train ") + c.args);
@@ -61,11 +67,12 @@ TEST_CASE("cli: malformed numbers and missing values exit 2 with the reason") {
 TEST_CASE("cli: --help lists every flag of the course") {
     const CommandResult r = run("./fnn train --help");
     CHECK(r.exit_code == 0);
-    for (const char* flag : {"-d/--dataset", "-e/--epochs", "-b/--batch_size", "-l/--loss", "-o/--optimizer",
-                             "-lr/--learning_rate", "-m/--momentum", "-beta/--beta", "-beta1/--beta1",
-                             "-beta2/--beta2", "-eps/--epsilon", "-w_d/--weight_decay", "-w_i/--weight_init",
-                             "-nhl/--num_layers", "-sz/--hidden_size", "-a/--activation", "--seed",
-                             "--val_fraction", "--out"}) {
+    for (const char* flag :
+         {"-d/--dataset", "-e/--epochs", "-b/--batch_size", "-l/--loss", "-o/--optimizer",
+          "-lr/--learning_rate", "-m/--momentum", "-beta/--beta", "-beta1/--beta1",
+          "-beta2/--beta2", "-eps/--epsilon", "-w_d/--weight_decay", "-w_i/--weight_init",
+          "-nhl/--num_layers", "-sz/--hidden_size", "-a/--activation", "--seed", "--val_fraction",
+          "--out"}) {
         CHECK_MESSAGE(contains(r.output, flag), flag);
     }
 }
@@ -75,7 +82,8 @@ TEST_CASE("cli: missing data says how to get it") {
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "/nonexistent_fnn_data/fashion_mnist-train.fnnd not found"));
     CHECK(contains(r.output, "make data"));
-    CHECK(contains(run("./fnn train -d mnist --data_dir /nonexistent_fnn_data").output, "make data-mnist"));
+    CHECK(contains(run("./fnn train -d mnist --data_dir /nonexistent_fnn_data").output,
+                   "make data-mnist"));
 }
 
 TEST_CASE("cli: a corrupt dataset is rejected with the file and the problem") {
@@ -83,24 +91,30 @@ TEST_CASE("cli: a corrupt dataset is rejected with the file and the problem") {
     std::vector<uint8_t> bytes;
     ErrorText err;
     REQUIRE(read_file("data/fashion_mnist-test.fnnd", bytes, &err) == Status::Ok);
-    REQUIRE(write_file_atomic(dir + "/fashion_mnist-test.fnnd", bytes.data(), bytes.size(), &err) == Status::Ok);
-    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", bytes.data(), bytes.size() / 2, &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/fashion_mnist-test.fnnd", bytes.data(), bytes.size(), &err) ==
+            Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", bytes.data(), bytes.size() / 2,
+                              &err) == Status::Ok);
     CommandResult r = run("./fnn train --data_dir " + dir);
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, dir + "/fashion_mnist-train.fnnd: truncated"));
     bytes[1000] ^= 0x10;
-    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", bytes.data(), bytes.size(), &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", bytes.data(), bytes.size(),
+                              &err) == Status::Ok);
     r = run("./fnn train --data_dir " + dir);
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "CRC-32 mismatch"));
-    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", std::string("FNNM not a dataset"), &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/fashion_mnist-train.fnnd", std::string("FNNM not a dataset"),
+                              &err) == Status::Ok);
     r = run("./fnn train --data_dir " + dir);
     CHECK(contains(r.output, "expected magic FNND"));
 }
 
 TEST_CASE("cli: a training run writes config, metrics, summary and a loadable model") {
     const std::string dir = temp_dir() + "/run";
-    const CommandResult r = run("./fnn train -e 2 -nhl 2 -sz 48,24 -a tanh -o nadam -lr 0.002 -b 128 --seed 3 --out " + dir);
+    const CommandResult r =
+        run("./fnn train -e 2 -nhl 2 -sz 48,24 -a tanh -o nadam -lr 0.002 -b 128 --seed 3 --out " +
+            dir);
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "epoch   2/2"));
     CHECK(contains(r.output, "784-48-24-10"));
@@ -133,7 +147,8 @@ TEST_CASE("cli: a diverging run exits 1, says where, and still saves the model a
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "diverged at epoch 1, step"));
     CHECK(contains(read_text(dir + "/summary.json"), "\"status\": \"diverged\""));
-    CHECK(read_text(dir + "/metrics.csv") == "epoch,train_loss,train_acc,val_loss,val_acc,seconds\n");
+    CHECK(read_text(dir + "/metrics.csv") ==
+          "epoch,train_loss,train_acc,val_loss,val_acc,seconds\n");
     CHECK(file_exists(dir + "/model.fnn"));
 }
 
@@ -141,11 +156,13 @@ TEST_CASE("cli: fnnpack converts IDX files and describes blobs") {
     const std::string dir = temp_dir();
     ErrorText err;
     // 3 images of 2x2 and their labels, written as IDX by hand.
-    const uint8_t images[] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    const uint8_t images[] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2,  0,  0,
+                              0, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     const uint8_t labels[] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 0, 2};
     REQUIRE(write_file_atomic(dir + "/img", images, sizeof images, &err) == Status::Ok);
     REQUIRE(write_file_atomic(dir + "/lbl", labels, sizeof labels, &err) == Status::Ok);
-    CommandResult r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl --names a,b,c -o " + dir + "/d.fnnd");
+    CommandResult r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir +
+                          "/lbl --names a,b,c -o " + dir + "/d.fnnd");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "3 samples of 2x2x1, 3 classes"));
     r = run("./fnnpack info " + dir + "/d.fnnd");
@@ -153,11 +170,13 @@ TEST_CASE("cli: fnnpack converts IDX files and describes blobs") {
     // Counts that disagree.
     const uint8_t two_labels[] = {0, 0, 8, 1, 0, 0, 0, 2, 1, 0};
     REQUIRE(write_file_atomic(dir + "/lbl2", two_labels, sizeof two_labels, &err) == Status::Ok);
-    r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl2 -o " + dir + "/e.fnnd");
+    r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl2 -o " + dir +
+            "/e.fnnd");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "has 3 images but"));
     CHECK(!file_exists(dir + "/e.fnnd"));
-    r = run("./fnnpack dataset --images " + dir + "/nothere --labels " + dir + "/lbl -o " + dir + "/e.fnnd");
+    r = run("./fnnpack dataset --images " + dir + "/nothere --labels " + dir + "/lbl -o " + dir +
+            "/e.fnnd");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "nothere: cannot open"));
 }
@@ -171,14 +190,16 @@ TEST_CASE("cli: fnnpack reads CIFAR-10 binary batches it is given in the real fo
         for (int r = 0; r < records; ++r) {
             b.push_back(static_cast<uint8_t>((first_label + r) % 10));
             for (int c = 0; c < 3; ++c)
-                for (int i = 0; i < 1024; ++i) b.push_back(static_cast<uint8_t>(c * 80 + i % 7 + r));
+                for (int i = 0; i < 1024; ++i)
+                    b.push_back(static_cast<uint8_t>(c * 80 + i % 7 + r));
         }
         return b;
     };
     const std::vector<uint8_t> b1 = batch(3, 8), b2 = batch(2, 1);
     REQUIRE(write_file_atomic(dir + "/data_batch_1.bin", b1.data(), b1.size(), &err) == Status::Ok);
     REQUIRE(write_file_atomic(dir + "/data_batch_2.bin", b2.data(), b2.size(), &err) == Status::Ok);
-    CommandResult r = run("./fnnpack cifar10 " + dir + "/data_batch_1.bin " + dir + "/data_batch_2.bin -o " + dir + "/c.fnnd");
+    CommandResult r = run("./fnnpack cifar10 " + dir + "/data_batch_1.bin " + dir +
+                          "/data_batch_2.bin -o " + dir + "/c.fnnd");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "5 samples of 32x32x3, 10 classes"));
     std::vector<uint8_t> blob;
@@ -209,8 +230,10 @@ TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a
     CommandResult r = run("./fnn train -q -e 1 -nhl 1 -sz 32 --out " + dir + "/run");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const std::string model = dir + "/run/model.fnn";
-    r = run("./fnnpack model " + model + " --to int8 --int8_activations --calibrate data/fashion_mnist-train.fnnd "
-            "--calibration_samples 500 -o " + dir + "/q.fnn --report data/fashion_mnist-test.fnnd");
+    r = run("./fnnpack model " + model +
+            " --to int8 --int8_activations --calibrate data/fashion_mnist-train.fnnd "
+            "--calibration_samples 500 -o " +
+            dir + "/q.fnn --report data/fashion_mnist-test.fnnd");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "int8 weights, int8 activations"));
     CHECK(contains(r.output, "input (fp32)"));
@@ -220,7 +243,8 @@ TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a
     r = run("./fnnpack model " + model + " --to fp16 -o " + dir + "/h.fnn");
     CHECK(r.exit_code == 0);
     CHECK(contains(run("./fnnpack info " + dir + "/h.fnn").output, "fp16 weights"));
-    CHECK(run("./fnnpack model " + model + " --to int8 --int8_activations -o " + dir + "/x.fnn").exit_code == 2);
+    CHECK(run("./fnnpack model " + model + " --to int8 --int8_activations -o " + dir + "/x.fnn")
+              .exit_code == 2);
     CHECK(run("./fnnpack model " + model + " --to int4 -o " + dir + "/x.fnn").exit_code == 2);
     r = run("./fnnpack model data/fashion_mnist-test.fnnd -o " + dir + "/x.fnn");
     CHECK(r.exit_code == 1);
@@ -231,13 +255,19 @@ TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a
     CHECK(contains(c, "__attribute__((aligned(16)))"));
     CHECK(contains(c, "const unsigned char my_model["));
     CHECK(contains(c, "const size_t my_model_len = "));
-    CHECK(run("./fnnpack c-array " + dir + "/h.fnn --name 9lives -o " + dir + "/m.c").exit_code == 2);
+    CHECK(run("./fnnpack c-array " + dir + "/h.fnn --name 9lives -o " + dir + "/m.c").exit_code ==
+          2);
     // The generated file compiles as C99 and holds exactly the blob's bytes.
     const std::string check = dir + "/check.c";
-    REQUIRE(write_file_atomic(check, std::string(
-        "#include <stdio.h>\n#include <stddef.h>\nextern const unsigned char my_model[]; extern const size_t my_model_len;\n"
-        "int main(void) { fwrite(my_model, 1, my_model_len, stdout); return ((size_t)my_model % 16) != 0; }\n"), nullptr) == Status::Ok);
-    r = run("gcc -std=c99 -pedantic -Wall -Werror " + check + " " + dir + "/m.c -o " + dir + "/check && " + dir + "/check > " + dir + "/back.fnn");
+    REQUIRE(write_file_atomic(
+                check,
+                std::string("#include <stdio.h>\n#include <stddef.h>\nextern const unsigned char "
+                            "my_model[]; extern const size_t my_model_len;\n"
+                            "int main(void) { fwrite(my_model, 1, my_model_len, stdout); return "
+                            "((size_t)my_model % 16) != 0; }\n"),
+                nullptr) == Status::Ok);
+    r = run("gcc -std=c99 -pedantic -Wall -Werror " + check + " " + dir + "/m.c -o " + dir +
+            "/check && " + dir + "/check > " + dir + "/back.fnn");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(read_text(dir + "/back.fnn") == read_text(dir + "/h.fnn"));
 }
@@ -246,9 +276,11 @@ TEST_CASE("cli: make install, then a plain C program embeds a model and builds w
     const std::string dir = temp_dir();
     CommandResult r = run("make -s install PREFIX=" + dir + "/prefix");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-    for (const char* f : {"/prefix/bin/fnn", "/prefix/bin/fnnpack", "/prefix/lib/libfnn.a", "/prefix/lib/libfnn_infer.a",
-                          "/prefix/include/fnn/fnn.h", "/prefix/include/fnn/trainer.hpp", "/prefix/lib/pkgconfig/fnn-infer.pc",
-                          "/prefix/lib/pkgconfig/fnn.pc", "/prefix/share/fnn/data/fashion_mnist-test.fnnd"}) {
+    for (const char* f :
+         {"/prefix/bin/fnn", "/prefix/bin/fnnpack", "/prefix/lib/libfnn.a",
+          "/prefix/lib/libfnn_infer.a", "/prefix/include/fnn/fnn.h",
+          "/prefix/include/fnn/trainer.hpp", "/prefix/lib/pkgconfig/fnn-infer.pc",
+          "/prefix/lib/pkgconfig/fnn.pc", "/prefix/share/fnn/data/fashion_mnist-test.fnnd"}) {
         CHECK_MESSAGE(file_exists(dir + f), f);
     }
     const std::string env = "PKG_CONFIG_PATH=" + dir + "/prefix/lib/pkgconfig ";
@@ -259,16 +291,19 @@ TEST_CASE("cli: make install, then a plain C program embeds a model and builds w
     // The installed fnn finds the installed data and trains; the example embeds the model.
     r = run(dir + "/prefix/bin/fnn train -q -e 1 -nhl 1 -sz 32 --out " + dir + "/run");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-    r = run(dir + "/prefix/bin/fnnpack c-array " + dir + "/run/model.fnn -o " + dir + "/model.c && " + dir +
-            "/prefix/bin/fnnpack images " + dir + "/prefix/share/fnn/data/fashion_mnist-test.fnnd --count 40 --pgm " + dir + "/pgm");
+    r = run(dir + "/prefix/bin/fnnpack c-array " + dir + "/run/model.fnn -o " + dir +
+            "/model.c && " + dir + "/prefix/bin/fnnpack images " + dir +
+            "/prefix/share/fnn/data/fashion_mnist-test.fnnd --count 40 --pgm " + dir + "/pgm");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
 #if defined(__SANITIZE_ADDRESS__)
-    const std::string link_like_the_library = " -fsanitize=address,undefined";  // a sanitizer build of fnn
+    const std::string link_like_the_library =
+        " -fsanitize=address,undefined";  // a sanitizer build of fnn
 #else
     const std::string link_like_the_library;
 #endif
-    r = run(env + "gcc -std=c99 -Wall -Werror tools/example/classify.c " + dir + "/model.c $(" + env +
-            "pkg-config --cflags --libs fnn-infer)" + link_like_the_library + " -o " + dir + "/classify");
+    r = run(env + "gcc -std=c99 -Wall -Werror tools/example/classify.c " + dir + "/model.c $(" +
+            env + "pkg-config --cflags --libs fnn-infer)" + link_like_the_library + " -o " + dir +
+            "/classify");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     r = run(dir + "/classify " + dir + "/pgm/*.pgm");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);

@@ -31,7 +31,8 @@ std::vector<uint8_t> small_blob(DatasetHeader& h, bool names = true) {
     const uint8_t labels[5] = {0, 2, 1, 1, 0};
     std::vector<uint8_t> blob(dataset_blob_bytes(h));
     ErrorText err;
-    REQUIRE(write_dataset_blob(h, kNames, pixels.data(), labels, blob.data(), blob.size(), &err) == Status::Ok);
+    REQUIRE(write_dataset_blob(h, kNames, pixels.data(), labels, blob.data(), blob.size(), &err) ==
+            Status::Ok);
     return blob;
 }
 
@@ -72,7 +73,8 @@ TEST_CASE("crc32: the fast and the small implementation agree on every length an
     for (size_t len = 0; len < bytes.size(); len += 37) {
         REQUIRE(crc32(0, bytes.data(), len) == crc32_small(0, bytes.data(), len));
         const size_t half = len / 3;
-        REQUIRE(crc32(crc32(0, bytes.data(), half), bytes.data() + half, len - half) == crc32_small(0, bytes.data(), len));
+        REQUIRE(crc32(crc32(0, bytes.data(), half), bytes.data() + half, len - half) ==
+                crc32_small(0, bytes.data(), len));
     }
 }
 
@@ -102,7 +104,9 @@ TEST_CASE("dataset: round trip keeps pixels, labels and names") {
 TEST_CASE("dataset: every truncated prefix and every flipped byte is rejected") {
     DatasetHeader h;
     const std::vector<uint8_t> blob = small_blob(h);
-    for (size_t n = 0; n < blob.size(); ++n) REQUIRE(parse(std::vector<uint8_t>(blob.begin(), blob.begin() + static_cast<long>(n))) != Status::Ok);
+    for (size_t n = 0; n < blob.size(); ++n)
+        REQUIRE(parse(std::vector<uint8_t>(blob.begin(), blob.begin() + static_cast<long>(n))) !=
+                Status::Ok);
     for (size_t i = 0; i < blob.size(); ++i) {
         std::vector<uint8_t> bad = blob;
         bad[i] ^= 0x40;
@@ -125,11 +129,11 @@ TEST_CASE("dataset: hostile headers with a valid CRC are rejected by name") {
         const char* part;
     };
     const Edit edits[] = {
-        {4, 9, Status::Version, "version 9"},          {8, 0xFFFFFFFFu, Status::Format, "count"},
-        {12, 100000, Status::Format, "rows"},          {16, 0, Status::Format, "cols"},
-        {20, 5, Status::Format, "channels"},           {24, 1, Status::Format, "classes"},
-        {28, 0x10000000u, Status::Format, "names"},    {8, 6, Status::Truncated, "truncated"},
-        {8, 4, Status::Format, "unexpected bytes"},    {24, 2, Status::Format, "class names"},
+        {4, 9, Status::Version, "version 9"},       {8, 0xFFFFFFFFu, Status::Format, "count"},
+        {12, 100000, Status::Format, "rows"},       {16, 0, Status::Format, "cols"},
+        {20, 5, Status::Format, "channels"},        {24, 1, Status::Format, "classes"},
+        {28, 0x10000000u, Status::Format, "names"}, {8, 6, Status::Truncated, "truncated"},
+        {8, 4, Status::Format, "unexpected bytes"}, {24, 2, Status::Format, "class names"},
     };
     for (const Edit& e : edits) {
         CAPTURE(e.offset);
@@ -158,10 +162,13 @@ TEST_CASE("dataset: write validates labels and buffer size") {
     const uint8_t bad_labels[5] = {0, 1, 2, 3, 0};
     std::vector<uint8_t> out(dataset_blob_bytes(h));
     ErrorText err;
-    CHECK(write_dataset_blob(h, kNames, pixels.data(), bad_labels, out.data(), out.size(), &err) == Status::Arg);
+    CHECK(write_dataset_blob(h, kNames, pixels.data(), bad_labels, out.data(), out.size(), &err) ==
+          Status::Arg);
     const uint8_t labels[5] = {0, 1, 2, 2, 0};
-    CHECK(write_dataset_blob(h, kNames, pixels.data(), labels, out.data(), out.size() - 1, &err) == Status::NoMem);
-    CHECK(write_dataset_blob(h, "a\n\nb\n", pixels.data(), labels, out.data(), out.size(), &err) != Status::Ok);
+    CHECK(write_dataset_blob(h, kNames, pixels.data(), labels, out.data(), out.size() - 1, &err) ==
+          Status::NoMem);
+    CHECK(write_dataset_blob(h, "a\n\nb\n", pixels.data(), labels, out.data(), out.size(), &err) !=
+          Status::Ok);
 }
 
 TEST_CASE("idx: valid files parse; every malformation is named") {

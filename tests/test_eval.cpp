@@ -22,7 +22,9 @@ using namespace fnn_test;
 namespace {
 
 // One small model for every test here (1 epoch on 3,000 images: about 75%).
-std::string trained_model() { return trained_run("-e 1 -sz 32 -lr 0.003 --limit_train 3000") + "/model.fnn"; }
+std::string trained_model() {
+    return trained_run("-e 1 -sz 32 -lr 0.003 --limit_train 3000") + "/model.fnn";
+}
 
 // predict's CSV rows as {label, predicted}; confidence must be a probability.
 std::vector<std::pair<std::string, int>> parse_predictions(const std::string& csv) {
@@ -38,7 +40,8 @@ std::vector<std::pair<std::string, int>> parse_predictions(const std::string& cs
         const double confidence = std::stod(line.substr(c3 + 1));
         CHECK(confidence > 0.0);
         CHECK(confidence <= 1.0);
-        rows.push_back({line.substr(c1 + 1, c2 - c1 - 1), std::stoi(line.substr(c2 + 1, c3 - c2 - 1))});
+        rows.push_back(
+            {line.substr(c1 + 1, c2 - c1 - 1), std::stoi(line.substr(c2 + 1, c3 - c2 - 1))});
         at = end + 1;
     }
     return rows;
@@ -51,7 +54,8 @@ void append_be32(std::string& out, uint32_t v) {
 }  // namespace
 
 TEST_CASE("eval: metrics follow scikit-learn's definitions, including classes never predicted") {
-    // Worked by hand: class 0 is predicted for 0 and one 1; class 1 never right; class 2 two of three.
+    // Worked by hand: class 0 is predicted for 0 and one 1; class 1 never right; class 2 two of
+    // three.
     const std::vector<int> truth = {0, 1, 2, 2, 2}, predicted = {0, 0, 2, 2, 1};
     const ClassificationReport r = classification_report(truth, predicted, 3);
     CHECK(r.total == 5);
@@ -81,7 +85,8 @@ TEST_CASE("eval: metrics follow scikit-learn's definitions, including classes ne
     CHECK(absent.per_class[2].recall == 0.0);
 }
 
-TEST_CASE("eval: --json agrees with predict's CSV, the text tables name the classes, --csv is complete") {
+TEST_CASE(
+    "eval: --json agrees with predict's CSV, the text tables name the classes, --csv is complete") {
     const std::string model = trained_model();
     CommandResult r = run("./fnn eval --model " + model + " --json");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
@@ -109,7 +114,8 @@ TEST_CASE("eval: --json agrees with predict's CSV, the text tables name the clas
         right += label == row.second;
     }
     for (int t = 0; t < 10; ++t) {
-        for (int p = 0; p < 10; ++p) CHECK(confusion->items[t].items[p].number == counts[static_cast<size_t>(t * 10 + p)]);
+        for (int p = 0; p < 10; ++p)
+            CHECK(confusion->items[t].items[p].number == counts[static_cast<size_t>(t * 10 + p)]);
     }
     CHECK(accuracy == doctest::Approx(right / 10000.0));
 
@@ -134,7 +140,8 @@ TEST_CASE("eval: --json agrees with predict's CSV, the text tables name the clas
     CHECK(report.number_or("samples", 0) == 54000);
 }
 
-TEST_CASE("predict: an IDX file and PGM images give the dataset's predictions for the same pixels") {
+TEST_CASE(
+    "predict: an IDX file and PGM images give the dataset's predictions for the same pixels") {
     const std::string model = trained_model(), dir = temp_dir();
     LoadedDataset test;
     std::string error;
@@ -199,15 +206,18 @@ TEST_CASE("eval and predict: bad models, inputs and flags give clear errors") {
     CHECK(r.exit_code == 2);
     CHECK(contains(r.output, "exactly one of --dataset, --idx FILE, --pgm FILE"));
     // Each bad input file: predict exits 1 with a message containing `expected`.
-    auto rejects = [&](const std::string& name, const std::string& content, const std::string& expected) {
+    auto rejects = [&](const std::string& name, const std::string& content,
+                       const std::string& expected) {
         CAPTURE(name);
         REQUIRE(write_file_atomic(dir + "/" + name, content, nullptr) == Status::Ok);
         const bool pgm = name.size() > 4 && name.compare(name.size() - 4, 4, ".pgm") == 0;
-        const CommandResult bad = run("./fnn predict --model " + model + (pgm ? " --pgm " : " --idx ") + dir + "/" + name);
+        const CommandResult bad = run("./fnn predict --model " + model +
+                                      (pgm ? " --pgm " : " --idx ") + dir + "/" + name);
         CHECK(bad.exit_code == 1);
         CHECK(contains(bad.output, expected));
     };
-    rejects("small.pgm", "P5\n10 10\n255\n" + std::string(100, '\x40'), "10x10 image, the model takes 784 pixels");
+    rejects("small.pgm", "P5\n10 10\n255\n" + std::string(100, '\x40'),
+            "10x10 image, the model takes 784 pixels");
     rejects("text.pgm", "hello, world\n", "not a binary PGM");
     rejects("truncated.pgm", "P5\n28 28\n255\n" + std::string(700, '\x10'), "truncated.pgm");
     std::string idx;

@@ -54,7 +54,8 @@ TEST_CASE("file io: atomic write replaces the file and leaves no temp file") {
 TEST_CASE("file io: a full disk keeps the previous file intact and says why") {
     const std::string dir = temp_dir();
     ErrorText err;
-    REQUIRE(write_file_atomic(dir + "/model.fnn", std::string("good old model"), &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/model.fnn", std::string("good old model"), &err) ==
+            Status::Ok);
     // Writes beyond 4 KiB now fail with EFBIG, the way a full disk fails with ENOSPC.
     signal(SIGXFSZ, SIG_IGN);
     struct rlimit old_limit;

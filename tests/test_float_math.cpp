@@ -30,8 +30,10 @@ TEST_CASE("float math: exp_f clamps large inputs and keeps NaN") {
 
 TEST_CASE("float math: log_d matches log to a few ulp, with the edge values") {
     double worst = 0;
-    for (double x = 1e-300; x < 1e300; x *= 1.37) worst = fmax(worst, fabs(log_d(x) - log(x)) / fmax(fabs(log(x)), 1e-300));
-    for (double x = 0.5; x < 2.0; x += 0.001) worst = fmax(worst, fabs(log_d(x) - log(x)) / fmax(fabs(log(x)), 1e-300));
+    for (double x = 1e-300; x < 1e300; x *= 1.37)
+        worst = fmax(worst, fabs(log_d(x) - log(x)) / fmax(fabs(log(x)), 1e-300));
+    for (double x = 0.5; x < 2.0; x += 0.001)
+        worst = fmax(worst, fabs(log_d(x) - log(x)) / fmax(fabs(log(x)), 1e-300));
     CHECK(worst < 1e-15);
     CHECK(log_d(1.0) == 0.0);
     CHECK(log_d(4.9e-324) == doctest::Approx(log(4.9e-324)));
@@ -48,7 +50,7 @@ TEST_CASE("float math: fp16 conversion rounds to nearest even and round-trips") 
     CHECK(float_to_half(65504.0f) == 0x7BFF);
     CHECK(float_to_half(65520.0f) == 0x7C00);  // halfway to 65536 rounds up to infinity
     CHECK(float_to_half(1e-8f) == 0x0000);
-    CHECK(float_to_half(5.9604645e-8f) == 0x0001);  // smallest subnormal
+    CHECK(float_to_half(5.9604645e-8f) == 0x0001);       // smallest subnormal
     CHECK(float_to_half(1.0f + 1.0f / 2048) == 0x3C00);  // tie: stays even
     CHECK(float_to_half(1.0f + 3.0f / 2048) == 0x3C02);  // tie: rounds up to even
     CHECK(float_to_half(INFINITY) == 0x7C00);

@@ -29,11 +29,12 @@ struct TestMatrix {
 struct Scratch {
     std::vector<unsigned char> bytes;
     Arena arena;
-    explicit Scratch(size_t planned) : bytes(arena_buffer_bytes(planned)), arena(bytes.data(), bytes.size()) {}
+    explicit Scratch(size_t planned)
+        : bytes(arena_buffer_bytes(planned)), arena(bytes.data(), bytes.size()) {}
 };
 
-void check_against_naive(const GemmKernels& kernel, Trans ta, Trans tb, int m, int n, int k, float alpha,
-                         float beta, int pad, Rng& rng) {
+void check_against_naive(const GemmKernels& kernel, Trans ta, Trans tb, int m, int n, int k,
+                         float alpha, float beta, int pad, Rng& rng) {
     TestMatrix a(ta == Trans::No ? m : k, ta == Trans::No ? k : m, pad, rng);
     TestMatrix b(tb == Trans::No ? k : n, tb == Trans::No ? n : k, pad, rng);
     TestMatrix c(m, n, pad, rng);
@@ -51,7 +52,8 @@ void check_against_naive(const GemmKernels& kernel, Trans ta, Trans tb, int m, i
     CHECK(scratch.arena.used() == 0);
     int bad = 0;
     double worst = 0.0;
-    const double tol = 1e-6 * (k + 1) * (fabs(alpha) + 1.0) + 1e-6 * fabs(beta);  // |a|,|b|,|c| <= 1
+    const double tol =
+        1e-6 * (k + 1) * (fabs(alpha) + 1.0) + 1e-6 * fabs(beta);  // |a|,|b|,|c| <= 1
     for (int i = 0; i < m; ++i) {
         for (int j = 0; j < n; ++j) {
             const double err = fabs((double)c.view.at(i, j) - expect.view.at(i, j));
@@ -78,7 +80,8 @@ struct Family {
 };
 
 std::vector<Family> families() {
-    std::vector<Family> list{{kGemmRefKernels, kGemmRefKernels}, {kGemmRefFusedKernels, kGemmRefFusedKernels}};
+    std::vector<Family> list{{kGemmRefKernels, kGemmRefKernels},
+                             {kGemmRefFusedKernels, kGemmRefFusedKernels}};
 #if defined(FNN_GEMM_HAVE_AVX)
     if (gemm_cpu_has_avx()) list.push_back({kGemmAvxKernels, kGemmRefKernels});
     if (gemm_cpu_has_fma()) list.push_back({kGemmFmaKernels, kGemmRefFusedKernels});
@@ -103,7 +106,8 @@ TEST_CASE("gemm: odd shapes, strides and all transposes match naive") {
             for (Trans tb : {Trans::No, Trans::Yes}) {
                 for (int m : dims)
                     for (int n : dims)
-                        for (int k : depths) check_against_naive(kernel, ta, tb, m, n, k, 1.0f, 1.0f, 3, rng);
+                        for (int k : depths)
+                            check_against_naive(kernel, ta, tb, m, n, k, 1.0f, 1.0f, 3, rng);
             }
         }
     }
@@ -112,7 +116,8 @@ TEST_CASE("gemm: odd shapes, strides and all transposes match naive") {
 TEST_CASE("gemm: blocks larger than MC and NC and training shapes match naive") {
     Rng rng(7);
     for (const GemmKernels& kernel : kernels()) {
-        check_against_naive(kernel, Trans::No, Trans::No, kGemmMC + 5, kGemmNC + 17, 9, 0.5f, 2.0f, 0, rng);
+        check_against_naive(kernel, Trans::No, Trans::No, kGemmMC + 5, kGemmNC + 17, 9, 0.5f, 2.0f,
+                            0, rng);
         check_against_naive(kernel, Trans::No, Trans::No, 64, 128, 784, 1.0f, 0.0f, 0, rng);
         check_against_naive(kernel, Trans::Yes, Trans::No, 784, 128, 64, 1.0f, 0.0f, 0, rng);
         check_against_naive(kernel, Trans::No, Trans::Yes, 64, 128, 10, 1.0f, 0.0f, 0, rng);
@@ -135,12 +140,15 @@ TEST_CASE("gemm: k = 0 scales C by beta; empty C is a no-op") {
     std::vector<float> c{1, 2, 3, NAN};
     Scratch scratch(gemm_bytes(2, 2, 0));
     const MatView cv{c.data(), 2, 2, 2};
-    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 2, 0, 0}, ConstMatView{nullptr, 0, 2, 2}, 0.0f, cv, scratch.arena);
+    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 2, 0, 0}, ConstMatView{nullptr, 0, 2, 2},
+         0.0f, cv, scratch.arena);
     CHECK(c == std::vector<float>{0, 0, 0, 0});
     c = {1, 2, 3, 4};
-    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 2, 0, 0}, ConstMatView{nullptr, 0, 2, 2}, 2.0f, cv, scratch.arena);
+    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 2, 0, 0}, ConstMatView{nullptr, 0, 2, 2},
+         2.0f, cv, scratch.arena);
     CHECK(c == std::vector<float>{2, 4, 6, 8});
-    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 0, 3, 3}, ConstMatView{nullptr, 3, 2, 2}, 0.0f, MatView{c.data(), 0, 2, 2}, scratch.arena);
+    gemm(Trans::No, Trans::No, 1.0f, ConstMatView{nullptr, 0, 3, 3}, ConstMatView{nullptr, 3, 2, 2},
+         0.0f, MatView{c.data(), 0, 2, 2}, scratch.arena);
     CHECK(c == std::vector<float>{2, 4, 6, 8});
 }
 
@@ -150,14 +158,17 @@ TEST_CASE("gemm: every kernel gives its portable oracle's bits") {
         CAPTURE(family.kernels.name);
         const GemmKernels& kernel = family.kernels;
         for (int trial = 0; trial < 20; ++trial) {
-            const int m = 1 + (int)rng.below(70), n = 1 + (int)rng.below(70), k = 1 + (int)rng.below(600);
+            const int m = 1 + (int)rng.below(70), n = 1 + (int)rng.below(70),
+                      k = 1 + (int)rng.below(600);
             TestMatrix a(m, k, 0, rng), b(k, n, 1, rng), c1(m, n, 0, rng);
             std::vector<float> c2 = c1.storage;
             const MatView c2v{c2.data() + 1, m, n, n};
             Scratch s(gemm_bytes(m, n, k));
             const float beta = trial % 2 ? 1.0f : 0.0f;
-            gemm_with_kernels(kernel, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c1.view, s.arena);
-            gemm_with_kernels(family.oracle, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c2v, s.arena);
+            gemm_with_kernels(kernel, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c1.view,
+                              s.arena);
+            gemm_with_kernels(family.oracle, Trans::No, Trans::No, 1.0f, a.view, b.view, beta, c2v,
+                              s.arena);
             REQUIRE(memcmp(c1.storage.data(), c2.data(), c2.size() * sizeof(float)) == 0);
         }
     }
@@ -167,15 +178,18 @@ TEST_CASE("gemm: fused and separate arithmetic really differ, and each mode pick
     Rng rng(13);
     TestMatrix a(6, 300, 0, rng), b(300, 16, 0, rng), c1(6, 16, 0, rng), c2(6, 16, 0, rng);
     Scratch s(gemm_bytes(6, 16, 300));
-    gemm_with_kernels(kGemmRefKernels, Trans::No, Trans::No, 1.0f, a.view, b.view, 0.0f, c1.view, s.arena);
-    gemm_with_kernels(kGemmRefFusedKernels, Trans::No, Trans::No, 1.0f, a.view, b.view, 0.0f, c2.view, s.arena);
+    gemm_with_kernels(kGemmRefKernels, Trans::No, Trans::No, 1.0f, a.view, b.view, 0.0f, c1.view,
+                      s.arena);
+    gemm_with_kernels(kGemmRefFusedKernels, Trans::No, Trans::No, 1.0f, a.view, b.view, 0.0f,
+                      c2.view, s.arena);
     int differ = 0;
     for (int i = 0; i < 6; ++i)
         for (int j = 0; j < 16; ++j) differ += c1.view.at(i, j) != c2.view.at(i, j);
     CHECK(differ > 0);  // otherwise the fused oracle would prove nothing
     CHECK(std::string(gemm_kernel_name(GemmArithmetic::Reproducible)) != "avx2+fma");
 #if defined(FNN_GEMM_HAVE_AVX)
-    if (gemm_cpu_has_fma()) CHECK(std::string(gemm_kernel_name(GemmArithmetic::Fast)) == "avx2+fma");
+    if (gemm_cpu_has_fma())
+        CHECK(std::string(gemm_kernel_name(GemmArithmetic::Fast)) == "avx2+fma");
 #endif
 }
 
@@ -196,22 +210,29 @@ TEST_CASE("gemm: skipping all-zero steps of sparse A changes no bits and matches
     for (const GemmKernels& kernel : kernels()) {
         for (Trans ta : {Trans::No, Trans::Yes}) {
             for (int trial = 0; trial < 12; ++trial) {
-                const int m = 1 + (int)rng.below(80), n = 1 + (int)rng.below(40), k = 1 + (int)rng.below(700);
-                TestMatrix a(ta == Trans::No ? m : k, ta == Trans::No ? k : m, 1, rng), b(k, n, 0, rng);
+                const int m = 1 + (int)rng.below(80), n = 1 + (int)rng.below(40),
+                          k = 1 + (int)rng.below(700);
+                TestMatrix a(ta == Trans::No ? m : k, ta == Trans::No ? k : m, 1, rng),
+                    b(k, n, 0, rng);
                 // Image-like sparsity: whole depth ranges zero for every row, plus scattered zeros.
                 for (int i = 0; i < a.view.rows; ++i)
                     for (int j = 0; j < a.view.cols; ++j) {
                         const int depth = ta == Trans::No ? j : i;
-                        if (depth % 7 < 3 || rng.below(2) == 0) a.view.at(i, j) = (depth % 2) ? -0.0f : 0.0f;
+                        if (depth % 7 < 3 || rng.below(2) == 0)
+                            a.view.at(i, j) = (depth % 2) ? -0.0f : 0.0f;
                     }
                 TestMatrix skipped(m, n, 0, rng), dense(m, n, 0, rng), expect(m, n, 0, rng);
                 Scratch s(gemm_bytes(m, n, k));
-                gemm_with_kernels(kernel, ta, Trans::No, 1.0f, a.view, b.view, 0.0f, skipped.view, s.arena, true);
-                gemm_with_kernels(kernel, ta, Trans::No, 1.0f, a.view, b.view, 0.0f, dense.view, s.arena, false);
+                gemm_with_kernels(kernel, ta, Trans::No, 1.0f, a.view, b.view, 0.0f, skipped.view,
+                                  s.arena, true);
+                gemm_with_kernels(kernel, ta, Trans::No, 1.0f, a.view, b.view, 0.0f, dense.view,
+                                  s.arena, false);
                 gemm_naive(ta, Trans::No, 1.0f, a.view, b.view, 0.0f, expect.view);
                 for (int i = 0; i < m; ++i) {
                     REQUIRE(memcmp(skipped.view.row(i), dense.view.row(i), n * sizeof(float)) == 0);
-                    for (int j = 0; j < n; ++j) REQUIRE(fabs(skipped.view.at(i, j) - expect.view.at(i, j)) < 1e-6 * (k + 1));
+                    for (int j = 0; j < n; ++j)
+                        REQUIRE(fabs(skipped.view.at(i, j) - expect.view.at(i, j)) <
+                                1e-6 * (k + 1));
                 }
             }
         }
@@ -222,10 +243,12 @@ TEST_CASE("gemm: packing A lists the steps that are not all zero, when skipping 
     const int kc = 16, rows = kGemmMR;
     std::vector<float> a(rows * kc);
     for (int i = 0; i < rows; ++i)
-        for (int p = 0; p < kc; ++p) a[i * kc + p] = (p % 4 == 1) ? (i % 2 ? -0.0f : 0.0f) : float(p * 10 + i);
+        for (int p = 0; p < kc; ++p)
+            a[i * kc + p] = (p % 4 == 1) ? (i % 2 ? -0.0f : 0.0f) : float(p * 10 + i);
     std::vector<float> packed(rows * kc);
     int32_t index[kc + 1];
-    gemm_pack_a(Trans::No, ConstMatView{a.data(), rows, kc, kc}, 0, 0, rows, kc, packed.data(), index);
+    gemm_pack_a(Trans::No, ConstMatView{a.data(), rows, kc, kc}, 0, 0, rows, kc, packed.data(),
+                index);
     REQUIRE(index[0] == 12);  // steps 1, 5, 9, 13 are zero in every row
     CHECK(index[1] == 0);
     CHECK(index[2] == 2);
@@ -234,7 +257,8 @@ TEST_CASE("gemm: packing A lists the steps that are not all zero, when skipping 
     // One zero step in sixteen is not worth the indexed kernel.
     for (int i = 0; i < rows; ++i)
         for (int p = 0; p < kc; ++p) a[i * kc + p] = p == 0 ? 0.0f : 1.0f;
-    gemm_pack_a(Trans::No, ConstMatView{a.data(), rows, kc, kc}, 0, 0, rows, kc, packed.data(), index);
+    gemm_pack_a(Trans::No, ConstMatView{a.data(), rows, kc, kc}, 0, 0, rows, kc, packed.data(),
+                index);
     CHECK(index[0] == kc);
 }
 
@@ -244,16 +268,19 @@ TEST_CASE("gemm: every A packer writes the portable packer's slivers and step li
         for (Trans ta : {Trans::No, Trans::Yes}) {
             for (int trial = 0; trial < 20; ++trial) {
                 const int mc = 1 + (int)rng.below(40), kc = 1 + (int)rng.below(70);
-                TestMatrix a(ta == Trans::No ? mc + 3 : kc + 2, ta == Trans::No ? kc + 2 : mc + 3, 2, rng);
+                TestMatrix a(ta == Trans::No ? mc + 3 : kc + 2, ta == Trans::No ? kc + 2 : mc + 3,
+                             2, rng);
                 for (int i = 0; i < a.view.rows; ++i)
                     for (int j = 0; j < a.view.cols; ++j)
-                        if (rng.below(3) != 0 || (ta == Trans::No ? j : i) % 5 == 0) a.view.at(i, j) = 0.0f;
+                        if (rng.below(3) != 0 || (ta == Trans::No ? j : i) % 5 == 0)
+                            a.view.at(i, j) = 0.0f;
                 const int slivers = (mc + kGemmMR - 1) / kGemmMR;
                 std::vector<float> ref(slivers * kGemmMR * kc + kGemmPackSlack), got(ref.size());
                 std::vector<int32_t> ref_index(slivers * (kc + 1)), got_index(ref_index.size());
                 gemm_pack_a(ta, a.view, 1, 2, mc, kc, ref.data(), ref_index.data());
                 kernel.pack_a(ta, a.view, 1, 2, mc, kc, got.data(), got_index.data());
-                REQUIRE(memcmp(ref.data(), got.data(), slivers * kGemmMR * kc * sizeof(float)) == 0);
+                REQUIRE(memcmp(ref.data(), got.data(), slivers * kGemmMR * kc * sizeof(float)) ==
+                        0);
                 for (int s = 0; s < slivers; ++s) {
                     const int32_t* r = &ref_index[s * (kc + 1)];
                     const int32_t* g = &got_index[s * (kc + 1)];
@@ -271,7 +298,8 @@ TEST_CASE("gemm: every B packer writes the portable packer's slivers") {
         for (Trans tb : {Trans::No, Trans::Yes}) {
             for (int trial = 0; trial < 20; ++trial) {
                 const int nc = 1 + (int)rng.below(60), kc = 1 + (int)rng.below(70);
-                TestMatrix b(tb == Trans::No ? kc + 2 : nc + 3, tb == Trans::No ? nc + 3 : kc + 2, 1, rng);
+                TestMatrix b(tb == Trans::No ? kc + 2 : nc + 3, tb == Trans::No ? nc + 3 : kc + 2,
+                             1, rng);
                 const int slivers = (nc + kGemmNR - 1) / kGemmNR;
                 std::vector<float> ref(slivers * kGemmNR * kc), got(ref.size());
                 gemm_pack_b(tb, b.view, 2, 1, kc, nc, ref.data());

@@ -28,7 +28,10 @@ struct Data {
     LoadedDataset train, test;
     bool ok;
     std::string error;
-    Data() { ok = load_dataset("data", "fashion_mnist", "train", train, error) && load_dataset("data", "fashion_mnist", "test", test, error); }
+    Data() {
+        ok = load_dataset("data", "fashion_mnist", "train", train, error) &&
+             load_dataset("data", "fashion_mnist", "test", test, error);
+    }
 };
 
 const Data& data() {
@@ -59,7 +62,8 @@ struct Trained {
         meta.cols = 28;
         std::vector<uint8_t> out(model_blob_bytes(trainer.shape(), type));
         ErrorText err;
-        REQUIRE(write_model_blob(trainer.shape(), trainer.params(), meta, type, qscales, out.data(), out.size(), &err) == Status::Ok);
+        REQUIRE(write_model_blob(trainer.shape(), trainer.params(), meta, type, qscales, out.data(),
+                                 out.size(), &err) == Status::Ok);
         return out;
     }
 };
@@ -86,7 +90,8 @@ void reseal(std::vector<uint8_t>& blob) {
 
 }  // namespace
 
-TEST_CASE("infer: fp32 outputs equal the trainer's forward pass bit for bit on all 10,000 test images") {
+TEST_CASE(
+    "infer: fp32 outputs equal the trainer's forward pass bit for bit on all 10,000 test images") {
     Trained& t = trained();
     Loaded m(t.blob);
     const Dataset& test = data().test.view;
@@ -103,7 +108,8 @@ TEST_CASE("infer: fp32 outputs equal the trainer's forward pass bit for bit on a
             REQUIRE(fnn_run_u8(m.model, pixels, 784, out_u8, 10) == FNN_OK);
             for (int f = 0; f < 784; ++f) x[f] = static_cast<float>(pixels[f]) / 255.0f;
             REQUIRE(fnn_run(m.model, x, 784, out_f, 10) == FNN_OK);
-            differing += memcmp(out_u8, probs.row(i), sizeof out_u8) != 0 || memcmp(out_f, out_u8, sizeof out_f) != 0;
+            differing += memcmp(out_u8, probs.row(i), sizeof out_u8) != 0 ||
+                         memcmp(out_f, out_u8, sizeof out_f) != 0;
             agree_argmax += static_cast<int>(fnn_argmax(out_u8, 10)) == argmax_row(probs, i);
         }
     }
@@ -111,7 +117,8 @@ TEST_CASE("infer: fp32 outputs equal the trainer's forward pass bit for bit on a
     CHECK(agree_argmax == test.count());
 }
 
-TEST_CASE("infer: the planned arena is exact, from any alignment, and two models run side by side") {
+TEST_CASE(
+    "infer: the planned arena is exact, from any alignment, and two models run side by side") {
     Trained& t = trained();
     size_t need = 0;
     REQUIRE(fnn_arena_bytes(t.blob.data(), t.blob.size(), &need) == FNN_OK);
@@ -120,7 +127,8 @@ TEST_CASE("infer: the planned arena is exact, from any alignment, and two models
     fnn_model* m = nullptr;
     for (size_t offset = 0; offset < 64; offset += 7) {
         CHECK(fnn_load(t.blob.data(), t.blob.size(), arena.data() + offset, need, &m) == FNN_OK);
-        CHECK(fnn_load(t.blob.data(), t.blob.size(), arena.data() + offset, need - 1, &m) == FNN_E_NOMEM);
+        CHECK(fnn_load(t.blob.data(), t.blob.size(), arena.data() + offset, need - 1, &m) ==
+              FNN_E_NOMEM);
         CHECK(m == nullptr);
     }
     // Two models (here: two copies of one blob) interleaved give the same answers as one alone.
@@ -185,10 +193,12 @@ TEST_CASE("infer: every truncated prefix and every single-byte change of a blob 
     meta.cols = 4;
     for (WeightType type : {WeightType::F32, WeightType::F16, WeightType::Int8}) {
         std::vector<uint8_t> blob(model_blob_bytes(shape, type));
-        REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, blob.data(), blob.size(), nullptr) == Status::Ok);
+        REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, blob.data(),
+                                 blob.size(), nullptr) == Status::Ok);
         size_t need = 0;
         REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &need) == FNN_OK);
-        for (size_t n = 0; n < blob.size(); ++n) REQUIRE(fnn_arena_bytes(blob.data(), n, &need) != FNN_OK);
+        for (size_t n = 0; n < blob.size(); ++n)
+            REQUIRE(fnn_arena_bytes(blob.data(), n, &need) != FNN_OK);
         for (size_t i = 0; i < blob.size(); ++i) {
             for (int bit = 0; bit < 8; ++bit) {
                 std::vector<uint8_t> bad = blob;
@@ -199,7 +209,8 @@ TEST_CASE("infer: every truncated prefix and every single-byte change of a blob 
     }
 }
 
-TEST_CASE("infer: a finite but overflowing model reports FNN_E_NUMERIC, and messages name the problem") {
+TEST_CASE(
+    "infer: a finite but overflowing model reports FNN_E_NUMERIC, and messages name the problem") {
     NetworkSpec spec;
     spec.n_in = 4;
     spec.n_classes = 2;
@@ -211,13 +222,15 @@ TEST_CASE("infer: a finite but overflowing model reports FNN_E_NUMERIC, and mess
     REQUIRE(plan_network(spec, shape, nullptr) == Status::Ok);
     std::vector<float> params(shape.n_params, 0.0f);
     for (int l = 0; l < shape.n_layers; ++l) {
-        for (int k = 0; k < shape.layers[l].n_in * shape.layers[l].n_out; ++k) params[shape.layers[l].w_offset + k] = 3e37f;
+        for (int k = 0; k < shape.layers[l].n_in * shape.layers[l].n_out; ++k)
+            params[shape.layers[l].w_offset + k] = 3e37f;
     }
     ModelMeta meta;
     meta.rows = 2;
     meta.cols = 2;
     std::vector<uint8_t> blob(model_blob_bytes(shape, WeightType::F32));
-    REQUIRE(write_model_blob(shape, params.data(), meta, WeightType::F32, nullptr, blob.data(), blob.size(), nullptr) == Status::Ok);
+    REQUIRE(write_model_blob(shape, params.data(), meta, WeightType::F32, nullptr, blob.data(),
+                             blob.size(), nullptr) == Status::Ok);
     Loaded m(blob);
     const float x[4] = {1, 1, 1, 1};
     float out[2];
@@ -227,13 +240,15 @@ TEST_CASE("infer: a finite but overflowing model reports FNN_E_NUMERIC, and mess
     reseal(blob);
     char message[128];
     CHECK(fnn_check_blob(blob.data(), blob.size(), message, sizeof message) == FNN_E_FORMAT);
-    CHECK(std::string(message).find("layer 0 weight 1 is not a finite number") != std::string::npos);
+    CHECK(std::string(message).find("layer 0 weight 1 is not a finite number") !=
+          std::string::npos);
 }
 
 TEST_CASE("infer: fp16 and int8 weights give the fp32 model's predictions on most images") {
     Trained& t = trained();
     Loaded f32(t.blob);
-    const std::vector<uint8_t> f16_blob = t.encode(WeightType::F16), i8_blob = t.encode(WeightType::Int8);
+    const std::vector<uint8_t> f16_blob = t.encode(WeightType::F16),
+                               i8_blob = t.encode(WeightType::Int8);
     Loaded f16(f16_blob), i8(i8_blob);
     const Dataset& test = data().test.view;
     int same16 = 0, same8 = 0;
@@ -257,11 +272,14 @@ TEST_CASE("infer: a C99 program linked by gcc against libfnn_infer.a gives the s
     REQUIRE(mkdtemp(dir_template) != nullptr);
     const std::string dir = dir_template;
     ErrorText err;
-    REQUIRE(write_file_atomic(dir + "/model.fnn", t.blob.data(), t.blob.size(), &err) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/model.fnn", t.blob.data(), t.blob.size(), &err) ==
+            Status::Ok);
     const Dataset& test = data().test.view;
     const int count = 25;
-    REQUIRE(write_file_atomic(dir + "/images.raw", test.sample(0), static_cast<size_t>(count) * 784, &err) == Status::Ok);
-    FILE* pipe = popen(("build/test_infer_c " + dir + "/model.fnn " + dir + "/images.raw 25").c_str(), "r");
+    REQUIRE(write_file_atomic(dir + "/images.raw", test.sample(0), static_cast<size_t>(count) * 784,
+                              &err) == Status::Ok);
+    FILE* pipe =
+        popen(("build/test_infer_c " + dir + "/model.fnn " + dir + "/images.raw 25").c_str(), "r");
     REQUIRE(pipe != nullptr);
     std::string output;
     char buf[4096];
@@ -295,7 +313,8 @@ TEST_CASE("infer: two models run in two threads at once and give the single-thre
         Loaded m(blob);
         out.resize(static_cast<size_t>(count) * 10);
         for (int i = 0; i < count; ++i) {
-            if (fnn_run_u8(m.model, test.sample(i), 784, out.data() + i * 10, 10) != FNN_OK) out[i * 10] = -1.0f;
+            if (fnn_run_u8(m.model, test.sample(i), 784, out.data() + i * 10, 10) != FNN_OK)
+                out[i * 10] = -1.0f;
         }
     };
     std::vector<float> alone_f32, alone_i8, threaded_f32, threaded_i8;

@@ -9,13 +9,13 @@
 
 #include "fnn/fnn.h"
 
-static unsigned char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    unsigned char *data = NULL;
+static unsigned char* read_all(const char* path, size_t* len) {
+    FILE* f = fopen(path, "rb");
+    unsigned char* data = NULL;
     long size;
     if (f == NULL) return NULL;
     if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        data = (unsigned char *)malloc((size_t)size + 1);
+        data = (unsigned char*)malloc((size_t)size + 1);
         if (data != NULL && fread(data, 1, (size_t)size, f) == (size_t)size) {
             *len = (size_t)size;
         } else {
@@ -27,11 +27,11 @@ static unsigned char *read_all(const char *path, size_t *len) {
     return data;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     size_t blob_len = 0, images_len = 0, need = 0, i, j;
     unsigned char *blob, *images;
-    void *arena;
-    fnn_model *model = NULL;
+    void* arena;
+    fnn_model* model = NULL;
     fnn_status s;
     long count;
     if (argc != 4) {
@@ -53,7 +53,8 @@ int main(int argc, char **argv) {
     for (i = 0; i < (size_t)count; ++i) {
         float probs[256];
         unsigned int bits;
-        s = fnn_run_u8(model, images + i * fnn_input_size(model), fnn_input_size(model), probs, fnn_output_size(model));
+        s = fnn_run_u8(model, images + i * fnn_input_size(model), fnn_input_size(model), probs,
+                       fnn_output_size(model));
         if (s != FNN_OK) return 1;
         printf("%u", (unsigned)fnn_argmax(probs, fnn_output_size(model)));
         for (j = 0; j < fnn_output_size(model); ++j) {

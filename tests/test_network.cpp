@@ -114,7 +114,8 @@ TEST_CASE("network: forward with hand-set weights gives hand-computed logits") {
 }
 
 TEST_CASE("network: backprop matches finite differences for every activation and loss") {
-    const Activation acts[] = {Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::Relu};
+    const Activation acts[] = {Activation::Identity, Activation::Sigmoid, Activation::Tanh,
+                               Activation::Relu};
     const Loss losses[] = {Loss::CrossEntropy, Loss::MeanSquaredError};
     const int batch = 3;
     for (Activation act : acts) {
@@ -133,7 +134,8 @@ TEST_CASE("network: backprop matches finite differences for every activation and
             auto mean_loss = [&]() {
                 return loss_score(loss, n.net.forward(xv, n.scratch), labels).loss_sum / batch;
             };
-            loss_forward_backward(loss, n.net.forward(xv, n.scratch), labels, n.net.logits_grad(batch));
+            loss_forward_backward(loss, n.net.forward(xv, n.scratch), labels,
+                                  n.net.logits_grad(batch));
             std::vector<float> dx(batch * 5);
             MatView dxv{dx.data(), batch, 5, 5};
             n.net.backward(xv, n.scratch, &dxv);
@@ -168,12 +170,15 @@ TEST_CASE("network: backprop matches finite differences for every activation and
             };
             for (int l = 0; l < n.shape.n_layers; ++l) {
                 const LayerShape& layer = n.shape.layers[l];
-                for (int k = 0; k < layer.n_in * layer.n_out; ++k) check(params[layer.w_offset + k], grads[layer.w_offset + k]);
-                for (int j = 0; j < layer.n_out; ++j) check(params[layer.b_offset + j], grads[layer.b_offset + j]);
+                for (int k = 0; k < layer.n_in * layer.n_out; ++k)
+                    check(params[layer.w_offset + k], grads[layer.w_offset + k]);
+                for (int j = 0; j < layer.n_out; ++j)
+                    check(params[layer.b_offset + j], grads[layer.b_offset + j]);
             }
             for (size_t k = 0; k < x.size(); ++k) check(x[k], dx[k]);
             CHECK(checked > 9 * (checked + skipped) / 10);
-            CHECK_MESSAGE(worst < 1e-2, "worst relative error ", worst, " over ", checked, " coordinates");
+            CHECK_MESSAGE(worst < 1e-2, "worst relative error ", worst, " over ", checked,
+                          " coordinates");
         }
     }
 }

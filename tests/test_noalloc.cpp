@@ -17,8 +17,9 @@ long g_allocations = 0;
 
 #if defined(__SANITIZE_ADDRESS__)
 // Under AddressSanitizer the allocator must stay ASan's, so count through its hooks instead.
-extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*on_malloc)(const volatile void*, size_t),
-                                                        void (*on_free)(const volatile void*));
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*on_malloc)(const volatile void*,
+                                                                           size_t),
+                                                         void (*on_free)(const volatile void*));
 namespace {
 void count_malloc(const volatile void*, size_t) {
     if (g_counting) ++g_allocations;
@@ -69,7 +70,8 @@ struct Synthetic {
             labels[i] = static_cast<uint8_t>(rng.below(4));
             for (int p = 0; p < 64; ++p) {
                 const int quadrant = (p / 32) * 2 + (p % 8) / 4;
-                pixels[i * 64 + p] = static_cast<uint8_t>(rng.below(100) + (quadrant == labels[i] ? 150 : 0));
+                pixels[i * 64 + p] =
+                    static_cast<uint8_t>(rng.below(100) + (quadrant == labels[i] ? 150 : 0));
             }
         }
         view.header = DatasetHeader{300, 8, 8, 1, 4, 0};
@@ -82,8 +84,9 @@ struct Synthetic {
 
 TEST_CASE("noalloc: training steps and forward passes allocate nothing on the heap") {
     Synthetic data;
-    const OptimizerKind kinds[] = {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nag,
-                                   OptimizerKind::Rmsprop, OptimizerKind::Adam, OptimizerKind::Nadam};
+    const OptimizerKind kinds[] = {OptimizerKind::Sgd,  OptimizerKind::Momentum,
+                                   OptimizerKind::Nag,  OptimizerKind::Rmsprop,
+                                   OptimizerKind::Adam, OptimizerKind::Nadam};
     for (OptimizerKind kind : kinds) {
         CAPTURE(optimizer_name(kind));
         TrainConfig c;
@@ -135,8 +138,9 @@ struct SampleCounter : TrainObserver {
         for (int l = 0; l < n_layers && l < 2; ++l) {
             uint32_t total = 0;
             for (uint32_t c : layers[l].histogram) total += c;
-            histograms_complete = histograms_complete && total == expected_weights[l] && layers[l].grad_norm > 0 &&
-                                  layers[l].grad_max_abs > 0 && layers[l].weight_min < layers[l].weight_max;
+            histograms_complete = histograms_complete && total == expected_weights[l] &&
+                                  layers[l].grad_norm > 0 && layers[l].grad_max_abs > 0 &&
+                                  layers[l].weight_min < layers[l].weight_max;
         }
     }
 };

@@ -77,9 +77,9 @@ TEST_CASE("optimizer: nag, two steps by hand") {
 }
 
 TEST_CASE("optimizer: rmsprop, two steps by hand") {
-    // s1 = 0.1 g1^2 so g1 / sqrt(s1) = sign(g1) / sqrt(0.1): w1 = w -+ 0.316228 = (0.683772, -1.683772)
-    // g2 = (0.683772, -6.735089); s2 = 0.9 s1 + 0.1 g2^2 = (0.136754, 10.296142)
-    // w2 = w1 - 0.1 g2 / sqrt(s2) = (0.683772 - 0.184902, -1.683772 + 0.209897)
+    // s1 = 0.1 g1^2 so g1 / sqrt(s1) = sign(g1) / sqrt(0.1): w1 = w -+ 0.316228 = (0.683772,
+    // -1.683772) g2 = (0.683772, -6.735089); s2 = 0.9 s1 + 0.1 g2^2 = (0.136754, 10.296142) w2 = w1
+    // - 0.1 g2 / sqrt(s2) = (0.683772 - 0.184902, -1.683772 + 0.209897)
     expect_two_steps(OptimizerKind::Rmsprop, 0.683772f, -1.683772f, 0.498871f, -1.473875f);
 }
 
@@ -133,8 +133,9 @@ TEST_CASE("optimizer: invalid hyperparameters are rejected with the field's name
 }
 
 TEST_CASE("optimizer: names parse both ways") {
-    const OptimizerKind all[] = {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nag,
-                                 OptimizerKind::Rmsprop, OptimizerKind::Adam, OptimizerKind::Nadam};
+    const OptimizerKind all[] = {OptimizerKind::Sgd,  OptimizerKind::Momentum,
+                                 OptimizerKind::Nag,  OptimizerKind::Rmsprop,
+                                 OptimizerKind::Adam, OptimizerKind::Nadam};
     for (OptimizerKind k : all) {
         OptimizerKind parsed = OptimizerKind::Sgd;
         CHECK(parse_optimizer(optimizer_name(k), parsed));
@@ -151,9 +152,9 @@ TEST_CASE("optimizer: every rule learns XOR with a fixed seed") {
         OptimizerKind kind;
         float lr;
     };
-    const Case cases[] = {{OptimizerKind::Sgd, 0.5f},     {OptimizerKind::Momentum, 0.1f},
-                          {OptimizerKind::Nag, 0.1f},     {OptimizerKind::Rmsprop, 0.01f},
-                          {OptimizerKind::Adam, 0.02f},   {OptimizerKind::Nadam, 0.02f}};
+    const Case cases[] = {{OptimizerKind::Sgd, 0.5f},   {OptimizerKind::Momentum, 0.1f},
+                          {OptimizerKind::Nag, 0.1f},   {OptimizerKind::Rmsprop, 0.01f},
+                          {OptimizerKind::Adam, 0.02f}, {OptimizerKind::Nadam, 0.02f}};
     const float x[] = {0, 0, 0, 1, 1, 0, 1, 1};
     const uint8_t y[] = {0, 1, 1, 0};
     for (const Case& tc : cases) {
@@ -170,8 +171,9 @@ TEST_CASE("optimizer: every rule learns XOR with a fixed seed") {
         OptimizerConfig c;
         c.kind = tc.kind;
         c.learning_rate = tc.lr;
-        std::vector<unsigned char> bytes(arena_buffer_bytes(Network::bytes(shape, 4) + Optimizer::bytes(c.kind, shape.n_params) +
-                                                            Network::scratch_bytes(shape, 4)));
+        std::vector<unsigned char> bytes(
+            arena_buffer_bytes(Network::bytes(shape, 4) + Optimizer::bytes(c.kind, shape.n_params) +
+                               Network::scratch_bytes(shape, 4)));
         Arena arena(bytes.data(), bytes.size());
         Network net;
         Optimizer opt;
@@ -182,7 +184,8 @@ TEST_CASE("optimizer: every rule learns XOR with a fixed seed") {
         const ConstMatView xv{x, 4, 2, 2};
         BatchScore score;
         for (int step = 0; step < 2000; ++step) {
-            score = loss_forward_backward(Loss::CrossEntropy, net.forward(xv, arena), y, net.logits_grad(4));
+            score = loss_forward_backward(Loss::CrossEntropy, net.forward(xv, arena), y,
+                                          net.logits_grad(4));
             net.backward(xv, arena);
             opt.step(net.params(), net.grads());
         }

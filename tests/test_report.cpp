@@ -30,16 +30,19 @@ const std::string& small_sweep() {
     static std::string dir;
     if (dir.empty()) {
         const std::string root = temp_dir();
-        REQUIRE(write_file_atomic(root + "/space.yaml",
-                                  std::string("method: random\nmetric:\n  name: val_acc\n  goal: maximize\nrun_cap: 20\n"
-                                              "parameters:\n  epochs:\n    value: 1\n"
-                                              "  loss:\n    values: [cross_entropy, mean_squared_error]\n"
-                                              "  hidden_size:\n    values: [16, 32]\n"
-                                              "  learning_rate:\n    values: [0.001, 0.003]\n"
-                                              "  optimizer:\n    values: [adam, nadam, rmsprop]\n"),
-                                  nullptr) == Status::Ok);
+        REQUIRE(write_file_atomic(
+                    root + "/space.yaml",
+                    std::string(
+                        "method: random\nmetric:\n  name: val_acc\n  goal: maximize\nrun_cap: 20\n"
+                        "parameters:\n  epochs:\n    value: 1\n"
+                        "  loss:\n    values: [cross_entropy, mean_squared_error]\n"
+                        "  hidden_size:\n    values: [16, 32]\n"
+                        "  learning_rate:\n    values: [0.001, 0.003]\n"
+                        "  optimizer:\n    values: [adam, nadam, rmsprop]\n"),
+                    nullptr) == Status::Ok);
         dir = root + "/sweep";
-        const CommandResult r = run("./fnn sweep " + root + "/space.yaml --set limit_train=1000 --workers 2 --out " + dir);
+        const CommandResult r = run("./fnn sweep " + root +
+                                    "/space.yaml --set limit_train=1000 --workers 2 --out " + dir);
         REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     }
     return dir;
@@ -56,10 +59,12 @@ Rendered render(const std::string& html_path) {
     REQUIRE_MESSAGE(run("command -v chromium").exit_code == 0,
                     "headless Chromium is needed to check reports: apt-get install chromium");
     const std::string profile = temp_dir(), dom = profile + "/dom.html", log = profile + "/log.txt";
-    const CommandResult r =
-        run("{ timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-            "--disable-component-update --disable-sync --no-first-run --user-data-dir=" + profile +
-            " --enable-logging=stderr --v=0 --virtual-time-budget=5000 --dump-dom file://" + html_path + " > " + dom + " 2> " + log + "; }");
+    const CommandResult r = run(
+        "{ timeout 120 chromium --headless --no-sandbox --disable-gpu "
+        "--disable-background-networking "
+        "--disable-component-update --disable-sync --no-first-run --user-data-dir=" +
+        profile + " --enable-logging=stderr --v=0 --virtual-time-budget=5000 --dump-dom file://" +
+        html_path + " > " + dom + " 2> " + log + "; }");
     REQUIRE_MESSAGE(r.exit_code == 0, read_text(log));
     Rendered out;
     const std::string text = read_text(log);
@@ -90,7 +95,8 @@ void check_renders(const std::string& html_path, int sections) {
 // The page stands alone: no scripts, styles, fonts or images fetched from anywhere.
 void check_self_contained(const std::string& html) {
     CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
-    for (const char* reference : {"<script src", "<link", "src=\"http", "href=\"http", "url(", "@import", "src=\"file"}) {
+    for (const char* reference :
+         {"<script src", "<link", "src=\"http", "href=\"http", "url(", "@import", "src=\"file"}) {
         CAPTURE(reference);
         CHECK_FALSE(contains(html, reference));
     }
@@ -141,7 +147,8 @@ TEST_CASE("report: PNG images decode to the pixels they were given; base64 follo
     const uint8_t pixels[6] = {0, 50, 100, 150, 200, 255};
     const std::vector<uint8_t> png = encode_png(pixels, 3, 2, 1);
     REQUIRE(png.size() > 57);
-    CHECK(std::equal(png.begin(), png.begin() + 8, std::vector<uint8_t>{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}.begin()));
+    CHECK(std::equal(png.begin(), png.begin() + 8,
+                     std::vector<uint8_t>{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}.begin()));
     auto be32 = [&](size_t at) {
         return static_cast<uint32_t>(png[at]) << 24 | static_cast<uint32_t>(png[at + 1]) << 16 |
                static_cast<uint32_t>(png[at + 2]) << 8 | png[at + 3];
@@ -151,7 +158,8 @@ TEST_CASE("report: PNG images decode to the pixels they were given; base64 follo
     for (size_t at = 8; at < png.size();) {
         const uint32_t n = be32(at);
         REQUIRE(at + 12 + n <= png.size());
-        const std::string type(png.begin() + static_cast<long>(at) + 4, png.begin() + static_cast<long>(at) + 8);
+        const std::string type(png.begin() + static_cast<long>(at) + 4,
+                               png.begin() + static_cast<long>(at) + 8);
         chunks.push_back(type);
         CHECK(be32(at + 8 + n) == fnn::crc32(0, png.data() + at + 4, n + 4));
         if (type == "IHDR") {
@@ -160,7 +168,9 @@ TEST_CASE("report: PNG images decode to the pixels they were given; base64 follo
             CHECK(png[at + 16] == 8);   // bit depth
             CHECK(png[at + 17] == 0);   // grey
         }
-        if (type == "IDAT") zlib_stream.insert(zlib_stream.end(), png.begin() + static_cast<long>(at) + 8, png.begin() + static_cast<long>(at + 8 + n));
+        if (type == "IDAT")
+            zlib_stream.insert(zlib_stream.end(), png.begin() + static_cast<long>(at) + 8,
+                               png.begin() + static_cast<long>(at + 8 + n));
         at += 12 + n;
     }
     CHECK(chunks == std::vector<std::string>{"IHDR", "IDAT", "IEND"});
@@ -172,20 +182,26 @@ TEST_CASE("report: PNG images decode to the pixels they were given; base64 follo
         REQUIRE(at + 5 <= zlib_stream.size());
         last = zlib_stream[at] & 1;
         CHECK((zlib_stream[at] >> 1) == 0);  // stored block
-        const unsigned len = zlib_stream[at + 1] | zlib_stream[at + 2] << 8, nlen = zlib_stream[at + 3] | zlib_stream[at + 4] << 8;
+        const unsigned len = zlib_stream[at + 1] | zlib_stream[at + 2] << 8,
+                       nlen = zlib_stream[at + 3] | zlib_stream[at + 4] << 8;
         CHECK((len ^ nlen) == 0xffffu);
         REQUIRE(at + 5 + len <= zlib_stream.size());
-        raw.insert(raw.end(), zlib_stream.begin() + static_cast<long>(at) + 5, zlib_stream.begin() + static_cast<long>(at + 5 + len));
+        raw.insert(raw.end(), zlib_stream.begin() + static_cast<long>(at) + 5,
+                   zlib_stream.begin() + static_cast<long>(at + 5 + len));
         at += 5 + len;
     }
-    CHECK(raw == std::vector<uint8_t>{0, 0, 50, 100, 0, 150, 200, 255});  // filter byte 0, then each row
+    CHECK(raw ==
+          std::vector<uint8_t>{0, 0, 50, 100, 0, 150, 200, 255});  // filter byte 0, then each row
     uint32_t a = 1, b = 0;
     for (uint8_t v : raw) a = (a + v) % 65521, b = (b + a) % 65521;
     REQUIRE(at + 4 == zlib_stream.size());
-    CHECK((static_cast<uint32_t>(zlib_stream[at]) << 24 | static_cast<uint32_t>(zlib_stream[at + 1]) << 16 |
+    CHECK((static_cast<uint32_t>(zlib_stream[at]) << 24 |
+           static_cast<uint32_t>(zlib_stream[at + 1]) << 16 |
            static_cast<uint32_t>(zlib_stream[at + 2]) << 8 | zlib_stream[at + 3]) == (b << 16 | a));
 
-    auto b64 = [](const std::string& text) { return base64(std::vector<uint8_t>(text.begin(), text.end())); };
+    auto b64 = [](const std::string& text) {
+        return base64(std::vector<uint8_t>(text.begin(), text.end()));
+    };
     CHECK(b64("") == "");
     CHECK(b64("f") == "Zg==");
     CHECK(b64("fo") == "Zm8=");
@@ -210,7 +226,8 @@ TEST_CASE("report: a run as one self-contained page that renders every section i
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const std::string html = read_text(out);
     check_self_contained(html);
-    for (const char* id : {"config", "curves", "confusion", "per-class", "samples", "mistakes", "weights", "gradients"}) {
+    for (const char* id : {"config", "curves", "confusion", "per-class", "samples", "mistakes",
+                           "weights", "gradients"}) {
         CAPTURE(id);
         CHECK(contains(html, "<section id=\"" + std::string(id) + "\">"));
     }
@@ -228,7 +245,8 @@ TEST_CASE("report: a 20-trial sweep and a comparison render every section in Chr
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const std::string html = read_text(out + "/sweep.html");
     check_self_contained(html);
-    for (const char* id : {"overview", "leaderboard", "parallel", "importance", "by-parameter", "losses"}) {
+    for (const char* id :
+         {"overview", "leaderboard", "parallel", "importance", "by-parameter", "losses"}) {
         CAPTURE(id);
         CHECK(contains(html, "<section id=\"" + std::string(id) + "\">"));
     }
@@ -244,10 +262,11 @@ TEST_CASE("report: a 20-trial sweep and a comparison render every section in Chr
 
 TEST_CASE("report: the browser check catches console errors, script errors and broken images") {
     const std::string dir = temp_dir();
-    REQUIRE(write_file_atomic(dir + "/errors.html",
-                              std::string("<!DOCTYPE html><html><body><script>console.error('boom');</script>"
-                                          "<script>no_such_function();</script></body></html>"),
-                              nullptr) == Status::Ok);
+    REQUIRE(write_file_atomic(
+                dir + "/errors.html",
+                std::string("<!DOCTYPE html><html><body><script>console.error('boom');</script>"
+                            "<script>no_such_function();</script></body></html>"),
+                nullptr) == Status::Ok);
     Rendered r = render(dir + "/errors.html");
     CHECK(r.check.empty());
     REQUIRE(r.console.size() == 2);
@@ -276,14 +295,16 @@ TEST_CASE("report: missing and damaged inputs give clear errors") {
     const std::string copy = dir + "/run";
     REQUIRE(run("cp -r " + report_run() + " " + copy).exit_code == 0);
     std::string diagnostics = read_text(copy + "/diagnostics.jsonl");
-    diagnostics.insert(diagnostics.find('\n') + 1, "{\"epoch\":1,\"layers\":[{\"grad_norm\":1}]}\n");
+    diagnostics.insert(diagnostics.find('\n') + 1,
+                       "{\"epoch\":1,\"layers\":[{\"grad_norm\":1}]}\n");
     REQUIRE(write_file_atomic(copy + "/diagnostics.jsonl", diagnostics, nullptr) == Status::Ok);
     r = run("./fnn report " + copy + " -o " + dir + "/r.html");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "diagnostics.jsonl: line 2: "));
     CHECK_FALSE(file_exists(dir + "/r.html"));
-    REQUIRE(write_file_atomic(copy + "/diagnostics.jsonl", std::string("{\"epoch\":1,\"layers\":[{\"histogram\":[1"), nullptr) ==
-            Status::Ok);
+    REQUIRE(write_file_atomic(copy + "/diagnostics.jsonl",
+                              std::string("{\"epoch\":1,\"layers\":[{\"histogram\":[1"),
+                              nullptr) == Status::Ok);
     r = run("./fnn report " + copy + " -o " + dir + "/r.html");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "diagnostics.jsonl: line 1: "));

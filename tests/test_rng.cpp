@@ -12,7 +12,8 @@ using namespace fnn;
 TEST_CASE("rng: PCG32 reproduces the reference generator's published stream") {
     // pcg32_srandom(42, 54) in O'Neill's pcg-c-basic demo prints these first outputs.
     Rng rng(42, 54);
-    const uint32_t expected[] = {0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293, 0xbfa4784b, 0xcbed606e};
+    const uint32_t expected[] = {0xa15c02b7, 0x7b47f409, 0xba1d3330,
+                                 0x83d2f293, 0xbfa4784b, 0xcbed606e};
     for (uint32_t e : expected) CHECK(rng.next_u32() == e);
 }
 

@@ -12,14 +12,17 @@ using namespace fnn;
 TEST_CASE("status: every code has its own text") {
     for (int a = 0; a <= 10; ++a) {
         CHECK(strlen(status_str(static_cast<Status>(a))) > 0);
-        for (int b = 0; b < a; ++b) CHECK(std::string(status_str(static_cast<Status>(a))) != status_str(static_cast<Status>(b)));
+        for (int b = 0; b < a; ++b)
+            CHECK(std::string(status_str(static_cast<Status>(a))) !=
+                  status_str(static_cast<Status>(b)));
     }
     CHECK(std::string(status_str(static_cast<Status>(99))) == "unknown status");
 }
 
 TEST_CASE("status: fail formats into the caller's buffer, cut to its size") {
     ErrorText err;
-    CHECK(fail(&err, Status::Format, "file %s: expected %d, got %d", "x.fnn", 3, 4) == Status::Format);
+    CHECK(fail(&err, Status::Format, "file %s: expected %d, got %d", "x.fnn", 3, 4) ==
+          Status::Format);
     CHECK(std::string(err.text) == "file x.fnn: expected 3, got 4");
     const std::string long_text(500, 'a');
     CHECK(fail(&err, Status::Io, "%s", long_text.c_str()) == Status::Io);

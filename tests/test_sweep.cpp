@@ -78,13 +78,16 @@ pid_t spawn(const std::vector<std::string>& args) {
 
 }  // namespace
 
-TEST_CASE("sweep: one or two workers give the same trials and results; SIGKILL and resume lose and repeat none") {
+TEST_CASE(
+    "sweep: one or two workers give the same trials and results; SIGKILL and resume lose and "
+    "repeat none") {
     const std::string dir = temp_dir();
     const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
     const std::string common = " --seed 7 --set limit_train=3000";
     const auto start = std::chrono::steady_clock::now();
     CommandResult r = run("./fnn sweep " + spec + common + " --workers 1 --out " + dir + "/one");
-    const double one_worker_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double one_worker_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     r = run("./fnn sweep " + spec + common + " --workers 2 --out " + dir + "/two");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
@@ -94,7 +97,9 @@ TEST_CASE("sweep: one or two workers give the same trials and results; SIGKILL a
 
     // Kill a 2-worker run three times part-way, resuming each time, then let it finish.
     const std::string killed = dir + "/killed";
-    std::vector<std::string> args{"./fnn", "sweep", spec, "--seed", "7", "--set", "limit_train=3000", "--workers", "2", "--out", killed};
+    std::vector<std::string> args{
+        "./fnn",     "sweep", spec,    "--seed", "7", "--set", "limit_train=3000",
+        "--workers", "2",     "--out", killed};
     size_t after_kills = 0;
     for (int kill_round = 0; kill_round < 3; ++kill_round) {
         const pid_t pid = spawn(args);
@@ -123,24 +128,32 @@ TEST_CASE("sweep: one or two workers give the same trials and results; SIGKILL a
 
 TEST_CASE("sweep: a torn last journal line (a crash mid-write) is dropped and its trial rerun") {
     const std::string dir = temp_dir();
-    const std::string spec = write_spec(dir, "s.yaml", "method: random\nrun_cap: 4\nparameters:\n  hidden_size:\n    values: [8, 16, 24, 32]\n");
-    REQUIRE(run("./fnn sweep " + spec + " --set limit_train=2000 --set epochs=1 --out " + dir + "/a").exit_code == 0);
+    const std::string spec = write_spec(
+        dir, "s.yaml",
+        "method: random\nrun_cap: 4\nparameters:\n  hidden_size:\n    values: [8, 16, 24, 32]\n");
+    REQUIRE(
+        run("./fnn sweep " + spec + " --set limit_train=2000 --set epochs=1 --out " + dir + "/a")
+            .exit_code == 0);
     const std::map<long, std::string> reference = outcomes(dir + "/a");
     std::vector<uint8_t> bytes;
     REQUIRE(read_file(dir + "/a/journal.jsonl", bytes, nullptr) == Status::Ok);
     bytes.resize(bytes.size() - 40);  // cut the last line in the middle
-    REQUIRE(write_file_atomic(dir + "/a/journal.jsonl", bytes.data(), bytes.size(), nullptr) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/a/journal.jsonl", bytes.data(), bytes.size(), nullptr) ==
+            Status::Ok);
     const CommandResult r = run("./fnn sweep --resume " + dir + "/a");
     CHECK(r.exit_code == 0);
     CHECK(contains(r.output, "dropped a partly written last line"));
     CHECK(outcomes(dir + "/a") == reference);
 }
 
-TEST_CASE("sweep: GNU parallel runs a planned sweep and --collect merges it into the same results") {
+TEST_CASE(
+    "sweep: GNU parallel runs a planned sweep and --collect merges it into the same results") {
     const std::string dir = temp_dir();
     const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
-    REQUIRE(run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --out " + dir + "/inproc").exit_code == 0);
-    CommandResult r = run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --plan --out " + dir + "/planned > " + dir + "/plan.txt");
+    REQUIRE(run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --out " + dir + "/inproc")
+                .exit_code == 0);
+    CommandResult r = run("./fnn sweep " + spec + " --seed 7 --set limit_train=3000 --plan --out " +
+                          dir + "/planned > " + dir + "/plan.txt");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     std::vector<uint8_t> plan;
     REQUIRE(read_file(dir + "/plan.txt", plan, nullptr) == Status::Ok);
@@ -153,18 +166,25 @@ TEST_CASE("sweep: GNU parallel runs a planned sweep and --collect merges it into
     CHECK(outcomes(dir + "/planned") == outcomes(dir + "/inproc"));
     CHECK(file_exists(dir + "/planned/runs/trial-00005/model.fnn"));
     // Bayes proposals depend on results, so they cannot be planned.
-    const std::string bayes = write_spec(dir, "b.yaml", "method: bayes\nrun_cap: 4\nparameters:\n  epochs:\n    values: [1, 2]\n");
+    const std::string bayes = write_spec(
+        dir, "b.yaml", "method: bayes\nrun_cap: 4\nparameters:\n  epochs:\n    values: [1, 2]\n");
     CHECK(run("./fnn sweep " + bayes + " --plan --out " + dir + "/b").exit_code == 2);
 }
 
-TEST_CASE("sweep: hyperband stops weak trials and records why; a diverging trial is recorded and the sweep goes on") {
+TEST_CASE(
+    "sweep: hyperband stops weak trials and records why; a diverging trial is recorded and the "
+    "sweep goes on") {
     const std::string dir = temp_dir();
-    const std::string spec = write_spec(dir, "hb.yaml",
-        "method: random\nrun_cap: 24\nearly_terminate:\n  type: hyperband\n  min_iter: 1\n  eta: 2\n"
-        "parameters:\n  epochs:\n    value: 3\n  hidden_size:\n    values: [8, 32]\n"
-        "  optimizer:\n    values: [sgd, adam, rmsprop]\n  learning_rate:\n    values: [0.0001, 0.001, 0.01, 0.1]\n"
-        "  activation:\n    values: [identity, relu]\n");
-    const CommandResult r = run("./fnn sweep " + spec + " --set limit_train=2000 --workers 2 --out " + dir + "/hb");
+    const std::string spec =
+        write_spec(dir, "hb.yaml",
+                   "method: random\nrun_cap: 24\nearly_terminate:\n  type: hyperband\n  min_iter: "
+                   "1\n  eta: 2\n"
+                   "parameters:\n  epochs:\n    value: 3\n  hidden_size:\n    values: [8, 32]\n"
+                   "  optimizer:\n    values: [sgd, adam, rmsprop]\n  learning_rate:\n    values: "
+                   "[0.0001, 0.001, 0.01, 0.1]\n"
+                   "  activation:\n    values: [identity, relu]\n");
+    const CommandResult r =
+        run("./fnn sweep " + spec + " --set limit_train=2000 --workers 2 --out " + dir + "/hb");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     std::vector<TrialResult> trials;
     bool torn = false;
@@ -185,9 +205,12 @@ TEST_CASE("sweep: hyperband stops weak trials and records why; a diverging trial
 
     // Three identity layers with SGD at lr 1e6 overflow at once; the other trial is fine.
     const std::string wild = write_spec(dir, "wild.yaml",
-        "method: grid\nparameters:\n  learning_rate:\n    values: [1000000, 0.01]\n  optimizer:\n    value: sgd\n"
-        "  activation:\n    value: identity\n  num_layers:\n    value: 3\n  epochs:\n    value: 1\n");
-    const CommandResult w = run("./fnn sweep " + wild + " --set limit_train=2000 --out " + dir + "/wild");
+                                        "method: grid\nparameters:\n  learning_rate:\n    values: "
+                                        "[1000000, 0.01]\n  optimizer:\n    value: sgd\n"
+                                        "  activation:\n    value: identity\n  num_layers:\n    "
+                                        "value: 3\n  epochs:\n    value: 1\n");
+    const CommandResult w =
+        run("./fnn sweep " + wild + " --set limit_train=2000 --out " + dir + "/wild");
     CHECK_MESSAGE(w.exit_code == 0, w.output);
     REQUIRE(read_journal(dir + "/wild/journal.jsonl", trials, torn, error));
     REQUIRE(trials.size() == 2);
@@ -207,16 +230,22 @@ TEST_CASE("sweep: hyperband stops weak trials and records why; a diverging trial
 TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best configurations") {
     const std::string dir = temp_dir();
     const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
-    REQUIRE(run("./fnn sweep " + spec + " --run_cap 12 --set limit_train=3000 --workers 2 --out " + dir + "/ce").exit_code == 0);
-    REQUIRE(run("./fnn sweep " + spec + " --run_cap 12 --set limit_train=3000 --set loss=mean_squared_error --workers 2 --out " +
-                dir + "/mse").exit_code == 0);
+    REQUIRE(run("./fnn sweep " + spec + " --run_cap 12 --set limit_train=3000 --workers 2 --out " +
+                dir + "/ce")
+                .exit_code == 0);
+    REQUIRE(run("./fnn sweep " + spec +
+                " --run_cap 12 --set limit_train=3000 --set loss=mean_squared_error --workers 2 "
+                "--out " +
+                dir + "/mse")
+                .exit_code == 0);
     CommandResult r = run("./fnn sweep --summary " + dir + "/ce --top 3");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "top 3 trials"));
     CHECK(contains(r.output, "importance"));
     std::vector<uint8_t> csv;
     REQUIRE(read_file(dir + "/ce/leaderboard.csv", csv, nullptr) == Status::Ok);
-    CHECK(std::string(csv.begin(), csv.end()).rfind("rank,trial,status,val_acc,test_acc,seconds,epochs,hidden_size,", 0) == 0);
+    CHECK(std::string(csv.begin(), csv.end())
+              .rfind("rank,trial,status,val_acc,test_acc,seconds,epochs,hidden_size,", 0) == 0);
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 13);
     REQUIRE(read_file(dir + "/ce/importance.csv", csv, nullptr) == Status::Ok);
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 6);
@@ -226,7 +255,8 @@ TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best co
     CHECK(contains(r.output, "mean_squared_error"));
     CHECK(contains(r.output, "trials needed to reach the other sweep's best val_acc"));
     CHECK(contains(r.output, dir + "/ce: "));
-    CHECK(contains(r.output, "paired trials (same id and sampled values): "));  // one search file, one seed
+    CHECK(contains(r.output,
+                   "paired trials (same id and sampled values): "));  // one search file, one seed
     r = run("./fnn sweep --transfer fashion_mnist --top 2 " + dir + "/ce");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "retraining the 2 best configurations"));
@@ -239,18 +269,25 @@ TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best co
 
 TEST_CASE("sweep: bad sweep files and directories give clear errors") {
     const std::string dir = temp_dir();
-    const std::string bad = write_spec(dir, "bad.yaml", "method: random\nrun_cap: 3\nparameters:\n  optimizer:\n    values: [adam, adamw]\n");
+    const std::string bad = write_spec(
+        dir, "bad.yaml",
+        "method: random\nrun_cap: 3\nparameters:\n  optimizer:\n    values: [adam, adamw]\n");
     CommandResult r = run("./fnn sweep " + bad + " --out " + dir + "/x");
     CHECK(r.exit_code == 2);
     CHECK(contains(r.output, "bad.yaml:5: parameters.optimizer: 'adamw' is not a valid choice"));
-    const std::string open = write_spec(dir, "open.yaml", "method: random\nparameters:\n  learning_rate:\n    min: 0.001\n    max: 0.1\n");
+    const std::string open =
+        write_spec(dir, "open.yaml",
+                   "method: random\nparameters:\n  learning_rate:\n    min: 0.001\n    max: 0.1\n");
     CHECK(contains(run("./fnn sweep " + open).output, "needs run_cap"));
     CHECK(run("./fnn sweep --resume " + dir).exit_code == 1);
-    const std::string ok = write_spec(dir, "ok.yaml", "method: grid\nparameters:\n  hidden_size:\n    values: [8]\n");
-    REQUIRE(run("./fnn sweep " + ok + " --set limit_train=2000 --set epochs=1 --out " + dir + "/g").exit_code == 0);
+    const std::string ok =
+        write_spec(dir, "ok.yaml", "method: grid\nparameters:\n  hidden_size:\n    values: [8]\n");
+    REQUIRE(run("./fnn sweep " + ok + " --set limit_train=2000 --set epochs=1 --out " + dir + "/g")
+                .exit_code == 0);
     r = run("./fnn sweep " + ok + " --out " + dir + "/g");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "already holds a sweep"));
-    CHECK(run("./fnn sweep " + ok + " --set hidden_size=4").exit_code == 2);  // a parameter cannot be fixed too
+    CHECK(run("./fnn sweep " + ok + " --set hidden_size=4").exit_code ==
+          2);  // a parameter cannot be fixed too
     CHECK(run("./fnn sweep " + ok + " --set optimizer=adamw").exit_code == 2);
 }

@@ -99,22 +99,35 @@ TEST_CASE("sweep spec: mistakes are rejected with the file, the line and what is
         std::string text;
         const char* part;
     } cases[] = {
-        {head + "  optimizer:\n    values: [adam, adamw]\n", "s.yaml:5: parameters.optimizer: 'adamw' is not a valid choice"},
-        {head + "  optimiser:\n    values: [adam]\n", "s.yaml:4: parameters: 'optimiser' is not an fnn train setting"},
-        {head + "  epochs:\n    values: [5]\n    min: 1\n", "s.yaml:4: parameters.epochs: give exactly one of"},
+        {head + "  optimizer:\n    values: [adam, adamw]\n",
+         "s.yaml:5: parameters.optimizer: 'adamw' is not a valid choice"},
+        {head + "  optimiser:\n    values: [adam]\n",
+         "s.yaml:4: parameters: 'optimiser' is not an fnn train setting"},
+        {head + "  epochs:\n    values: [5]\n    min: 1\n",
+         "s.yaml:4: parameters.epochs: give exactly one of"},
         {head + "  learning_rate:\n    min: 0.1\n    max: 0.01\n", "min < max"},
-        {head + "  learning_rate:\n    min: 0\n    max: 0.1\n    distribution: log_uniform_values\n", "log_uniform_values needs min > 0"},
-        {head + "  learning_rate:\n    min: 0.001\n    max: 0.1\n    distribution: normal\n", "distribution 'normal' is not one of"},
+        {head +
+             "  learning_rate:\n    min: 0\n    max: 0.1\n    distribution: log_uniform_values\n",
+         "log_uniform_values needs min > 0"},
+        {head + "  learning_rate:\n    min: 0.001\n    max: 0.1\n    distribution: normal\n",
+         "distribution 'normal' is not one of"},
         {head + "  epochs:\n\tvalues: [5]\n", "s.yaml:5: tab character"},
         {head + "  epochs:\n    values: &a [5]\n", "outside the YAML subset"},
         {head + "  epochs:\n    values: [5, 5]\n", "'5' is listed twice"},
-        {head + "  epochs:\n    values: [5]\n  epochs:\n    values: [6]\n", "s.yaml:6: duplicate key 'epochs'"},
+        {head + "  epochs:\n    values: [5]\n  epochs:\n    values: [6]\n",
+         "s.yaml:6: duplicate key 'epochs'"},
         {head + "  epochs:\n    values: [0]\n", "not an integer in 1..100000"},
-        {"method: random\nparameters:\n  epochs:\n    values: [5]\nstrategy: fast\n", "s.yaml:5: unknown key 'strategy'"},
-        {"method: annealing\nparameters:\n  epochs:\n    values: [5]\n", "s.yaml:1: method: 'annealing' is not one of grid, random, bayes"},
-        {"method: grid\nparameters:\n  learning_rate:\n    min: 0.001\n    max: 0.01\n", "grid search needs 'values'"},
-        {"method: random\nmetric:\n  name: accuracy\nparameters:\n  epochs:\n    values: [5]\n", "s.yaml:3: metric.name: 'accuracy'"},
-        {"method: random\nearly_terminate:\n  type: median\n  min_iter: 2\nparameters:\n  epochs:\n    values: [5]\n", "only hyperband"},
+        {"method: random\nparameters:\n  epochs:\n    values: [5]\nstrategy: fast\n",
+         "s.yaml:5: unknown key 'strategy'"},
+        {"method: annealing\nparameters:\n  epochs:\n    values: [5]\n",
+         "s.yaml:1: method: 'annealing' is not one of grid, random, bayes"},
+        {"method: grid\nparameters:\n  learning_rate:\n    min: 0.001\n    max: 0.01\n",
+         "grid search needs 'values'"},
+        {"method: random\nmetric:\n  name: accuracy\nparameters:\n  epochs:\n    values: [5]\n",
+         "s.yaml:3: metric.name: 'accuracy'"},
+        {"method: random\nearly_terminate:\n  type: median\n  min_iter: 2\nparameters:\n  "
+         "epochs:\n    values: [5]\n",
+         "only hyperband"},
         {"parameters:\n  epochs:\n    values: [5]\n", "missing 'method"},
         {"method: random\n", "missing 'parameters'"},
         {"", "the file is empty"},
@@ -128,7 +141,9 @@ TEST_CASE("sweep spec: mistakes are rejected with the file, the line and what is
 }
 
 TEST_CASE("sweep search: seeded, distinct, and grid covers the whole space") {
-    const SweepSpec grid = parse_ok("method: grid\nparameters:\n  epochs:\n    values: [1, 2, 3]\n  optimizer:\n    values: [sgd, adam]\n");
+    const SweepSpec grid = parse_ok(
+        "method: grid\nparameters:\n  epochs:\n    values: [1, 2, 3]\n  optimizer:\n    values: "
+        "[sgd, adam]\n");
     CHECK(sweep_trial_count(grid) == 6);
     const std::vector<Assignment> all = planned_assignments(grid, 6, 4);
     std::vector<Assignment> sorted = all;
@@ -137,17 +152,20 @@ TEST_CASE("sweep search: seeded, distinct, and grid covers the whole space") {
     CHECK(planned_assignments(grid, 6, 4) == all);
     CHECK(planned_assignments(grid, 6, 5) != all);  // another seed, another order
 
-    const SweepSpec random = parse_ok("method: random\nrun_cap: 50\nparameters:\n  epochs:\n    values: [1, 2, 3, 4, 5]\n"
-                                      "  batch_size:\n    values: [16, 32, 64, 128, 256, 512]\n"
-                                      "  optimizer:\n    values: [sgd, adam]\n");
+    const SweepSpec random = parse_ok(
+        "method: random\nrun_cap: 50\nparameters:\n  epochs:\n    values: [1, 2, 3, 4, 5]\n"
+        "  batch_size:\n    values: [16, 32, 64, 128, 256, 512]\n"
+        "  optimizer:\n    values: [sgd, adam]\n");
     const std::vector<Assignment> draws = planned_assignments(random, 50, 9);
     sorted = draws;
     std::sort(sorted.begin(), sorted.end());
     CHECK(std::unique(sorted.begin(), sorted.end()) == sorted.end());  // without replacement
-    CHECK(sweep_trial_count(parse_ok("method: random\nrun_cap: 500\nparameters:\n  epochs:\n    values: [1, 2]\n")) == 2);
+    CHECK(sweep_trial_count(parse_ok(
+              "method: random\nrun_cap: 500\nparameters:\n  epochs:\n    values: [1, 2]\n")) == 2);
 
-    const SweepSpec ranges = parse_ok("method: random\nrun_cap: 9\nparameters:\n  learning_rate:\n    min: 0.0001\n    max: 0.1\n"
-                                      "    distribution: log_uniform_values\n  hidden_size:\n    min: 8\n    max: 12\n");
+    const SweepSpec ranges = parse_ok(
+        "method: random\nrun_cap: 9\nparameters:\n  learning_rate:\n    min: 0.0001\n    max: 0.1\n"
+        "    distribution: log_uniform_values\n  hidden_size:\n    min: 8\n    max: 12\n");
     for (const Assignment& a : planned_assignments(ranges, 200, 1)) {
         const double lr = strtod(a[0].c_str(), nullptr);
         const long h = strtol(a[1].c_str(), nullptr, 10);
@@ -161,8 +179,10 @@ TEST_CASE("sweep search: seeded, distinct, and grid covers the whole space") {
 }
 
 TEST_CASE("sweep search: TPE proposals are deterministic, fresh, and lean towards good regions") {
-    const SweepSpec spec = parse_ok("method: bayes\nrun_cap: 40\nparameters:\n  optimizer:\n    values: [sgd, momentum, nag, adam]\n"
-                                    "  learning_rate:\n    min: 0.0001\n    max: 0.1\n    distribution: log_uniform_values\n");
+    const SweepSpec spec = parse_ok(
+        "method: bayes\nrun_cap: 40\nparameters:\n  optimizer:\n    values: [sgd, momentum, nag, "
+        "adam]\n"
+        "  learning_rate:\n    min: 0.0001\n    max: 0.1\n    distribution: log_uniform_values\n");
     // A grid of results: every optimizer at ten learning rates from 1e-4 to 1e-1; adam near 1e-3
     // scores best, so the best quarter sits around adam and 1e-3.
     std::vector<Observation> history;

@@ -20,7 +20,10 @@ struct FashionMnist {
     LoadedDataset train, test;
     std::string error;
     bool ok;
-    FashionMnist() { ok = load_dataset("data", "fashion_mnist", "train", train, error) && load_dataset("data", "fashion_mnist", "test", test, error); }
+    FashionMnist() {
+        ok = load_dataset("data", "fashion_mnist", "train", train, error) &&
+             load_dataset("data", "fashion_mnist", "test", test, error);
+    }
 };
 
 const FashionMnist& fashion() {
@@ -113,7 +116,8 @@ TEST_CASE("trainer: a diverging run stops, names epoch and step, and keeps the l
     CHECK(trainer.run(nullptr, &err) == Status::Diverged);
     CHECK(std::string(err.text).find("epoch 1, step") != std::string::npos);
     CHECK(std::string(err.text).find("initialisation") != std::string::npos);
-    CHECK(std::vector<float>(trainer.params(), trainer.params() + trainer.shape().n_params) == initial);
+    CHECK(std::vector<float>(trainer.params(), trainer.params() + trainer.shape().n_params) ==
+          initial);
     CHECK(trainer.history().empty());
 }
 
@@ -133,7 +137,8 @@ TEST_CASE("trainer: divergence after a good epoch keeps that epoch's parameters"
     CHECK(trainer.run(nullptr, &err) == Status::Diverged);
     CHECK(std::string(err.text).find("step 1 of") != std::string::npos);
     CHECK(std::string(err.text).find("last finished epoch") != std::string::npos);
-    CHECK(std::vector<float>(trainer.params(), trainer.params() + trainer.shape().n_params) == good);
+    CHECK(std::vector<float>(trainer.params(), trainer.params() + trainer.shape().n_params) ==
+          good);
 }
 
 TEST_CASE("trainer: a non-finite weight that only meets zero inputs is caught at the epoch's end") {
@@ -144,7 +149,8 @@ TEST_CASE("trainer: a non-finite weight that only meets zero inputs is caught at
     Rng rng(12);
     for (int i = 0; i < n; ++i) {
         labels[i] = static_cast<uint8_t>(rng.below(2));
-        for (int p = 16; p < 64; ++p) pixels[i * 64 + p] = static_cast<uint8_t>(rng.below(256) / (labels[i] + 1));
+        for (int p = 16; p < 64; ++p)
+            pixels[i * 64 + p] = static_cast<uint8_t>(rng.below(256) / (labels[i] + 1));
     }
     Dataset d;
     d.header = DatasetHeader{static_cast<uint32_t>(n), 8, 8, 1, 2, 0};
@@ -160,7 +166,8 @@ TEST_CASE("trainer: a non-finite weight that only meets zero inputs is caught at
     trainer.params()[0] = INFINITY;  // weight from pixel 0 to hidden unit 0
     CHECK(trainer.run(nullptr, &err) == Status::Diverged);
     CHECK(std::string(err.text).find("parameter became NaN or infinite") != std::string::npos);
-    CHECK(std::vector<float>(trainer.params(), trainer.params() + trainer.shape().n_params) == good);
+    CHECK(std::vector<float>(trainer.params(), trainer.params() + trainer.shape().n_params) ==
+          good);
 }
 
 TEST_CASE("trainer: invalid settings are rejected before anything is allocated") {

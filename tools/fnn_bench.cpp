@@ -46,7 +46,8 @@ public:
     SampleTimer() { seconds_.reserve(4096); }  // no allocation while training
     void on_step(int, int, int, double) override { last_step_ = std::chrono::steady_clock::now(); }
     void on_sample(int, int, const LayerSample*, int) override {
-        seconds_.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - last_step_).count());
+        seconds_.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - last_step_).count());
     }
     const std::vector<double>& seconds() const { return seconds_; }
 
@@ -71,8 +72,8 @@ struct Shape {
 double time_gemm(const Shape& s, int rounds, GemmArithmetic arithmetic) {
     const int a_rows = s.ta == Trans::No ? s.m : s.k, a_cols = s.ta == Trans::No ? s.k : s.m;
     const int b_rows = s.tb == Trans::No ? s.k : s.n, b_cols = s.tb == Trans::No ? s.n : s.k;
-    std::vector<float> a(static_cast<size_t>(a_rows) * a_cols), b(static_cast<size_t>(b_rows) * b_cols),
-        c(static_cast<size_t>(s.m) * s.n);
+    std::vector<float> a(static_cast<size_t>(a_rows) * a_cols),
+        b(static_cast<size_t>(b_rows) * b_cols), c(static_cast<size_t>(s.m) * s.n);
     Rng rng(5);
     for (float& x : a) x = rng.uniform(-1, 1);
     for (float& x : b) x = rng.uniform(-1, 1);
@@ -86,7 +87,8 @@ double time_gemm(const Shape& s, int rounds, GemmArithmetic arithmetic) {
     for (int r = 0; r < rounds; ++r) {
         const auto t0 = std::chrono::steady_clock::now();
         for (int i = 0; i < calls; ++i) gemm(s.ta, s.tb, 1.0f, av, bv, 0.0f, cv, arena, arithmetic);
-        per_call.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls);
+        per_call.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls);
     }
     return median(per_call);
 }
@@ -98,26 +100,56 @@ int main(int argc, char** argv) {
     std::string data_dir;
     bool skip_epochs = false, skip_gemm = false;
     FlagParser p("fnn_bench", "Print fnn's single-threaded speed figures.");
-    p.add({"", "--epochs", "N", "epochs of the reference job (default 10)", {},
-           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 1000, epochs, e); }});
-    p.add({"", "--rounds", "N", "timed rounds per GEMM shape (default 5)", {},
-           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 100, rounds, e); }});
-    p.add({"", "--data_dir", "DIR", "converted datasets (default data/)", {},
-           [&](const std::string& v, std::string&) { data_dir = v; return true; }});
-    p.add({"", "--gemm_only", "", "skip the reference job", {},
-           [&](const std::string&, std::string&) { skip_epochs = true; return true; }});
-    p.add({"", "--skip_gemm", "", "skip the GEMM table", {},
-           [&](const std::string&, std::string&) { skip_gemm = true; return true; }});
+    p.add({"",
+           "--epochs",
+           "N",
+           "epochs of the reference job (default 10)",
+           {},
+           [&](const std::string& v, std::string& e) {
+               return parse_int_value(v, 1, 1000, epochs, e);
+           }});
+    p.add({"",
+           "--rounds",
+           "N",
+           "timed rounds per GEMM shape (default 5)",
+           {},
+           [&](const std::string& v, std::string& e) {
+               return parse_int_value(v, 1, 100, rounds, e);
+           }});
+    p.add({"",
+           "--data_dir",
+           "DIR",
+           "converted datasets (default data/)",
+           {},
+           [&](const std::string& v, std::string&) {
+               data_dir = v;
+               return true;
+           }});
+    p.add({"",
+           "--gemm_only",
+           "",
+           "skip the reference job",
+           {},
+           [&](const std::string&, std::string&) {
+               skip_epochs = true;
+               return true;
+           }});
+    p.add({"", "--skip_gemm", "", "skip the GEMM table", {}, [&](const std::string&, std::string&) {
+               skip_gemm = true;
+               return true;
+           }});
     const ParseResult r = p.parse(argc, argv, 1, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
 
     struct utsname u;
     uname(&u);
-    printf("machine: %s, %s %s; compiler: gcc %s\n", cpu_model().c_str(), u.sysname, u.machine, __VERSION__);
-    printf("micro-kernels: %s (training, Fast arithmetic), %s (evaluation, Reproducible); "
-           "MR=%d NR=%d KC=%d MC=%d NC=%d\n",
-           gemm_kernel_name(GemmArithmetic::Fast), gemm_kernel_name(GemmArithmetic::Reproducible), kGemmMR,
-           kGemmNR, kGemmKC, kGemmMC, kGemmNC);
+    printf("machine: %s, %s %s; compiler: gcc %s\n", cpu_model().c_str(), u.sysname, u.machine,
+           __VERSION__);
+    printf(
+        "micro-kernels: %s (training, Fast arithmetic), %s (evaluation, Reproducible); "
+        "MR=%d NR=%d KC=%d MC=%d NC=%d\n",
+        gemm_kernel_name(GemmArithmetic::Fast), gemm_kernel_name(GemmArithmetic::Reproducible),
+        kGemmMR, kGemmNR, kGemmKC, kGemmMC, kGemmNC);
     printf("single thread; median of %ld timed rounds\n\n", rounds);
 
     const Shape shapes[] = {
@@ -131,23 +163,27 @@ int main(int argc, char** argv) {
         {"inputs   layer 4: dZ W4^T", Trans::No, Trans::Yes, 64, 128, 10},
         {"square 512", Trans::No, Trans::No, 512, 512, 512},
     };
-    if (!skip_gemm) printf("%-28s %14s %18s %18s\n", "GEMM (dense random operands)", "m x n x k",
-                           "Fast GFLOP/s", "Reproducible");
+    if (!skip_gemm)
+        printf("%-28s %14s %18s %18s\n", "GEMM (dense random operands)", "m x n x k",
+               "Fast GFLOP/s", "Reproducible");
     for (const Shape& s : shapes) {
         if (skip_gemm) break;
         const double fast = time_gemm(s, static_cast<int>(rounds), GemmArithmetic::Fast);
-        const double reproducible = time_gemm(s, static_cast<int>(rounds), GemmArithmetic::Reproducible);
+        const double reproducible =
+            time_gemm(s, static_cast<int>(rounds), GemmArithmetic::Reproducible);
         char dims[32];
         snprintf(dims, sizeof dims, "%dx%dx%d", s.m, s.n, s.k);
         const double flops = 2.0 * s.m * s.n * s.k;
-        printf("%-28s %14s %18.1f %18.1f\n", s.role, dims, flops / fast / 1e9, flops / reproducible / 1e9);
+        printf("%-28s %14s %18.1f %18.1f\n", s.role, dims, flops / fast / 1e9,
+               flops / reproducible / 1e9);
     }
     if (skip_epochs) return 0;
 
     std::string error;
     LoadedDataset train, test;
     const std::string dir = resolve_data_dir(data_dir, argv[0]);
-    if (!load_dataset(dir, "fashion_mnist", "train", train, error) || !load_dataset(dir, "fashion_mnist", "test", test, error)) {
+    if (!load_dataset(dir, "fashion_mnist", "train", train, error) ||
+        !load_dataset(dir, "fashion_mnist", "test", test, error)) {
         fprintf(stderr, "fnn_bench: %s\n", error.c_str());
         return 1;
     }
@@ -164,13 +200,17 @@ int main(int argc, char** argv) {
     Trainer trainer;
     ErrorText err;
     SampleTimer sampling;
-    if (trainer.setup(c, train.view, &err) != Status::Ok || trainer.run(&sampling, &err) != Status::Ok) {
+    if (trainer.setup(c, train.view, &err) != Status::Ok ||
+        trainer.run(&sampling, &err) != Status::Ok) {
         fprintf(stderr, "fnn_bench: %s\n", err.text);
         return 1;
     }
     std::vector<double> secs;
-    printf("\nreference job: 784-128-128-128-10 relu, xavier, adam lr 1e-3, weight decay 5e-4, batch 64, "
-           "%d train / %d val\n", trainer.train_count(), trainer.val_count());
+    printf(
+        "\nreference job: 784-128-128-128-10 relu, xavier, adam lr 1e-3, weight decay 5e-4, batch "
+        "64, "
+        "%d train / %d val\n",
+        trainer.train_count(), trainer.val_count());
     for (const EpochMetrics& m : trainer.history()) {
         secs.push_back(m.seconds);
         printf("  epoch %2d  %.3f s  %8.0f samples/s  val acc %.2f%%\n", m.epoch, m.seconds,
@@ -178,10 +218,10 @@ int main(int argc, char** argv) {
     }
     const EvalResult t = trainer.evaluate(test.view, 0, test.view.count());
     const double gflop = 2.0 * 302848 * trainer.train_count() / 1e9;  // MACs per sample, see README
-    printf("median %.3f s/epoch (%.0f samples/s, %.1f GFLOP/s of GEMM work)  test acc %.2f%%\n", median(secs),
-           trainer.train_count() / median(secs), gflop / median(secs), 100 * t.acc);
+    printf("median %.3f s/epoch (%.0f samples/s, %.1f GFLOP/s of GEMM work)  test acc %.2f%%\n",
+           median(secs), trainer.train_count() / median(secs), gflop / median(secs), 100 * t.acc);
     const double per_sample = median(sampling.seconds());
-    printf("report diagnostics: %d samples per epoch, median %.3f ms each (%.2f%% of an epoch)\n", kSamplesPerEpoch,
-           1e3 * per_sample, 100 * kSamplesPerEpoch * per_sample / median(secs));
+    printf("report diagnostics: %d samples per epoch, median %.3f ms each (%.2f%% of an epoch)\n",
+           kSamplesPerEpoch, 1e3 * per_sample, 100 * kSamplesPerEpoch * per_sample / median(secs));
     return 0;
 }

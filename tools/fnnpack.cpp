@@ -22,23 +22,25 @@ using namespace fnn;
 namespace {
 
 void usage(FILE* out) {
-    fputs("usage: fnnpack <command> [flags]\n"
-          "\n"
-          "commands:\n"
-          "  dataset   IDX image + label files -> one dataset blob (.fnnd)\n"
-          "  cifar10   CIFAR-10 binary batches -> one dataset blob (.fnnd)\n"
-          "  model     model blob -> fp32, fp16 or int8 model blob, with a comparison report\n"
-          "  c-array   any file (a model blob) -> C source holding an aligned const array\n"
-          "  images    samples of a dataset blob -> raw bytes or PGM/PPM files\n"
-          "  info      describe a dataset (.fnnd) or model (.fnn) blob\n"
-          "\n"
-          "`fnnpack <command> --help` lists each command's flags.\n",
-          out);
+    fputs(
+        "usage: fnnpack <command> [flags]\n"
+        "\n"
+        "commands:\n"
+        "  dataset   IDX image + label files -> one dataset blob (.fnnd)\n"
+        "  cifar10   CIFAR-10 binary batches -> one dataset blob (.fnnd)\n"
+        "  model     model blob -> fp32, fp16 or int8 model blob, with a comparison report\n"
+        "  c-array   any file (a model blob) -> C source holding an aligned const array\n"
+        "  images    samples of a dataset blob -> raw bytes or PGM/PPM files\n"
+        "  info      describe a dataset (.fnnd) or model (.fnn) blob\n"
+        "\n"
+        "`fnnpack <command> --help` lists each command's flags.\n",
+        out);
 }
 
 int cmd_info(int argc, char** argv) {
     if (argc != 3 || argv[2][0] == '-') {
-        fputs("usage: fnnpack info FILE\n", argc == 3 && strcmp(argv[2], "--help") == 0 ? stdout : stderr);
+        fputs("usage: fnnpack info FILE\n",
+              argc == 3 && strcmp(argv[2], "--help") == 0 ? stdout : stderr);
         return argc == 3 && strcmp(argv[2], "--help") == 0 ? 0 : 2;
     }
     const std::string path = argv[2];
@@ -54,8 +56,9 @@ int cmd_info(int argc, char** argv) {
             fprintf(stderr, "fnnpack info: %s\n", err.text);
             return 1;
         }
-        printf("%s: dataset blob v%u, %d samples of %ux%ux%u, %d classes\n", path.c_str(), kDatasetVersion,
-               d.count(), d.header.rows, d.header.cols, d.header.channels, d.classes());
+        printf("%s: dataset blob v%u, %d samples of %ux%ux%u, %d classes\n", path.c_str(),
+               kDatasetVersion, d.count(), d.header.rows, d.header.cols, d.header.channels,
+               d.classes());
         for (int c = 0; c < d.classes(); ++c) {
             char name[64];
             dataset_class_name(d, c, name, sizeof name);
@@ -70,12 +73,13 @@ int cmd_info(int argc, char** argv) {
     }
     size_t arena_bytes = 0;
     fnn_arena_bytes(bytes.data(), bytes.size(), &arena_bytes);
-    printf("%s: model blob v%u, %s weights, %zu bytes (arena %zu bytes), input %ux%ux%u\n", path.c_str(), kModelVersion,
-           weight_type_name(m.header.weight_type), bytes.size(), arena_bytes, m.header.meta.rows, m.header.meta.cols,
-           m.header.meta.channels);
+    printf("%s: model blob v%u, %s weights, %zu bytes (arena %zu bytes), input %ux%ux%u\n",
+           path.c_str(), kModelVersion, weight_type_name(m.header.weight_type), bytes.size(),
+           arena_bytes, m.header.meta.rows, m.header.meta.cols, m.header.meta.channels);
     for (int l = 0; l < m.header.n_layers; ++l) {
         printf("  layer %d: dense %d -> %d, %s%s\n", l, m.layers[l].n_in, m.layers[l].n_out,
-               activation_name(m.layers[l].act), m.layers[l].input_qscale != 0.0f ? ", int8 activations" : "");
+               activation_name(m.layers[l].act),
+               m.layers[l].input_qscale != 0.0f ? ", int8 activations" : "");
     }
     return 0;
 }
@@ -99,6 +103,9 @@ int main(int argc, char** argv) {
         usage(stdout);
         return 0;
     }
-    fprintf(stderr, "fnnpack: unknown command '%s'; valid commands: dataset, cifar10, model, c-array, images, info\n", command.c_str());
+    fprintf(stderr,
+            "fnnpack: unknown command '%s'; valid commands: dataset, cifar10, model, c-array, "
+            "images, info\n",
+            command.c_str());
     return 2;
 }

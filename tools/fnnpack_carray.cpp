@@ -15,8 +15,13 @@ namespace fnn {
 int cmd_c_array(int argc, char** argv) {
     std::string out_path, name = "fnn_model_blob";
     std::vector<std::string> inputs;
-    FlagParser p("fnnpack c-array", "Write a file as a C array: fnnpack c-array MODEL.fnn -o model.c [--name NAME]");
-    p.add({"", "--name", "NAME", "C identifier of the array; NAME_len holds its length (default fnn_model_blob)", {},
+    FlagParser p("fnnpack c-array",
+                 "Write a file as a C array: fnnpack c-array MODEL.fnn -o model.c [--name NAME]");
+    p.add({"",
+           "--name",
+           "NAME",
+           "C identifier of the array; NAME_len holds its length (default fnn_model_blob)",
+           {},
            [&](const std::string& v, std::string& e) {
                bool ok = !v.empty() && !isdigit(static_cast<unsigned char>(v[0]));
                for (char c : v) ok = ok && (isalnum(static_cast<unsigned char>(c)) || c == '_');
@@ -24,8 +29,15 @@ int cmd_c_array(int argc, char** argv) {
                name = v;
                return ok;
            }});
-    p.add({"-o", "--output", "FILE", "C source file to write", {},
-           [&](const std::string& v, std::string&) { out_path = v; return true; }});
+    p.add({"-o",
+           "--output",
+           "FILE",
+           "C source file to write",
+           {},
+           [&](const std::string& v, std::string&) {
+               out_path = v;
+               return true;
+           }});
     const ParseResult r = p.parse(argc, argv, 2, &inputs);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (inputs.size() != 1 || out_path.empty()) {
@@ -38,15 +50,18 @@ int cmd_c_array(int argc, char** argv) {
         fprintf(stderr, "fnnpack c-array: %s\n", err.text);
         return 1;
     }
-    std::string text = "/* " + name + ": " + std::to_string(bytes.size()) + " bytes of " + inputs[0] +
-                       ", written by fnnpack c-array.\n   Declare it with: extern const unsigned char " + name +
-                       "[]; extern const size_t " + name + "_len; */\n"
-                       "#include <stddef.h>\n\n"
-                       "/* 16-byte alignment lets fp32 weights be read in place. */\n"
-                       "#if defined(__GNUC__) || defined(__clang__)\n"
-                       "__attribute__((aligned(16)))\n"
-                       "#endif\n"
-                       "const unsigned char " + name + "[" + std::to_string(bytes.size()) + "] = {";
+    std::string text =
+        "/* " + name + ": " + std::to_string(bytes.size()) + " bytes of " + inputs[0] +
+        ", written by fnnpack c-array.\n   Declare it with: extern const unsigned char " + name +
+        "[]; extern const size_t " + name +
+        "_len; */\n"
+        "#include <stddef.h>\n\n"
+        "/* 16-byte alignment lets fp32 weights be read in place. */\n"
+        "#if defined(__GNUC__) || defined(__clang__)\n"
+        "__attribute__((aligned(16)))\n"
+        "#endif\n"
+        "const unsigned char " +
+        name + "[" + std::to_string(bytes.size()) + "] = {";
     char hex[16];
     for (size_t i = 0; i < bytes.size(); ++i) {
         snprintf(hex, sizeof hex, "%s0x%02x,", i % 16 == 0 ? "\n    " : " ", bytes[i]);

@@ -30,11 +30,13 @@ struct DecodedModel {
     std::vector<float> params;
 };
 
-bool decode(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out, std::string& error) {
+bool decode(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out,
+            std::string& error) {
     ErrorText err;
     NetworkSpec spec;
     if (parse_model_blob(bytes.data(), bytes.size(), out.blob, &err) != Status::Ok ||
-        network_spec_from_blob(out.blob, spec, &err) != Status::Ok || plan_network(spec, out.shape, &err) != Status::Ok) {
+        network_spec_from_blob(out.blob, spec, &err) != Status::Ok ||
+        plan_network(spec, out.shape, &err) != Status::Ok) {
         error = path + ": " + err.text;
         return false;
     }
@@ -48,19 +50,22 @@ bool decode(const std::vector<uint8_t>& bytes, const std::string& path, DecodedM
 std::vector<float> calibrate(const DecodedModel& model, const Dataset& data, int samples) {
     const NetworkShape& shape = model.shape;
     const int batch = 256;
-    std::vector<unsigned char> bytes(arena_buffer_bytes(Network::bytes(shape, batch) + Network::scratch_bytes(shape, batch)));
+    std::vector<unsigned char> bytes(
+        arena_buffer_bytes(Network::bytes(shape, batch) + Network::scratch_bytes(shape, batch)));
     Arena arena(bytes.data(), bytes.size());
     Network net;
     ErrorText err;
     FNN_ASSERT(net.init(shape, batch, arena, &err) == Status::Ok);
     std::copy(model.params.begin(), model.params.end(), net.params());
-    std::vector<float> max_abs(shape.n_layers, 0.0f), x(static_cast<size_t>(batch) * data.features());
+    std::vector<float> max_abs(shape.n_layers, 0.0f),
+        x(static_cast<size_t>(batch) * data.features());
     const float divisor = model.blob.header.meta.input_divisor;
     for (int first = 0; first < samples; first += batch) {
         const int n = std::min(batch, samples - first);
         for (int i = 0; i < n; ++i) {
             for (int f = 0; f < data.features(); ++f) {
-                x[static_cast<size_t>(i) * data.features() + f] = static_cast<float>(data.sample(first + i)[f]) / divisor;
+                x[static_cast<size_t>(i) * data.features() + f] =
+                    static_cast<float>(data.sample(first + i)[f]) / divisor;
                 max_abs[0] = std::max(max_abs[0], x[static_cast<size_t>(i) * data.features() + f]);
             }
         }
@@ -68,11 +73,13 @@ std::vector<float> calibrate(const DecodedModel& model, const Dataset& data, int
         for (int l = 1; l < shape.n_layers; ++l) {
             const ConstMatView a = net.layer_output(l - 1, n);
             for (int i = 0; i < n; ++i)
-                for (int j = 0; j < a.cols; ++j) max_abs[l] = std::max(max_abs[l], std::abs(a.at(i, j)));
+                for (int j = 0; j < a.cols; ++j)
+                    max_abs[l] = std::max(max_abs[l], std::abs(a.at(i, j)));
         }
     }
     std::vector<float> scales(shape.n_layers);
-    for (int l = 0; l < shape.n_layers; ++l) scales[l] = max_abs[l] > 0.0f ? max_abs[l] / 127.0f : 1.0f / 127.0f;
+    for (int l = 0; l < shape.n_layers; ++l)
+        scales[l] = max_abs[l] > 0.0f ? max_abs[l] / 127.0f : 1.0f / 127.0f;
     return scales;
 }
 
@@ -84,8 +91,8 @@ struct Variant {
 // One line per variant: sizes from the inference library and accuracy on `test`, with argmax
 // agreement against the first variant.
 void print_report(const std::vector<Variant>& variants, const Dataset& test) {
-    printf("%-26s %12s %12s %14s %10s %16s\n", "variant", "blob bytes", "arena bytes", "MACs/inference", "test acc",
-           "same argmax");
+    printf("%-26s %12s %12s %14s %10s %16s\n", "variant", "blob bytes", "arena bytes",
+           "MACs/inference", "test acc", "same argmax");
     std::vector<size_t> reference;
     for (const Variant& v : variants) {
         size_t arena_bytes = 0;
@@ -109,12 +116,13 @@ void print_report(const std::vector<Variant>& variants, const Dataset& test) {
         } else {
             reference = predicted;
         }
-        printf("%-26s %12zu %12zu %14zu %9.2f%% %16s\n", v.name.c_str(), v.blob.size(), arena_bytes, fnn_macs(m),
-               100.0 * correct / test.count(), agreement);
+        printf("%-26s %12zu %12zu %14zu %9.2f%% %16s\n", v.name.c_str(), v.blob.size(), arena_bytes,
+               fnn_macs(m), 100.0 * correct / test.count(), agreement);
     }
 }
 
-bool load_data(const std::string& path, std::vector<uint8_t>& bytes, Dataset& out, std::string& error) {
+bool load_data(const std::string& path, std::vector<uint8_t>& bytes, Dataset& out,
+               std::string& error) {
     ErrorText err;
     if (read_file(path, bytes, &err) != Status::Ok ||
         parse_dataset_blob(bytes.data(), bytes.size(), path.c_str(), out, &err) != Status::Ok) {
@@ -127,8 +135,8 @@ bool load_data(const std::string& path, std::vector<uint8_t>& bytes, Dataset& ou
 std::vector<uint8_t> encode(const DecodedModel& model, WeightType type, const float* qscales) {
     std::vector<uint8_t> out(model_blob_bytes(model.shape, type));
     ErrorText err;
-    FNN_ASSERT(write_model_blob(model.shape, model.params.data(), model.blob.header.meta, type, qscales, out.data(),
-                                out.size(), &err) == Status::Ok);
+    FNN_ASSERT(write_model_blob(model.shape, model.params.data(), model.blob.header.meta, type,
+                                qscales, out.data(), out.size(), &err) == Status::Ok);
     return out;
 }
 
@@ -139,21 +147,70 @@ int cmd_model(int argc, char** argv) {
     bool int8_activations = false, all_variants = false;
     long calibration_samples = 1000;
     std::vector<std::string> inputs;
-    FlagParser p("fnnpack model", "Convert a model blob: fnnpack model IN.fnn --to fp32|fp16|int8 -o OUT.fnn");
-    p.add({"", "--to", "TYPE", "weight type of the output", {"fp32", "fp16", "int8"},
-           [&](const std::string& v, std::string&) { to = v; return true; }});
-    p.add({"", "--int8_activations", "", "with --to int8: quantize activations too (needs --calibrate)", {},
-           [&](const std::string&, std::string&) { int8_activations = true; return true; }});
-    p.add({"", "--calibrate", "DATA", "dataset blob whose first samples set the activation scales", {},
-           [&](const std::string& v, std::string&) { calibration_path = v; return true; }});
-    p.add({"", "--calibration_samples", "N", "samples used for calibration (default 1000)", {},
-           [&](const std::string& v, std::string& e) { return parse_int_value(v, 1, 1 << 24, calibration_samples, e); }});
-    p.add({"", "--report", "DATA", "compare input and output on this dataset (test accuracy, argmax agreement, sizes)", {},
-           [&](const std::string& v, std::string&) { report_path = v; return true; }});
-    p.add({"", "--all_variants", "", "with --report: also compare fp16, int8 and int8 + int8 activations", {},
-           [&](const std::string&, std::string&) { all_variants = true; return true; }});
-    p.add({"-o", "--output", "FILE", "model blob to write", {},
-           [&](const std::string& v, std::string&) { out_path = v; return true; }});
+    FlagParser p("fnnpack model",
+                 "Convert a model blob: fnnpack model IN.fnn --to fp32|fp16|int8 -o OUT.fnn");
+    p.add({"",
+           "--to",
+           "TYPE",
+           "weight type of the output",
+           {"fp32", "fp16", "int8"},
+           [&](const std::string& v, std::string&) {
+               to = v;
+               return true;
+           }});
+    p.add({"",
+           "--int8_activations",
+           "",
+           "with --to int8: quantize activations too (needs --calibrate)",
+           {},
+           [&](const std::string&, std::string&) {
+               int8_activations = true;
+               return true;
+           }});
+    p.add({"",
+           "--calibrate",
+           "DATA",
+           "dataset blob whose first samples set the activation scales",
+           {},
+           [&](const std::string& v, std::string&) {
+               calibration_path = v;
+               return true;
+           }});
+    p.add({"",
+           "--calibration_samples",
+           "N",
+           "samples used for calibration (default 1000)",
+           {},
+           [&](const std::string& v, std::string& e) {
+               return parse_int_value(v, 1, 1 << 24, calibration_samples, e);
+           }});
+    p.add({"",
+           "--report",
+           "DATA",
+           "compare input and output on this dataset (test accuracy, argmax agreement, sizes)",
+           {},
+           [&](const std::string& v, std::string&) {
+               report_path = v;
+               return true;
+           }});
+    p.add({"",
+           "--all_variants",
+           "",
+           "with --report: also compare fp16, int8 and int8 + int8 activations",
+           {},
+           [&](const std::string&, std::string&) {
+               all_variants = true;
+               return true;
+           }});
+    p.add({"-o",
+           "--output",
+           "FILE",
+           "model blob to write",
+           {},
+           [&](const std::string& v, std::string&) {
+               out_path = v;
+               return true;
+           }});
     const ParseResult r = p.parse(argc, argv, 2, &inputs);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (inputs.size() != 1 || (out_path.empty() && report_path.empty())) {
@@ -165,7 +222,8 @@ int cmd_model(int argc, char** argv) {
         return 2;
     }
     if ((int8_activations || all_variants) && calibration_path.empty()) {
-        fprintf(stderr, "fnnpack model: int8 activations need --calibrate DATA (training samples)\n");
+        fprintf(stderr,
+                "fnnpack model: int8 activations need --calibrate DATA (training samples)\n");
         return 2;
     }
     std::vector<uint8_t> in_bytes, calibration_bytes, report_bytes;
@@ -188,21 +246,26 @@ int cmd_model(int argc, char** argv) {
             return 1;
         }
         if (calibration.features() != model.shape.n_in()) {
-            fprintf(stderr, "fnnpack model: %s has %d features, the model takes %d\n", calibration_path.c_str(),
-                    calibration.features(), model.shape.n_in());
+            fprintf(stderr, "fnnpack model: %s has %d features, the model takes %d\n",
+                    calibration_path.c_str(), calibration.features(), model.shape.n_in());
             return 1;
         }
-        scales = calibrate(model, calibration, std::min<int>(static_cast<int>(calibration_samples), calibration.count()));
+        scales =
+            calibrate(model, calibration,
+                      std::min<int>(static_cast<int>(calibration_samples), calibration.count()));
     }
-    const WeightType type = to == "fp16" ? WeightType::F16 : to == "int8" ? WeightType::Int8 : WeightType::F32;
-    const std::vector<uint8_t> out_bytes = encode(model, type, int8_activations ? scales.data() : nullptr);
+    const WeightType type = to == "fp16"   ? WeightType::F16
+                            : to == "int8" ? WeightType::Int8
+                                           : WeightType::F32;
+    const std::vector<uint8_t> out_bytes =
+        encode(model, type, int8_activations ? scales.data() : nullptr);
     if (!out_path.empty()) {
         if (write_file_atomic(out_path, out_bytes.data(), out_bytes.size(), &err) != Status::Ok) {
             fprintf(stderr, "fnnpack model: %s\n", err.text);
             return 1;
         }
-        printf("%s: %s weights%s, %zu bytes\n", out_path.c_str(), to.c_str(), int8_activations ? ", int8 activations" : "",
-               out_bytes.size());
+        printf("%s: %s weights%s, %zu bytes\n", out_path.c_str(), to.c_str(),
+               int8_activations ? ", int8 activations" : "", out_bytes.size());
     }
     if (report_path.empty()) return 0;
     Dataset test;
@@ -210,14 +273,17 @@ int cmd_model(int argc, char** argv) {
         fprintf(stderr, "fnnpack model: %s\n", error.c_str());
         return 1;
     }
-    std::vector<Variant> variants{{"input (" + std::string(weight_type_name(model.blob.header.weight_type)) + ")", in_bytes}};
+    std::vector<Variant> variants{
+        {"input (" + std::string(weight_type_name(model.blob.header.weight_type)) + ")", in_bytes}};
     if (all_variants) {
         variants.push_back({"fp32", encode(model, WeightType::F32, nullptr)});
         variants.push_back({"fp16", encode(model, WeightType::F16, nullptr)});
         variants.push_back({"int8 weights", encode(model, WeightType::Int8, nullptr)});
-        variants.push_back({"int8 weights + activations", encode(model, WeightType::Int8, scales.data())});
+        variants.push_back(
+            {"int8 weights + activations", encode(model, WeightType::Int8, scales.data())});
     } else if (!out_path.empty()) {
-        variants.push_back({"output (" + to + (int8_activations ? " + int8 act" : "") + ")", out_bytes});
+        variants.push_back(
+            {"output (" + to + (int8_activations ? " + int8 act" : "") + ")", out_bytes});
     }
     print_report(variants, test);
     return 0;

@@ -8,7 +8,13 @@
 namespace fnn {
 
 // Numbering is the model blob's activation code (blob.hpp).
-enum class Activation : unsigned char { Identity = 0, Sigmoid = 1, Tanh = 2, Relu = 3, Softmax = 4 };
+enum class Activation : unsigned char {
+    Identity = 0,
+    Sigmoid = 1,
+    Tanh = 2,
+    Relu = 3,
+    Softmax = 4
+};
 
 // Lower-case name ("identity", "sigmoid", "tanh", "relu", "softmax").
 const char* activation_name(Activation f);

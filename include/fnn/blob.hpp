@@ -118,7 +118,7 @@ size_t model_blob_bytes(const NetworkShape& shape, WeightType type);
 // rounds to nearest even; int8 uses symmetric per-output-column scales (max |w| / 127).
 // `input_qscales` (one per layer) enables int8 activations; pass nullptr for float ones.
 Status write_model_blob(const NetworkShape& shape, const float* params, const ModelMeta& meta,
-                        WeightType type, const float* input_qscales, uint8_t* out,
-                        size_t out_size, ErrorText* err);
+                        WeightType type, const float* input_qscales, uint8_t* out, size_t out_size,
+                        ErrorText* err);
 
 }  // namespace fnn

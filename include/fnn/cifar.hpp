@@ -18,7 +18,8 @@ constexpr int kCifarClasses = 10;
 
 // Checks that `size` is a whole number of records and every label is below 10; returns the
 // record count in `count`. `what` names the file in messages.
-Status check_cifar10_batch(const void* bytes, size_t size, const char* what, size_t& count, ErrorText* err);
+Status check_cifar10_batch(const void* bytes, size_t size, const char* what, size_t& count,
+                           ErrorText* err);
 
 // Splits validated records into pixels (count x 3072, channel planes as stored) and labels.
 void unpack_cifar10_batch(const void* bytes, size_t count, uint8_t* pixels, uint8_t* labels);

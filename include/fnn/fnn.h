@@ -41,16 +41,16 @@ extern "C" {
 /* Result of every call. Same numbers as fnn::Status in the C++ library. */
 typedef enum fnn_status {
     FNN_OK = 0,
-    FNN_E_ARG = 1,          /* a null pointer, a wrong size or count */
-    FNN_E_FORMAT = 2,       /* the blob breaks the format (bad magic, field, offset, value) */
-    FNN_E_VERSION = 3,      /* a blob format version this library cannot read */
-    FNN_E_NOMEM = 4,        /* the arena is smaller than fnn_arena_bytes() said */
-    FNN_E_TRUNCATED = 5,    /* the blob ends before its header says it does */
-    FNN_E_CHECKSUM = 6,     /* the blob's CRC-32 does not match: it was damaged */
-    FNN_E_IO = 7,           /* (not returned by this library; used by the fnn tools) */
-    FNN_E_DIVERGED = 8,     /* (not returned by this library; used by the fnn tools) */
-    FNN_E_UNSUPPORTED = 9,  /* a valid blob this build cannot run */
-    FNN_E_NUMERIC = 10      /* the model produced NaN or infinity for this input */
+    FNN_E_ARG = 1,         /* a null pointer, a wrong size or count */
+    FNN_E_FORMAT = 2,      /* the blob breaks the format (bad magic, field, offset, value) */
+    FNN_E_VERSION = 3,     /* a blob format version this library cannot read */
+    FNN_E_NOMEM = 4,       /* the arena is smaller than fnn_arena_bytes() said */
+    FNN_E_TRUNCATED = 5,   /* the blob ends before its header says it does */
+    FNN_E_CHECKSUM = 6,    /* the blob's CRC-32 does not match: it was damaged */
+    FNN_E_IO = 7,          /* (not returned by this library; used by the fnn tools) */
+    FNN_E_DIVERGED = 8,    /* (not returned by this library; used by the fnn tools) */
+    FNN_E_UNSUPPORTED = 9, /* a valid blob this build cannot run */
+    FNN_E_NUMERIC = 10     /* the model produced NaN or infinity for this input */
 } fnn_status;
 
 /* An opaque loaded model; it lives inside the caller's arena. */
@@ -58,44 +58,46 @@ typedef struct fnn_model fnn_model;
 
 /* Validates the blob and stores in *out_bytes the arena size fnn_load() needs for it.
  * Returns FNN_OK, FNN_E_ARG (null pointer) or why the blob is invalid. */
-fnn_status fnn_arena_bytes(const void *blob, size_t blob_len, size_t *out_bytes);
+fnn_status fnn_arena_bytes(const void* blob, size_t blob_len, size_t* out_bytes);
 
 /* Like fnn_arena_bytes(), and also writes a one-line description of the first problem found
  * ("layer 2 bias 7 is not a finite number") into message (message_len bytes, always
  * NUL-terminated; empty when the library is built with FNN_NO_MESSAGES). */
-fnn_status fnn_check_blob(const void *blob, size_t blob_len, char *message, size_t message_len);
+fnn_status fnn_check_blob(const void* blob, size_t blob_len, char* message, size_t message_len);
 
 /* Validates the blob and builds the model in the arena. On FNN_OK, *out points into the arena;
  * the blob and the arena must both outlive it. Returns FNN_E_NOMEM if arena_len is too small,
  * FNN_E_ARG for null pointers, or why the blob is invalid. */
-fnn_status fnn_load(const void *blob, size_t blob_len, void *arena, size_t arena_len, fnn_model **out);
+fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena_len,
+                    fnn_model** out);
 
 /* Number of input features (e.g. 784) and of classes (e.g. 10) of a loaded model. */
-size_t fnn_input_size(const fnn_model *m);
-size_t fnn_output_size(const fnn_model *m);
+size_t fnn_input_size(const fnn_model* m);
+size_t fnn_output_size(const fnn_model* m);
 
 /* Multiply-adds one inference costs (sum over layers of inputs x outputs). */
-size_t fnn_macs(const fnn_model *m);
+size_t fnn_macs(const fnn_model* m);
 
 /* Runs one input: in holds n_in finite floats, out receives n_out class probabilities (n_in and
  * n_out must equal fnn_input_size() and fnn_output_size()). Returns FNN_OK; FNN_E_ARG for a
  * null pointer, a wrong size or a NaN or infinite input; or FNN_E_NUMERIC when a layer's value
  * overflowed (possible only with a damaged or hostile model; out then holds no probabilities). */
-fnn_status fnn_run(fnn_model *m, const float *in, size_t n_in, float *out, size_t n_out);
+fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_t n_out);
 
 /* fnn_run() for raw uint8 inputs (image pixels): each value is divided by the model's input
  * divisor (255 for fnn's datasets) as training did. */
-fnn_status fnn_run_u8(fnn_model *m, const uint8_t *in, size_t n_in, float *out, size_t n_out);
+fnn_status fnn_run_u8(fnn_model* m, const uint8_t* in, size_t n_in, float* out, size_t n_out);
 
 /* Runs `batch` inputs stored one after another (batch x n_in floats) into batch x n_out
  * probabilities. Stops at the first input that fails and returns its status. */
-fnn_status fnn_run_batch(fnn_model *m, const float *in, size_t n_in, size_t batch, float *out, size_t n_out);
+fnn_status fnn_run_batch(fnn_model* m, const float* in, size_t n_in, size_t batch, float* out,
+                         size_t n_out);
 
 /* Index of the largest of v[0..n) (the first on ties): the predicted class. 0 when n is 0. */
-size_t fnn_argmax(const float *v, size_t n);
+size_t fnn_argmax(const float* v, size_t n);
 
 /* A short static text for a status ("blob checksum mismatch"); "" with FNN_NO_MESSAGES. */
-const char *fnn_status_str(fnn_status s);
+const char* fnn_status_str(fnn_status s);
 
 #ifdef __cplusplus
 }

@@ -12,7 +12,7 @@ enum class Init : unsigned char {
     He,      // N(0, 2 / n_in)                            (He et al. 2015, for ReLU)
 };
 
-const char* init_name(Init init);  // "random", "xavier", "he"
+const char* init_name(Init init);              // "random", "xavier", "he"
 bool parse_init(const char* text, Init& out);  // case-insensitive ("Xavier" works)
 
 constexpr float kRandomInitStd = 0.01f;

@@ -18,9 +18,9 @@
 
 namespace fnn {
 
-constexpr int kMaxLayers = 64;        // dense layers including the output layer
-constexpr int kMaxUnits = 1 << 16;    // widest layer (inputs included) fnn accepts
-constexpr int kMaxClasses = 256;      // labels are one byte
+constexpr int kMaxLayers = 64;      // dense layers including the output layer
+constexpr int kMaxUnits = 1 << 16;  // widest layer (inputs included) fnn accepts
+constexpr int kMaxClasses = 256;    // labels are one byte
 
 // What the user asks for: inputs -> hidden widths -> classes.
 struct NetworkSpec {
@@ -47,7 +47,7 @@ struct NetworkShape {
 
     int n_in() const { return layers[0].n_in; }
     int n_out() const { return layers[n_layers - 1].n_out; }
-    int max_width() const;  // widest layer output
+    int max_width() const;        // widest layer output
     size_t weight_count() const;  // real parameters (no padding)
 };
 
@@ -58,7 +58,7 @@ Status plan_network(const NetworkSpec& spec, NetworkShape& out, ErrorText* err);
 // Views of layer l inside any parameter-shaped array.
 MatView layer_weights(const NetworkShape& shape, float* flat, int l);  // (n_in, n_out)
 ConstMatView layer_weights(const NetworkShape& shape, const float* flat, int l);
-float* layer_bias(const NetworkShape& shape, float* flat, int l);       // (n_out)
+float* layer_bias(const NetworkShape& shape, float* flat, int l);  // (n_out)
 
 // Fills weights per `init` (layer by layer from `rng`) and zeroes biases and padding.
 void init_parameters(const NetworkShape& shape, Init init, float* params, Rng& rng);

@@ -5,7 +5,8 @@
 //   sgd       w -= lr * g
 //   momentum  u = momentum*u + lr*g;  w -= u                  (Polyak 1964, course form)
 //   nag       u = momentum*u + lr*g;  w -= momentum*u + lr*g  (Nesterov 1983, in the look-ahead
-//             form of Sutskever et al. 2013: the gradient at w is used as if taken at w - momentum*u)
+//             form of Sutskever et al. 2013: the gradient at w is used as if taken at w -
+//             momentum*u)
 //   rmsprop   s = beta*s + (1-beta)*g^2;  w -= lr * g / (sqrt(s) + epsilon)    (Hinton 2012, 6e)
 //   adam      m = beta1*m + (1-beta1)*g;  v = beta2*v + (1-beta2)*g^2;
 //             w -= (lr / (1-beta1^t)) * m / (sqrt(v) / sqrt(1-beta2^t) + epsilon)
@@ -31,12 +32,12 @@ bool parse_optimizer(const char* text, OptimizerKind& out);
 struct OptimizerConfig {
     OptimizerKind kind = OptimizerKind::Adam;
     float learning_rate = 1e-3f;
-    float momentum = 0.9f;       // momentum, nag
-    float beta = 0.9f;           // rmsprop decay of the squared-gradient average
-    float beta1 = 0.9f;          // adam, nadam
-    float beta2 = 0.999f;        // adam, nadam
-    float epsilon = 1e-8f;       // rmsprop, adam, nadam
-    float weight_decay = 0.0f;   // L2 coefficient
+    float momentum = 0.9f;      // momentum, nag
+    float beta = 0.9f;          // rmsprop decay of the squared-gradient average
+    float beta1 = 0.9f;         // adam, nadam
+    float beta2 = 0.999f;       // adam, nadam
+    float epsilon = 1e-8f;      // rmsprop, adam, nadam
+    float weight_decay = 0.0f;  // L2 coefficient
 };
 
 // Rejects non-finite or out-of-range hyperparameters (lr > 0, betas in [0, 1), epsilon >= 0...).

@@ -49,9 +49,9 @@ Status fail(ErrorText* err, Status s, const char* format, ...)
 }  // namespace fnn
 
 // Propagates a non-Ok status to the caller; the only control-flow macro in fnn.
-#define FNN_TRY(expr)                                        \
-    do {                                                     \
-        const ::fnn::Status fnn_try_status_ = (expr);        \
+#define FNN_TRY(expr)                                                     \
+    do {                                                                  \
+        const ::fnn::Status fnn_try_status_ = (expr);                     \
         if (fnn_try_status_ != ::fnn::Status::Ok) return fnn_try_status_; \
     } while (0)
 

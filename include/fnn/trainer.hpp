@@ -20,7 +20,7 @@
 namespace fnn {
 
 struct TrainConfig {
-    NetworkSpec net;             // n_in and n_classes are taken from the dataset
+    NetworkSpec net;  // n_in and n_classes are taken from the dataset
     Loss loss = Loss::CrossEntropy;
     Init init = Init::Xavier;
     OptimizerConfig opt;
@@ -36,7 +36,7 @@ struct EpochMetrics {
     double train_acc = 0.0;
     double val_loss = 0.0;  // NaN when nothing is held out
     double val_acc = 0.0;
-    double seconds = 0.0;   // wall time of the training pass (evaluation excluded)
+    double seconds = 0.0;  // wall time of the training pass (evaluation excluded)
 };
 
 struct EvalResult {
@@ -61,9 +61,11 @@ struct LayerSample {
 class TrainObserver {
 public:
     virtual ~TrainObserver() = default;
-    virtual void on_step(int /*epoch*/, int /*step*/, int /*steps_per_epoch*/, double /*mean_loss*/) {}
+    virtual void on_step(int /*epoch*/, int /*step*/, int /*steps_per_epoch*/,
+                         double /*mean_loss*/) {}
     // Called kSamplesPerEpoch times per epoch, after a step, with one sample per layer.
-    virtual void on_sample(int /*epoch*/, int /*step*/, const LayerSample* /*layers*/, int /*n_layers*/) {}
+    virtual void on_sample(int /*epoch*/, int /*step*/, const LayerSample* /*layers*/,
+                           int /*n_layers*/) {}
     // Called after each epoch's evaluation; returning false ends training there (early stopping).
     virtual bool on_epoch(const EpochMetrics& /*metrics*/) { return true; }
 };
@@ -84,7 +86,8 @@ public:
     // Loss and accuracy on samples [begin, begin + count) of `data` (same features/classes).
     EvalResult evaluate(const Dataset& data, int begin, int count);
 
-    // Class probabilities (count, classes) for samples [begin, begin + count); count <= eval_batch().
+    // Class probabilities (count, classes) for samples [begin, begin + count); count <=
+    // eval_batch().
     ConstMatView predict(const Dataset& data, int begin, int count);
 
     const NetworkShape& shape() const { return network_.shape(); }

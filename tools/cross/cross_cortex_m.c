@@ -11,16 +11,16 @@ int cross_run(void);
 extern uint32_t _data_load[], _data_start[], _data_end[], _bss_start[], _bss_end[], _stack_top[];
 
 /* Semihosting: "bkpt 0xab" with the operation in r0 and its argument in r1 (ARM DUI 0471). */
-static int semihost(int op, const void *arg) {
+static int semihost(int op, const void* arg) {
     register int r0 __asm__("r0") = op;
-    register const void *r1 __asm__("r1") = arg;
+    register const void* r1 __asm__("r1") = arg;
     __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
     return r0;
 }
 
 enum { SYS_WRITE0 = 0x04, SYS_EXIT_EXTENDED = 0x20, ADP_STOPPED_APPLICATION_EXIT = 0x20026 };
 
-void cross_write(const char *text) { semihost(SYS_WRITE0, text); }
+void cross_write(const char* text) { semihost(SYS_WRITE0, text); }
 
 static void exit_with(int code) {
     const uint32_t args[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)code};
@@ -32,33 +32,33 @@ static void exit_with(int code) {
 /* Stack measurement: fill the free stack below the current frame with a pattern, later find
  * the lowest word that changed. */
 #define STACK_PATTERN 0xA5A5A5A5u
-static uint32_t *stack_mark_top;
+static uint32_t* stack_mark_top;
 
 /* A leaf function that keeps its few variables in registers: everything below its stack
  * pointer is free, and that pointer equals the caller's, where the measured calls start. */
 void cross_stack_mark(void) {
-    uint32_t *p;
+    uint32_t* p;
     __asm__ volatile("mov %0, sp" : "=r"(p));
     stack_mark_top = p;
     while (--p > _bss_end + 16) *p = STACK_PATTERN;
 }
 
 size_t cross_stack_peak(void) {
-    uint32_t *p = _bss_end + 17;
+    uint32_t* p = _bss_end + 17;
     while (p < stack_mark_top && *p == STACK_PATTERN) ++p;
     return (size_t)(stack_mark_top - p) * sizeof(uint32_t);
 }
 
-void *memcpy(void *dest, const void *src, size_t n) {
-    unsigned char *d = (unsigned char *)dest;
-    const unsigned char *s = (const unsigned char *)src;
+void* memcpy(void* dest, const void* src, size_t n) {
+    unsigned char* d = (unsigned char*)dest;
+    const unsigned char* s = (const unsigned char*)src;
     while (n--) *d++ = *s++;
     return dest;
 }
 
-void *memmove(void *dest, const void *src, size_t n) {
-    unsigned char *d = (unsigned char *)dest;
-    const unsigned char *s = (const unsigned char *)src;
+void* memmove(void* dest, const void* src, size_t n) {
+    unsigned char* d = (unsigned char*)dest;
+    const unsigned char* s = (const unsigned char*)src;
     if (d < s) {
         while (n--) *d++ = *s++;
     } else {
@@ -67,14 +67,14 @@ void *memmove(void *dest, const void *src, size_t n) {
     return dest;
 }
 
-void *memset(void *dest, int value, size_t n) {
-    unsigned char *d = (unsigned char *)dest;
+void* memset(void* dest, int value, size_t n) {
+    unsigned char* d = (unsigned char*)dest;
     while (n--) *d++ = (unsigned char)value;
     return dest;
 }
 
-int memcmp(const void *a, const void *b, size_t n) {
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+int memcmp(const void* a, const void* b, size_t n) {
+    const unsigned char *x = (const unsigned char*)a, *y = (const unsigned char*)b;
     for (; n > 0; --n, ++x, ++y) {
         if (*x != *y) return *x < *y ? -1 : 1;
     }
@@ -88,7 +88,7 @@ void Reset_Handler(void) {
 #if defined(__ARM_FP)
     /* CPACR (0xE000ED88): full access to coprocessors 10 and 11, the FPU; else its first
      * instruction faults. */
-    *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+    *(volatile uint32_t*)0xE000ED88u |= 0xFu << 20;
     __asm__ volatile("dsb\n isb" ::: "memory");
 #endif
     exit_with(cross_run());
@@ -100,8 +100,20 @@ static void Fault_Handler(void) {
 }
 
 /* Initial stack pointer, then the handlers for reset and the fixed exceptions. */
-__attribute__((section(".isr_vector"), used)) static const void *const vector_table[16] = {
-    _stack_top,    (const void *)Reset_Handler, (const void *)Fault_Handler, (const void *)Fault_Handler,
-    (const void *)Fault_Handler, (const void *)Fault_Handler, (const void *)Fault_Handler, 0,
-    0, 0, 0, (const void *)Fault_Handler, (const void *)Fault_Handler, 0,
-    (const void *)Fault_Handler, (const void *)Fault_Handler};
+__attribute__((section(".isr_vector"), used)) static const void* const vector_table[16] = {
+    _stack_top,
+    (const void*)Reset_Handler,
+    (const void*)Fault_Handler,
+    (const void*)Fault_Handler,
+    (const void*)Fault_Handler,
+    (const void*)Fault_Handler,
+    (const void*)Fault_Handler,
+    0,
+    0,
+    0,
+    0,
+    (const void*)Fault_Handler,
+    (const void*)Fault_Handler,
+    0,
+    (const void*)Fault_Handler,
+    (const void*)Fault_Handler};

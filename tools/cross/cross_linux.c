@@ -2,7 +2,7 @@
  * under qemu-user): output on stdout; stack use is not measured here. */
 #include <stdio.h>
 
-void cross_write(const char *text) { fputs(text, stdout); }
+void cross_write(const char* text) { fputs(text, stdout); }
 void cross_stack_mark(void) {}
 size_t cross_stack_peak(void) { return 0; }
 

@@ -7,7 +7,7 @@
 
 #include "fnn/fnn.h"
 
-void cross_write(const char *text);
+void cross_write(const char* text);
 void cross_stack_mark(void);
 size_t cross_stack_peak(void);
 
@@ -19,7 +19,7 @@ static const uint8_t image[784];
 int cross_run(void) {
 #if defined(CALL_FNN)
     size_t need = 0;
-    fnn_model *m = 0;
+    fnn_model* m = 0;
     float probs[10];
     if (fnn_arena_bytes(probe_blob, probe_blob_len, &need) != FNN_OK) return 1;
     if (fnn_load(probe_blob, probe_blob_len, arena, sizeof arena, &m) != FNN_OK) return 1;

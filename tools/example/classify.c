@@ -15,19 +15,19 @@ extern const size_t fnn_model_blob_len;
 static unsigned char arena[16384];
 
 /* Reads a binary PGM (P5, maxval 255) of exactly `size` pixels into pixels[]. */
-static int read_pgm(const char *path, unsigned char *pixels, size_t size) {
-    FILE *f = fopen(path, "rb");
+static int read_pgm(const char* path, unsigned char* pixels, size_t size) {
+    FILE* f = fopen(path, "rb");
     unsigned width = 0, height = 0, maxval = 0;
     int ok;
     if (f == NULL) return 0;
-    ok = fscanf(f, "P5 %u %u %u", &width, &height, &maxval) == 3 && fgetc(f) != EOF && maxval == 255 &&
-         (size_t)width * height == size && fread(pixels, 1, size, f) == size;
+    ok = fscanf(f, "P5 %u %u %u", &width, &height, &maxval) == 3 && fgetc(f) != EOF &&
+         maxval == 255 && (size_t)width * height == size && fread(pixels, 1, size, f) == size;
     fclose(f);
     return ok;
 }
 
-int main(int argc, char **argv) {
-    fnn_model *model = NULL;
+int main(int argc, char** argv) {
+    fnn_model* model = NULL;
     size_t need = 0;
     unsigned char pixels[4096];
     float probs[256];
@@ -42,7 +42,8 @@ int main(int argc, char **argv) {
     for (i = 1; i < argc; ++i) {
         size_t best;
         if (!read_pgm(argv[i], pixels, fnn_input_size(model))) {
-            fprintf(stderr, "classify: %s: not a %u-pixel binary PGM\n", argv[i], (unsigned)fnn_input_size(model));
+            fprintf(stderr, "classify: %s: not a %u-pixel binary PGM\n", argv[i],
+                    (unsigned)fnn_input_size(model));
             ++failures;
             continue;
         }
