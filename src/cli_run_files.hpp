@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_train.hpp"
+#include "cli_train_options.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/trainer.hpp"
 

@@ -11,7 +11,7 @@
 #include "cli_sweep_run.hpp"
 #include "cli_sweep_search.hpp"
 #include "cli_sweep_summary.hpp"
-#include "cli_train.hpp"
+#include "cli_train_options.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

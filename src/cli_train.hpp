@@ -1,5 +1,5 @@
-// `fnn train`: its flags (shared with sweeps, which express every trial as fnn train flags),
-// data loading, the training run with its console output, and the run directory.
+// `fnn train`: data loading, the training run with its console output, and the run directory.
+// Its flags are in cli_train_options.
 #pragma once
 
 #include <stdint.h>
@@ -7,37 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "cli_flags.hpp"
-#include "fnn/trainer.hpp"
+#include "cli_train_options.hpp"
 
 namespace fnn {
-
-// Everything `fnn train` reads from its flags. The defaults reach 89.4-89.7 % test accuracy on
-// Fashion-MNIST in about 30 s here (seeds 1-4; README "Quick start").
-struct TrainOptions {
-    TrainConfig config = default_config();
-    std::string dataset = "fashion_mnist";
-    std::string data_dir;
-    std::string out_dir;
-    long num_layers = 1;
-    std::vector<int> widths{512};
-    long limit_train = 0;  // use only the first N training samples (0: all)
-    std::string journal;   // also append the run as one JSON line to this file (sweeps)
-    long trial = -1;       // the trial id written into that line
-    bool quiet = false;
-
-    static TrainConfig default_config();
-};
-
-// Registers fnn train's flags on `parser`, storing values into `options`.
-void add_train_flags(FlagParser& parser, TrainOptions& options);
-
-// After parsing: turns -nhl/-sz into the network's widths; false with a message if they clash.
-bool finish_train_options(const FlagParser& parser, TrainOptions& options, std::string& error);
-
-// Parses fnn train flags from a list ("-e", "10", ...) into `out`, printing nothing.
-bool train_options_from_args(const std::vector<std::string>& args, TrainOptions& out,
-                             std::string& error);
 
 // Exit status: 0 trained, 1 failed (missing data, I/O error, diverged), 2 bad usage.
 int cmd_train(int argc, char** argv);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli_json.hpp"
-#include "cli_train.hpp"
+#include "cli_train_options.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/status.hpp"
 #include "fnn/trainer.hpp"

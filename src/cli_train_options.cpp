@@ -1,0 +1,264 @@
+// fnn train's flags: parsing the course's flag set into TrainOptions, from a command line or
+// from a sweep trial's list of flags.
+#include "cli_train_options.hpp"
+
+#include <math.h>
+#include <stdio.h>
+
+#include <string>
+#include <vector>
+
+#include "cli_data.hpp"
+#include "cli_flags.hpp"
+
+namespace fnn {
+namespace {
+
+// "-sz 128" or "-sz 256,128": one width for every layer, or one per layer.
+bool parse_widths(const std::string& text, std::vector<int>& out, std::string& error) {
+    std::vector<int> widths;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = text.find(',', start);
+        const std::string item =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        long w = 0;
+        if (!parse_int_value(item, 1, kMaxUnits, w, error)) return false;
+        widths.push_back(static_cast<int>(w));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    out = widths;
+    return true;
+}
+
+template <typename Enum>
+std::vector<std::string> names_of(const std::vector<Enum>& values, const char* (*name)(Enum)) {
+    std::vector<std::string> out;
+    for (Enum v : values) out.push_back(name(v));
+    return out;
+}
+
+// Binds a float hyperparameter flag within [lo, hi].
+Flag float_flag(const char* short_name, const char* long_name, const char* help, float& target,
+                double lo, double hi) {
+    char text[160];
+    snprintf(text, sizeof text, "%s (default %g)", help, static_cast<double>(target));
+    return Flag{short_name,
+                long_name,
+                "X",
+                text,
+                {},
+                [&target, lo, hi](const std::string& v, std::string& e) {
+                    double d = 0;
+                    if (!parse_double_value(v, lo, hi, d, e)) return false;
+                    target = static_cast<float>(d);
+                    return true;
+                }};
+}
+
+}  // namespace
+
+TrainConfig TrainOptions::default_config() {
+    TrainConfig c;
+    c.epochs = 25;
+    c.batch_size = 64;
+    c.loss = Loss::CrossEntropy;
+    c.init = Init::Xavier;
+    c.net.hidden_act = Activation::Relu;
+    c.opt.kind = OptimizerKind::Adam;
+    c.opt.learning_rate = 5e-4f;
+    c.opt.weight_decay = 0.0f;
+    c.seed = 1;
+    return c;
+}
+
+void add_train_flags(FlagParser& p, TrainOptions& o) {
+    TrainConfig& c = o.config;
+    p.add({"-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)",
+           known_datasets(), [&o](const std::string& v, std::string&) {
+               o.dataset = v;
+               return true;
+           }});
+    p.add({"-e",
+           "--epochs",
+           "N",
+           "passes over the training set (default " + std::to_string(c.epochs) + ")",
+           {},
+           [&c](const std::string& v, std::string& e) {
+               long n = 0;
+               if (!parse_int_value(v, 1, 100000, n, e)) return false;
+               c.epochs = static_cast<int>(n);
+               return true;
+           }});
+    p.add({"-b",
+           "--batch_size",
+           "N",
+           "samples per mini-batch (default " + std::to_string(c.batch_size) + ")",
+           {},
+           [&c](const std::string& v, std::string& e) {
+               long n = 0;
+               if (!parse_int_value(v, 1, 65536, n, e)) return false;
+               c.batch_size = static_cast<int>(n);
+               return true;
+           }});
+    p.add({"-l",
+           "--loss",
+           "NAME",
+           std::string("training loss (default ") + loss_name(c.loss) + ")",
+           {"cross_entropy", "mean_squared_error"},
+           [&c](const std::string& v, std::string&) { return parse_loss(v.c_str(), c.loss); }});
+    p.add({"-o", "--optimizer", "NAME",
+           std::string("update rule (default ") + optimizer_name(c.opt.kind) + ")",
+           names_of<OptimizerKind>(
+               {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nag,
+                OptimizerKind::Rmsprop, OptimizerKind::Adam, OptimizerKind::Nadam},
+               optimizer_name),
+           [&c](const std::string& v, std::string&) {
+               return parse_optimizer(v.c_str(), c.opt.kind);
+           }});
+    p.add(float_flag("-lr", "--learning_rate", "step size", c.opt.learning_rate, 1e-30, 1e6));
+    p.add(float_flag("-m", "--momentum", "momentum and nag: velocity decay", c.opt.momentum, 0,
+                     0.9999999));
+    p.add(
+        float_flag("-beta", "--beta", "rmsprop: squared-gradient decay", c.opt.beta, 0, 0.9999999));
+    p.add(float_flag("-beta1", "--beta1", "adam and nadam: first-moment decay", c.opt.beta1, 0,
+                     0.9999999));
+    p.add(float_flag("-beta2", "--beta2", "adam and nadam: second-moment decay", c.opt.beta2, 0,
+                     0.9999999));
+    p.add(float_flag("-eps", "--epsilon", "rmsprop, adam, nadam: denominator guard", c.opt.epsilon,
+                     0, 1));
+    p.add(float_flag("-w_d", "--weight_decay", "L2 coefficient added to every gradient",
+                     c.opt.weight_decay, 0, 1e6));
+    p.add({"-w_i",
+           "--weight_init",
+           "NAME",
+           std::string("initial weights (default ") + init_name(c.init) + ")",
+           {"random", "xavier", "he", "Xavier"},
+           [&c](const std::string& v, std::string&) { return parse_init(v.c_str(), c.init); }});
+    p.add({"-nhl",
+           "--num_layers",
+           "N",
+           "hidden layers (default " + std::to_string(o.num_layers) + ")",
+           {},
+           [&o](const std::string& v, std::string& e) {
+               return parse_int_value(v, 0, kMaxLayers - 1, o.num_layers, e);
+           }});
+    p.add({"-sz",
+           "--hidden_size",
+           "N[,N...]",
+           "units per hidden layer, or one width per layer (default " +
+               std::to_string(o.widths[0]) + ")",
+           {},
+           [&o](const std::string& v, std::string& e) { return parse_widths(v, o.widths, e); }});
+    p.add({"-a",
+           "--activation",
+           "NAME",
+           std::string("hidden activation (default ") + activation_name(c.net.hidden_act) + ")",
+           {"identity", "sigmoid", "tanh", "relu", "ReLU"},
+           [&c](const std::string& v, std::string&) {
+               return parse_hidden_activation(v.c_str(), c.net.hidden_act);
+           }});
+    p.add({"",
+           "--seed",
+           "N",
+           "seed for initialisation and shuffling (default " + std::to_string(c.seed) + ")",
+           {},
+           [&c](const std::string& v, std::string& e) { return parse_u64_value(v, c.seed, e); }});
+    p.add({"",
+           "--val_fraction",
+           "F",
+           "share of the training set held out for validation (default 0.1)",
+           {},
+           [&c](const std::string& v, std::string& e) {
+               return parse_double_value(v, 0, 0.5, c.val_fraction, e);
+           }});
+    p.add({"",
+           "--out",
+           "DIR",
+           "run directory (default runs/<dataset>-<date>-<time>)",
+           {},
+           [&o](const std::string& v, std::string&) {
+               o.out_dir = v;
+               return true;
+           }});
+    p.add({"",
+           "--data_dir",
+           "DIR",
+           "where <dataset>-train.fnnd and -test.fnnd live (default: data/)",
+           {},
+           [&o](const std::string& v, std::string&) {
+               o.data_dir = v;
+               return true;
+           }});
+    p.add({"",
+           "--limit_train",
+           "N",
+           "train on the first N training samples only (default: all)",
+           {},
+           [&o](const std::string& v, std::string& e) {
+               return parse_int_value(v, 2, kMaxSamples, o.limit_train, e);
+           }});
+    p.add({"",
+           "--journal",
+           "FILE",
+           "also append this run as one JSON line to FILE (sweep trials)",
+           {},
+           [&o](const std::string& v, std::string&) {
+               o.journal = v;
+               return true;
+           }});
+    p.add({"",
+           "--trial",
+           "N",
+           "trial id for --journal (default -1)",
+           {},
+           [&o](const std::string& v, std::string& e) {
+               return parse_int_value(v, 0, 1L << 30, o.trial, e);
+           }});
+    p.add({"-q",
+           "--quiet",
+           "",
+           "print only the final result",
+           {},
+           [&o](const std::string&, std::string&) {
+               o.quiet = true;
+               return true;
+           }});
+}
+
+bool finish_train_options(const FlagParser& p, TrainOptions& o, std::string& error) {
+    NetworkSpec& net = o.config.net;
+    if (o.widths.size() > 1) {
+        if (p.was_set("--num_layers") && o.num_layers != static_cast<long>(o.widths.size())) {
+            error = "--num_layers " + std::to_string(o.num_layers) + " disagrees with the " +
+                    std::to_string(o.widths.size()) + " widths given to --hidden_size";
+            return false;
+        }
+        o.num_layers = static_cast<long>(o.widths.size());
+    }
+    if (o.num_layers > kMaxLayers - 1) {
+        error = "at most " + std::to_string(kMaxLayers - 1) + " hidden layers";
+        return false;
+    }
+    net.n_hidden = static_cast<int>(o.num_layers);
+    for (int l = 0; l < net.n_hidden; ++l)
+        net.hidden_widths[l] = o.widths.size() > 1 ? o.widths[l] : o.widths[0];
+    return true;
+}
+
+bool train_options_from_args(const std::vector<std::string>& args, TrainOptions& out,
+                             std::string& error) {
+    TrainOptions o;
+    FlagParser parser("fnn train", "");
+    add_train_flags(parser, o);
+    if (parser.parse_list(args, nullptr, error) != ParseResult::Ok) {
+        if (error.rfind("usage:", 0) == 0) error = "--help is not a training setting";
+        return false;
+    }
+    if (!finish_train_options(parser, o, error)) return false;
+    out = o;
+    return true;
+}
+
+}  // namespace fnn
