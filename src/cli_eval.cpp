@@ -114,38 +114,16 @@ int cmd_eval(int argc, char** argv) {
     FlagParser p(
         "fnn eval",
         "Evaluate a model: accuracy, loss, confusion matrix and per-class precision, recall, F1.");
-    p.add({"",
-           "--model",
-           "FILE",
-           "model blob (model.fnn from fnn train, or an fnnpack variant)",
-           {},
-           [&](const std::string& v, std::string&) {
-               model_path = v;
-               return true;
-           }});
-    p.add({"-d", "--dataset", "NAME",
-           "dataset (default: the one the run directory's config.json names)", known_datasets(),
-           [&](const std::string& v, std::string&) {
-               dataset = v;
-               return true;
-           }});
-    p.add({"",
-           "--split",
-           "NAME",
-           "which samples (default test)",
-           {"train", "val", "test"},
-           [&](const std::string& v, std::string&) {
-               split = v;
-               return true;
-           }});
-    p.add({"",
-           "--val_fraction",
-           "F",
-           "held-out share of the training set, as in training (default 0.1)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_double_value(v, 0, 0.5, val_fraction, e);
-           }});
+    p.add(text_flag("", "--model", "FILE",
+                    "model blob (model.fnn from fnn train, or an fnnpack variant)", model_path));
+    p.add(text_flag("-d", "--dataset", "NAME",
+                    "dataset (default: the one the run directory's config.json names)", dataset,
+                    known_datasets()));
+    p.add(text_flag("", "--split", "NAME", "which samples (default test)", split,
+                    {"train", "val", "test"}));
+    p.add(double_flag("", "--val_fraction", "F",
+                      "held-out share of the training set, as in training (default 0.1)",
+                      val_fraction, 0, 0.5));
     p.add({"",
            "--json",
            "",
@@ -160,15 +138,8 @@ int cmd_eval(int argc, char** argv) {
              format = "csv";
              return true;
          }});
-    p.add({"",
-           "--data_dir",
-           "DIR",
-           "where the .fnnd files are (default: data/)",
-           {},
-           [&](const std::string& v, std::string&) {
-               data_dir = v;
-               return true;
-           }});
+    p.add(
+        text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
     const ParseResult parsed = p.parse(argc, argv, 2, nullptr);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
     if (model_path.empty()) {
@@ -219,68 +190,20 @@ int cmd_predict(int argc, char** argv) {
                  "Predict classes: fnn predict --model M (--dataset D [--split S] | --idx FILE | "
                  "--pgm FILE...)\n"
                  "Prints CSV: index,label,predicted,confidence (label empty when unknown).");
-    p.add({"", "--model", "FILE", "model blob", {}, [&](const std::string& v, std::string&) {
-               model_path = v;
-               return true;
-           }});
-    p.add({"-d", "--dataset", "NAME", "a dataset split as input", known_datasets(),
-           [&](const std::string& v, std::string&) {
-               dataset = v;
-               return true;
-           }});
-    p.add({"",
-           "--split",
-           "NAME",
-           "with --dataset: which samples (default test)",
-           {"train", "val", "test"},
-           [&](const std::string& v, std::string&) {
-               split = v;
-               return true;
-           }});
-    p.add({"",
-           "--val_fraction",
-           "F",
-           "held-out share of the training set (default 0.1)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_double_value(v, 0, 0.5, val_fraction, e);
-           }});
-    p.add({"",
-           "--idx",
-           "FILE",
-           "an IDX image file as input (uint8, count x rows x cols)",
-           {},
-           [&](const std::string& v, std::string&) {
-               idx_path = v;
-               return true;
-           }});
-    p.add({"",
-           "--pgm",
-           "",
-           "the remaining arguments are binary PGM images",
-           {},
-           [&](const std::string&, std::string&) {
-               pgm_mode = true;
-               return true;
-           }});
-    p.add({"-o",
-           "--output",
-           "FILE",
-           "write the CSV here instead of standard output",
-           {},
-           [&](const std::string& v, std::string&) {
-               out_path = v;
-               return true;
-           }});
-    p.add({"",
-           "--data_dir",
-           "DIR",
-           "where the .fnnd files are (default: data/)",
-           {},
-           [&](const std::string& v, std::string&) {
-               data_dir = v;
-               return true;
-           }});
+    p.add(text_flag("", "--model", "FILE", "model blob", model_path));
+    p.add(text_flag("-d", "--dataset", "NAME", "a dataset split as input", dataset,
+                    known_datasets()));
+    p.add(text_flag("", "--split", "NAME", "with --dataset: which samples (default test)", split,
+                    {"train", "val", "test"}));
+    p.add(double_flag("", "--val_fraction", "F", "held-out share of the training set (default 0.1)",
+                      val_fraction, 0, 0.5));
+    p.add(text_flag("", "--idx", "FILE", "an IDX image file as input (uint8, count x rows x cols)",
+                    idx_path));
+    p.add(switch_flag("", "--pgm", "the remaining arguments are binary PGM images", pgm_mode));
+    p.add(text_flag("-o", "--output", "FILE", "write the CSV here instead of standard output",
+                    out_path));
+    p.add(
+        text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
     const ParseResult parsed = p.parse(argc, argv, 2, &pgms);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
     const int sources = !dataset.empty() + !idx_path.empty() + pgm_mode;

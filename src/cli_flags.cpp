@@ -125,6 +125,55 @@ ParseResult FlagParser::parse_list(const std::vector<std::string>& args,
     return ParseResult::Ok;
 }
 
+Flag text_flag(std::string short_name, std::string long_name, std::string metavar, std::string help,
+               std::string& target, std::vector<std::string> choices) {
+    return Flag{std::move(short_name),
+                std::move(long_name),
+                std::move(metavar),
+                std::move(help),
+                std::move(choices),
+                [&target](const std::string& v, std::string&) {
+                    target = v;
+                    return true;
+                }};
+}
+
+Flag switch_flag(std::string short_name, std::string long_name, std::string help, bool& target) {
+    return Flag{std::move(short_name),
+                std::move(long_name),
+                "",
+                std::move(help),
+                {},
+                [&target](const std::string&, std::string&) {
+                    target = true;
+                    return true;
+                }};
+}
+
+Flag int_flag(std::string short_name, std::string long_name, std::string metavar, std::string help,
+              long& target, long lo, long hi) {
+    return Flag{std::move(short_name),
+                std::move(long_name),
+                std::move(metavar),
+                std::move(help),
+                {},
+                [&target, lo, hi](const std::string& v, std::string& e) {
+                    return parse_int_value(v, lo, hi, target, e);
+                }};
+}
+
+Flag double_flag(std::string short_name, std::string long_name, std::string metavar,
+                 std::string help, double& target, double lo, double hi) {
+    return Flag{std::move(short_name),
+                std::move(long_name),
+                std::move(metavar),
+                std::move(help),
+                {},
+                [&target, lo, hi](const std::string& v, std::string& e) {
+                    return parse_double_value(v, lo, hi, target, e);
+                }};
+}
+
 bool parse_int_value(const std::string& text, long lo, long hi, long& out, std::string& error) {
     errno = 0;
     char* end = nullptr;

@@ -48,6 +48,17 @@ private:
     std::vector<std::string> set_;
 };
 
+// The two commonest flags: a value kept as text (checked against `choices` when given), and a
+// switch that sets `target` to true.
+Flag text_flag(std::string short_name, std::string long_name, std::string metavar, std::string help,
+               std::string& target, std::vector<std::string> choices = {});
+Flag switch_flag(std::string short_name, std::string long_name, std::string help, bool& target);
+// Numbers within [lo, hi], parsed strictly (see parse_int_value, parse_double_value).
+Flag int_flag(std::string short_name, std::string long_name, std::string metavar, std::string help,
+              long& target, long lo, long hi);
+Flag double_flag(std::string short_name, std::string long_name, std::string metavar,
+                 std::string help, double& target, double lo, double hi);
+
 // Strict number parsing for flag values: the whole text must be a number within [lo, hi].
 bool parse_int_value(const std::string& text, long lo, long hi, long& out, std::string& error);
 bool parse_double_value(const std::string& text, double lo, double hi, double& out,

@@ -21,33 +21,12 @@ int cmd_report(int argc, char** argv) {
                  "Report on a run or sweep directory: fnn report DIR [-o report.html] [--compare "
                  "SWEEP_DIR]\n"
                  "Without -o the essentials are printed as text.");
-    p.add({"-o",
-           "--output",
-           "FILE",
-           "write one self-contained HTML page here",
-           {},
-           [&](const std::string& v, std::string&) {
-               output = v;
-               return true;
-           }});
-    p.add({"",
-           "--compare",
-           "DIR",
-           "a second sweep (e.g. the same search with squared error) to compare with",
-           {},
-           [&](const std::string& v, std::string&) {
-               compare = v;
-               return true;
-           }});
-    p.add({"",
-           "--data_dir",
-           "DIR",
-           "where the .fnnd files are (default: data/)",
-           {},
-           [&](const std::string& v, std::string&) {
-               data_dir = v;
-               return true;
-           }});
+    p.add(text_flag("-o", "--output", "FILE", "write one self-contained HTML page here", output));
+    p.add(text_flag("", "--compare", "DIR",
+                    "a second sweep (e.g. the same search with squared error) to compare with",
+                    compare));
+    p.add(
+        text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
     const ParseResult parsed = p.parse(argc, argv, 2, &dirs);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
     if (dirs.size() != 1) {

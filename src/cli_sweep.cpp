@@ -49,48 +49,16 @@ int cmd_sweep(int argc, char** argv) {
     std::string method;
     bool plan = false, compare = false;
     FlagParser p("fnn sweep", kSummary);
-    p.add({"",
-           "--out",
-           "DIR",
-           "sweep directory (default runs/sweep-<config>-<date>-<time>)",
-           {},
-           [&](const std::string& v, std::string&) {
-               out = v;
-               return true;
-           }});
-    p.add({"",
-           "--seed",
-           "N",
-           "seed of the search and of every trial's seed (default 1)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 0, 1L << 40, seed, e);
-           }});
-    p.add({"",
-           "--workers",
-           "N",
-           "trials run at once, one thread each (default 1)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 1, 256, workers, e);
-           }});
-    p.add({"",
-           "--method",
-           "NAME",
-           "search method (overrides the file's)",
-           {"grid", "random", "bayes"},
-           [&](const std::string& v, std::string&) {
-               method = v;
-               return true;
-           }});
-    p.add({"",
-           "--run_cap",
-           "N",
-           "number of trials (overrides the file's run_cap)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 1, 1000000, run_cap, e);
-           }});
+    p.add(text_flag("", "--out", "DIR",
+                    "sweep directory (default runs/sweep-<config>-<date>-<time>)", out));
+    p.add(int_flag("", "--seed", "N", "seed of the search and of every trial's seed (default 1)",
+                   seed, 0, 1L << 40));
+    p.add(int_flag("", "--workers", "N", "trials run at once, one thread each (default 1)", workers,
+                   1, 256));
+    p.add(text_flag("", "--method", "NAME", "search method (overrides the file's)", method,
+                    {"grid", "random", "bayes"}));
+    p.add(int_flag("", "--run_cap", "N", "number of trials (overrides the file's run_cap)", run_cap,
+                   1, 1000000));
     p.add({"",
            "--set",
            "NAME=VALUE",
@@ -105,78 +73,22 @@ int cmd_sweep(int argc, char** argv) {
                sets.push_back(v);
                return true;
            }});
-    p.add({"",
-           "--data_dir",
-           "DIR",
-           "where the datasets are (default: fnn's data directory)",
-           {},
-           [&](const std::string& v, std::string&) {
-               data_dir = v;
-               return true;
-           }});
-    p.add({"",
-           "--plan",
-           "",
-           "print the trials as fnn train commands instead of running them",
-           {},
-           [&](const std::string&, std::string&) {
-               plan = true;
-               return true;
-           }});
-    p.add({"",
-           "--resume",
-           "DIR",
-           "continue the sweep in DIR",
-           {},
-           [&](const std::string& v, std::string&) {
-               resume = v;
-               return true;
-           }});
-    p.add({"",
-           "--collect",
-           "DIR",
-           "merge DIR/parts/*.jsonl into DIR/journal.jsonl",
-           {},
-           [&](const std::string& v, std::string&) {
-               collect = v;
-               return true;
-           }});
-    p.add({"",
-           "--summary",
-           "DIR",
-           "summarise the sweep in DIR",
-           {},
-           [&](const std::string& v, std::string&) {
-               summary = v;
-               return true;
-           }});
-    p.add({"",
-           "--compare",
-           "",
-           "compare the two sweep directories given",
-           {},
-           [&](const std::string&, std::string&) {
-               compare = true;
-               return true;
-           }});
-    p.add({"",
-           "--transfer",
-           "DATASET",
-           "retrain the best configurations of the sweep directory given on DATASET",
-           {},
-           [&](const std::string& v, std::string&) {
-               transfer = v;
-               return true;
-           }});
-    p.add(
-        {"",
-         "--top",
-         "K",
-         "how many trials the summary lists or --transfer retrains (default 10; 3 for --transfer)",
-         {},
-         [&](const std::string& v, std::string& e) {
-             return parse_int_value(v, 1, 100000, top, e);
-         }});
+    p.add(text_flag("", "--data_dir", "DIR",
+                    "where the datasets are (default: fnn's data directory)", data_dir));
+    p.add(switch_flag("", "--plan",
+                      "print the trials as fnn train commands instead of running them", plan));
+    p.add(text_flag("", "--resume", "DIR", "continue the sweep in DIR", resume));
+    p.add(text_flag("", "--collect", "DIR", "merge DIR/parts/*.jsonl into DIR/journal.jsonl",
+                    collect));
+    p.add(text_flag("", "--summary", "DIR", "summarise the sweep in DIR", summary));
+    p.add(switch_flag("", "--compare", "compare the two sweep directories given", compare));
+    p.add(text_flag("", "--transfer", "DATASET",
+                    "retrain the best configurations of the sweep directory given on DATASET",
+                    transfer));
+    p.add(int_flag(
+        "", "--top", "K",
+        "how many trials the summary lists or --transfer retrains (default 10; 3 for --transfer)",
+        top, 1, 100000));
     const ParseResult parsed = p.parse(argc, argv, 2, &positionals);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
 

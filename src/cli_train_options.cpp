@@ -75,11 +75,8 @@ TrainConfig TrainOptions::default_config() {
 
 void add_train_flags(FlagParser& p, TrainOptions& o) {
     TrainConfig& c = o.config;
-    p.add({"-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)",
-           known_datasets(), [&o](const std::string& v, std::string&) {
-               o.dataset = v;
-               return true;
-           }});
+    p.add(text_flag("-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)",
+                    o.dataset, known_datasets()));
     p.add({"-e",
            "--epochs",
            "N",
@@ -165,66 +162,21 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
            "seed for initialisation and shuffling (default " + std::to_string(c.seed) + ")",
            {},
            [&c](const std::string& v, std::string& e) { return parse_u64_value(v, c.seed, e); }});
-    p.add({"",
-           "--val_fraction",
-           "F",
-           "share of the training set held out for validation (default 0.1)",
-           {},
-           [&c](const std::string& v, std::string& e) {
-               return parse_double_value(v, 0, 0.5, c.val_fraction, e);
-           }});
-    p.add({"",
-           "--out",
-           "DIR",
-           "run directory (default runs/<dataset>-<date>-<time>)",
-           {},
-           [&o](const std::string& v, std::string&) {
-               o.out_dir = v;
-               return true;
-           }});
-    p.add({"",
-           "--data_dir",
-           "DIR",
-           "where <dataset>-train.fnnd and -test.fnnd live (default: data/)",
-           {},
-           [&o](const std::string& v, std::string&) {
-               o.data_dir = v;
-               return true;
-           }});
-    p.add({"",
-           "--limit_train",
-           "N",
-           "train on the first N training samples only (default: all)",
-           {},
-           [&o](const std::string& v, std::string& e) {
-               return parse_int_value(v, 2, kMaxSamples, o.limit_train, e);
-           }});
-    p.add({"",
-           "--journal",
-           "FILE",
-           "also append this run as one JSON line to FILE (sweep trials)",
-           {},
-           [&o](const std::string& v, std::string&) {
-               o.journal = v;
-               return true;
-           }});
-    p.add({"",
-           "--trial",
-           "N",
-           "trial id for --journal (default -1)",
-           {},
-           [&o](const std::string& v, std::string& e) {
-               return parse_int_value(v, 0, 1L << 30, o.trial, e);
-           }});
-    p.add({"-q",
-           "--quiet",
-           "",
-           "print only the final result",
-           {},
-           [&o](const std::string&, std::string&) {
-               o.quiet = true;
-               return true;
-           }});
+    p.add(double_flag("", "--val_fraction", "F",
+                      "share of the training set held out for validation (default 0.1)",
+                      c.val_fraction, 0, 0.5));
+    p.add(text_flag("", "--out", "DIR", "run directory (default runs/<dataset>-<date>-<time>)",
+                    o.out_dir));
+    p.add(text_flag("", "--data_dir", "DIR",
+                    "where <dataset>-train.fnnd and -test.fnnd live (default: data/)", o.data_dir));
+    p.add(int_flag("", "--limit_train", "N",
+                   "train on the first N training samples only (default: all)", o.limit_train, 2,
+                   kMaxSamples));
+    p.add(text_flag("", "--journal", "FILE",
+                    "also append this run as one JSON line to FILE (sweep trials)", o.journal));
+    p.add(
+        int_flag("", "--trial", "N", "trial id for --journal (default -1)", o.trial, 0, 1L << 30));
+    p.add(switch_flag("-q", "--quiet", "print only the final result", o.quiet));
 }
 
 bool finish_train_options(const FlagParser& p, TrainOptions& o, std::string& error) {

@@ -100,44 +100,12 @@ int main(int argc, char** argv) {
     std::string data_dir;
     bool skip_epochs = false, skip_gemm = false;
     FlagParser p("fnn_bench", "Print fnn's single-threaded speed figures.");
-    p.add({"",
-           "--epochs",
-           "N",
-           "epochs of the reference job (default 10)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 1, 1000, epochs, e);
-           }});
-    p.add({"",
-           "--rounds",
-           "N",
-           "timed rounds per GEMM shape (default 5)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 1, 100, rounds, e);
-           }});
-    p.add({"",
-           "--data_dir",
-           "DIR",
-           "converted datasets (default data/)",
-           {},
-           [&](const std::string& v, std::string&) {
-               data_dir = v;
-               return true;
-           }});
-    p.add({"",
-           "--gemm_only",
-           "",
-           "skip the reference job",
-           {},
-           [&](const std::string&, std::string&) {
-               skip_epochs = true;
-               return true;
-           }});
-    p.add({"", "--skip_gemm", "", "skip the GEMM table", {}, [&](const std::string&, std::string&) {
-               skip_gemm = true;
-               return true;
-           }});
+    p.add(
+        int_flag("", "--epochs", "N", "epochs of the reference job (default 10)", epochs, 1, 1000));
+    p.add(int_flag("", "--rounds", "N", "timed rounds per GEMM shape (default 5)", rounds, 1, 100));
+    p.add(text_flag("", "--data_dir", "DIR", "converted datasets (default data/)", data_dir));
+    p.add(switch_flag("", "--gemm_only", "skip the reference job", skip_epochs));
+    p.add(switch_flag("", "--skip_gemm", "skip the GEMM table", skip_gemm));
     const ParseResult r = p.parse(argc, argv, 1, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
 

@@ -29,15 +29,7 @@ int cmd_c_array(int argc, char** argv) {
                name = v;
                return ok;
            }});
-    p.add({"-o",
-           "--output",
-           "FILE",
-           "C source file to write",
-           {},
-           [&](const std::string& v, std::string&) {
-               out_path = v;
-               return true;
-           }});
+    p.add(text_flag("-o", "--output", "FILE", "C source file to write", out_path));
     const ParseResult r = p.parse(argc, argv, 2, &inputs);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (inputs.size() != 1 || out_path.empty()) {

@@ -51,50 +51,13 @@ int cmd_dataset(int argc, char** argv) {
     long classes = 0;
     FlagParser p("fnnpack dataset",
                  "Convert an IDX image file and its IDX label file into a dataset blob.");
-    p.add({"",
-           "--images",
-           "FILE",
-           "IDX images: count x rows x cols (x channels), unsigned bytes",
-           {},
-           [&](const std::string& v, std::string&) {
-               images_path = v;
-               return true;
-           }});
-    p.add({"",
-           "--labels",
-           "FILE",
-           "IDX labels: count, unsigned bytes",
-           {},
-           [&](const std::string& v, std::string&) {
-               labels_path = v;
-               return true;
-           }});
-    p.add({"",
-           "--names",
-           "A,B,...",
-           "class names, one per class",
-           {},
-           [&](const std::string& v, std::string&) {
-               names = v;
-               return true;
-           }});
-    p.add({"",
-           "--classes",
-           "N",
-           "number of classes (default: largest label + 1)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 2, 256, classes, e);
-           }});
-    p.add({"-o",
-           "--output",
-           "FILE",
-           "dataset blob to write",
-           {},
-           [&](const std::string& v, std::string&) {
-               out_path = v;
-               return true;
-           }});
+    p.add(text_flag("", "--images", "FILE",
+                    "IDX images: count x rows x cols (x channels), unsigned bytes", images_path));
+    p.add(text_flag("", "--labels", "FILE", "IDX labels: count, unsigned bytes", labels_path));
+    p.add(text_flag("", "--names", "A,B,...", "class names, one per class", names));
+    p.add(int_flag("", "--classes", "N", "number of classes (default: largest label + 1)", classes,
+                   2, 256));
+    p.add(text_flag("-o", "--output", "FILE", "dataset blob to write", out_path));
     const ParseResult r = p.parse(argc, argv, 2, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (images_path.empty() || labels_path.empty() || out_path.empty()) {
@@ -155,15 +118,7 @@ int cmd_cifar10(int argc, char** argv) {
     FlagParser p("fnnpack cifar10",
                  "Concatenate CIFAR-10 binary batches (data_batch_*.bin or test_batch.bin) into a "
                  "dataset blob.");
-    p.add({"-o",
-           "--output",
-           "FILE",
-           "dataset blob to write",
-           {},
-           [&](const std::string& v, std::string&) {
-               out_path = v;
-               return true;
-           }});
+    p.add(text_flag("-o", "--output", "FILE", "dataset blob to write", out_path));
     const ParseResult r = p.parse(argc, argv, 2, &batches);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (batches.empty() || out_path.empty()) {
@@ -211,40 +166,13 @@ int cmd_images(int argc, char** argv) {
     FlagParser p(
         "fnnpack images",
         "Export samples of a dataset blob: fnnpack images DATA.fnnd --raw FILE | --pgm DIR");
-    p.add({"",
-           "--first",
-           "N",
-           "index of the first sample (default 0)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 0, kMaxSamples, first, e);
-           }});
-    p.add({"",
-           "--count",
-           "N",
-           "number of samples (default 16)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 1, kMaxSamples, count, e);
-           }});
-    p.add({"",
-           "--raw",
-           "FILE",
-           "write the samples' bytes back to back",
-           {},
-           [&](const std::string& v, std::string&) {
-               raw_path = v;
-               return true;
-           }});
-    p.add({"",
-           "--pgm",
-           "DIR",
-           "write one PGM (grey) or PPM (colour) file per sample, named <index>-<label>",
-           {},
-           [&](const std::string& v, std::string&) {
-               pgm_dir = v;
-               return true;
-           }});
+    p.add(int_flag("", "--first", "N", "index of the first sample (default 0)", first, 0,
+                   kMaxSamples));
+    p.add(int_flag("", "--count", "N", "number of samples (default 16)", count, 1, kMaxSamples));
+    p.add(text_flag("", "--raw", "FILE", "write the samples' bytes back to back", raw_path));
+    p.add(text_flag("", "--pgm", "DIR",
+                    "write one PGM (grey) or PPM (colour) file per sample, named <index>-<label>",
+                    pgm_dir));
     const ParseResult r = p.parse(argc, argv, 2, &inputs);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (inputs.size() != 1 || (raw_path.empty() && pgm_dir.empty())) {

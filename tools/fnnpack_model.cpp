@@ -149,68 +149,23 @@ int cmd_model(int argc, char** argv) {
     std::vector<std::string> inputs;
     FlagParser p("fnnpack model",
                  "Convert a model blob: fnnpack model IN.fnn --to fp32|fp16|int8 -o OUT.fnn");
-    p.add({"",
-           "--to",
-           "TYPE",
-           "weight type of the output",
-           {"fp32", "fp16", "int8"},
-           [&](const std::string& v, std::string&) {
-               to = v;
-               return true;
-           }});
-    p.add({"",
-           "--int8_activations",
-           "",
-           "with --to int8: quantize activations too (needs --calibrate)",
-           {},
-           [&](const std::string&, std::string&) {
-               int8_activations = true;
-               return true;
-           }});
-    p.add({"",
-           "--calibrate",
-           "DATA",
-           "dataset blob whose first samples set the activation scales",
-           {},
-           [&](const std::string& v, std::string&) {
-               calibration_path = v;
-               return true;
-           }});
-    p.add({"",
-           "--calibration_samples",
-           "N",
-           "samples used for calibration (default 1000)",
-           {},
-           [&](const std::string& v, std::string& e) {
-               return parse_int_value(v, 1, 1 << 24, calibration_samples, e);
-           }});
-    p.add({"",
-           "--report",
-           "DATA",
-           "compare input and output on this dataset (test accuracy, argmax agreement, sizes)",
-           {},
-           [&](const std::string& v, std::string&) {
-               report_path = v;
-               return true;
-           }});
-    p.add({"",
-           "--all_variants",
-           "",
-           "with --report: also compare fp16, int8 and int8 + int8 activations",
-           {},
-           [&](const std::string&, std::string&) {
-               all_variants = true;
-               return true;
-           }});
-    p.add({"-o",
-           "--output",
-           "FILE",
-           "model blob to write",
-           {},
-           [&](const std::string& v, std::string&) {
-               out_path = v;
-               return true;
-           }});
+    p.add(text_flag("", "--to", "TYPE", "weight type of the output", to, {"fp32", "fp16", "int8"}));
+    p.add(switch_flag("", "--int8_activations",
+                      "with --to int8: quantize activations too (needs --calibrate)",
+                      int8_activations));
+    p.add(text_flag("", "--calibrate", "DATA",
+                    "dataset blob whose first samples set the activation scales",
+                    calibration_path));
+    p.add(int_flag("", "--calibration_samples", "N", "samples used for calibration (default 1000)",
+                   calibration_samples, 1, 1 << 24));
+    p.add(text_flag(
+        "", "--report", "DATA",
+        "compare input and output on this dataset (test accuracy, argmax agreement, sizes)",
+        report_path));
+    p.add(switch_flag("", "--all_variants",
+                      "with --report: also compare fp16, int8 and int8 + int8 activations",
+                      all_variants));
+    p.add(text_flag("-o", "--output", "FILE", "model blob to write", out_path));
     const ParseResult r = p.parse(argc, argv, 2, &inputs);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (inputs.size() != 1 || (out_path.empty() && report_path.empty())) {
