@@ -9,6 +9,7 @@
 #include "cli_flags.hpp"
 #include "cli_report_run.hpp"
 #include "cli_report_sweep.hpp"
+#include "cli_sweep_studies.hpp"
 #include "cli_sweep_summary.hpp"
 #include "fnn/file_io.hpp"
 

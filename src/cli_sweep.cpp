@@ -10,6 +10,7 @@
 #include "cli_flags.hpp"
 #include "cli_sweep_run.hpp"
 #include "cli_sweep_search.hpp"
+#include "cli_sweep_studies.hpp"
 #include "cli_sweep_summary.hpp"
 #include "cli_train_options.hpp"
 #include "fnn/file_io.hpp"

@@ -1,6 +1,5 @@
 // Reading a finished (or running) sweep: the leaderboard, each hyperparameter's correlation
-// with the metric and its importance (random forest), two sweeps side by side, and retraining
-// the best configurations on another dataset.
+// with the metric and its importance (random forest).
 #pragma once
 
 #include <string>
@@ -46,16 +45,10 @@ std::vector<double> best_so_far(const SweepData& data);
 // The loss a sweep's trials used (from the best trial's settings), "?" if unknown.
 std::string sweep_loss(const SweepData& data);
 
+// The non-constant parameters of a trial as "name=value ..." for one-line listings.
+std::string sweep_config_text(const SweepSpec& spec, const SweepRow& row);
+
 // Prints the summary of the sweep in `dir` and writes dir/leaderboard.csv and dir/importance.csv.
 int summarize_sweep(const std::string& dir, int top);
-
-// Two sweeps side by side (e.g. the same search with cross-entropy and with squared error, or
-// bayes against random search): metrics, importances, best configurations, and how many
-// trials each needed to reach the other's best.
-int compare_sweeps(const std::string& dir_a, const std::string& dir_b);
-
-// Retrains the `top` best configurations of `dir` on `dataset` (same settings and seeds),
-// prints their test accuracies and appends them to dir/transfer-<dataset>.jsonl.
-int transfer_sweep(const std::string& dir, const std::string& dataset, int top, const char* argv0);
 
 }  // namespace fnn
