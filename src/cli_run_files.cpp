@@ -90,4 +90,15 @@ Status save_model(const std::string& path, const Trainer& trainer, const Dataset
     return write_file_atomic(path, blob.data(), blob.size(), err);
 }
 
+Status write_run_directory(const std::string& dir, const TrainOptions& options,
+                           const Trainer& trainer, const Dataset& train_data, int test_count,
+                           const RunSummary& summary, ErrorText* err) {
+    FNN_TRY(make_directories(dir, err));
+    FNN_TRY(
+        write_file_atomic(dir + "/config.json", config_json(options, trainer, test_count), err));
+    FNN_TRY(write_file_atomic(dir + "/metrics.csv", metrics_csv(trainer.history()), err));
+    FNN_TRY(save_model(dir + "/model.fnn", trainer, train_data, err));
+    return write_file_atomic(dir + "/summary.json", summary_json(summary), err);
+}
+
 }  // namespace fnn

@@ -36,6 +36,12 @@ RunSummary summarize(const std::vector<EpochMetrics>& history);
 Status save_model(const std::string& path, const Trainer& trainer, const Dataset& data,
                   ErrorText* err);
 
+// Writes a finished run's config.json, metrics.csv, summary.json and model.fnn into `dir`
+// (created when missing), as fnn train leaves them.
+Status write_run_directory(const std::string& dir, const TrainOptions& options,
+                           const Trainer& trainer, const Dataset& train_data, int test_count,
+                           const RunSummary& summary, ErrorText* err);
+
 // "784-128-128-10"
 std::string architecture_text(const NetworkShape& shape);
 

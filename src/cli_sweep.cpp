@@ -48,7 +48,7 @@ int cmd_sweep(int argc, char** argv) {
     std::vector<std::string> sets, positionals;
     long seed = 1, workers = 1, run_cap = 0, top = 10;
     std::string method;
-    bool plan = false, compare = false;
+    bool plan = false, compare = false, keep_runs = false;
     FlagParser p("fnn sweep", kSummary);
     p.add(text_flag("", "--out", "DIR",
                     "sweep directory (default runs/sweep-<config>-<date>-<time>)", out));
@@ -78,6 +78,9 @@ int cmd_sweep(int argc, char** argv) {
                     "where the datasets are (default: fnn's data directory)", data_dir));
     p.add(switch_flag("", "--plan",
                       "print the trials as fnn train commands instead of running them", plan));
+    p.add(switch_flag("", "--keep_runs",
+                      "keep every trial's run directory (model, metrics) under DIR/runs/",
+                      keep_runs));
     p.add(text_flag("", "--resume", "DIR", "continue the sweep in DIR", resume));
     p.add(text_flag("", "--collect", "DIR", "merge DIR/parts/*.jsonl into DIR/journal.jsonl",
                     collect));
@@ -116,6 +119,13 @@ int cmd_sweep(int argc, char** argv) {
         if (!load_sweep_dir(resume, s, error)) {
             fprintf(stderr, "fnn sweep: %s\n", error.c_str());
             return 1;
+        }
+        if (keep_runs && !s.keep_runs) {
+            fprintf(stderr,
+                    "fnn sweep: %s was started without --keep_runs; start a new sweep to keep "
+                    "runs\n",
+                    resume.c_str());
+            return 2;
         }
         return run_sweep(resume, s, static_cast<int>(workers), argv[0]);
     }
@@ -176,6 +186,7 @@ int cmd_sweep(int argc, char** argv) {
     s.seed = static_cast<uint64_t>(seed);
     s.trials = sweep_trial_count(s.spec);
     s.data_dir = data_dir;
+    s.keep_runs = keep_runs;
     if (s.trials == 0) {
         fprintf(stderr, "fnn sweep: %s: a %s search needs run_cap (in the file or --run_cap N)\n",
                 positionals[0].c_str(), sweep_method_name(s.spec.method));

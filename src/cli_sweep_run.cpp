@@ -155,6 +155,12 @@ bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std
 
 }  // namespace
 
+std::string trial_run_dir(const std::string& dir, long trial) {
+    char name[32];
+    snprintf(name, sizeof name, "trial-%05ld", trial);
+    return dir + "/runs/" + name;
+}
+
 bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::string& error) {
     ErrorText err;
     if (file_exists(dir + "/sweep.json")) {
@@ -171,6 +177,7 @@ bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::strin
         .add("round_size", kSweepRoundSize)
         .add("method", sweep_method_name(s.spec.method))
         .add("data_dir", s.data_dir)
+        .add("keep_runs", s.keep_runs)
         .add_raw("fixed", fixed);
     if (make_directories(dir, &err) != Status::Ok ||
         write_file_atomic(dir + "/sweep.yaml", s.spec_text, &err) != Status::Ok ||
@@ -199,6 +206,8 @@ bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error
     s.seed = static_cast<uint64_t>(v.number_or("seed", 1));
     s.trials = static_cast<long>(v.number_or("trials", 0));
     s.data_dir = v.text_or("data_dir", "");
+    const JsonValue* keep = v.find("keep_runs");
+    s.keep_runs = keep != nullptr && keep->kind == JsonValue::Kind::Bool && keep->boolean;
     s.fixed.clear();
     if (const JsonValue* fixed = v.find("fixed")) {
         for (const JsonValue& f : fixed->items) s.fixed.push_back(f.text);
@@ -282,7 +291,8 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                     r.reason = trial_error;
                     r.val_acc = r.val_loss = r.test_acc = r.test_loss = NAN;
                 } else {
-                    r = run_trial(t, args, train->view, test->view, &gate);
+                    r = run_trial(t, args, train->view, test->view, &gate,
+                                  s.keep_runs ? trial_run_dir(dir, t) : "");
                 }
                 std::lock_guard<std::mutex> lock(journal_mutex);
                 ErrorText err;
@@ -338,7 +348,7 @@ int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0
         for (const std::string& a : args) line += " " + shell_quote(a);
         line += " --trial " + std::to_string(t) + " --journal " +
                 shell_quote(dir + "/parts/" + name + ".jsonl") + " --out " +
-                shell_quote(dir + "/runs/" + name);
+                shell_quote(trial_run_dir(dir, t));
         printf("%s\n", line.c_str());
     }
     return 0;

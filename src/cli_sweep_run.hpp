@@ -5,7 +5,8 @@
 // were running, and --resume reruns exactly those.
 //
 // A sweep directory holds: sweep.yaml (the configuration), sweep.json (seed, fixed settings,
-// trial count), journal.jsonl (one line per finished trial), and for --plan, parts/ and runs/.
+// trial count), journal.jsonl (one line per finished trial), for --plan parts/ and runs/, and
+// for --keep_runs runs/.
 #pragma once
 
 #include <stdint.h>
@@ -26,8 +27,12 @@ struct SweepSettings {
     uint64_t seed = 1;
     std::vector<std::string> fixed;  // fnn train flags for every trial (from --set)
     long trials = 0;
-    std::string data_dir;  // where datasets are read ("" = fnn's default)
+    std::string data_dir;    // where datasets are read ("" = fnn's default)
+    bool keep_runs = false;  // keep every trial's run directory under DIR/runs/
 };
+
+// Where a trial's run directory is kept: DIR/runs/trial-NNNNN (--keep_runs and --plan).
+std::string trial_run_dir(const std::string& dir, long trial);
 
 // Creates DIR with sweep.yaml and sweep.json; fails if DIR already holds a sweep.
 bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::string& error);

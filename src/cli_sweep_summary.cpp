@@ -213,9 +213,12 @@ int summarize_sweep(const std::string& dir, int top) {
         return 1;
     }
     const SweepRow& best = l.rows[0];
-    printf("best: trial %ld  %s %.4f  test_acc %.4f  (%s)\n\n", best.result.trial,
+    printf("best: trial %ld  %s %.4f  test_acc %.4f  (%s)\n", best.result.trial,
            spec.metric.c_str(), best.metric, best.result.test_acc,
            sweep_config_text(spec, best).c_str());
+    const std::string best_run = trial_run_dir(dir, best.result.trial);
+    if (file_exists(best_run + "/model.fnn")) printf("      its run: %s\n", best_run.c_str());
+    printf("\n");
     printf("top %d trials\n %4s %6s %8s %8s %-8s", top, "rank", "trial", spec.metric.c_str(),
            "test_acc", "status");
     for (const SweepParam& p : spec.params) {

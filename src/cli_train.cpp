@@ -175,8 +175,8 @@ int cmd_train(int argc, char** argv) {
     summary.test_loss = test.loss;
     summary.test_acc = test.acc;
     const std::string model_path = run_dir + "/model.fnn";
-    if (save_model(model_path, trainer, train_set.view, &err) != Status::Ok ||
-        write_file_atomic(run_dir + "/summary.json", summary_json(summary), &err) != Status::Ok) {
+    if (write_run_directory(run_dir, o, trainer, train_set.view, test_set.view.count(), summary,
+                            &err) != Status::Ok) {
         fprintf(stderr, "fnn train: %s\n", err.text);
         return 1;
     }

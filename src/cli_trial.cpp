@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "cli_json.hpp"
+#include "cli_run_files.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {
@@ -152,7 +153,7 @@ TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<st
 }
 
 TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train,
-                      const Dataset& test, EpochGate* gate) {
+                      const Dataset& test, EpochGate* gate, const std::string& run_dir) {
     TrainOptions o;
     std::string error;
     if (!train_options_from_args(args, o, error)) {
@@ -183,8 +184,21 @@ TrialResult run_trial(long trial, const std::vector<std::string>& args, const Da
     GateObserver observer(trial, gate);
     s = trainer.run(&observer, &err);
     const EvalResult result = trainer.evaluate(test, 0, test.count());
-    return trial_result(trial, o, args, trainer, s, err.text, trainer.stopped_early(),
-                        observer.reason(), result);
+    TrialResult r = trial_result(trial, o, args, trainer, s, err.text, trainer.stopped_early(),
+                                 observer.reason(), result);
+    if (!run_dir.empty()) {
+        RunSummary summary = summarize(trainer.history());
+        summary.status = r.status;
+        summary.message = r.reason;
+        summary.test_loss = result.loss;
+        summary.test_acc = result.acc;
+        if (write_run_directory(run_dir, o, trainer, slice, test.count(), summary, &err) !=
+            Status::Ok) {
+            r.status = "failed";
+            r.reason = std::string("cannot keep the run directory: ") + err.text;
+        }
+    }
+    return r;
 }
 
 Status append_journal_line(const std::string& path, const std::string& line, ErrorText* err) {

@@ -42,8 +42,10 @@ public:
 
 // Trains one trial quietly on loaded data (train is sliced by --limit_train) and evaluates it on
 // `test`. Never fails outright: bad flags or a diverged run come back as status failed/diverged.
+// With a `run_dir`, the trial's run directory (model, metrics, config, summary) is kept there;
+// a trial whose directory cannot be written is failed, with the reason.
 TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train,
-                      const Dataset& test, EpochGate* gate);
+                      const Dataset& test, EpochGate* gate, const std::string& run_dir = "");
 
 // The result of a finished Trainer run (shared by run_trial and fnn train --journal).
 TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<std::string>& args,

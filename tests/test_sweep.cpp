@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "../src/cli_json.hpp"
 #include "../src/cli_trial.hpp"
 #include "command.hpp"
 #include "fnn/file_io.hpp"
@@ -144,6 +145,55 @@ TEST_CASE("sweep: a torn last journal line (a crash mid-write) is dropped and it
     CHECK(r.exit_code == 0);
     CHECK(contains(r.output, "dropped a partly written last line"));
     CHECK(outcomes(dir + "/a") == reference);
+}
+
+TEST_CASE("sweep: --keep_runs keeps each trial's run directory, whose model gives its test_acc") {
+    const std::string dir = temp_dir();
+    const std::string spec = write_spec(dir, "small.yaml", kSmallSpace);
+    const std::string common = " --seed 7 --run_cap 4 --set limit_train=3000 --workers 2";
+    REQUIRE(run("./fnn sweep " + spec + common + " --out " + dir + "/plain").exit_code == 0);
+    CommandResult r = run("./fnn sweep " + spec + common + " --keep_runs --out " + dir + "/kept");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(outcomes(dir + "/kept") == outcomes(dir + "/plain"));  // keeping changes no result
+
+    std::vector<TrialResult> trials;
+    bool torn = false;
+    std::string error;
+    REQUIRE(read_journal(dir + "/kept/journal.jsonl", trials, torn, error));
+    REQUIRE(trials.size() == 4);
+    for (const TrialResult& t : trials) {
+        char name[32];
+        snprintf(name, sizeof name, "/kept/runs/trial-%05ld", t.trial);
+        const std::string run_dir = dir + name;
+        for (const char* file : {"config.json", "metrics.csv", "summary.json"})
+            CHECK_MESSAGE(file_exists(run_dir + "/" + file), run_dir, "/", file);
+        r = run("./fnn eval --json --model " + run_dir + "/model.fnn");
+        REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+        JsonValue report;
+        REQUIRE_MESSAGE(parse_json(r.output, report, error), error);
+        CHECK(report.number_or("accuracy", -1) == doctest::Approx(t.test_acc).epsilon(1e-12));
+    }
+    r = run("./fnn sweep --summary " + dir + "/kept");
+    CHECK(contains(r.output, "its run: " + dir + "/kept/runs/trial-"));
+    CHECK_FALSE(contains(run("./fnn sweep --summary " + dir + "/plain").output, "its run:"));
+
+    // Keeping cannot be switched on when resuming a sweep that was started without it.
+    r = run("./fnn sweep --resume " + dir + "/plain --keep_runs");
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, "started without --keep_runs"));
+
+    // A run directory that cannot be written fails its trial with the reason; the sweep goes on.
+    REQUIRE(make_directories(dir + "/blocked", nullptr) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/blocked/runs", "a file where the runs directory goes",
+                              nullptr) == Status::Ok);
+    r = run("./fnn sweep " + spec + common + " --keep_runs --out " + dir + "/blocked");
+    CHECK(r.exit_code == 0);
+    REQUIRE(read_journal(dir + "/blocked/journal.jsonl", trials, torn, error));
+    REQUIRE(trials.size() == 4);
+    for (const TrialResult& t : trials) {
+        CHECK(t.status == "failed");
+        CHECK(contains(t.reason, "cannot keep the run directory"));
+    }
 }
 
 TEST_CASE(
