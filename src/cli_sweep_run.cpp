@@ -1,7 +1,6 @@
 // Sweep execution: rounds, workers, hyperband, journal, resume, plan and collect.
 #include "cli_sweep_run.hpp"
 
-#include <dirent.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -364,16 +364,14 @@ int collect_sweep(const std::string& dir) {
     }
     std::set<long> have;
     for (const TrialResult& r : done) have.insert(r.trial);
-    DIR* parts = opendir((dir + "/parts").c_str());
     std::vector<std::string> files;
-    while (parts != nullptr) {
-        const dirent* e = readdir(parts);
-        if (e == nullptr) break;
-        const std::string name = e->d_name;
+    std::error_code ec;  // a missing parts/ directory simply has no files
+    for (std::filesystem::directory_iterator it(dir + "/parts", ec), end; !ec && it != end;
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
         if (name.size() > 6 && name.compare(name.size() - 6, 6, ".jsonl") == 0)
             files.push_back(dir + "/parts/" + name);
     }
-    if (parts != nullptr) closedir(parts);
     std::sort(files.begin(), files.end());
     int added = 0;
     for (const std::string& f : files) {

@@ -6,7 +6,7 @@
 #pragma once
 
 #if defined(__SSE__)
-#include <xmmintrin.h>
+#include <immintrin.h>
 #endif
 
 namespace fnn {

@@ -1,8 +1,8 @@
 // fnnpack c-array: any file (normally a model blob) as a C source file holding a 16-byte-aligned
 // const byte array and its length, so firmware embeds a model with no filesystem.
-#include <ctype.h>
 #include <stdio.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -23,8 +23,9 @@ int cmd_c_array(int argc, char** argv) {
            "C identifier of the array; NAME_len holds its length (default fnn_model_blob)",
            {},
            [&](const std::string& v, std::string& e) {
-               bool ok = !v.empty() && !isdigit(static_cast<unsigned char>(v[0]));
-               for (char c : v) ok = ok && (isalnum(static_cast<unsigned char>(c)) || c == '_');
+               bool ok = !v.empty() && !std::isdigit(static_cast<unsigned char>(v[0]));
+               for (char c : v)
+                   ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
                if (!ok) e = "'" + v + "' is not a C identifier";
                name = v;
                return ok;
