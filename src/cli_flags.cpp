@@ -162,6 +162,21 @@ Flag int_flag(std::string short_name, std::string long_name, std::string metavar
                 }};
 }
 
+Flag int_flag(std::string short_name, std::string long_name, std::string metavar, std::string help,
+              int& target, long lo, long hi) {
+    return Flag{std::move(short_name),
+                std::move(long_name),
+                std::move(metavar),
+                std::move(help),
+                {},
+                [&target, lo, hi](const std::string& v, std::string& e) {
+                    long n = 0;
+                    if (!parse_int_value(v, lo, hi, n, e)) return false;
+                    target = static_cast<int>(n);
+                    return true;
+                }};
+}
+
 Flag double_flag(std::string short_name, std::string long_name, std::string metavar,
                  std::string help, double& target, double lo, double hi) {
     return Flag{std::move(short_name),

@@ -56,6 +56,9 @@ Flag switch_flag(std::string short_name, std::string long_name, std::string help
 // Numbers within [lo, hi], parsed strictly (see parse_int_value, parse_double_value).
 Flag int_flag(std::string short_name, std::string long_name, std::string metavar, std::string help,
               long& target, long lo, long hi);
+// The same into an int field; [lo, hi] must lie within int's range.
+Flag int_flag(std::string short_name, std::string long_name, std::string metavar, std::string help,
+              int& target, long lo, long hi);
 Flag double_flag(std::string short_name, std::string long_name, std::string metavar,
                  std::string help, double& target, double lo, double hi);
 

@@ -77,28 +77,12 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
     TrainConfig& c = o.config;
     p.add(text_flag("-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)",
                     o.dataset, known_datasets()));
-    p.add({"-e",
-           "--epochs",
-           "N",
-           "passes over the training set (default " + std::to_string(c.epochs) + ")",
-           {},
-           [&c](const std::string& v, std::string& e) {
-               long n = 0;
-               if (!parse_int_value(v, 1, 100000, n, e)) return false;
-               c.epochs = static_cast<int>(n);
-               return true;
-           }});
-    p.add({"-b",
-           "--batch_size",
-           "N",
-           "samples per mini-batch (default " + std::to_string(c.batch_size) + ")",
-           {},
-           [&c](const std::string& v, std::string& e) {
-               long n = 0;
-               if (!parse_int_value(v, 1, 65536, n, e)) return false;
-               c.batch_size = static_cast<int>(n);
-               return true;
-           }});
+    p.add(int_flag("-e", "--epochs", "N",
+                   "passes over the training set (default " + std::to_string(c.epochs) + ")",
+                   c.epochs, 1, 100000));
+    p.add(int_flag("-b", "--batch_size", "N",
+                   "samples per mini-batch (default " + std::to_string(c.batch_size) + ")",
+                   c.batch_size, 1, 65536));
     p.add({"-l",
            "--loss",
            "NAME",
