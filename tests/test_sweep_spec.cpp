@@ -50,6 +50,26 @@ TEST_CASE("sweep spec: data/sweeps/course.yaml is the course's 11,664-configurat
     CHECK(spec.find("weight_decay")->values == std::vector<std::string>{"0", "0.0005", "0.5"});
 }
 
+TEST_CASE("sweep spec: data/sweeps/course-corner.yaml is a 96-trial grid inside the course space") {
+    std::vector<uint8_t> course_bytes, corner_bytes;
+    REQUIRE(read_file("data/sweeps/course.yaml", course_bytes, nullptr) == Status::Ok);
+    REQUIRE(read_file("data/sweeps/course-corner.yaml", corner_bytes, nullptr) == Status::Ok);
+    const SweepSpec course = parse_ok(std::string(course_bytes.begin(), course_bytes.end()));
+    const SweepSpec corner = parse_ok(std::string(corner_bytes.begin(), corner_bytes.end()));
+    CHECK(corner.method == SweepMethod::Grid);
+    CHECK(corner.metric == "val_acc");
+    CHECK(discrete_space_size(corner) == 96);
+    REQUIRE(corner.params.size() == course.params.size());
+    for (const SweepParam& param : corner.params) {
+        CAPTURE(param.name);
+        const SweepParam* whole = course.find(param.name);
+        REQUIRE(whole != nullptr);
+        for (const std::string& value : param.values)
+            CHECK(std::find(whole->values.begin(), whole->values.end(), value) !=
+                  whole->values.end());
+    }
+}
+
 TEST_CASE("sweep spec: the YAML subset: flow and block lists, quotes, comments, ranges, metadata") {
     const SweepSpec spec = parse_ok(
         "# a comment\n"
