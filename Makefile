@@ -167,15 +167,27 @@ install: fnn fnnpack libfnn.a libfnn_infer.a
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fnn.pc
 
 # --- fuzzing -------------------------------------------------------------------------------
-# libFuzzer (clang, runtime from Debian's libclang-rt-14-dev) on the model loader and forward
-# pass, with AddressSanitizer and UBSan, for FUZZ_SECONDS, starting from small valid models.
+# libFuzzer (clang, runtime from Debian's libclang-rt-14-dev) with AddressSanitizer and UBSan,
+# FUZZ_SECONDS per target, each starting from small valid inputs:
+#   fuzz_model_blob    the embeddable model loader and forward pass
+#   fuzz_host_parsers  the host's readers of untrusted files: IDX, dataset blobs, CIFAR-10,
+#                      sweep YAML, JSON, journal lines
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++-14
 FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_FLAGS := -std=c++17 -g -O1 -march=native -ffp-contract=off -Iinclude \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(FUZZ_DIR)/fuzz_model_blob: tests/fuzz_model_blob.cpp $(INFER_SRCS)
 	@mkdir -p $(FUZZ_DIR)
-	$(FUZZ_CXX) -std=c++17 -g -O1 -ffp-contract=off -Iinclude -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all $^ -o $@
+	$(FUZZ_CXX) $(FUZZ_FLAGS) $^ -o $@
+
+FUZZ_HOST_OBJS := $(patsubst src/%.cpp,$(FUZZ_DIR)/obj/%.o,$(filter-out src/main.cpp,$(wildcard src/*.cpp)))
+$(FUZZ_DIR)/obj/%.o: src/%.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(FUZZ_DIR)/fuzz_host_parsers: tests/fuzz_host_parsers.cpp $(FUZZ_HOST_OBJS)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) $^ -o $@
+-include $(FUZZ_HOST_OBJS:.o=.d)
 
 $(FUZZ_DIR)/corpus/.seeded: | fnn fnnpack data
 	@mkdir -p $(FUZZ_DIR)/corpus
@@ -187,9 +199,14 @@ $(FUZZ_DIR)/corpus/.seeded: | fnn fnnpack data
 	./fnnpack model $(FUZZ_DIR)/seed_b/model.fnn --to int8 --int8_activations \
 	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/b_int8.fnn >/dev/null
 	@touch $@
+$(FUZZ_DIR)/host_corpus/.seeded: tests/fuzz_host_seeds.sh | fnn fnnpack data
+	tests/fuzz_host_seeds.sh $(FUZZ_DIR)/host_corpus
+	@touch $@
 
-fuzz: $(FUZZ_DIR)/fuzz_model_blob $(FUZZ_DIR)/corpus/.seeded
+fuzz: $(FUZZ_DIR)/fuzz_model_blob $(FUZZ_DIR)/corpus/.seeded \
+      $(FUZZ_DIR)/fuzz_host_parsers $(FUZZ_DIR)/host_corpus/.seeded
 	$(FUZZ_DIR)/fuzz_model_blob -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/fuzz_host_parsers -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 $(FUZZ_DIR)/host_corpus
 
 # Inference library on aarch64, armhf, big-endian MIPS, Cortex-M4F and Cortex-M0 (tools/cross).
 cross: fnn fnnpack data

@@ -47,6 +47,13 @@ std::string epochs_json(const std::vector<EpochMetrics>& epochs) {
 
 double number_or_nan(const JsonValue& v, const char* key) { return v.number_or(key, NAN); }
 
+// A journal is untrusted text: an id or epoch must be a whole number in range before it is
+// converted, since converting anything else to an integer is undefined.
+bool whole_number_in(const JsonValue* v, double lo, double hi) {
+    return v != nullptr && v->kind == JsonValue::Kind::Number && v->number >= lo &&
+           v->number <= hi && v->number == floor(v->number);
+}
+
 }  // namespace
 
 JsonObject settings_object(const TrainOptions& o) {
@@ -96,10 +103,13 @@ bool trial_from_json(const std::string& line, TrialResult& out, std::string& err
     if (!parse_json(line, v, error)) return false;
     const JsonValue* trial = v.find("trial");
     const JsonValue* config = v.find("config");
-    if (v.kind != JsonValue::Kind::Object || trial == nullptr ||
-        trial->kind != JsonValue::Kind::Number || config == nullptr ||
+    if (v.kind != JsonValue::Kind::Object || trial == nullptr || config == nullptr ||
         config->kind != JsonValue::Kind::Object) {
         error = "not a trial record (needs trial and config)";
+        return false;
+    }
+    if (!whole_number_in(trial, -1, INT32_MAX)) {
+        error = "trial: expected a whole number from -1 to 2147483647";
         return false;
     }
     TrialResult r;
@@ -112,8 +122,14 @@ bool trial_from_json(const std::string& line, TrialResult& out, std::string& err
     }
     if (const JsonValue* epochs = v.find("epochs")) {
         for (const JsonValue& e : epochs->items) {
+            const JsonValue* epoch = e.find("epoch");
+            if (!whole_number_in(epoch, 0, INT32_MAX)) {
+                error = "epochs[" + std::to_string(r.epochs.size()) +
+                        "].epoch: expected a whole number from 0 to 2147483647";
+                return false;
+            }
             EpochMetrics m;
-            m.epoch = static_cast<int>(e.number_or("epoch", 0));
+            m.epoch = static_cast<int>(epoch->number);
             m.train_loss = number_or_nan(e, "train_loss");
             m.train_acc = number_or_nan(e, "train_acc");
             m.val_loss = number_or_nan(e, "val_loss");
