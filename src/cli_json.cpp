@@ -98,6 +98,11 @@ std::string JsonObject::compact() const {
     return out + "}";
 }
 
+bool is_whole_number_in(const JsonValue* v, double lo, double hi) {
+    return v != nullptr && v->kind == JsonValue::Kind::Number && v->number >= lo &&
+           v->number <= hi && v->number == floor(v->number);
+}
+
 const JsonValue* JsonValue::find(const std::string& key) const {
     for (const auto& field : fields) {
         if (field.first == key) return &field.second;

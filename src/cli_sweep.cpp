@@ -53,13 +53,13 @@ int cmd_sweep(int argc, char** argv) {
     p.add(text_flag("", "--out", "DIR",
                     "sweep directory (default runs/sweep-<config>-<date>-<time>)", out));
     p.add(int_flag("", "--seed", "N", "seed of the search and of every trial's seed (default 1)",
-                   seed, 0, 1L << 40));
+                   seed, 0, kMaxSweepSeed));
     p.add(int_flag("", "--workers", "N", "trials run at once, one thread each (default 1)", workers,
                    1, 256));
     p.add(text_flag("", "--method", "NAME", "search method (overrides the file's)", method,
                     {"grid", "random", "bayes"}));
     p.add(int_flag("", "--run_cap", "N", "number of trials (overrides the file's run_cap)", run_cap,
-                   1, 1000000));
+                   1, kMaxSweepTrials));
     p.add({"",
            "--set",
            "NAME=VALUE",
@@ -165,6 +165,10 @@ int cmd_sweep(int argc, char** argv) {
                             prm.name.c_str());
                     return 2;
                 }
+            }
+            if (!grid_size_ok(s.spec, error)) {
+                fprintf(stderr, "fnn sweep: --method grid: %s\n", error.c_str());
+                return 2;
             }
         }
     }

@@ -203,18 +203,21 @@ bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error
         error = dir + "/sweep.json: " + error;
         return false;
     }
-    s.seed = static_cast<uint64_t>(v.number_or("seed", 1));
-    s.trials = static_cast<long>(v.number_or("trials", 0));
+    const JsonValue* seed = v.find("seed");
+    const JsonValue* trials = v.find("trials");
+    if (!is_whole_number_in(seed, 0, kMaxSweepSeed) ||
+        !is_whole_number_in(trials, 1, kMaxSweepTrials)) {
+        error = dir + "/sweep.json: needs seed (0 to 2^40) and trials (1 to 1000000)";
+        return false;
+    }
+    s.seed = static_cast<uint64_t>(seed->number);
+    s.trials = static_cast<long>(trials->number);
     s.data_dir = v.text_or("data_dir", "");
     const JsonValue* keep = v.find("keep_runs");
     s.keep_runs = keep != nullptr && keep->kind == JsonValue::Kind::Bool && keep->boolean;
     s.fixed.clear();
     if (const JsonValue* fixed = v.find("fixed")) {
         for (const JsonValue& f : fixed->items) s.fixed.push_back(f.text);
-    }
-    if (s.trials < 1) {
-        error = dir + "/sweep.json: no trial count";
-        return false;
     }
     return true;
 }

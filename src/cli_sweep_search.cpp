@@ -141,7 +141,8 @@ struct ParamDensity {
 }  // namespace
 
 long sweep_trial_count(const SweepSpec& spec) {
-    const double size = discrete_space_size(spec);
+    // grid_size_ok() has refused larger grids; the bound keeps the conversion defined anyway.
+    const double size = std::min<double>(discrete_space_size(spec), kMaxSweepTrials);
     if (spec.method == SweepMethod::Grid) {
         return spec.run_cap > 0 ? static_cast<long>(std::min<double>(spec.run_cap, size))
                                 : static_cast<long>(size);

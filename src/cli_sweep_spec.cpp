@@ -3,6 +3,7 @@
 #include "cli_sweep_spec.hpp"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -93,7 +94,7 @@ private:
             } else if (key == "metric") {
                 if (!metric(node, spec)) return false;
             } else if (key == "run_cap") {
-                if (!integer(node, "run_cap", 1, 1000000, spec.run_cap)) return false;
+                if (!integer(node, "run_cap", 1, kMaxSweepTrials, spec.run_cap)) return false;
             } else if (key == "early_terminate") {
                 if (!early_terminate(node, spec)) return false;
             } else if (key == "parameters") {
@@ -117,6 +118,8 @@ private:
                     return fail(p.line, "grid search needs 'values' (or 'value'), " + p.name +
                                             " has a range");
             }
+            std::string why;
+            if (!grid_size_ok(spec, why)) return fail(root.line, why);
         }
         return true;
     }
@@ -339,6 +342,19 @@ double discrete_space_size(const SweepSpec& spec) {
         size *= static_cast<double>(p.values.size());
     }
     return size;
+}
+
+bool grid_size_ok(const SweepSpec& spec, std::string& why) {
+    const double size = discrete_space_size(spec);
+    if (spec.method != SweepMethod::Grid || size <= static_cast<double>(kMaxSweepTrials))
+        return true;
+    char text[160];
+    snprintf(text, sizeof text,
+             "a grid search runs every configuration, and this space has %.3g (at most %ld); "
+             "use method random or bayes with run_cap",
+             size, kMaxSweepTrials);
+    why = text;
+    return false;
 }
 
 }  // namespace fnn

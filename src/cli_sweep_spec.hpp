@@ -57,4 +57,12 @@ bool parse_sweep_spec(const std::string& text, const std::string& file, SweepSpe
 // Number of distinct configurations when every parameter is discrete, else 0.
 double discrete_space_size(const SweepSpec& spec);
 
+// Most trials one sweep runs: run_cap's limit, and the largest grid (a grid runs every
+// configuration, and its shuffled order is held in memory).
+constexpr long kMaxSweepTrials = 1000000;
+// Largest sweep seed (--seed); trial seeds are derived from it.
+constexpr long kMaxSweepSeed = 1L << 40;
+// False, saying why, for a grid search over more than kMaxSweepTrials configurations.
+bool grid_size_ok(const SweepSpec& spec, std::string& why);
+
 }  // namespace fnn

@@ -47,13 +47,6 @@ std::string epochs_json(const std::vector<EpochMetrics>& epochs) {
 
 double number_or_nan(const JsonValue& v, const char* key) { return v.number_or(key, NAN); }
 
-// A journal is untrusted text: an id or epoch must be a whole number in range before it is
-// converted, since converting anything else to an integer is undefined.
-bool whole_number_in(const JsonValue* v, double lo, double hi) {
-    return v != nullptr && v->kind == JsonValue::Kind::Number && v->number >= lo &&
-           v->number <= hi && v->number == floor(v->number);
-}
-
 }  // namespace
 
 JsonObject settings_object(const TrainOptions& o) {
@@ -108,7 +101,7 @@ bool trial_from_json(const std::string& line, TrialResult& out, std::string& err
         error = "not a trial record (needs trial and config)";
         return false;
     }
-    if (!whole_number_in(trial, -1, INT32_MAX)) {
+    if (!is_whole_number_in(trial, -1, INT32_MAX)) {
         error = "trial: expected a whole number from -1 to 2147483647";
         return false;
     }
@@ -123,7 +116,7 @@ bool trial_from_json(const std::string& line, TrialResult& out, std::string& err
     if (const JsonValue* epochs = v.find("epochs")) {
         for (const JsonValue& e : epochs->items) {
             const JsonValue* epoch = e.find("epoch");
-            if (!whole_number_in(epoch, 0, INT32_MAX)) {
+            if (!is_whole_number_in(epoch, 0, INT32_MAX)) {
                 error = "epochs[" + std::to_string(r.epochs.size()) +
                         "].epoch: expected a whole number from 0 to 2147483647";
                 return false;

@@ -12,6 +12,7 @@
 
 #include "../src/byte_cursor.hpp"
 #include "../src/cli_json.hpp"
+#include "../src/cli_sweep_search.hpp"
 #include "../src/cli_sweep_spec.hpp"
 #include "../src/cli_trial.hpp"
 #include "fnn/cifar.hpp"
@@ -82,7 +83,12 @@ void fuzz_sweep_yaml(const std::string& text) {
         require(!error.empty());
         return;
     }
-    fnn::discrete_space_size(spec);
+    const long trials = fnn::sweep_trial_count(spec);
+    require(trials >= 0 && trials <= fnn::kMaxSweepTrials);
+    if (trials <= 64 && fnn::discrete_space_size(spec) <= 1e5) {  // quick enough to plan
+        const std::vector<fnn::Assignment> planned = fnn::planned_assignments(spec, trials, 7);
+        require(static_cast<long>(planned.size()) == trials);
+    }
 }
 
 void fuzz_json(const std::string& text) {

@@ -340,4 +340,26 @@ TEST_CASE("sweep: bad sweep files and directories give clear errors") {
     CHECK(run("./fnn sweep " + ok + " --set hidden_size=4").exit_code ==
           2);  // a parameter cannot be fixed too
     CHECK(run("./fnn sweep " + ok + " --set optimizer=adamw").exit_code == 2);
+
+    // A space too large to enumerate cannot become a grid through --method either.
+    std::string many = "1";
+    for (int v = 2; v <= 1000; ++v) many += ", " + std::to_string(v);
+    const std::string wide = write_spec(
+        dir, "wide.yaml",
+        "method: random\nrun_cap: 10\nparameters:\n  hidden_size:\n    values: [" + many +
+            "]\n  batch_size:\n    values: [" + many + "]\n  epochs:\n    values: [1, 2]\n");
+    r = run("./fnn sweep " + wide + " --method grid --out " + dir + "/w");
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, "--method grid: a grid search runs every configuration"));
+
+    // sweep.json is read back on --resume: counts and seeds must be whole numbers in range.
+    for (const char* json : {"{\"seed\": 1, \"trials\": 1e300}", "{\"seed\": -3, \"trials\": 4}",
+                             "{\"seed\": 1, \"trials\": 2.5}", "{\"seed\": 1}"}) {
+        CAPTURE(json);
+        REQUIRE(write_file_atomic(dir + "/g/sweep.json", std::string(json), nullptr) == Status::Ok);
+        r = run("./fnn sweep --resume " + dir + "/g");
+        CHECK(r.exit_code == 1);
+        CHECK(
+            contains(r.output, "/g/sweep.json: needs seed (0 to 2^40) and trials (1 to 1000000)"));
+    }
 }

@@ -115,6 +115,8 @@ TEST_CASE("sweep spec: the YAML subset: flow and block lists, quotes, comments, 
 
 TEST_CASE("sweep spec: mistakes are rejected with the file, the line and what is wrong") {
     const std::string head = "method: random\nrun_cap: 5\nparameters:\n";
+    std::string many = "1";  // 1000 widths or batch sizes
+    for (int v = 2; v <= 1000; ++v) many += ", " + std::to_string(v);
     const struct {
         std::string text;
         const char* part;
@@ -152,6 +154,12 @@ TEST_CASE("sweep spec: mistakes are rejected with the file, the line and what is
         {"method: random\n", "missing 'parameters'"},
         {"", "the file is empty"},
         {"method: random\n  parameters: x\n", "unexpected indentation"},
+        {"method: grid\nparameters:\n  hidden_size:\n    values: [" + many +
+             "]\n  batch_size:\n"
+             "    values: [" +
+             many + "]\n  epochs:\n    values: [1, 2]\n",
+         "s.yaml:1: a grid search runs every configuration, and this space has 2e+06 (at most "
+         "1000000)"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);
