@@ -10,6 +10,7 @@
 #include "cli_eval.hpp"
 #include "cli_html_page.hpp"
 #include "cli_png.hpp"
+#include "cli_run_files.hpp"
 #include "cli_svg.hpp"
 #include "cli_text_chart.hpp"
 #include "fnn/file_io.hpp"
@@ -107,27 +108,9 @@ bool load_run(const std::string& dir, const std::string& data_dir, const char* a
         error = dir + "/metrics.csv: cannot read it";
         return false;
     }
-    size_t start = text.find('\n') + 1;  // skip the header
-    while (start < text.size()) {
-        const size_t end = text.find('\n', start);
-        EpochMetrics m;
-        double v[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
-        std::string line = text.substr(start, end - start), field;
-        for (int f = 0, pos = 0; f < 6; ++f) {
-            const size_t comma = line.find(',', static_cast<size_t>(pos));
-            field = line.substr(static_cast<size_t>(pos), comma == std::string::npos
-                                                              ? std::string::npos
-                                                              : comma - static_cast<size_t>(pos));
-            if (!field.empty()) v[f] = strtod(field.c_str(), nullptr);
-            if (comma == std::string::npos) break;
-            pos = static_cast<int>(comma + 1);
-        }
-        m.epoch = static_cast<int>(v[0]);
-        m.train_loss = v[1], m.train_acc = v[2], m.val_loss = v[3], m.val_acc = v[4],
-        m.seconds = v[5];
-        d.epochs.push_back(m);
-        if (end == std::string::npos) break;
-        start = end + 1;
+    if (!parse_metrics_csv(text, d.epochs, error)) {
+        error = dir + "/metrics.csv: " + error;
+        return false;
     }
     if (read_text(dir + "/diagnostics.jsonl", text) && !parse_diagnostics(text, d.samples, error)) {
         error = dir + "/diagnostics.jsonl: " + error;

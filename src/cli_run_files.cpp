@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <algorithm>
 
@@ -43,6 +44,50 @@ std::string metrics_csv(const std::vector<EpochMetrics>& history) {
         out += line;
     }
     return out;
+}
+
+bool parse_metrics_csv(const std::string& text, std::vector<EpochMetrics>& out,
+                       std::string& error) {
+    out.clear();
+    const size_t header_end = text.find('\n');
+    if (text.compare(0, header_end, kMetricsHeader) != 0) {
+        error = std::string("line 1: expected the header ") + kMetricsHeader;
+        return false;
+    }
+    int line_no = 1;
+    for (size_t start = header_end; start != std::string::npos && start + 1 < text.size();) {
+        ++start;
+        ++line_no;
+        const size_t end = text.find('\n', start);
+        const std::string line = text.substr(start, end == std::string::npos ? end : end - start);
+        start = end;
+        double v[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
+        size_t pos = 0;
+        for (int f = 0; f < 6; ++f) {
+            const size_t comma = line.find(',', pos);
+            const std::string field =
+                line.substr(pos, comma == std::string::npos ? comma : comma - pos);
+            char* rest = nullptr;
+            if (!field.empty()) v[f] = strtod(field.c_str(), &rest);
+            if (!field.empty() && *rest != '\0') {
+                error = "line " + std::to_string(line_no) + ": '" + field + "' is not a number";
+                return false;
+            }
+            if (comma == std::string::npos) break;
+            pos = comma + 1;
+        }
+        // Converting anything but a whole number in range to int is undefined.
+        if (!(v[0] >= 0 && v[0] <= 2147483647.0 && v[0] == floor(v[0]))) {
+            error = "line " + std::to_string(line_no) + ": the epoch is not a whole number";
+            return false;
+        }
+        EpochMetrics m;
+        m.epoch = static_cast<int>(v[0]);
+        m.train_loss = v[1], m.train_acc = v[2], m.val_loss = v[3], m.val_acc = v[4];
+        m.seconds = v[5];
+        out.push_back(m);
+    }
+    return true;
 }
 
 RunSummary summarize(const std::vector<EpochMetrics>& history) {

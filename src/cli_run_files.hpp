@@ -29,6 +29,9 @@ struct RunSummary {
 
 std::string config_json(const TrainOptions& options, const Trainer& trainer, int test_count);
 std::string metrics_csv(const std::vector<EpochMetrics>& history);
+// Reads metrics_csv()'s text back (empty fields as NaN). The header must be kMetricsHeader and
+// each epoch a whole number; on failure `error` reads "line N: what is wrong".
+bool parse_metrics_csv(const std::string& text, std::vector<EpochMetrics>& out, std::string& error);
 std::string summary_json(const RunSummary& summary);
 RunSummary summarize(const std::vector<EpochMetrics>& history);
 

@@ -1,6 +1,6 @@
 // libFuzzer target for the host's parsers of untrusted files (make fuzz): IDX, dataset blobs,
-// CIFAR-10 batches, sweep YAML, JSON, sweep journal lines and model blobs decoded for the trainer
-// (what fnnpack model does). The first input byte picks the
+// CIFAR-10 batches, sweep YAML, JSON, sweep journal lines, model blobs decoded for the trainer
+// (what fnnpack model does) and metrics.csv (what fnn report reads). The first input byte picks the
 // parser, the rest is the file. Besides not crashing, what a parser accepts must be usable:
 // every byte it points at lies inside the input, and JSON reads back the same after a round trip.
 #include <stddef.h>
@@ -12,6 +12,7 @@
 
 #include "../src/byte_cursor.hpp"
 #include "../src/cli_json.hpp"
+#include "../src/cli_run_files.hpp"
 #include "../src/cli_sweep_search.hpp"
 #include "../src/cli_sweep_spec.hpp"
 #include "../src/cli_trial.hpp"
@@ -130,13 +131,19 @@ void fuzz_model_decode(std::vector<uint8_t> file) {
     }
 }
 
+void fuzz_metrics_csv(const std::string& text) {
+    std::vector<fnn::EpochMetrics> epochs;
+    std::string error;
+    if (!fnn::parse_metrics_csv(text, epochs, error)) require(!error.empty());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const std::vector<uint8_t> file(data + 1, data + size);
     const std::string text(file.begin(), file.end());
-    switch (data[0] % 7) {
+    switch (data[0] % 8) {
         case 0: fuzz_idx(file); break;
         case 1: fuzz_dataset(file); break;
         case 2: fuzz_cifar(file); break;
@@ -144,6 +151,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 4: fuzz_json(text); break;
         case 5: fuzz_journal_line(text); break;
         case 6: fuzz_model_decode(file); break;
+        case 7: fuzz_metrics_csv(text); break;
     }
     return 0;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Seeds for build/fuzz/fuzz_host_parsers: one small valid file per parser, each behind the
 # byte that selects the parser (0 IDX, 1 dataset blob, 2 CIFAR-10, 3 sweep YAML, 4 JSON,
-# 5 journal line, 6 model blob). Usage: tests/fuzz_host_seeds.sh CORPUS_DIR (run from the project root).
+# 5 journal line, 6 model blob, 7 metrics.csv). Usage: tests/fuzz_host_seeds.sh CORPUS_DIR (run from the project root).
 set -eu
 out=$1
 tmp=$out/.tmp
@@ -30,5 +30,6 @@ printf '\000\000\010\001\000\000\000\002\000\001' > "$tmp/labels.idx"
 { printf '\006'; cat "$tmp/run/model.fnn"; } > "$out/model_fp32"
 ./fnnpack model "$tmp/run/model.fnn" --to int8 -o "$tmp/int8.fnn" > /dev/null
 { printf '\006'; cat "$tmp/int8.fnn"; } > "$out/model_int8"
+{ printf '\007'; cat "$tmp/run/metrics.csv"; } > "$out/metrics_csv"
 
 rm -rf "$tmp"
