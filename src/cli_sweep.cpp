@@ -149,13 +149,15 @@ int cmd_sweep(int argc, char** argv) {
     }
     if (run_cap > 0) s.spec.run_cap = static_cast<int>(run_cap);
     if (!method.empty()) {
-        s.spec.method = method == "grid"     ? SweepMethod::Grid
-                        : method == "random" ? SweepMethod::Random
-                                             : SweepMethod::Bayes;
-        // Keep the copied file consistent with what runs (--resume reads it back).
-        const size_t at = s.spec_text.find("method:");
-        const size_t end = s.spec_text.find('\n', at);
-        if (at != std::string::npos) s.spec_text.replace(at, end - at, "method: " + method);
+        parse_sweep_method(method, s.spec.method);  // the flag allows only the three names
+        // Keep the copied file consistent with what runs: rewrite the top-level key (a line
+        // starting "method:"), never a comment or a nested key. sweep.json records it too.
+        size_t at = s.spec_text.compare(0, 7, "method:") == 0 ? 0 : s.spec_text.find("\nmethod:");
+        if (at != std::string::npos) {
+            if (s.spec_text[at] == '\n') ++at;
+            const size_t end = s.spec_text.find('\n', at);
+            s.spec_text.replace(at, end == std::string::npos ? end : end - at, "method: " + method);
+        }
         if (s.spec.method == SweepMethod::Grid) {
             for (const SweepParam& prm : s.spec.params) {
                 if (!prm.discrete()) {

@@ -212,6 +212,12 @@ bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error
     }
     s.seed = static_cast<uint64_t>(seed->number);
     s.trials = static_cast<long>(trials->number);
+    // sweep.json's method is the one that ran (fnn sweep --method overrides the file's).
+    const std::string method = v.text_or("method", sweep_method_name(s.spec.method));
+    if (!parse_sweep_method(method, s.spec.method)) {
+        error = dir + "/sweep.json: method '" + method + "' is not one of grid, random, bayes";
+        return false;
+    }
     s.data_dir = v.text_or("data_dir", "");
     const JsonValue* keep = v.find("keep_runs");
     s.keep_runs = keep != nullptr && keep->kind == JsonValue::Kind::Bool && keep->boolean;

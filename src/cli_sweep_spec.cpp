@@ -84,10 +84,7 @@ private:
         for (const auto& [key, node] : root.map) {
             if (key == "method") {
                 if (!expect(node, YamlNode::Kind::Scalar, "method")) return false;
-                if (node.scalar == "grid") spec.method = SweepMethod::Grid;
-                else if (node.scalar == "random") spec.method = SweepMethod::Random;
-                else if (node.scalar == "bayes") spec.method = SweepMethod::Bayes;
-                else
+                if (!parse_sweep_method(node.scalar, spec.method))
                     return fail(node.line,
                                 "method: '" + node.scalar + "' is not one of grid, random, bayes");
                 have_method = true;
@@ -342,6 +339,16 @@ double discrete_space_size(const SweepSpec& spec) {
         size *= static_cast<double>(p.values.size());
     }
     return size;
+}
+
+bool parse_sweep_method(const std::string& name, SweepMethod& out) {
+    for (SweepMethod m : {SweepMethod::Grid, SweepMethod::Random, SweepMethod::Bayes}) {
+        if (name == sweep_method_name(m)) {
+            out = m;
+            return true;
+        }
+    }
+    return false;
 }
 
 bool grid_size_ok(const SweepSpec& spec, std::string& why) {

@@ -47,6 +47,7 @@ struct SweepSpec {
 };
 
 const char* sweep_method_name(SweepMethod m);
+bool parse_sweep_method(const std::string& name, SweepMethod& out);  // "grid", "random", "bayes"
 const char* distribution_name(Distribution d);
 
 // Parses and validates `text` (from `file`, for messages). Values are checked against fnn train's

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "../src/cli_json.hpp"
+#include "../src/cli_sweep_run.hpp"
 #include "../src/cli_trial.hpp"
 #include "command.hpp"
 #include "fnn/file_io.hpp"
@@ -362,4 +363,26 @@ TEST_CASE("sweep: bad sweep files and directories give clear errors") {
         CHECK(
             contains(r.output, "/g/sweep.json: needs seed (0 to 2^40) and trials (1 to 1000000)"));
     }
+}
+
+TEST_CASE("sweep: --method is recorded, and --resume runs the method that ran, not the file's") {
+    const std::string dir = temp_dir();
+    const std::string spec =
+        write_spec(dir, "commented.yaml",
+                   "# method: try bayes later\nmethod: random\nrun_cap: 3\nparameters:\n"
+                   "  hidden_size:\n    values: [8, 16, 32, 64]\n");
+    const CommandResult r =
+        run("./fnn sweep " + spec + " --method grid --plan --out " + dir + "/s");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const std::string copy = read_text(dir + "/s/sweep.yaml");
+    CHECK(contains(copy, "# method: try bayes later\nmethod: grid\n"));  // the comment untouched
+
+    // Even where the copied file disagrees (a directory from an older fnn, or an edit),
+    // sweep.json's method is the one a resume continues.
+    REQUIRE(write_file_atomic(dir + "/s/sweep.yaml", read_text(spec), nullptr) == Status::Ok);
+    SweepSettings s;
+    std::string error;
+    REQUIRE_MESSAGE(load_sweep_dir(dir + "/s", s, error), error);
+    CHECK(s.spec.method == SweepMethod::Grid);
+    CHECK(s.trials == 3);
 }
