@@ -98,9 +98,10 @@ std::string JsonObject::compact() const {
     return out + "}";
 }
 
+bool is_whole_in(double x, double lo, double hi) { return x >= lo && x <= hi && x == floor(x); }
+
 bool is_whole_number_in(const JsonValue* v, double lo, double hi) {
-    return v != nullptr && v->kind == JsonValue::Kind::Number && v->number >= lo &&
-           v->number <= hi && v->number == floor(v->number);
+    return v != nullptr && v->kind == JsonValue::Kind::Number && is_whole_in(v->number, lo, hi);
 }
 
 const JsonValue* JsonValue::find(const std::string& key) const {

@@ -26,8 +26,10 @@ struct JsonValue {
     std::string text_or(const std::string& key, const std::string& fallback) const;
 };
 
-// Whether `v` is a number with no fraction in [lo, hi] (false for null): fnn's files are
-// untrusted, and converting any other double to an integer is undefined.
+// Whether `x` has no fraction and lies in [lo, hi] (false for NaN): fnn's files are untrusted,
+// and converting any other double to an integer is undefined.
+bool is_whole_in(double x, double lo, double hi);
+// The same for a JSON value, false when it is missing or not a number.
 bool is_whole_number_in(const JsonValue* v, double lo, double hi);
 
 // Parses one JSON document (surrounding whitespace allowed). On failure `error` says where.

@@ -76,8 +76,7 @@ bool parse_metrics_csv(const std::string& text, std::vector<EpochMetrics>& out,
             if (comma == std::string::npos) break;
             pos = comma + 1;
         }
-        // Converting anything but a whole number in range to int is undefined.
-        if (!(v[0] >= 0 && v[0] <= 2147483647.0 && v[0] == floor(v[0]))) {
+        if (!is_whole_in(v[0], 0, INT32_MAX)) {
             error = "line " + std::to_string(line_no) + ": the epoch is not a whole number";
             return false;
         }
