@@ -11,7 +11,7 @@
 CXX ?= g++
 CXXFLAGS ?= -O3 -march=native -g
 PREFIX ?= /usr/local
-VERSION := 0.1.0
+VERSION := $(shell sed -n 's/^\#define FNN_VERSION "\(.*\)"/\1/p' include/fnn/version.h)
 
 # Flags fnn needs whatever CXXFLAGS says: reproducible float arithmetic (no contraction into
 # FMA, errno-free sqrt so loops vectorise; never -ffast-math) and warnings as errors.
@@ -32,7 +32,7 @@ CLI_OBJS := $(CLI_SRCS:%.cpp=$(BUILD)/%.o)
 FLAGS_OBJ := $(BUILD)/src/cli_flags.o
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all test bench cross fuzz install data data-mnist data-cifar10 format clean
+.PHONY: all test run-tests bench cross fuzz install data data-mnist data-cifar10 format clean
 all: libfnn.a libfnn_infer.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
@@ -40,7 +40,7 @@ libfnn.a: $(LIB_OBJS)
 
 # The embeddable inference library: fnn.h's implementation and the few files it needs, all
 # exception- and RTTI-free and using only C headers (make cross builds it for other targets).
-INFER_SRCS := src/infer.cpp src/blob_read.cpp src/activation.cpp src/arena.cpp src/crc32.cpp src/status.cpp
+INFER_SRCS := src/infer.cpp src/blob_read.cpp src/class_names.cpp src/activation.cpp src/arena.cpp src/crc32.cpp src/status.cpp
 libfnn_infer.a: $(INFER_SRCS:%.cpp=$(BUILD)/%.o)
 	$(AR) rcs $@ $^
 
@@ -73,6 +73,10 @@ FASHION_NAMES := T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Ba
 MNIST_NAMES := 0,1,2,3,4,5,6,7,8,9
 IDX_FILES := train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
 
+# `apt-get download PKG`; on a machine whose package lists were never fetched it fails, so as
+# root the lists are refreshed once and the download tried again.
+APT_DOWNLOAD := $(abspath tools/apt_download.sh)
+
 data: data/fashion_mnist-train.fnnd data/fashion_mnist-test.fnnd
 data-mnist: data/mnist-train.fnnd data/mnist-test.fnnd
 
@@ -90,7 +94,7 @@ $(CACHE)/fashion-mnist/.unpacked:
 	if [ -f $(FASHION_SYSTEM)/train-images-idx3-ubyte.gz ]; then src=$(FASHION_SYSTEM); \
 	else \
 	  echo "Fashion-MNIST: $(FASHION_SYSTEM) is missing; downloading Debian's dataset-fashion-mnist"; \
-	  ( cd $(CACHE)/fashion-mnist && rm -f dataset-fashion-mnist_*.deb && apt-get download dataset-fashion-mnist \
+	  ( cd $(CACHE)/fashion-mnist && rm -f dataset-fashion-mnist_*.deb && $(APT_DOWNLOAD) dataset-fashion-mnist \
 	    && dpkg-deb -x dataset-fashion-mnist_*.deb pkg ) || { \
 	    echo "could not download dataset-fashion-mnist: install it (apt-get install dataset-fashion-mnist)" \
 	         "or refresh the package lists (apt-get update) and run make again" >&2; exit 1; }; \
@@ -132,7 +136,7 @@ endif
 
 $(CACHE)/doctest/usr/include/doctest/doctest.h:
 	@mkdir -p $(CACHE)/doctest
-	cd $(CACHE)/doctest && rm -f doctest-dev_*.deb && apt-get download doctest-dev && dpkg-deb -x doctest-dev_*.deb .
+	cd $(CACHE)/doctest && rm -f doctest-dev_*.deb && $(APT_DOWNLOAD) doctest-dev && dpkg-deb -x doctest-dev_*.deb .
 	@test -f $@ || { echo "could not get doctest: install Debian's doctest-dev" >&2; exit 1; }
 
 $(BUILD)/tests/%.o: tests/%.cpp $(DOCTEST_HEADER)
@@ -147,8 +151,13 @@ $(BUILD)/test_infer_c: tests/test_infer_c.c include/fnn/fnn.h libfnn_infer.a
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -Iinclude $(CFLAGS) $(LDFLAGS) $< libfnn_infer.a -o $@
 
-# The end-to-end tests train on a slice of the real Fashion-MNIST, so data comes first.
-test: $(BUILD)/fnn_tests $(BUILD)/test_infer_c fnn fnnpack data
+# First the programs the tests drive (tools/test_deps.sh installs GNU parallel and Chromium, or
+# stops and says how), then the suite. The end-to-end tests train on a slice of the real
+# Fashion-MNIST, so data is built too.
+test:
+	@tools/test_deps.sh
+	@$(MAKE) --no-print-directory run-tests
+run-tests: $(BUILD)/fnn_tests $(BUILD)/test_infer_c fnn fnnpack data
 	$(BUILD)/fnn_tests
 
 # --- install -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 // C library header.
 #include "byte_cursor.hpp"
 #include "checked.hpp"
+#include "class_names.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
 #include "half.hpp"
@@ -25,19 +26,27 @@ Status expect_zero(const uint8_t* p, size_t n, const char* field, ErrorText* err
     return Status::Ok;
 }
 
-// Checks that [offset, offset + bytes) is 16-aligned and lies between the layer table's end
-// and the CRC, then returns a pointer to it.
-Status section(const uint8_t* base, size_t payload_begin, size_t payload_end, uint32_t offset,
+// Checks that [offset, offset + bytes) is 16-aligned, starts at or after `sections_end` (the end
+// of the section before it, so sections are in order and never overlap) and ends before the CRC;
+// then returns a pointer to it and moves `sections_end` past it.
+Status section(const uint8_t* base, size_t& sections_end, size_t payload_end, uint32_t offset,
                size_t bytes, int layer, const char* what, const uint8_t*& out, ErrorText* err) {
     size_t end = 0;
-    if (offset % 16 != 0 || offset < payload_begin || !checked_add(offset, bytes, end) ||
+    if (offset % 16 != 0 || offset < sections_end || !checked_add(offset, bytes, end) ||
         end > payload_end) {
+        if (layer < 0) {
+            return fail(err, Status::Format,
+                        "model blob: %s at offset %u (+%zu bytes) is not a 16-aligned range after "
+                        "the layer table and before the CRC [%zu, %zu)",
+                        what, static_cast<unsigned>(offset), bytes, sections_end, payload_end);
+        }
         return fail(err, Status::Format,
                     "model blob: layer %d %s at offset %u (+%zu bytes) is not a 16-aligned range "
-                    "inside the payload [%zu, %zu)",
-                    layer, what, static_cast<unsigned>(offset), bytes, payload_begin, payload_end);
+                    "after the previous section and before the CRC [%zu, %zu)",
+                    layer, what, static_cast<unsigned>(offset), bytes, sections_end, payload_end);
     }
     out = base + offset;
+    sections_end = end;
     return Status::Ok;
 }
 
@@ -93,6 +102,7 @@ const char* weight_type_name(WeightType t) {
 }
 
 Status parse_model_header(const void* data, size_t size, ModelHeader& out, ErrorText* err) {
+    if (size == 0) return fail(err, Status::Truncated, "model blob: empty (0 bytes)");
     if (data == nullptr) return fail(err, Status::Arg, "model blob: null pointer");
     const uint8_t* base = static_cast<const uint8_t*>(data);
     Cursor cur(data, size, "model blob", err);
@@ -107,9 +117,9 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     uint32_t total = 0, n_layers = 0, n_in = 0;
     float input_divisor = 0.0f;
     FNN_TRY(cur.u16(version));
-    if (version != kModelVersion) {
-        return fail(err, Status::Version, "model blob: version %u, this build reads version %u",
-                    version, kModelVersion);
+    if (version != 1 && version != 2) {
+        return fail(err, Status::Version,
+                    "model blob: version %u, this build reads versions 1 and 2", version);
     }
     FNN_TRY(cur.u8(type_code));
     FNN_TRY(cur.u8(loss_code));
@@ -121,9 +131,19 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     FNN_TRY(cur.u16(channels));
     FNN_TRY(cur.u16(classes));
     FNN_TRY(cur.f32(input_divisor));
+    uint32_t names_offset = 0, names_bytes = 0;
+    FNN_TRY(cur.u32(names_offset));
+    FNN_TRY(cur.u32(names_bytes));
     const uint8_t* reserved = nullptr;
-    FNN_TRY(cur.take(32, reserved));
-    FNN_TRY(expect_zero(reserved, 32, "header bytes 32..63", err));
+    FNN_TRY(cur.take(24, reserved));
+    FNN_TRY(expect_zero(reserved, 24, "header bytes 40..63", err));
+    if (version == 1 && (names_offset != 0 || names_bytes != 0))
+        return fail(err, Status::Format, "model blob: version 1 has no class names (bytes 32..39)");
+    if ((names_offset == 0) != (names_bytes == 0)) {
+        return fail(err, Status::Format,
+                    "model blob: class names offset %u and size %u: both or neither must be 0",
+                    static_cast<unsigned>(names_offset), static_cast<unsigned>(names_bytes));
+    }
     if (type_code > static_cast<uint8_t>(WeightType::Int8))
         return fail(err, Status::Format, "model blob: unknown weight type %u", type_code);
     if (loss_code > static_cast<uint8_t>(Loss::MeanSquaredError))
@@ -163,21 +183,30 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
                     static_cast<unsigned>(stored_crc), static_cast<unsigned>(actual_crc));
     }
     ModelHeader h;
+    h.version = version;
     h.weight_type = static_cast<WeightType>(type_code);
     h.meta = ModelMeta{rows, cols, channels, input_divisor, static_cast<Loss>(loss_code)};
     h.n_layers = static_cast<int>(n_layers);
     h.n_in = static_cast<int>(n_in);
     h.n_classes = classes;
+    h.sections_begin = kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(n_layers);
+    if (names_bytes != 0) {
+        const uint8_t* names = nullptr;
+        FNN_TRY(section(base, h.sections_begin, size - 4, names_offset, names_bytes, -1,
+                        "class names", names, err));
+        FNN_TRY(check_class_names(reinterpret_cast<const char*>(names), names_bytes, classes,
+                                  "model blob", err));
+        h.meta.names = reinterpret_cast<const char*>(names);
+        h.meta.names_bytes = names_bytes;
+    }
     out = h;
     return Status::Ok;
 }
 
 Status parse_model_layer(const void* data, size_t size, const ModelHeader& header, int l, int n_in,
-                         BlobLayer& out, ErrorText* err) {
+                         size_t& sections_end, BlobLayer& out, ErrorText* err) {
     FNN_ASSERT(l >= 0 && l < header.n_layers);
     const uint8_t* base = static_cast<const uint8_t*>(data);
-    const size_t payload_begin =
-        kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(header.n_layers);
     const size_t payload_end = size - 4;
     const bool last = l == header.n_layers - 1;
     const WeightType type = header.weight_type;
@@ -230,17 +259,18 @@ Status parse_model_layer(const void* data, size_t size, const ModelHeader& heade
     BlobLayer layer;
     // n_in, n_out <= 2^16: the product fits in 32 bits and the byte count in size_t.
     const size_t values = static_cast<size_t>(layer_in) * n_out;
-    FNN_TRY(section(base, payload_begin, payload_end, w_off, values * weight_bytes_per_value(type),
+    // Sections in file order: weights, scales (int8), bias.
+    FNN_TRY(section(base, sections_end, payload_end, w_off, values * weight_bytes_per_value(type),
                     l, "weights", layer.weights, err));
-    FNN_TRY(
-        section(base, payload_begin, payload_end, b_off, 4u * n_out, l, "bias", layer.bias, err));
     if (type == WeightType::Int8) {
-        FNN_TRY(section(base, payload_begin, payload_end, s_off, 4u * n_out, l, "scales",
+        FNN_TRY(section(base, sections_end, payload_end, s_off, 4u * n_out, l, "scales",
                         layer.scales, err));
     } else if (s_off != 0) {
         return fail(err, Status::Format, "model blob: layer %d has a scales offset but %s weights",
                     l, weight_type_name(type));
     }
+    FNN_TRY(
+        section(base, sections_end, payload_end, b_off, 4u * n_out, l, "bias", layer.bias, err));
     layer.act = static_cast<Activation>(act);
     layer.n_in = static_cast<int>(layer_in);
     layer.n_out = static_cast<int>(n_out);
@@ -253,8 +283,10 @@ Status parse_model_layer(const void* data, size_t size, const ModelHeader& heade
 Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText* err) {
     FNN_TRY(parse_model_header(data, size, out.header, err));
     int n_in = out.header.n_in;
+    size_t sections_end = out.header.sections_begin;
     for (int l = 0; l < out.header.n_layers; ++l) {
-        FNN_TRY(parse_model_layer(data, size, out.header, l, n_in, out.layers[l], err));
+        FNN_TRY(
+            parse_model_layer(data, size, out.header, l, n_in, sections_end, out.layers[l], err));
         n_in = out.layers[l].n_out;
     }
     return Status::Ok;

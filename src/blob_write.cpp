@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "byte_cursor.hpp"
+#include "class_names.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
 #include "half.hpp"
@@ -25,9 +26,12 @@ struct LayerPlacement {
     size_t bias = 0;
 };
 
-// Places every section and returns the offset where the CRC goes.
-size_t place_sections(const NetworkShape& shape, WeightType type, LayerPlacement* places) {
+// Places every section in the format's order (class names, then each layer's weights, scales
+// and bias) and returns the offset where the CRC goes.
+size_t place_sections(const NetworkShape& shape, WeightType type, uint32_t names_bytes,
+                      LayerPlacement* places) {
     size_t offset = align16(kModelHeaderBytes + kModelLayerBytes * shape.n_layers);
+    offset = align16(offset + names_bytes);  // the names start at the first aligned offset
     for (int l = 0; l < shape.n_layers; ++l) {
         const LayerShape& layer = shape.layers[l];
         places[l].weights = offset;
@@ -61,16 +65,21 @@ void write_int8_weights(ConstMatView w, uint8_t* q_out, uint8_t* scales_out) {
 
 }  // namespace
 
-size_t model_blob_bytes(const NetworkShape& shape, WeightType type) {
+size_t model_blob_bytes(const NetworkShape& shape, WeightType type, uint32_t names_bytes) {
     LayerPlacement places[kMaxLayers];
-    return place_sections(shape, type, places) + 4;
+    return place_sections(shape, type, names_bytes, places) + 4;
 }
 
 Status write_model_blob(const NetworkShape& shape, const float* params, const ModelMeta& meta,
                         WeightType type, const float* input_qscales, uint8_t* out, size_t out_size,
                         ErrorText* err) {
     LayerPlacement places[kMaxLayers];
-    const size_t crc_at = place_sections(shape, type, places);
+    const uint32_t names_bytes = meta.names != nullptr ? meta.names_bytes : 0;
+    if (names_bytes != 0) {
+        FNN_TRY(check_class_names(meta.names, names_bytes, static_cast<uint32_t>(shape.n_out()),
+                                  "model blob", err));
+    }
+    const size_t crc_at = place_sections(shape, type, names_bytes, places);
     const size_t total = crc_at + 4;
     if (out_size < total)
         return fail(err, Status::NoMem, "model blob: buffer has %zu bytes, needs %zu", out_size,
@@ -99,6 +108,12 @@ Status write_model_blob(const NetworkShape& shape, const float* params, const Mo
     store_u16le(out + 24, meta.channels);
     store_u16le(out + 26, static_cast<uint16_t>(shape.n_out()));
     store_f32le(out + 28, meta.input_divisor);
+    if (names_bytes != 0) {
+        const size_t names_at = align16(kModelHeaderBytes + kModelLayerBytes * shape.n_layers);
+        store_u32le(out + 32, static_cast<uint32_t>(names_at));
+        store_u32le(out + 36, names_bytes);
+        memcpy(out + names_at, meta.names, names_bytes);
+    }
     for (int l = 0; l < shape.n_layers; ++l) {
         const LayerShape& layer = shape.layers[l];
         uint8_t* entry = out + kModelHeaderBytes + kModelLayerBytes * l;

@@ -67,6 +67,7 @@ public:
     }
     // n bytes in place.
     Status take(size_t n, const uint8_t*& out) {
+        if (size_ == 0) return fail(err_, Status::Truncated, "%s: empty (0 bytes)", what_);
         if (n > size_ - pos_) {
             return fail(err_, Status::Truncated,
                         "%s: truncated at byte %zu: needs %zu more bytes, %zu left", what_, pos_, n,

@@ -41,6 +41,20 @@ bool read_pgm(const std::string& path, size_t pixels, std::vector<uint8_t>& out,
     return true;
 }
 
+// The one model a command works on: --model FILE or a positional run directory or file.
+bool model_argument(const std::string& flag_value, const std::vector<std::string>& positionals,
+                    const char* command, bool best, std::string& path, std::string& error) {
+    if (positionals.size() + !flag_value.empty() != 1) {
+        error = std::string(command) + ": give one run directory or --model FILE";
+        return false;
+    }
+    if (!model_path_of(flag_value.empty() ? positionals[0] : flag_value, best, path, error)) {
+        error = std::string(command) + ": " + error;
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::vector<std::string> class_names(const Dataset& d) {
@@ -111,11 +125,17 @@ ClassificationReport evaluate_split(const LoadedModel& model, const Split& split
 int cmd_eval(int argc, char** argv) {
     std::string model_path, dataset, split = "test", format = "text", data_dir;
     double val_fraction = 0.1;
-    FlagParser p(
-        "fnn eval",
-        "Evaluate a model: accuracy, loss, confusion matrix and per-class precision, recall, F1.");
+    bool best = false;
+    std::vector<std::string> positionals;
+    FlagParser p("fnn eval",
+                 "Evaluate a model: accuracy, loss, confusion matrix and per-class precision, "
+                 "recall, F1.\n  fnn eval RUN_DIR | --model FILE [flags]");
     p.add(text_flag("", "--model", "FILE",
-                    "model blob (model.fnn from fnn train, or an fnnpack variant)", model_path));
+                    "model blob (model.fnn from fnn train, or an fnnpack variant); or give a run "
+                    "directory",
+                    model_path));
+    p.add(switch_flag("", "--best", "with a run directory: its best.fnn instead of model.fnn",
+                      best));
     p.add(text_flag("-d", "--dataset", "NAME",
                     "dataset (default: the one the run directory's config.json names)", dataset,
                     known_datasets()));
@@ -140,15 +160,15 @@ int cmd_eval(int argc, char** argv) {
          }});
     p.add(
         text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
-    const ParseResult parsed = p.parse(argc, argv, 2, nullptr);
+    const ParseResult parsed = p.parse(argc, argv, 2, &positionals);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
-    if (model_path.empty()) {
-        fprintf(stderr, "fnn eval: --model FILE is required\n");
+    std::string error;
+    if (!model_argument(model_path, positionals, "fnn eval", best, model_path, error)) {
+        fprintf(stderr, "%s\n", error.c_str());
         return 2;
     }
     LoadedModel model;
     LoadedDataset train, test;
-    std::string error;
     if (dataset.empty()) dataset = model_dataset(model_path);
     const std::string dir = resolve_data_dir(data_dir, argv[0]);
     Split s;

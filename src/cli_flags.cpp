@@ -17,11 +17,95 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
     return out;
 }
 
+// Plain decimal notation only: [+-]digits[.digits][e[+-]digits] (also ".5" and "5."), so that
+// hexadecimal ("0x10"), "inf", "nan" and stray spaces, all of which strtod accepts, are refused.
+bool is_decimal(const std::string& text, bool allow_fraction) {
+    size_t i = 0;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    size_t digits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++digits;
+    if (allow_fraction && i < text.size() && text[i] == '.') {
+        ++i;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++digits;
+    }
+    if (digits == 0) return false;
+    if (allow_fraction && i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+        size_t exponent = 0;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++exponent;
+        if (exponent == 0) return false;
+    }
+    return i == text.size();
+}
+
 std::string spelling(const Flag& f) {
     return f.short_name.empty() ? f.long_name : f.short_name + "/" + f.long_name;
 }
 
+// How choices and long flag names compare: lower case, '-' read as '_' (after the leading
+// dashes of a flag).
+std::string fold(const std::string& text) {
+    size_t dashes = 0;
+    while (dashes < text.size() && dashes < 2 && text[dashes] == '-') ++dashes;
+    std::string out = text.substr(0, dashes);
+    for (size_t i = dashes; i < text.size(); ++i) {
+        const char c = text[i];
+        out += c == '-' ? '_' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
+std::string choices_text(const Flag& f) {
+    std::string out = join(f.choices, "|");
+    if (!f.aliases.empty()) {
+        std::vector<std::string> also;
+        for (const auto& a : f.aliases) also.push_back(a.first);
+        out += "; also " + join(also, ", ");
+    }
+    return out;
+}
+
 }  // namespace
+
+std::string match_choice(const Flag& flag, const std::string& value) {
+    const std::string key = fold(value);
+    for (const std::string& c : flag.choices) {
+        if (fold(c) == key) return c;
+    }
+    for (const auto& a : flag.aliases) {
+        if (fold(a.first) == key) return a.second;
+    }
+    return "";
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string nearest(const std::string& text, const std::vector<std::string>& candidates) {
+    const std::string key = fold(text);
+    std::string best;
+    size_t best_distance = 0;
+    for (const std::string& c : candidates) {
+        const size_t d = edit_distance(key, fold(c));
+        if (best.empty() || d < best_distance) best = c, best_distance = d;
+    }
+    // A typo changes a few characters; anything further is a different word.
+    const size_t limit = std::max<size_t>(2, key.size() / 3);
+    return best_distance <= limit ? best : "";
+}
 
 FlagParser::FlagParser(std::string command, std::string summary)
     : command_(std::move(command)), summary_(std::move(summary)) {}
@@ -31,8 +115,29 @@ void FlagParser::add(Flag flag) { flags_.push_back(std::move(flag)); }
 const Flag* FlagParser::find(const std::string& name) const {
     for (const Flag& f : flags_) {
         if (name == f.long_name || (!f.short_name.empty() && name == f.short_name)) return &f;
+        for (const std::string& other : f.other_names) {
+            if (name == other) return &f;
+        }
+    }
+    // Long flags also in another case or with '-' for '_': --learning-rate, --Learning_Rate.
+    if (name.compare(0, 2, "--") != 0) return nullptr;
+    for (const Flag& f : flags_) {
+        if (fold(name) == fold(f.long_name)) return &f;
+        for (const std::string& other : f.other_names) {
+            if (other.compare(0, 2, "--") == 0 && fold(name) == fold(other)) return &f;
+        }
     }
     return nullptr;
+}
+
+std::vector<std::string> FlagParser::spellings() const {
+    std::vector<std::string> out;
+    for (const Flag& f : flags_) {
+        out.push_back(f.long_name);
+        if (!f.short_name.empty()) out.push_back(f.short_name);
+        for (const std::string& other : f.other_names) out.push_back(other);
+    }
+    return out;
 }
 
 bool FlagParser::was_set(const std::string& long_name) const {
@@ -46,7 +151,8 @@ std::string FlagParser::help() const {
         if (left.size() < 34) left.resize(34, ' ');
         else left += "\n" + std::string(34, ' ');
         out += left + f.help;
-        if (!f.choices.empty()) out += " (" + join(f.choices, "|") + ")";
+        if (!f.choices.empty()) out += " (" + choices_text(f) + ")";
+        if (!f.other_names.empty()) out += " [also " + join(f.other_names, ", ") + "]";
         out += "\n";
     }
     out += "  -h/--help                       show this help\n";
@@ -92,8 +198,10 @@ ParseResult FlagParser::parse_list(const std::vector<std::string>& args,
         if (flag == nullptr) {
             std::vector<std::string> names;
             for (const Flag& f : flags_) names.push_back(spelling(f));
-            message =
-                "unknown flag '" + arg + "'\nvalid flags: " + join(names, ", ") + ", -h/--help";
+            const std::string guess = nearest(arg, spellings());
+            message = "unknown flag '" + arg + "'" +
+                      (guess.empty() ? "" : "; did you mean " + guess + "?") +
+                      "\nvalid flags: " + join(names, ", ") + ", -h/--help";
             return ParseResult::UsageError;
         }
         if (flag->metavar.empty()) {
@@ -104,16 +212,23 @@ ParseResult FlagParser::parse_list(const std::vector<std::string>& args,
         } else if (!has_inline_value) {
             if (i + 1 >= args.size()) {
                 message = flag->long_name + " needs a value (" +
-                          (flag->choices.empty() ? flag->metavar : join(flag->choices, "|")) + ")";
+                          (flag->choices.empty() ? flag->metavar : choices_text(*flag)) + ")";
                 return ParseResult::UsageError;
             }
             value = args[++i];
         }
-        if (!flag->choices.empty() &&
-            std::find(flag->choices.begin(), flag->choices.end(), value) == flag->choices.end()) {
-            message = flag->long_name + ": '" + value +
-                      "' is not a valid choice; valid choices: " + join(flag->choices, ", ");
-            return ParseResult::UsageError;
+        if (!flag->choices.empty()) {
+            const std::string choice = match_choice(*flag, value);
+            if (choice.empty()) {
+                std::vector<std::string> known = flag->choices;
+                for (const auto& a : flag->aliases) known.push_back(a.first);
+                const std::string guess = nearest(value, known);
+                message = flag->long_name + ": '" + value + "' is not a valid choice" +
+                          (guess.empty() ? "" : "; did you mean " + match_choice(*flag, guess) + "?") +
+                          "; valid choices: " + join(flag->choices, ", ");
+                return ParseResult::UsageError;
+            }
+            value = choice;
         }
         std::string error;
         if (!flag->apply(value, error)) {
@@ -193,7 +308,7 @@ bool parse_int_value(const std::string& text, long lo, long hi, long& out, std::
     errno = 0;
     char* end = nullptr;
     const long v = strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
+    if (!is_decimal(text, false) || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
         error =
             "'" + text + "' is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
         return false;
@@ -207,10 +322,14 @@ bool parse_double_value(const std::string& text, double lo, double hi, double& o
     errno = 0;
     char* end = nullptr;
     const double v = strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !isfinite(v) || v < lo || v > hi) {
-        char range[96];
-        snprintf(range, sizeof range, "a number in [%g, %g]", lo, hi);
-        error = "'" + text + "' is not " + range;
+    char range[96];
+    snprintf(range, sizeof range, "[%.10g, %.10g]", lo, hi);
+    if (!is_decimal(text, true) || *end != '\0' || !isfinite(v)) {
+        error = "'" + text + "' is not a decimal number (expected one in " + range + ")";
+        return false;
+    }
+    if (v < lo || v > hi) {
+        error = "'" + text + "' is outside " + range;
         return false;
     }
     out = v;
@@ -221,7 +340,7 @@ bool parse_u64_value(const std::string& text, uint64_t& out, std::string& error)
     errno = 0;
     char* end = nullptr;
     const unsigned long long v = strtoull(text.c_str(), &end, 10);
-    if (text.empty() || text[0] == '-' || *end != '\0' || errno == ERANGE) {
+    if (!is_decimal(text, false) || text[0] == '-' || *end != '\0' || errno == ERANGE) {
         error = "'" + text + "' is not a non-negative integer";
         return false;
     }

@@ -25,10 +25,19 @@ struct LoadedModel {
     bool probabilities(const uint8_t* sample, float* out) const;
 };
 
+// The model file a command was given: `arg` itself, or for a run directory its model.fnn
+// (best.fnn with `best`). False, saying why, when there is none yet.
+bool model_path_of(const std::string& arg, bool best, std::string& path, std::string& error);
+
 // Reads and validates a model blob; `error` names the file and the problem.
 bool load_model(const std::string& path, LoadedModel& out, std::string& error);
 
 // The dataset a model in a run directory was trained on (its config.json), else "fashion_mnist".
 std::string model_dataset(const std::string& model_path);
+
+// Decodes the model at `path` into parameters laid out by `shape` (fnn train --init). False,
+// naming what differs, when the model's architecture is not `shape`'s.
+bool read_parameters(const std::string& path, const NetworkShape& shape, std::vector<float>& out,
+                     std::string& error);
 
 }  // namespace fnn

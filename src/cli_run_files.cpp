@@ -1,9 +1,12 @@
 // Run directory file contents.
 #include "cli_run_files.hpp"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -12,6 +15,38 @@
 #include "fnn/file_io.hpp"
 
 namespace fnn {
+
+const char* const kRunFiles[6] = {"config.json", "metrics.csv",  "summary.json",
+                                  "model.fnn",   "best.fnn",     "diagnostics.jsonl"};
+
+bool prepare_run_dir(const std::string& dir, bool overwrite, bool& refused, std::string& error) {
+    refused = false;
+    std::vector<std::string> present;
+    for (const char* name : kRunFiles) {
+        if (file_exists(dir + "/" + name)) present.push_back(name);
+    }
+    if (!present.empty() && !overwrite) {
+        std::string list;
+        for (const std::string& name : present) list += (list.empty() ? "" : ", ") + name;
+        error = dir + " already holds a run (" + list +
+                "); choose another --out, or add --overwrite to replace it";
+        refused = true;
+        return false;
+    }
+    for (const std::string& name : present) {
+        if (unlink((dir + "/" + name).c_str()) != 0) {
+            error = dir + "/" + name + ": cannot remove it to overwrite the run: " + strerror(errno);
+            return false;
+        }
+    }
+    ErrorText err;
+    if (make_directories(dir, &err) != Status::Ok ||
+        check_writable(dir + "/config.json", &err) != Status::Ok) {
+        error = err.text;
+        return false;
+    }
+    return true;
+}
 
 std::string architecture_text(const NetworkShape& shape) {
     std::string text = std::to_string(shape.n_in());
@@ -108,6 +143,13 @@ RunSummary summarize(const std::vector<EpochMetrics>& history) {
     return s;
 }
 
+RunSummary summarize(const Trainer& trainer) {
+    RunSummary s = summarize(trainer.history());
+    s.best_epoch = trainer.best_epoch();
+    s.monitor = monitor_name(trainer.config().monitor);
+    return s;
+}
+
 std::string summary_json(const RunSummary& s) {
     JsonObject o;
     o.add("status", s.status);
@@ -115,6 +157,8 @@ std::string summary_json(const RunSummary& s) {
     o.add("test_loss", s.test_loss)
         .add("test_acc", s.test_acc)
         .add("epochs_completed", s.epochs_completed)
+        .add("best_epoch", s.best_epoch)
+        .add("monitor", s.monitor)
         .add("best_val_acc", s.best_val_acc)
         .add("median_epoch_seconds", s.median_epoch_seconds)
         .add("total_train_seconds", s.total_train_seconds);
@@ -128,7 +172,9 @@ Status save_model(const std::string& path, const Trainer& trainer, const Dataset
     meta.cols = static_cast<uint16_t>(data.header.cols);
     meta.channels = static_cast<uint16_t>(data.header.channels);
     meta.loss = trainer.config().loss;
-    std::vector<uint8_t> blob(model_blob_bytes(trainer.shape(), WeightType::F32));
+    meta.names = data.names;  // so the model labels its outputs away from the dataset
+    meta.names_bytes = data.names != nullptr ? data.header.names_bytes : 0;
+    std::vector<uint8_t> blob(model_blob_bytes(trainer.shape(), WeightType::F32, meta.names_bytes));
     FNN_TRY(write_model_blob(trainer.shape(), trainer.params(), meta, WeightType::F32, nullptr,
                              blob.data(), blob.size(), err));
     return write_file_atomic(path, blob.data(), blob.size(), err);

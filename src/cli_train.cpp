@@ -1,4 +1,5 @@
-// `fnn train`: console progress, the run directory files, and the command itself.
+// `fnn train`: console progress, the run directory's files after every epoch, Ctrl-C, and the
+// command itself.
 #include "cli_train.hpp"
 
 #include <math.h>
@@ -12,11 +13,15 @@
 
 #include "cli_data.hpp"
 #include "cli_flags.hpp"
+#include "cli_interrupt.hpp"
 #include "cli_json.hpp"
+#include "cli_model.hpp"
 #include "cli_run_files.hpp"
+#include "cli_train_advice.hpp"
 #include "cli_trial.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/trainer.hpp"
+#include "fnn/version.h"
 
 namespace fnn {
 
@@ -34,13 +39,16 @@ std::string default_run_dir(const std::string& dataset) {
     return dir;
 }
 
-// Console output and metrics.csv while training runs.
-class ConsoleObserver : public TrainObserver {
+// Console output while training runs, and the run directory kept current: after every epoch
+// metrics.csv, diagnostics.jsonl, model.fnn, best.fnn (when the epoch is the best so far) and
+// summary.json (status running), so a run can be watched, reported on and survives a crash.
+class RunObserver : public TrainObserver {
 public:
-    ConsoleObserver(const std::string& run_dir, const Trainer& trainer, bool quiet)
-        : metrics_path_(run_dir + "/metrics.csv"),
-          diagnostics_path_(run_dir + "/diagnostics.jsonl"),
+    RunObserver(const std::string& run_dir, const Trainer& trainer, const Dataset& train_data,
+                bool quiet)
+        : dir_(run_dir),
           trainer_(trainer),
+          train_data_(train_data),
           quiet_(quiet),
           tty_(isatty(STDOUT_FILENO) == 1) {}
 
@@ -81,27 +89,61 @@ public:
             char val[64] = "val -";
             if (isfinite(m.val_loss))
                 snprintf(val, sizeof val, "val loss %.4f acc %6.2f%%", m.val_loss, 100 * m.val_acc);
-            printf("epoch %3d/%d  train loss %.4f acc %6.2f%%  %s  %.2f s\n", m.epoch,
-                   trainer_.config().epochs, m.train_loss, 100 * m.train_acc, val, m.seconds);
+            printf("epoch %3d/%d  train loss %.4f acc %6.2f%%  %s  %.2f s%s\n", m.epoch,
+                   trainer_.config().epochs, m.train_loss, 100 * m.train_acc, val, m.seconds,
+                   trainer_.best_epoch() == m.epoch && m.epoch > 1 ? "  (best)" : "");
             fflush(stdout);
         }
+        RunSummary running = summarize(trainer_);
+        running.status = "running";
         ErrorText err;
-        if (write_file_atomic(metrics_path_, metrics_csv(trainer_.history()), &err) != Status::Ok ||
-            write_file_atomic(diagnostics_path_, diagnostics_, &err) != Status::Ok) {
-            fprintf(stderr, "fnn train: warning: %s\n", err.text);
-        }
+        // A failed write (a full disk) leaves the previous version of that file; training goes on.
+        const bool saved =
+            write_file_atomic(dir_ + "/metrics.csv", metrics_csv(trainer_.history()), &err) ==
+                Status::Ok &&
+            write_file_atomic(dir_ + "/diagnostics.jsonl", diagnostics_, &err) == Status::Ok &&
+            save_model(dir_ + "/model.fnn", trainer_, train_data_, &err) == Status::Ok &&
+            (trainer_.best_epoch() != m.epoch ||
+             save_model(dir_ + "/best.fnn", trainer_, train_data_, &err) == Status::Ok) &&
+            write_file_atomic(dir_ + "/summary.json", summary_json(running), &err) == Status::Ok;
+        if (!saved) fprintf(stderr, "fnn train: warning: %s\n", err.text);
         return true;
     }
 
+    bool stop_requested() override { return interrupt_signal() != 0; }
+
+    // Ends the progress bar line, if one is drawn.
+    void end_line() const {
+        if (!quiet_ && tty_) printf("\r%70s\r", "");
+    }
+
 private:
-    std::string metrics_path_;
-    std::string diagnostics_path_;
-    std::string diagnostics_;
+    std::string dir_;
     const Trainer& trainer_;
+    const Dataset& train_data_;
+    std::string diagnostics_;
     bool quiet_;
     bool tty_;
     std::chrono::steady_clock::time_point last_draw_{};
 };
+
+// The flags that set the training, without where it runs or reports (a journal line's args).
+std::vector<std::string> training_args(int argc, char** argv) {
+    std::vector<std::string> args;
+    for (int i = 2; i < argc; ++i) {
+        const std::string a = argv[i];
+        const std::string name = a.substr(0, a.find('='));
+        const bool plumbing = name == "--journal" || name == "--trial" || name == "--out" ||
+                              name == "--data_dir" || name == "-wp" || name == "--wandb_project" ||
+                              name == "-we" || name == "--wandb_entity";
+        if (plumbing || a == "-q" || a == "--quiet" || a == "--overwrite") {
+            if (plumbing && a.find('=') == std::string::npos) ++i;  // skip its value too
+            continue;
+        }
+        args.push_back(a);
+    }
+    return args;
+}
 
 }  // namespace
 
@@ -117,6 +159,24 @@ int cmd_train(int argc, char** argv) {
     if (!finish_train_options(parser, o, error)) {
         fprintf(stderr, "fnn train: %s\n", error.c_str());
         return 2;
+    }
+    if (!o.ignored.empty() && !o.quiet) {
+        printf("fnn train: %s ignored: fnn logs to the run directory (fnn report shows it)\n",
+               o.ignored.front().c_str());
+    }
+
+    // Every output is checked before the data is loaded and training starts: nothing a user
+    // made is overwritten unasked, and a typo in a path costs seconds, not a training run.
+    const std::string run_dir = o.out_dir.empty() ? default_run_dir(o.dataset) : o.out_dir;
+    bool refused = false;
+    ErrorText err;
+    if (!prepare_run_dir(run_dir, o.overwrite, refused, error)) {
+        fprintf(stderr, "fnn train: %s\n", error.c_str());
+        return refused ? 2 : 1;
+    }
+    if (!o.journal.empty() && check_appendable(o.journal, &err) != Status::Ok) {
+        fprintf(stderr, "fnn train: --journal %s\n", err.text);
+        return 1;
     }
 
     const std::string data_dir = resolve_data_dir(o.data_dir, argv[0]);
@@ -137,15 +197,20 @@ int cmd_train(int argc, char** argv) {
     if (o.limit_train > 0 && o.limit_train < train_view.count())
         train_view.header.count = static_cast<uint32_t>(o.limit_train);
     Trainer trainer;
-    ErrorText err;
     const Status setup = trainer.setup(o.config, train_view, &err);
     if (setup != Status::Ok) {
         fprintf(stderr, "fnn train: %s\n", err.text);
         return setup == Status::Arg ? 2 : 1;
     }
-    const std::string run_dir = o.out_dir.empty() ? default_run_dir(o.dataset) : o.out_dir;
-    if (make_directories(run_dir, &err) != Status::Ok ||
-        write_file_atomic(run_dir + "/config.json", config_json(o, trainer, test_set.view.count()),
+    if (!o.init_model.empty()) {
+        std::vector<float> start;
+        if (!read_parameters(o.init_model, trainer.shape(), start, error)) {
+            fprintf(stderr, "fnn train: --init %s\n", error.c_str());
+            return 2;
+        }
+        trainer.set_parameters(start.data());
+    }
+    if (write_file_atomic(run_dir + "/config.json", config_json(o, trainer, test_set.view.count()),
                           &err) != Status::Ok ||
         write_file_atomic(run_dir + "/metrics.csv", metrics_csv({}), &err) != Status::Ok) {
         fprintf(stderr, "fnn train: %s\n", err.text);
@@ -155,26 +220,59 @@ int cmd_train(int argc, char** argv) {
     if (!o.quiet) {
         printf("fnn train: %s, %d train / %d val / %d test samples\n", o.dataset.c_str(),
                trainer.train_count(), trainer.val_count(), test_set.view.count());
-        printf("  network %s %s, %s init, %s loss, %s lr %g, batch %d, %d epochs, seed %llu\n",
+        printf("  network %s %s, %s init, %s loss, %s lr %g%s, batch %d, %d epochs, seed %llu\n",
                architecture_text(trainer.shape()).c_str(), activation_name(c.net.hidden_act),
                init_name(c.init), loss_name(c.loss), optimizer_name(c.opt.kind),
-               static_cast<double>(c.opt.learning_rate), c.batch_size, c.epochs,
-               static_cast<unsigned long long>(c.seed));
+               static_cast<double>(c.opt.learning_rate),
+               c.schedule.kind == LrScheduleKind::Constant
+                   ? ""
+                   : (std::string(" ") + lr_schedule_name(c.schedule.kind)).c_str(),
+               c.batch_size, c.epochs, static_cast<unsigned long long>(c.seed));
+        if (!o.init_model.empty()) printf("  starting from %s\n", o.init_model.c_str());
         printf("  run directory %s\n", run_dir.c_str());
     }
 
-    ConsoleObserver observer(run_dir, trainer, o.quiet);
+    install_interrupt_handlers();
+    RunObserver observer(run_dir, trainer, train_set.view, o.quiet);
     const Status trained = trainer.run(&observer, &err);
-    RunSummary summary = summarize(trainer.history());
+    RunSummary summary = summarize(trainer);
+
+    if (trainer.interrupted()) {
+        // Ctrl-C: the parameters after the last step, and the files as of the last epoch.
+        observer.end_line();
+        const int sig = interrupt_signal();
+        const int epoch = static_cast<int>(trainer.history().size()) + 1;
+        summary.status = "interrupted";
+        summary.message = "stopped by signal " + std::to_string(sig) + " during epoch " +
+                          std::to_string(epoch) + "; the test set was not evaluated";
+        ErrorText save_err;
+        if (save_model(run_dir + "/model.fnn", trainer, train_set.view, &save_err) != Status::Ok ||
+            write_file_atomic(run_dir + "/summary.json", summary_json(summary), &save_err) !=
+                Status::Ok) {
+            fprintf(stderr, "fnn train: %s\n", save_err.text);
+        }
+        fprintf(stderr,
+                "fnn train: interrupted during epoch %d; saved in %s: model.fnn (after the last "
+                "step), %s, metrics.csv and summary.json. fnn eval %s evaluates it.\n",
+                epoch, run_dir.c_str(),
+                trainer.best_epoch() > 0
+                    ? ("best.fnn (epoch " + std::to_string(trainer.best_epoch()) + ")").c_str()
+                    : "no best.fnn yet",
+                run_dir.c_str());
+        return kExitSignalBase + sig;
+    }
     if (trained != Status::Ok) {
         summary.status = trained == Status::Diverged ? "diverged" : "failed";
         summary.message = err.text;
         fprintf(stderr, "fnn train: %s\n", err.text);
+    } else if (trainer.stopped_early()) {
+        summary.status = "stopped";
+        summary.message = trainer.stop_reason();
+        if (!o.quiet) printf("%s\n", trainer.stop_reason().c_str());
     }
     const EvalResult test = trainer.evaluate(test_set.view, 0, test_set.view.count());
     summary.test_loss = test.loss;
     summary.test_acc = test.acc;
-    const std::string model_path = run_dir + "/model.fnn";
     if (write_run_directory(run_dir, o, trainer, train_set.view, test_set.view.count(), summary,
                             &err) != Status::Ok) {
         fprintf(stderr, "fnn train: %s\n", err.text);
@@ -183,24 +281,15 @@ int cmd_train(int argc, char** argv) {
     char timing[64] = "";
     if (summary.epochs_completed > 0)
         snprintf(timing, sizeof timing, "  (median epoch %.3f s)", summary.median_epoch_seconds);
-    printf("test loss %.4f acc %.2f%%%s  model %s\n", test.loss, 100 * test.acc, timing,
-           model_path.c_str());
+    printf("test loss %.4f acc %.2f%%%s  model %s/model.fnn\n", test.loss, 100 * test.acc, timing,
+           run_dir.c_str());
+    const std::string warning =
+        chance_warning(trainer.config(), trainer.history(), trainer.shape().n_out());
+    if (!warning.empty()) fprintf(stderr, "fnn train: %s\n", warning.c_str());
     if (!o.journal.empty()) {
-        // The flags that set the training, without where it runs or reports.
-        std::vector<std::string> args;
-        for (int i = 2; i < argc; ++i) {
-            const std::string a = argv[i];
-            const std::string name = a.substr(0, a.find('='));
-            const bool plumbing =
-                name == "--journal" || name == "--trial" || name == "--out" || name == "--data_dir";
-            if (plumbing || a == "-q" || a == "--quiet") {
-                if (plumbing && a.find('=') == std::string::npos) ++i;  // skip its value too
-                continue;
-            }
-            args.push_back(a);
-        }
-        const TrialResult r =
-            trial_result(o.trial, o, args, trainer, trained, err.text, false, "", test);
+        const TrialResult r = trial_result(o.trial, o, training_args(argc, argv), trainer, trained,
+                                           err.text, trainer.stopped_early(),
+                                           trainer.stop_reason(), test);
         if (append_journal_line(o.journal, trial_to_json(r), &err) != Status::Ok) {
             fprintf(stderr, "fnn train: %s\n", err.text);
             return 1;

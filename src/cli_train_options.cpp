@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_config_file.hpp"
 #include "cli_data.hpp"
 #include "cli_flags.hpp"
 
@@ -75,8 +76,10 @@ TrainConfig TrainOptions::default_config() {
 
 void add_train_flags(FlagParser& p, TrainOptions& o) {
     TrainConfig& c = o.config;
-    p.add(text_flag("-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)",
-                    o.dataset, known_datasets()));
+    Flag dataset = text_flag("-d", "--dataset", "NAME", "dataset to train on (default fashion_mnist)",
+                             o.dataset, known_datasets());
+    dataset.aliases = {{"fmnist", "fashion_mnist"}, {"fashion", "fashion_mnist"}};
+    p.add(dataset);
     p.add(int_flag("-e", "--epochs", "N",
                    "passes over the training set (default " + std::to_string(c.epochs) + ")",
                    c.epochs, 1, 100000));
@@ -88,7 +91,14 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
            "NAME",
            std::string("training loss (default ") + loss_name(c.loss) + ")",
            {"cross_entropy", "mean_squared_error"},
-           [&c](const std::string& v, std::string&) { return parse_loss(v.c_str(), c.loss); }});
+           [&c](const std::string& v, std::string&) { return parse_loss(v.c_str(), c.loss); },
+           {{"mse", "mean_squared_error"},
+            {"squared_error", "mean_squared_error"},
+            {"mean_squared", "mean_squared_error"},
+            {"cross_entropy_loss", "cross_entropy"},
+            {"crossentropy", "cross_entropy"},
+            {"categorical_crossentropy", "cross_entropy"},
+            {"ce", "cross_entropy"}}});
     p.add({"-o", "--optimizer", "NAME",
            std::string("update rule (default ") + optimizer_name(c.opt.kind) + ")",
            names_of<OptimizerKind>(
@@ -97,7 +107,12 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
                optimizer_name),
            [&c](const std::string& v, std::string&) {
                return parse_optimizer(v.c_str(), c.opt.kind);
-           }});
+           },
+           {{"nesterov", "nag"},
+            {"nesterov_momentum", "nag"},
+            {"nesterov_accelerated_gradient", "nag"},
+            {"rms_prop", "rmsprop"},
+            {"sgd_momentum", "momentum"}}});
     p.add(float_flag("-lr", "--learning_rate", "step size", c.opt.learning_rate, 1e-30, 1e6));
     p.add(float_flag("-m", "--momentum", "momentum and nag: velocity decay", c.opt.momentum, 0,
                      0.9999999));
@@ -115,8 +130,16 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
            "--weight_init",
            "NAME",
            std::string("initial weights (default ") + init_name(c.init) + ")",
-           {"random", "xavier", "he", "Xavier"},
-           [&c](const std::string& v, std::string&) { return parse_init(v.c_str(), c.init); }});
+           {"random", "xavier", "he"},
+           [&c](const std::string& v, std::string&) { return parse_init(v.c_str(), c.init); },
+           {{"normal", "random"},
+            {"gaussian", "random"},
+            {"glorot", "xavier"},
+            {"glorot_uniform", "xavier"},
+            {"xavier_uniform", "xavier"},
+            {"kaiming", "he"},
+            {"kaiming_normal", "he"},
+            {"he_normal", "he"}}});
     p.add({"-nhl",
            "--num_layers",
            "N",
@@ -136,10 +159,11 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
            "--activation",
            "NAME",
            std::string("hidden activation (default ") + activation_name(c.net.hidden_act) + ")",
-           {"identity", "sigmoid", "tanh", "relu", "ReLU"},
+           {"identity", "sigmoid", "tanh", "relu"},
            [&c](const std::string& v, std::string&) {
                return parse_hidden_activation(v.c_str(), c.net.hidden_act);
-           }});
+           },
+           {{"linear", "identity"}, {"none", "identity"}, {"logistic", "sigmoid"}}});
     p.add({"",
            "--seed",
            "N",
@@ -161,6 +185,57 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
     p.add(
         int_flag("", "--trial", "N", "trial id for --journal (default -1)", o.trial, 0, 1L << 30));
     p.add(switch_flag("-q", "--quiet", "print only the final result", o.quiet));
+    // Beyond the course's flag set: long runs, continuing, and settings from a file.
+    p.add({"",
+           "--lr_schedule",
+           "NAME",
+           "learning rate over the run: constant, step (x lr_gamma every lr_step_epochs) or cosine "
+           "(down to lr_min) (default constant)",
+           {"constant", "step", "cosine"},
+           [&c](const std::string& v, std::string&) {
+               return parse_lr_schedule(v.c_str(), c.schedule.kind);
+           }});
+    p.add(int_flag("", "--lr_step_epochs", "N", "step schedule: epochs between decays (default 10)",
+                   c.schedule.step_epochs, 1, 100000));
+    p.add(double_flag("", "--lr_gamma", "F", "step schedule: factor of each decay (default 0.1)",
+                      c.schedule.gamma, 1e-12, 1));
+    p.add(double_flag("", "--lr_min", "F", "cosine schedule: the final learning rate (default 0)",
+                      c.schedule.min_lr, 0, 1e6));
+    p.add(double_flag("", "--lr_warmup_epochs", "F",
+                      "linear warm-up of the learning rate over the first F epochs (default 0)",
+                      c.schedule.warmup_epochs, 0, 100000));
+    p.add(int_flag("", "--early_stop", "N",
+                   "stop after N epochs without a better validation metric (default 0: never)",
+                   c.early_stop, 0, 100000));
+    p.add({"",
+           "--monitor",
+           "NAME",
+           "validation metric that picks best.fnn and drives --early_stop (default val_acc)",
+           {"val_acc", "val_loss"},
+           [&c](const std::string& v, std::string&) { return parse_monitor(v.c_str(), c.monitor); },
+           {{"val_accuracy", "val_acc"}, {"validation_loss", "val_loss"}}});
+    p.add(text_flag("", "--init", "MODEL",
+                    "start from this model's parameters (same architecture) instead of random ones",
+                    o.init_model));
+    p.add(switch_flag("", "--overwrite", "replace the run already in --out", o.overwrite));
+    p.add({"",
+           "--config",
+           "FILE",
+           "read settings from a YAML file (key: value per flag, or a sweep file's value: "
+           "entries); flags after it override it",
+           {},
+           [&p](const std::string& v, std::string& e) { return apply_config_file(v, p, e); }});
+    // Course train.py scripts carry these; fnn logs to its run directory instead.
+    p.add({"-wp", "--wandb_project", "NAME", "accepted and ignored: fnn logs to the run directory",
+           {}, [&o](const std::string&, std::string&) {
+               o.ignored.push_back("--wandb_project");
+               return true;
+           }});
+    p.add({"-we", "--wandb_entity", "NAME", "accepted and ignored: fnn logs to the run directory",
+           {}, [&o](const std::string&, std::string&) {
+               o.ignored.push_back("--wandb_entity");
+               return true;
+           }});
 }
 
 bool finish_train_options(const FlagParser& p, TrainOptions& o, std::string& error) {

@@ -25,11 +25,15 @@ struct TrainOptions {
     std::string journal;   // also append the run as one JSON line to this file (sweeps)
     long trial = -1;       // the trial id written into that line
     bool quiet = false;
+    bool overwrite = false;          // --out may already hold a run, which is replaced
+    std::string init_model;          // --init: start from this model's parameters
+    std::vector<std::string> ignored;  // accepted flags fnn does not use (W&B's), for a notice
 
     static TrainConfig default_config();
 };
 
-// Registers fnn train's flags on `parser`, storing values into `options`.
+// Registers fnn train's flags on `parser`, storing values into `options`. --config FILE reads
+// settings from a YAML file where it stands among the flags (later flags win).
 void add_train_flags(FlagParser& parser, TrainOptions& options);
 
 // After parsing: turns -nhl/-sz into the network's widths; false with a message if they clash.

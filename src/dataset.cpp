@@ -6,6 +6,7 @@
 
 #include "byte_cursor.hpp"
 #include "checked.hpp"
+#include "class_names.hpp"
 #include "fnn/crc32.hpp"
 
 namespace fnn {
@@ -16,32 +17,6 @@ const uint8_t kMagic[4] = {'F', 'N', 'N', 'D'};
 
 size_t names_end_padded(uint32_t names_bytes) {
     return (kHeaderBytes + names_bytes + 15u) & ~size_t(15);
-}
-
-// names: exactly `classes` lines of printable ASCII, each ending in '\n' and non-empty.
-Status check_names(const char* names, uint32_t size, uint32_t classes, const char* what,
-                   ErrorText* err) {
-    uint32_t lines = 0;
-    uint32_t line_len = 0;
-    for (uint32_t i = 0; i < size; ++i) {
-        const unsigned char c = static_cast<unsigned char>(names[i]);
-        if (c == '\n') {
-            if (line_len == 0)
-                return fail(err, Status::Format, "%s: class name %u is empty", what, lines);
-            ++lines;
-            line_len = 0;
-        } else if (c < 0x20 || c > 0x7E) {
-            return fail(err, Status::Format, "%s: class names: byte %u is not printable ASCII",
-                        what, i);
-        } else {
-            ++line_len;
-        }
-    }
-    if (line_len != 0 || lines != classes) {
-        return fail(err, Status::Format, "%s: expected %u newline-terminated class names, got %u",
-                    what, classes, lines);
-    }
-    return Status::Ok;
 }
 
 }  // namespace
@@ -129,7 +104,7 @@ Status parse_dataset_blob(const void* bytes, size_t size, const char* what, Data
                     stored_crc, actual_crc);
     }
     const char* names = reinterpret_cast<const char*>(base + kHeaderBytes);
-    FNN_TRY(check_names(names, h.names_bytes, h.names_bytes ? h.classes : 0, what, err));
+    FNN_TRY(check_class_names(names, h.names_bytes, h.names_bytes ? h.classes : 0, what, err));
     for (size_t i = kHeaderBytes + h.names_bytes; i < names_end_padded(h.names_bytes); ++i) {
         if (base[i] != 0)
             return fail(err, Status::Format, "%s: padding byte %zu is not zero", what, i);
@@ -152,7 +127,7 @@ Status parse_dataset_blob(const void* bytes, size_t size, const char* what, Data
 Status write_dataset_blob(const DatasetHeader& h, const char* names, const uint8_t* pixels,
                           const uint8_t* labels, uint8_t* out, size_t out_size, ErrorText* err) {
     FNN_TRY(validate_dataset_header(h, "dataset", err));
-    if (h.names_bytes != 0) FNN_TRY(check_names(names, h.names_bytes, h.classes, "dataset", err));
+    if (h.names_bytes != 0) FNN_TRY(check_class_names(names, h.names_bytes, h.classes, "dataset", err));
     const size_t total = dataset_blob_bytes(h);
     if (out_size < total) {
         return fail(err, Status::NoMem, "dataset: output buffer has %zu bytes, needs %zu", out_size,
@@ -181,14 +156,8 @@ Status write_dataset_blob(const DatasetHeader& h, const char* names, const uint8
 void dataset_class_name(const Dataset& d, int i, char* buf, size_t buf_size) {
     if (buf_size == 0) return;
     if (d.names != nullptr && i >= 0 && i < d.classes()) {
-        // Names were validated: exactly classes() lines, each ending in '\n'.
-        const char* p = d.names;
-        for (int line = 0; line < i; ++line) {
-            while (*p != '\n') ++p;
-            ++p;
-        }
         size_t len = 0;
-        while (p[len] != '\n') ++len;
+        const char* p = class_name_at(d.names, i, len);  // validated when parsed
         if (len >= buf_size) len = buf_size - 1;
         memcpy(buf, p, len);
         buf[len] = '\0';

@@ -72,6 +72,44 @@ Status write_file_atomic(const std::string& path, const std::string& text, Error
     return write_file_atomic(path, text.data(), text.size(), err);
 }
 
+namespace {
+
+std::string directory_of(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+Status check_writable(const std::string& path, ErrorText* err) {
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        return fail(err, Status::Io, "%s: is a directory, not a file", path.c_str());
+    const std::string dir = directory_of(path);
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail(err, Status::Io, "%s: cannot write: directory %s does not exist", path.c_str(),
+                    dir.c_str());
+    const std::string probe = dir + "/.fnn-write-check." + std::to_string(getpid());
+    const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return fail(err, Status::Io, "%s: cannot write in %s: %s", path.c_str(), dir.c_str(),
+                    strerror(errno));
+    }
+    close(fd);
+    unlink(probe.c_str());
+    return Status::Ok;
+}
+
+Status check_appendable(const std::string& path, ErrorText* err) {
+    if (!file_exists(path)) return check_writable(path, err);
+    const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0)
+        return fail(err, Status::Io, "%s: cannot append: %s", path.c_str(), strerror(errno));
+    close(fd);
+    return Status::Ok;
+}
+
 bool file_exists(const std::string& path) {
     struct stat st;
     return stat(path.c_str(), &st) == 0;

@@ -5,6 +5,7 @@
 // Built with compiler-provided C headers only (stdint, stddef, stdarg), so it compiles for
 // bare-metal targets that have no C library headers at all.
 #include "byte_cursor.hpp"
+#include "class_names.hpp"
 #include "fnn/activation.hpp"
 #include "fnn/arena.hpp"
 #include "fnn/blob.hpp"
@@ -47,9 +48,10 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     FNN_TRY(parse_model_header(blob, len, plan.header, err));
     int n_in = plan.header.n_in;
     plan.max_input = n_in;
+    size_t sections_end = plan.header.sections_begin;
     for (int l = 0; l < plan.header.n_layers; ++l) {
         BlobLayer layer;
-        FNN_TRY(parse_model_layer(blob, len, plan.header, l, n_in, layer, err));
+        FNN_TRY(parse_model_layer(blob, len, plan.header, l, n_in, sections_end, layer, err));
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
         plan.max_width = layer.n_out > plan.max_width ? layer.n_out : plan.max_width;
         plan.max_input = n_in > plan.max_input ? n_in : plan.max_input;
@@ -244,10 +246,11 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     m->quantized = quantized;
     m->macs = 0;
     int n_in = plan.header.n_in;
+    size_t sections_end = plan.header.sections_begin;
     for (int l = 0; l < plan.header.n_layers; ++l) {
         // Validated in plan_model already; parsing again keeps no copy of the layer table.
-        const Status ls =
-            parse_model_layer(blob, blob_len, plan.header, l, n_in, layers[l], nullptr);
+        const Status ls = parse_model_layer(blob, blob_len, plan.header, l, n_in, sections_end,
+                                            layers[l], nullptr);
         if (ls != Status::Ok) return to_c(ls);
         m->macs += static_cast<size_t>(n_in) * static_cast<size_t>(layers[l].n_out);
         n_in = layers[l].n_out;
@@ -263,6 +266,21 @@ size_t fnn_output_size(const fnn_model* m) {
     return m != nullptr ? static_cast<size_t>(m->header.n_classes) : 0;
 }
 size_t fnn_macs(const fnn_model* m) { return m != nullptr ? m->macs : 0; }
+
+fnn_status fnn_class_name(const fnn_model* m, size_t k, char* out, size_t out_len) {
+    if (m == nullptr || out == nullptr || out_len == 0 ||
+        k >= static_cast<size_t>(m->header.n_classes)) {
+        return FNN_E_ARG;
+    }
+    out[0] = '\0';
+    if (m->header.meta.names == nullptr) return FNN_E_UNSUPPORTED;
+    size_t length = 0;
+    const char* name = class_name_at(m->header.meta.names, static_cast<int>(k), length);
+    if (length > out_len - 1) length = out_len - 1;
+    for (size_t i = 0; i < length; ++i) out[i] = name[i];
+    out[length] = '\0';
+    return FNN_OK;
+}
 
 fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_t n_out) {
     if (in == nullptr || n_in > static_cast<size_t>(kMaxUnits) ||

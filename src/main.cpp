@@ -6,6 +6,9 @@
 #include "cli_report.hpp"
 #include "cli_sweep.hpp"
 #include "cli_train.hpp"
+#include "fnn/blob.hpp"
+#include "fnn/dataset.hpp"
+#include "fnn/version.h"
 
 namespace {
 
@@ -19,6 +22,7 @@ void print_usage(FILE* out) {
         "  eval      accuracy, loss, confusion matrix and per-class metrics of a model\n"
         "  predict   class predictions of a model as CSV\n"
         "  report    a run's or a sweep's results as text or one HTML page\n"
+        "  --version print fnn's version\n"
         "\n"
         "`make && ./fnn train` trains on Fashion-MNIST with the default settings.\n",
         out);
@@ -37,6 +41,11 @@ int main(int argc, char** argv) {
     if (strcmp(command, "eval") == 0) return fnn::cmd_eval(argc, argv);
     if (strcmp(command, "predict") == 0) return fnn::cmd_predict(argc, argv);
     if (strcmp(command, "report") == 0) return fnn::cmd_report(argc, argv);
+    if (strcmp(command, "--version") == 0 || strcmp(command, "version") == 0) {
+        printf("fnn %s (model files version %u, dataset files version %u)\n", FNN_VERSION,
+               static_cast<unsigned>(fnn::kModelVersion), static_cast<unsigned>(fnn::kDatasetVersion));
+        return 0;
+    }
     if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 ||
         strcmp(command, "help") == 0) {
         print_usage(stdout);

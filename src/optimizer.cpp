@@ -62,6 +62,16 @@ Status validate_optimizer(const OptimizerConfig& c, ErrorText* err) {
                         static_cast<double>(f.value));
         }
     }
+    // These rules divide by sqrt(v) + epsilon; a parameter whose gradient has always been 0 (a
+    // weight of an always-black pixel) then computes 0 / 0 = NaN.
+    const bool divides = c.kind == OptimizerKind::Rmsprop || c.kind == OptimizerKind::Adam ||
+                         c.kind == OptimizerKind::Nadam;
+    if (divides && !(c.epsilon > 0.0f)) {
+        return fail(err, Status::Arg,
+                    "epsilon: %s divides by sqrt(v) + epsilon, so it must be > 0 (default 1e-8); "
+                    "with 0 a parameter whose gradient was always 0 becomes 0/0 = NaN",
+                    optimizer_name(c.kind));
+    }
     return Status::Ok;
 }
 

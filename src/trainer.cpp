@@ -2,6 +2,7 @@
 #include "fnn/trainer.hpp"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <chrono>
@@ -27,6 +28,18 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+const char* monitor_name(Monitor m) { return m == Monitor::ValAcc ? "val_acc" : "val_loss"; }
+
+bool parse_monitor(const char* text, Monitor& out) {
+    for (Monitor m : {Monitor::ValAcc, Monitor::ValLoss}) {
+        if (strcmp(text, monitor_name(m)) == 0) {
+            out = m;
+            return true;
+        }
+    }
+    return false;
+}
+
 Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, ErrorText* err) {
     if (config.epochs < 1 || config.epochs > 100000) {
         return fail(err, Status::Arg, "epochs: expected 1..100000, got %d", config.epochs);
@@ -38,6 +51,17 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
         return fail(err, Status::Arg, "val_fraction: expected 0..0.5, got %g", config.val_fraction);
     }
     FNN_TRY(validate_optimizer(config.opt, err));
+    const LrSchedule& sched = config.schedule;
+    if (sched.step_epochs < 1 || !(sched.gamma > 0.0 && sched.gamma <= 1.0) ||
+        !(sched.min_lr >= 0.0 && sched.min_lr < config.opt.learning_rate) ||
+        !(sched.warmup_epochs >= 0.0 && sched.warmup_epochs <= config.epochs)) {
+        return fail(err, Status::Arg,
+                    "lr_schedule: expected step_epochs >= 1, 0 < gamma <= 1, 0 <= lr_min < "
+                    "learning_rate and 0 <= warmup_epochs <= epochs; got %d, %g, %g, %g",
+                    sched.step_epochs, sched.gamma, sched.min_lr, sched.warmup_epochs);
+    }
+    if (config.early_stop < 0)
+        return fail(err, Status::Arg, "early_stop: expected >= 0, got %d", config.early_stop);
     config_ = config;
     config_.net.n_in = train_set.features();
     config_.net.n_classes = train_set.classes();
@@ -47,6 +71,10 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     if (n_train_ < 1)
         return fail(err, Status::Arg, "dataset: no training samples left after holding out %d",
                     n_val_);
+    if (config.early_stop > 0 && n_val_ == 0) {
+        return fail(err, Status::Arg,
+                    "early_stop: needs validation samples to watch (val_fraction is 0)");
+    }
 
     NetworkShape shape;
     FNN_TRY(plan_network(config_.net, shape, err));
@@ -76,6 +104,11 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     history_.clear();
     history_.reserve(static_cast<size_t>(config.epochs));
     return Status::Ok;
+}
+
+void Trainer::set_parameters(const float* params) {
+    memcpy(network_.params(), params, shape().n_params * sizeof(float));
+    remember_good_params();
 }
 
 void Trainer::remember_good_params() {
@@ -117,9 +150,13 @@ Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
     PassResult pass;
     const int batch = config_.batch_size;
     pass.steps = (n_train_ + batch - 1) / batch;  // the last, partial batch is kept
+    const long total_steps = static_cast<long>(pass.steps) * config_.epochs;
     for (int step = 0; step < pass.steps; ++step) {
         const int first = step * batch;
         const int count = n_train_ - first < batch ? n_train_ - first : batch;
+        const long global_step = static_cast<long>(epoch - 1) * pass.steps + step;
+        optimizer_.set_learning_rate(scheduled_lr(config_.schedule, config_.opt.learning_rate,
+                                                  global_step, pass.steps, total_steps));
         const BatchScore score = train_step(order_ + first, count);
         if (!isfinite(score.loss_sum)) {
             pass.failed_step = step + 1;
@@ -139,14 +176,30 @@ Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
                 sample_layers();
                 observer->on_sample(epoch, step + 1, samples_, shape().n_layers);
             }
+            if (observer->stop_requested() && step + 1 < pass.steps) {
+                pass.interrupted = true;
+                return pass;
+            }
         }
     }
     return pass;
 }
 
+void Trainer::track_best(const EpochMetrics& m) {
+    const double value = config_.monitor == Monitor::ValAcc ? m.val_acc : -m.val_loss;
+    if (!isfinite(value)) return;
+    if (best_epoch_ == 0 || value > best_value_) {
+        best_epoch_ = m.epoch;
+        best_value_ = value;
+    }
+}
+
 Status Trainer::run(TrainObserver* observer, ErrorText* err) {
     Rng shuffle_rng(config_.seed, /*stream=*/1);
     stopped_early_ = false;
+    interrupted_ = false;
+    stop_reason_.clear();
+    best_epoch_ = 0;
     for (int epoch = 1; epoch <= config_.epochs; ++epoch) {
         for (int i = n_train_ - 1; i > 0; --i) {
             const int j = static_cast<int>(shuffle_rng.below(static_cast<uint32_t>(i + 1)));
@@ -159,6 +212,10 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
         EpochMetrics m;
         m.epoch = epoch;
         m.seconds = seconds_since(start);
+        if (pass.interrupted) {
+            interrupted_ = true;
+            return Status::Ok;
+        }
         if (pass.failed_step != 0) {
             memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
             return fail(err, Status::Diverged,
@@ -187,9 +244,25 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
             m.val_acc = NAN;
         }
         history_.push_back(m);
+        track_best(m);
         // Epoch-end parameters count as good when they evaluate finitely.
         if (n_val_ == 0 || isfinite(m.val_loss)) remember_good_params();
         if (observer != nullptr && !observer->on_epoch(m)) {
+            stopped_early_ = true;
+            return Status::Ok;
+        }
+        if (observer != nullptr && observer->stop_requested() && epoch < config_.epochs) {
+            interrupted_ = true;  // asked during the epoch's last step: the epoch is whole
+            return Status::Ok;
+        }
+        if (config_.early_stop > 0 && epoch - best_epoch_ >= config_.early_stop &&
+            epoch < config_.epochs) {
+            char reason[160];
+            snprintf(reason, sizeof reason,
+                     "early stop after epoch %d: %s has not improved for %d epochs (best at "
+                     "epoch %d)",
+                     epoch, monitor_name(config_.monitor), config_.early_stop, best_epoch_);
+            stop_reason_ = reason;
             stopped_early_ = true;
             return Status::Ok;
         }

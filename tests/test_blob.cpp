@@ -160,7 +160,7 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
     };
     const Edit edits[] = {
         {"magic", 0, 0x4D4E4E46u ^ 1u, 4, Status::Format, "magic"},
-        {"version", 4, 2, 2, Status::Version, "version 2"},
+        {"version", 4, 3, 2, Status::Version, "version 3"},
         {"weight type", 6, 7, 1, Status::Format, "weight type"},
         {"loss", 7, 9, 1, Status::Format, "loss"},
         {"layer count 0", 12, 0, 4, Status::Format, "layers"},
@@ -173,7 +173,7 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
         {"activation code", layer0 + 1, 9, 1, Status::Format, "activation"},
         {"softmax on a hidden layer", layer0 + 1, 4, 1, Status::Format, "activation"},
         {"identity output", layer2 + 1, 0, 1, Status::Format, "activation"},
-        {"n_out huge", layer0 + 8, 65536, 4, Status::Format, "payload"},
+        {"n_out huge", layer0 + 8, 65536, 4, Status::Format, "before the CRC"},
         {"n_out too big", layer0 + 8, 70000, 4, Status::Format, "1..65536"},
         {"n_in mismatch", layer0 + 4 + kModelLayerBytes, 4, 4, Status::Format, "inputs"},
         {"weights misaligned", layer0 + 12, 0, 4, Status::Format, "offset"},

@@ -41,18 +41,24 @@ TEST_CASE("cli: malformed numbers and missing values exit 2 with the reason") {
     const struct {
         const char* args;
         const char* part;
-    } cases[] = {{"-lr abc", "not a number"},
+    } cases[] = {{"-lr abc", "not a decimal number"},
+                 {"-lr 0x10", "not a decimal number"},
+                 {"-lr ' 0.1'", "not a decimal number"},
+                 {"-e 0x10", "not an integer"},
                  {"-e 0", "not an integer in 1..100000"},
                  {"-b -4", "integer"},
                  {"-lr", "needs a value"},
-                 {"-lr nan", "not a number"},
-                 {"-beta2 1", "not a number in"},
+                 {"-lr nan", "not a decimal number"},
+                 {"-lr inf", "not a decimal number"},
+                 {"-beta2 1", "outside [0, 0.9999999]"},
                  {"--seed -1", "non-negative"},
                  {"-nhl 3 -sz 64,32", "disagrees"},
                  {"-sz 64,,32", "integer"},
                  {"--quiet=1", "takes no value"},
                  {"extra", "unexpected argument"},
-                 {"--val_fraction 0.9", "not a number in"}};
+                 {"--val_fraction 0.9", "outside [0, 0.5]"},
+                 {"-o adam -eps 0", "epsilon: adam divides by sqrt(v) + epsilon"},
+                 {"-o rmsprop --epsilon=0", "must be > 0"}};
     for (const auto& c : cases) {
         CAPTURE(c.args);
         const CommandResult r = run(std::string("./fnn train ") + c.args);

@@ -185,7 +185,7 @@ TEST_CASE("eval and predict: bad models, inputs and flags give clear errors") {
     const std::string model = trained_model(), dir = temp_dir();
     CommandResult r = run("./fnn eval");
     CHECK(r.exit_code == 2);
-    CHECK(contains(r.output, "--model FILE is required"));
+    CHECK(contains(r.output, "give one run directory or --model FILE"));
     r = run("./fnn eval --model " + model + " --split holdout");
     CHECK(r.exit_code == 2);
     CHECK(contains(r.output, "train, val, test"));

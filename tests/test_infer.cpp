@@ -330,7 +330,9 @@ TEST_CASE("infer: two models run in two threads at once and give the single-thre
 
 TEST_CASE("infer: regression: a layer overflowing into an int8 layer is reported, not undefined") {
     // Found by make fuzz: a CRC-resealed blob whose int8 model overflows in a hidden layer; the
-    // NaN then reached the next layer's quantization (a NaN-to-int conversion).
+    // NaN then reached the next layer's quantization (a NaN-to-int conversion). The fuzzer had
+    // put layer 0's scales inside its weights, which format version 2's reader refuses; the
+    // same 12 scale bytes were moved to the first free aligned offset (2512) and the CRC redone.
     std::vector<uint8_t> blob;
     ErrorText err;
     REQUIRE(read_file("tests/fixtures/fuzz_int8_nan_between_layers.bin", blob, &err) == Status::Ok);

@@ -41,7 +41,7 @@ OptimizerConfig config(OptimizerKind kind) {
     c.beta = 0.9f;
     c.beta1 = 0.9f;
     c.beta2 = 0.999f;
-    c.epsilon = 0.0f;
+    c.epsilon = 1e-30f;  // fnn refuses 0; this small it changes no bit of the hand-derived values
     return c;
 }
 

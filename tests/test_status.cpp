@@ -24,7 +24,7 @@ TEST_CASE("status: fail formats into the caller's buffer, cut to its size") {
     CHECK(fail(&err, Status::Format, "file %s: expected %d, got %d", "x.fnn", 3, 4) ==
           Status::Format);
     CHECK(std::string(err.text) == "file x.fnn: expected 3, got 4");
-    const std::string long_text(500, 'a');
+    const std::string long_text(FNN_ERROR_TEXT_BYTES + 500, 'a');
     CHECK(fail(&err, Status::Io, "%s", long_text.c_str()) == Status::Io);
     CHECK(strlen(err.text) == sizeof err.text - 1);
     CHECK(fail(nullptr, Status::Arg, "no buffer") == Status::Arg);

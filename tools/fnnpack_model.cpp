@@ -133,7 +133,7 @@ bool load_data(const std::string& path, std::vector<uint8_t>& bytes, Dataset& ou
 }
 
 std::vector<uint8_t> encode(const DecodedModel& model, WeightType type, const float* qscales) {
-    std::vector<uint8_t> out(model_blob_bytes(model.shape, type));
+    std::vector<uint8_t> out(model_blob_bytes(model.shape, type, model.blob.header.meta.names_bytes));
     ErrorText err;
     FNN_ASSERT(write_model_blob(model.shape, model.params.data(), model.blob.header.meta, type,
                                 qscales, out.data(), out.size(), &err) == Status::Ok);

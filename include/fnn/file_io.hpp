@@ -24,6 +24,13 @@ Status write_file_atomic(const std::string& path, const void* data, size_t size,
 Status write_file_atomic(const std::string& path, const std::string& text, ErrorText* err);
 
 bool file_exists(const std::string& path);
+
+// Whether write_file_atomic(path) could succeed now: `path` is not a directory and its
+// directory takes a new file (checked by creating and removing one). Commands check every
+// output before long work, so a typo in -o costs nothing. Leaves nothing behind.
+Status check_writable(const std::string& path, ErrorText* err);
+// The same for appending to `path` (sweep journals): an existing file must open for writing.
+Status check_appendable(const std::string& path, ErrorText* err);
 // Creates a directory and its missing parents (like mkdir -p).
 Status make_directories(const std::string& path, ErrorText* err);
 

@@ -22,7 +22,7 @@
  *
  * Numbers: fp32 models give exactly the outputs `fnn train` and `fnn eval` compute, bit for
  * bit, on every target built with -ffp-contract=off (separate IEEE multiply and add in a fixed
- * order). Inputs are floats as the model was trained on them (pixels / 255 for fnn's datasets),
+ * order; include/fnn/blob.hpp specifies that order and the int8 arithmetic exactly). Inputs are floats as the model was trained on them (pixels / 255 for fnn's datasets),
  * or raw uint8 pixels through fnn_run_u8(), which divides by the blob's input divisor.
  *
  * Untrusted blobs: loading checks every field, offset and size with overflow-checked arithmetic,
@@ -77,6 +77,11 @@ size_t fnn_output_size(const fnn_model* m);
 
 /* Multiply-adds one inference costs (sum over layers of inputs x outputs). */
 size_t fnn_macs(const fnn_model* m);
+
+/* Copies the name of class k ("Ankle boot") into out (out_len bytes, always NUL-terminated,
+ * cut to fit). Returns FNN_OK; FNN_E_ARG for a null pointer, out_len 0 or k >= the class count;
+ * FNN_E_UNSUPPORTED when the blob carries no names (models written before fnn 0.2.0), out "". */
+fnn_status fnn_class_name(const fnn_model* m, size_t k, char* out, size_t out_len);
 
 /* Runs one input: in holds n_in finite floats, out receives n_out class probabilities (n_in and
  * n_out must equal fnn_input_size() and fnn_output_size()). Returns FNN_OK; FNN_E_ARG for a

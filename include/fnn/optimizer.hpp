@@ -57,6 +57,8 @@ public:
     void step(float* params, const float* grads);
 
     int64_t steps_taken() const { return t_; }
+    // The rate the next steps use (learning-rate schedules change it between steps).
+    void set_learning_rate(float lr) { config_.learning_rate = lr; }
     const OptimizerConfig& config() const { return config_; }
 
 private:

@@ -24,9 +24,20 @@ enum class Status : int {
 
 const char* status_str(Status s);
 
-// One failure's description. 128 bytes fit every message we write; longer text is cut.
+// Bytes of one message. On the host that is room for two of the longest paths Linux accepts
+// (PATH_MAX 4096) and the problem, so no message loses its file name or its point; a build with
+// FNN_NO_MESSAGES keeps no text at all, and a small target may define its own size.
+#if !defined(FNN_ERROR_TEXT_BYTES)
+#if defined(FNN_NO_MESSAGES)
+#define FNN_ERROR_TEXT_BYTES 1
+#else
+#define FNN_ERROR_TEXT_BYTES 9216
+#endif
+#endif
+
+// One failure's description, owned by the caller (usually on its stack).
 struct ErrorText {
-    char text[128] = "";
+    char text[FNN_ERROR_TEXT_BYTES] = "";
 };
 
 // Formats a message into `err` (when non-null) and returns `s`, so a failure is one line:

@@ -6,18 +6,28 @@
 // validation; training order is reshuffled every epoch (Fisher-Yates from the seeded Rng);
 // pixels are scaled by 1/255. Train loss and accuracy are running means over the epoch's
 // mini-batches (as the weights change), the loss without the L2 term.
+//
+// The best epoch is the one with the best monitored validation metric so far (the earliest on
+// ties); with early_stop = N, training ends once N epochs in a row have not beaten it.
 #pragma once
 
 #include <stdint.h>
 
+#include <string>
 #include <vector>
 
 #include "fnn/dataset.hpp"
 #include "fnn/loss.hpp"
+#include "fnn/lr_schedule.hpp"
 #include "fnn/network.hpp"
 #include "fnn/optimizer.hpp"
 
 namespace fnn {
+
+// The validation metric that picks the best epoch and drives early stopping.
+enum class Monitor : unsigned char { ValAcc, ValLoss };
+const char* monitor_name(Monitor m);  // "val_acc", "val_loss"
+bool parse_monitor(const char* text, Monitor& out);
 
 struct TrainConfig {
     NetworkSpec net;  // n_in and n_classes are taken from the dataset
@@ -28,6 +38,9 @@ struct TrainConfig {
     int batch_size = 64;
     uint64_t seed = 1;
     double val_fraction = 0.1;
+    LrSchedule schedule;               // the rate each step uses, from opt.learning_rate
+    int early_stop = 0;                // epochs without a better `monitor` before stopping; 0: never
+    Monitor monitor = Monitor::ValAcc;
 };
 
 struct EpochMetrics {
@@ -68,6 +81,8 @@ public:
                            int /*n_layers*/) {}
     // Called after each epoch's evaluation; returning false ends training there (early stopping).
     virtual bool on_epoch(const EpochMetrics& /*metrics*/) { return true; }
+    // Asked after every step; true ends training at once, mid-epoch (Ctrl-C).
+    virtual bool stop_requested() { return false; }
 };
 
 class Trainer {
@@ -77,11 +92,20 @@ public:
     // outlive the Trainer.
     Status setup(const TrainConfig& config, const Dataset& train_set, ErrorText* err);
 
-    // Trains for config.epochs, or until the observer's on_epoch() returns false (then
-    // stopped_early() is true). On a non-finite loss returns Diverged (the message names epoch
-    // and step) and restores the parameters of the last epoch whose metrics were finite.
+    // Trains for config.epochs, or until the observer's on_epoch() returns false or early
+    // stopping ends it (then stopped_early() is true and stop_reason() says why), or the
+    // observer asks to stop mid-epoch (then interrupted() is true and the parameters are those
+    // after the last step). On a non-finite loss returns Diverged (the message names epoch and
+    // step) and restores the parameters of the last epoch whose metrics were finite.
     Status run(TrainObserver* observer, ErrorText* err);
     bool stopped_early() const { return stopped_early_; }
+    bool interrupted() const { return interrupted_; }
+    const std::string& stop_reason() const { return stop_reason_; }
+    // The 1-based epoch with the best monitored metric so far, 0 before any.
+    int best_epoch() const { return best_epoch_; }
+
+    // Starts from these parameters (laid out by shape()) instead of the initialisation.
+    void set_parameters(const float* params);
 
     // Loss and accuracy on samples [begin, begin + count) of `data` (same features/classes).
     EvalResult evaluate(const Dataset& data, int begin, int count);
@@ -113,8 +137,11 @@ private:
         int steps = 0;
         int failed_step = 0;
         double bad_loss = 0.0;
+        bool interrupted = false;
     };
     PassResult train_pass(int epoch, TrainObserver* observer);
+    // Records m as the best epoch when it beats the best so far.
+    void track_best(const EpochMetrics& m);
 
     // Fills x_ and labels_ with `count` samples: indices[0..count) when indices is non-null,
     // otherwise first, first + 1, ...
@@ -138,6 +165,10 @@ private:
 
     std::vector<EpochMetrics> history_;
     bool stopped_early_ = false;
+    bool interrupted_ = false;
+    std::string stop_reason_;
+    int best_epoch_ = 0;
+    double best_value_ = 0.0;  // the monitored metric, negated for losses (higher is better)
     LayerSample samples_[kMaxLayers];
 };
 
