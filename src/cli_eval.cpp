@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli_flags.hpp"
+#include "cli_quote.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/idx.hpp"
 
@@ -68,8 +69,10 @@ std::vector<std::string> class_names(const Dataset& d) {
 }
 
 bool select_split(const LoadedDataset& train, const LoadedDataset& test, const std::string& split,
-                  double val_fraction, Split& out, std::string& error) {
-    const int n = train.view.count();
+                  double val_fraction, long limit_train, Split& out, std::string& error) {
+    const int n = limit_train > 0 && limit_train < train.view.count()
+                      ? static_cast<int>(limit_train)
+                      : train.view.count();
     const int n_val = static_cast<int>(llround(n * val_fraction));
     if (split == "test") out = {&test.view, 0, test.view.count()};
     else if (split == "train") out = {&train.view, 0, n - n_val};
@@ -142,7 +145,7 @@ int cmd_eval(int argc, char** argv) {
     p.add(text_flag("", "--split", "NAME", "which samples (default test)", split,
                     {"train", "val", "test"}));
     p.add(double_flag("", "--val_fraction", "F",
-                      "held-out share of the training set, as in training (default 0.1)",
+                      "held-out share of the training set (default: the run's, else 0.1)",
                       val_fraction, 0, 0.5));
     p.add({"",
            "--json",
@@ -169,13 +172,16 @@ int cmd_eval(int argc, char** argv) {
     }
     LoadedModel model;
     LoadedDataset train, test;
-    if (dataset.empty()) dataset = model_dataset(model_path);
+    // A model from a run directory is evaluated on the splits that run used.
+    const ModelOrigin origin = model_origin(model_path);
+    if (dataset.empty()) dataset = origin.dataset;
+    if (!p.was_set("--val_fraction")) val_fraction = origin.val_fraction;
     const std::string dir = resolve_data_dir(data_dir, argv[0]);
     Split s;
     if (!load_model(model_path, model, error) ||
         !load_dataset(dir, dataset, "train", train, error) ||
         !load_dataset(dir, dataset, "test", test, error) ||
-        !select_split(train, test, split, val_fraction, s, error)) {
+        !select_split(train, test, split, val_fraction, origin.limit_train, s, error)) {
         fprintf(stderr, "fnn eval: %s\n", error.c_str());
         return 1;
     }
@@ -204,63 +210,74 @@ int cmd_eval(int argc, char** argv) {
 int cmd_predict(int argc, char** argv) {
     std::string model_path, dataset, split = "test", idx_path, out_path, data_dir;
     std::vector<std::string> pgms;
-    bool pgm_mode = false;
+    bool pgm_mode = false, probs_wanted = false, names_wanted = false, best = false;
     double val_fraction = 0.1;
     FlagParser p("fnn predict",
-                 "Predict classes: fnn predict --model M (--dataset D [--split S] | --idx FILE | "
-                 "--pgm FILE...)\n"
-                 "Prints CSV: index,label,predicted,confidence (label empty when unknown).");
-    p.add(text_flag("", "--model", "FILE", "model blob", model_path));
+                 "Predict classes: fnn predict RUN_DIR|--model M (--dataset D [--split S] | --idx "
+                 "FILE | --pgm FILE...)\n"
+                 "Prints CSV: index,label,predicted,confidence (label empty when unknown), then "
+                 "with --probs one probability column per class.");
+    p.add(text_flag("", "--model", "FILE", "model blob; or give a run directory first", model_path));
+    p.add(switch_flag("", "--best", "with a run directory: its best.fnn instead of model.fnn",
+                      best));
     p.add(text_flag("-d", "--dataset", "NAME", "a dataset split as input", dataset,
                     known_datasets()));
     p.add(text_flag("", "--split", "NAME", "with --dataset: which samples (default test)", split,
                     {"train", "val", "test"}));
-    p.add(double_flag("", "--val_fraction", "F", "held-out share of the training set (default 0.1)",
+    p.add(double_flag("", "--val_fraction", "F", "held-out share of the training set (default: the run's, else 0.1)",
                       val_fraction, 0, 0.5));
     p.add(text_flag("", "--idx", "FILE", "an IDX image file as input (uint8, count x rows x cols)",
                     idx_path));
     p.add(switch_flag("", "--pgm", "the remaining arguments are binary PGM images", pgm_mode));
+    p.add(switch_flag("", "--probs", "also print every class probability (columns p_<class>)",
+                      probs_wanted));
+    p.add(switch_flag("", "--names",
+                      "print class names instead of numbers (the model's, else the dataset's)",
+                      names_wanted));
     p.add(text_flag("-o", "--output", "FILE", "write the CSV here instead of standard output",
                     out_path));
     p.add(
         text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
     const ParseResult parsed = p.parse(argc, argv, 2, &pgms);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
+    // Without --model the first positional argument is the run directory or model file.
+    std::vector<std::string> model_args;
+    if (model_path.empty() && !pgms.empty()) {
+        model_args.push_back(pgms.front());
+        pgms.erase(pgms.begin());
+    }
     const int sources = !dataset.empty() + !idx_path.empty() + pgm_mode;
-    if (model_path.empty() || sources != 1 || (pgm_mode && pgms.empty()) ||
-        (!pgm_mode && !pgms.empty())) {
-        fprintf(
-            stderr,
-            "fnn predict: give --model and exactly one of --dataset, --idx FILE, --pgm FILE...\n");
+    if (sources != 1 || (pgm_mode && pgms.empty()) || (!pgm_mode && !pgms.empty())) {
+        fprintf(stderr,
+                "fnn predict: give a run directory or --model, and exactly one of --dataset, "
+                "--idx FILE, --pgm FILE...\n");
         return 2;
     }
-    LoadedModel model;
     std::string error;
+    if (!model_argument(model_path, model_args, "fnn predict", best, model_path, error)) {
+        fprintf(stderr, "%s\n", error.c_str());
+        return 2;
+    }
+    ErrorText err;
+    if (!out_path.empty() && check_writable(out_path, &err) != Status::Ok) {
+        fprintf(stderr, "fnn predict: %s\n", err.text);
+        return 1;
+    }
+    LoadedModel model;
     if (!load_model(model_path, model, error)) {
         fprintf(stderr, "fnn predict: %s\n", error.c_str());
         return 1;
     }
-    std::string csv = "index,label,predicted,confidence\n";
-    std::vector<float> probs(model.classes());
-    auto add_row = [&](long index, const std::string& label, const uint8_t* pixels) {
-        char line[96];
-        if (model.probabilities(pixels, probs.data())) {
-            const size_t k = fnn_argmax(probs.data(), probs.size());
-            snprintf(line, sizeof line, "%ld,%s,%zu,%.6f\n", index, label.c_str(), k,
-                     static_cast<double>(probs[k]));
-        } else {
-            // The model overflowed: no prediction.
-            snprintf(line, sizeof line, "%ld,%s,,\n", index, label.c_str());
-        }
-        csv += line;
-    };
+    LoadedDataset train, test;
+    Split s;
     if (!dataset.empty()) {
-        LoadedDataset train, test;
+        const ModelOrigin origin = model_origin(model_path);
+        if (!p.was_set("--val_fraction")) val_fraction = origin.val_fraction;
         const std::string dir = resolve_data_dir(data_dir, argv[0]);
-        Split s;
         if (!load_dataset(dir, dataset, "train", train, error) ||
             !load_dataset(dir, dataset, "test", test, error) ||
-            !select_split(train, test, split, val_fraction, s, error)) {
+            !select_split(train, test, split, val_fraction,
+                          origin.dataset == dataset ? origin.limit_train : 0, s, error)) {
             fprintf(stderr, "fnn predict: %s\n", error.c_str());
             return 1;
         }
@@ -269,12 +286,46 @@ int cmd_predict(int argc, char** argv) {
                     dataset.c_str(), s.data->features(), model.inputs());
             return 1;
         }
+    }
+    // Class labels for --names and the probability columns.
+    std::vector<std::string> names = model.names;
+    if (names.empty() && s.data != nullptr &&
+        static_cast<size_t>(s.data->classes()) == model.classes())
+        names = class_names(*s.data);
+    for (size_t k = names.size(); k < model.classes(); ++k) names.push_back(std::to_string(k));
+    auto label_text = [&](long k) {
+        return names_wanted ? csv_field(names[static_cast<size_t>(k)]) : std::to_string(k);
+    };
+    std::string csv = "index,label,predicted,confidence";
+    if (probs_wanted) {
+        for (size_t k = 0; k < model.classes(); ++k)
+            csv += "," + csv_field("p_" + (names_wanted ? names[k] : std::to_string(k)));
+    }
+    csv += "\n";
+    std::vector<float> probs(model.classes());
+    auto add_row = [&](long index, long label, const uint8_t* pixels) {
+        std::string line = std::to_string(index) + "," + (label >= 0 ? label_text(label) : "");
+        if (model.probabilities(pixels, probs.data())) {
+            const size_t k = fnn_argmax(probs.data(), probs.size());
+            char number[32];
+            snprintf(number, sizeof number, "%.6f", static_cast<double>(probs[k]));
+            line += "," + label_text(static_cast<long>(k)) + "," + number;
+            for (size_t j = 0; probs_wanted && j < probs.size(); ++j) {
+                snprintf(number, sizeof number, ",%.6f", static_cast<double>(probs[j]));
+                line += number;
+            }
+        } else {
+            // The model overflowed: no prediction.
+            line += ",," + std::string(probs_wanted ? probs.size() : 0, ',');
+        }
+        csv += line + "\n";
+    };
+    if (!dataset.empty()) {
         for (int i = s.begin; i < s.begin + s.count; ++i)
-            add_row(i - s.begin, std::to_string(s.data->labels[i]), s.data->sample(i));
+            add_row(i - s.begin, s.data->labels[i], s.data->sample(i));
     } else if (!idx_path.empty()) {
         std::vector<uint8_t> bytes;
         IdxArray images;
-        ErrorText err;
         if (read_file(idx_path, bytes, &err) != Status::Ok ||
             parse_idx(bytes.data(), bytes.size(), idx_path.c_str(), images, &err) != Status::Ok) {
             fprintf(stderr, "fnn predict: %s\n", err.text);
@@ -286,7 +337,7 @@ int cmd_predict(int argc, char** argv) {
                     idx_path.c_str(), per_image, model.inputs());
             return 1;
         }
-        for (uint32_t i = 0; i < images.dims[0]; ++i) add_row(i, "", images.data + i * per_image);
+        for (uint32_t i = 0; i < images.dims[0]; ++i) add_row(i, -1, images.data + i * per_image);
     } else {
         for (size_t i = 0; i < pgms.size(); ++i) {
             std::vector<uint8_t> pixels;
@@ -294,14 +345,13 @@ int cmd_predict(int argc, char** argv) {
                 fprintf(stderr, "fnn predict: %s\n", error.c_str());
                 return 1;
             }
-            add_row(static_cast<long>(i), "", pixels.data());
+            add_row(static_cast<long>(i), -1, pixels.data());
         }
     }
     if (out_path.empty()) {
         fputs(csv.c_str(), stdout);
         return 0;
     }
-    ErrorText err;
     if (write_file_atomic(out_path, csv, &err) != Status::Ok) {
         fprintf(stderr, "fnn predict: %s\n", err.text);
         return 1;

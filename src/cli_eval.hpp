@@ -14,15 +14,16 @@ namespace fnn {
 int cmd_eval(int argc, char** argv);
 int cmd_predict(int argc, char** argv);
 
-// Samples [begin, begin + count) of the split: train and val are the training blob's first
-// (1 - val_fraction) and last val_fraction, as fnn train splits it; test is the test blob.
+// Samples [begin, begin + count) of the split: train and val are the first (1 - val_fraction)
+// and the last val_fraction of the training blob's first limit_train samples (all when 0), as
+// fnn train splits it; test is the test blob.
 struct Split {
     const Dataset* data = nullptr;
     int begin = 0;
     int count = 0;
 };
 bool select_split(const LoadedDataset& train, const LoadedDataset& test, const std::string& split,
-                  double val_fraction, Split& out, std::string& error);
+                  double val_fraction, long limit_train, Split& out, std::string& error);
 
 // Runs the model over a split: predictions, the report (loss as the model was trained: cross-
 // entropy or squared error on its probabilities), and each sample's confidence.

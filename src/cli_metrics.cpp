@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "cli_json.hpp"
+#include "cli_quote.hpp"
 
 namespace fnn {
 namespace {
@@ -14,10 +15,6 @@ std::string fixed4(double v) {
     char text[32];
     snprintf(text, sizeof text, "%.4f", v);
     return text;
-}
-
-std::string csv_field(const std::string& s) {
-    return s.find_first_of(",\"\n") == std::string::npos ? s : "\"" + s + "\"";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "cli_json.hpp"
+#include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {
@@ -53,6 +54,12 @@ bool load_model(const std::string& path, LoadedModel& out, std::string& error) {
         error = path + ": cannot load the model";
         return false;
     }
+    out.names.clear();
+    char name[256];
+    for (size_t k = 0; k < out.classes() && fnn_class_name(out.model, k, name, sizeof name) == FNN_OK;
+         ++k)
+        out.names.push_back(name);
+    if (out.names.size() != out.classes()) out.names.clear();
     return true;
 }
 
@@ -110,17 +117,22 @@ bool read_parameters(const std::string& path, const NetworkShape& shape, std::ve
     return true;
 }
 
-std::string model_dataset(const std::string& model_path) {
+ModelOrigin model_origin(const std::string& model_path) {
     const size_t slash = model_path.rfind('/');
     const std::string dir = slash == std::string::npos ? "." : model_path.substr(0, slash);
     std::vector<uint8_t> bytes;
     JsonValue config;
     std::string error;
+    ModelOrigin origin;
     if (read_file(dir + "/config.json", bytes, nullptr) == Status::Ok &&
         parse_json(std::string(bytes.begin(), bytes.end()), config, error)) {
-        return config.text_or("dataset", "fashion_mnist");
+        origin.dataset = config.text_or("dataset", origin.dataset);
+        const double fraction = config.number_or("val_fraction", origin.val_fraction);
+        if (fraction >= 0 && fraction <= 0.5) origin.val_fraction = fraction;
+        const JsonValue* limit = config.find("limit_train");
+        if (is_whole_number_in(limit, 0, kMaxSamples)) origin.limit_train = static_cast<long>(limit->number);
     }
-    return "fashion_mnist";
+    return origin;
 }
 
 }  // namespace fnn

@@ -18,6 +18,7 @@ struct LoadedModel {
     std::vector<unsigned char> arena;
     fnn_model* model = nullptr;
     ModelHeader header;
+    std::vector<std::string> names;  // the blob's class names; empty when it carries none
 
     size_t inputs() const { return fnn_input_size(model); }
     size_t classes() const { return fnn_output_size(model); }
@@ -32,8 +33,14 @@ bool model_path_of(const std::string& arg, bool best, std::string& path, std::st
 // Reads and validates a model blob; `error` names the file and the problem.
 bool load_model(const std::string& path, LoadedModel& out, std::string& error);
 
-// The dataset a model in a run directory was trained on (its config.json), else "fashion_mnist".
-std::string model_dataset(const std::string& model_path);
+// What a model in a run directory was trained on, from the run's config.json: the dataset and
+// how its training file was split. Defaults (fashion_mnist, 0.1, all) for a model elsewhere.
+struct ModelOrigin {
+    std::string dataset = "fashion_mnist";
+    double val_fraction = 0.1;
+    long limit_train = 0;  // the run used only the first N training samples (0: all)
+};
+ModelOrigin model_origin(const std::string& model_path);
 
 // Decodes the model at `path` into parameters laid out by `shape` (fnn train --init). False,
 // naming what differs, when the model's architecture is not `shape`'s.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli_flags.hpp"
+#include "cli_report_compare.hpp"
 #include "cli_report_run.hpp"
 #include "cli_report_sweep.hpp"
 #include "cli_sweep_studies.hpp"
@@ -21,6 +22,7 @@ int cmd_report(int argc, char** argv) {
     FlagParser p("fnn report",
                  "Report on a run or sweep directory: fnn report DIR [-o report.html] [--compare "
                  "SWEEP_DIR]\n"
+                 "Compare runs: fnn report RUN_A RUN_B ... [-o compare.html]\n"
                  "Without -o the essentials are printed as text.");
     p.add(text_flag("-o", "--output", "FILE", "write one self-contained HTML page here", output));
     p.add(text_flag("", "--compare", "DIR",
@@ -30,10 +32,16 @@ int cmd_report(int argc, char** argv) {
         text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
     const ParseResult parsed = p.parse(argc, argv, 2, &dirs);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
-    if (dirs.size() != 1) {
-        fprintf(stderr, "fnn report: give one run or sweep directory\n");
+    if (dirs.empty()) {
+        fprintf(stderr, "fnn report: give a run or sweep directory, or several runs to compare\n");
         return 2;
     }
+    ErrorText err;
+    if (!output.empty() && check_writable(output, &err) != Status::Ok) {
+        fprintf(stderr, "fnn report: %s\n", err.text);
+        return 1;
+    }
+    if (dirs.size() > 1) return compare_runs(dirs, output);
     const std::string dir = dirs[0];
     std::string page, error;
     if (file_exists(dir + "/sweep.json")) {
@@ -60,7 +68,6 @@ int cmd_report(int argc, char** argv) {
         }
         page = run_page(dir, d);
     }
-    ErrorText err;
     if (write_file_atomic(output, page, &err) != Status::Ok) {
         fprintf(stderr, "fnn report: %s\n", err.text);
         return 1;

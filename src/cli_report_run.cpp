@@ -122,7 +122,7 @@ bool load_run(const std::string& dir, const std::string& data_dir, const char* a
     if (!load_model(dir + "/model.fnn", d.model, error) ||
         !load_dataset(data, dataset, "train", d.train, error) ||
         !load_dataset(data, dataset, "test", d.test, error) ||
-        !select_split(d.train, d.test, "test", 0.1, split, error)) {
+        !select_split(d.train, d.test, "test", 0.1, 0, split, error)) {
         return false;
     }
     if (static_cast<size_t>(d.test.view.features()) != d.model.inputs()) {

@@ -17,6 +17,7 @@
 
 #include "cli_data.hpp"
 #include "cli_json.hpp"
+#include "cli_quote.hpp"
 #include "cli_sweep_search.hpp"
 #include "cli_trial.hpp"
 #include "fnn/file_io.hpp"
@@ -119,18 +120,6 @@ std::string executable_path(const char* argv0) {
     char exe[PATH_MAX];
     const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     return n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string(argv0);
-}
-
-std::string shell_quote(const std::string& s) {
-    if (!s.empty() &&
-        s.find_first_not_of(
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/=+:") ==
-            std::string::npos) {
-        return s;
-    }
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
 }
 
 // Reads the journal, dropping a torn last line (rewriting the file without it).
@@ -355,9 +344,11 @@ int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0
         args.insert(args.end(), data.begin(), data.end());
         std::string line = shell_quote(fnn) + " train -q";
         for (const std::string& a : args) line += " " + shell_quote(a);
+        // --overwrite: a trial run again (a failed node, a retried job) replaces its own
+        // unfinished run directory.
         line += " --trial " + std::to_string(t) + " --journal " +
                 shell_quote(dir + "/parts/" + name + ".jsonl") + " --out " +
-                shell_quote(trial_run_dir(dir, t));
+                shell_quote(trial_run_dir(dir, t)) + " --overwrite";
         printf("%s\n", line.c_str());
     }
     return 0;

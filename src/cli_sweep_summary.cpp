@@ -10,6 +10,7 @@
 
 #include "cli_forest.hpp"
 #include "cli_json.hpp"
+#include "cli_quote.hpp"
 #include "cli_sweep_run.hpp"
 #include "cli_trial.hpp"
 #include "fnn/file_io.hpp"
@@ -177,13 +178,12 @@ std::vector<double> best_so_far(const SweepData& data) {
     return out;
 }
 
-namespace {
-
-std::string csv_field(const std::string& s) {
-    return s.find_first_of(",\"\n") == std::string::npos ? s : "\"" + s + "\"";
+std::string reproduce_command(const SweepSettings& settings, const TrialResult& trial) {
+    std::string command = "fnn train";
+    for (const std::string& a : trial.args) command += " " + shell_quote(a);
+    if (!settings.data_dir.empty()) command += " --data_dir " + shell_quote(settings.data_dir);
+    return command;
 }
-
-}  // namespace
 
 std::string sweep_config_text(const SweepSpec& spec, const SweepRow& row) {
     std::string out;
@@ -228,7 +228,8 @@ int summarize_sweep(const std::string& dir, int top) {
     printf("\n");
     std::string csv = "rank,trial,status," + spec.metric + ",test_acc,seconds";
     for (const SweepParam& p : spec.params) csv += "," + p.name;
-    csv += "\n";
+    csv += ",command\n";
+    std::string commands;
     for (size_t i = 0; i < l.rows.size(); ++i) {
         const SweepRow& r = l.rows[i];
         if (static_cast<int>(i) < top) {
@@ -242,13 +243,17 @@ int summarize_sweep(const std::string& dir, int top) {
                 }
             }
             printf("\n");
+            commands += " " + std::to_string(i + 1) + ". trial " + std::to_string(r.result.trial) +
+                        ": " + reproduce_command(l.settings, r.result) + "\n";
         }
         csv += std::to_string(i + 1) + "," + std::to_string(r.result.trial) + "," +
                r.result.status + "," + json_number(r.metric) + "," +
                json_number(r.result.test_acc) + "," + json_number(r.result.seconds);
         for (const std::string& v : r.values) csv += "," + csv_field(v);
-        csv += "\n";
+        csv += "," + csv_field(reproduce_command(l.settings, r.result)) + "\n";
     }
+    printf("\nto reproduce a trial (same settings and seed, so the same model):\n%s",
+           commands.c_str());
     const std::vector<ParamStats> stats = parameter_stats(l);
     printf(
         "\nhyperparameters (importance: random forest on %s, 200 trees; correlation: Pearson with "

@@ -45,6 +45,10 @@ std::vector<double> best_so_far(const SweepData& data);
 // The loss a sweep's trials used (from the best trial's settings), "?" if unknown.
 std::string sweep_loss(const SweepData& data);
 
+// The fnn train command that trains this trial again: its recorded flags (settings, seed and the
+// sweep's --set values).
+std::string reproduce_command(const SweepSettings& settings, const TrialResult& trial);
+
 // The non-constant parameters of a trial as "name=value ..." for one-line listings.
 std::string sweep_config_text(const SweepSpec& spec, const SweepRow& row);
 

@@ -240,3 +240,97 @@ TEST_CASE("blob: write refuses a small buffer and a mismatched input shape") {
     CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr,
                            out.data(), out.size(), &err) == Status::Arg);
 }
+
+TEST_CASE("blob: sections must come in order and never overlap") {
+    const Model model;
+    const std::vector<uint8_t> good = model.blob(WeightType::Int8);
+    const size_t layer0 = kModelHeaderBytes, layer1 = kModelHeaderBytes + kModelLayerBytes;
+    const uint32_t w0 = load_u32le(good.data() + layer0 + 12);
+    const uint32_t s0 = load_u32le(good.data() + layer0 + 20);
+    const uint32_t b0 = load_u32le(good.data() + layer0 + 16);
+    const struct {
+        const char* what;
+        size_t field;
+        uint32_t value;
+    } edits[] = {
+        {"layer 1 weights on layer 0's weights", layer1 + 12, w0},
+        {"layer 0 bias on its weights", layer0 + 16, w0},
+        {"layer 0 scales inside its weights", layer0 + 20, w0 + 16},
+        {"layer 0 bias before its scales", layer0 + 16, s0 - 16},
+        {"layer 1 weights before layer 0's bias", layer1 + 12, b0 - 16},
+    };
+    for (const auto& e : edits) {
+        CAPTURE(e.what);
+        std::vector<uint8_t> bad = good;
+        store_u32le(bad.data() + e.field, e.value);
+        reseal(bad);
+        std::string message;
+        CHECK(parse(bad, &message) == Status::Format);
+        CHECK_MESSAGE(message.find("after the previous section") != std::string::npos, message);
+    }
+}
+
+TEST_CASE("blob: class names are stored, checked, and optional; version 1 blobs still load") {
+    Model model;
+    const char names[] = "zero\none, two\nthree \"3\"\n";
+    model.meta.names = names;
+    model.meta.names_bytes = sizeof names - 1;
+    std::vector<uint8_t> blob(model_blob_bytes(model.shape, WeightType::F32, model.meta.names_bytes));
+    ErrorText err;
+    REQUIRE(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr,
+                             blob.data(), blob.size(), &err) == Status::Ok);
+    ModelBlob m;
+    REQUIRE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok);
+    CHECK(m.header.version == 2);
+    REQUIRE(m.header.meta.names_bytes == sizeof names - 1);
+    CHECK(std::string(m.header.meta.names, m.header.meta.names_bytes) == names);
+    // The names section sits right after the layer table, before layer 0's weights.
+    CHECK(load_u32le(blob.data() + 32) == kModelHeaderBytes + 3 * kModelLayerBytes);
+    // Hostile names: wrong count, control characters, both-or-neither, into the weights.
+    const struct {
+        const char* what;
+        size_t at;
+        uint32_t value;
+        int width;
+        const char* part;
+    } edits[] = {
+        {"names size cut", 36, sizeof names - 2, 4, "newline-terminated class names"},
+        {"a tab in a name", kModelHeaderBytes + 3 * kModelLayerBytes + 1, '\t', 1, "printable"},
+        {"size without offset", 32, 0, 4, "both or neither"},
+        {"offset without size", 36, 0, 4, "both or neither"},
+        {"weights over the names", kModelHeaderBytes + 12, kModelHeaderBytes + 3 * kModelLayerBytes,
+         4, "after the previous section"},
+    };
+    for (const auto& e : edits) {
+        CAPTURE(e.what);
+        std::vector<uint8_t> bad = blob;
+        if (e.width == 1) bad[e.at] = static_cast<uint8_t>(e.value);
+        else store_u32le(bad.data() + e.at, e.value);
+        reseal(bad);
+        std::string message;
+        CHECK(parse(bad, &message) == Status::Format);
+        CHECK_MESSAGE(message.find(e.part) != std::string::npos, message);
+    }
+    // Version 1: the same layout without names (header bytes 32..63 zero) loads as before;
+    // names in a version 1 header are refused.
+    std::vector<uint8_t> v1 = Model().blob(WeightType::F32);
+    store_u16le(v1.data() + 4, 1);
+    reseal(v1);
+    REQUIRE(parse_model_blob(v1.data(), v1.size(), m, &err) == Status::Ok);
+    CHECK(m.header.version == 1);
+    CHECK(m.header.meta.names == nullptr);
+    std::vector<uint8_t> v1_named = blob;
+    store_u16le(v1_named.data() + 4, 1);
+    reseal(v1_named);
+    std::string message;
+    CHECK(parse(v1_named, &message) == Status::Format);
+    CHECK(message.find("version 1 has no class names") != std::string::npos);
+    // Writing refuses names that break the format.
+    Model bad_names;
+    const char three_lines_for_two[] = "a\nb\n";
+    bad_names.meta.names = three_lines_for_two;
+    bad_names.meta.names_bytes = 4;
+    std::vector<uint8_t> out(model_blob_bytes(bad_names.shape, WeightType::F32, 4));
+    CHECK(write_model_blob(bad_names.shape, bad_names.params.data(), bad_names.meta,
+                           WeightType::F32, nullptr, out.data(), out.size(), &err) == Status::Format);
+}

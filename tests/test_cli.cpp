@@ -263,12 +263,13 @@ TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a
     CHECK(contains(c, "const size_t my_model_len = "));
     CHECK(run("./fnnpack c-array " + dir + "/h.fnn --name 9lives -o " + dir + "/m.c").exit_code ==
           2);
-    // The generated file compiles as C99 and holds exactly the blob's bytes.
+    // The generated files compile as C99 (the program includes the generated header) and hold
+    // exactly the blob's bytes.
+    CHECK(contains(read_text(dir + "/m.h"), "extern const unsigned char my_model["));
     const std::string check = dir + "/check.c";
     REQUIRE(write_file_atomic(
                 check,
-                std::string("#include <stdio.h>\n#include <stddef.h>\nextern const unsigned char "
-                            "my_model[]; extern const size_t my_model_len;\n"
+                std::string("#include <stdio.h>\n#include \"m.h\"\n"
                             "int main(void) { fwrite(my_model, 1, my_model_len, stdout); return "
                             "((size_t)my_model % 16) != 0; }\n"),
                 nullptr) == Status::Ok);

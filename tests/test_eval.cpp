@@ -130,14 +130,24 @@ TEST_CASE(
     CHECK(r.output.rfind("class,name,precision,recall,f1,support\n0,T-shirt/top,", 0) == 0);
     CHECK(contains(r.output, "macro avg"));
 
-    // Splits as training made them: 54,000 train and 6,000 validation images.
+    // Splits as training made them (the run's config.json): it trained on the first 3,000
+    // images with 10 % held out, so 2,700 train and 300 validation images.
     r = run("./fnn eval --model " + model + " --split val --json");
     REQUIRE(r.exit_code == 0);
     REQUIRE(parse_json(r.output, report, error));
-    CHECK(report.number_or("samples", 0) == 6000);
+    CHECK(report.number_or("samples", 0) == 300);
     r = run("./fnn eval --model " + model + " --split train --json");
     REQUIRE(parse_json(r.output, report, error));
-    CHECK(report.number_or("samples", 0) == 54000);
+    CHECK(report.number_or("samples", 0) == 2700);
+    r = run("./fnn eval --model " + model + " --split val --val_fraction 0.2 --json");
+    REQUIRE(parse_json(r.output, report, error));
+    CHECK(report.number_or("samples", 0) == 600);
+    // Away from its run directory a model gets the default split: 54,000 and 6,000.
+    const std::string alone = temp_dir() + "/alone.fnn";
+    REQUIRE(run("cp " + model + " " + alone).exit_code == 0);
+    r = run("./fnn eval --model " + alone + " --split val --json");
+    REQUIRE(parse_json(r.output, report, error));
+    CHECK(report.number_or("samples", 0) == 6000);
 }
 
 TEST_CASE(

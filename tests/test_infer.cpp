@@ -157,6 +157,40 @@ TEST_CASE("infer: batches equal single runs") {
     }
 }
 
+TEST_CASE("infer: fnn_class_name gives the names the blob carries, cut to fit") {
+    NetworkSpec spec;
+    spec.n_in = 4;
+    spec.n_classes = 3;
+    NetworkShape shape;
+    REQUIRE(plan_network(spec, shape, nullptr) == Status::Ok);
+    std::vector<float> params(shape.n_params, 0.5f);
+    ModelMeta meta;
+    meta.rows = 2;
+    meta.cols = 2;
+    const char names[] = "T-shirt/top\nTrouser\nAnkle boot\n";
+    for (bool named : {true, false}) {
+        meta.names = named ? names : nullptr;
+        meta.names_bytes = named ? sizeof names - 1 : 0;
+        std::vector<uint8_t> blob(model_blob_bytes(shape, WeightType::F32, meta.names_bytes));
+        REQUIRE(write_model_blob(shape, params.data(), meta, WeightType::F32, nullptr, blob.data(),
+                                 blob.size(), nullptr) == Status::Ok);
+        Loaded m(blob);
+        char out[32] = "junk";
+        if (named) {
+            REQUIRE(fnn_class_name(m.model, 2, out, sizeof out) == FNN_OK);
+            CHECK(std::string(out) == "Ankle boot");
+            REQUIRE(fnn_class_name(m.model, 0, out, 4) == FNN_OK);
+            CHECK(std::string(out) == "T-s");  // 3 bytes and the terminator
+        } else {
+            CHECK(fnn_class_name(m.model, 0, out, sizeof out) == FNN_E_UNSUPPORTED);
+            CHECK(out[0] == '\0');
+        }
+        CHECK(fnn_class_name(m.model, 3, out, sizeof out) == FNN_E_ARG);
+        CHECK(fnn_class_name(m.model, 0, out, 0) == FNN_E_ARG);
+        CHECK(fnn_class_name(nullptr, 0, out, sizeof out) == FNN_E_ARG);
+    }
+}
+
 TEST_CASE("infer: bad arguments are refused") {
     Trained& t = trained();
     Loaded m(t.blob);
@@ -191,8 +225,11 @@ TEST_CASE("infer: every truncated prefix and every single-byte change of a blob 
     ModelMeta meta;
     meta.rows = 3;
     meta.cols = 4;
+    const char names[] = "cat\ndog\nbird\n";  // the names section gets the same treatment
+    meta.names = names;
+    meta.names_bytes = sizeof names - 1;
     for (WeightType type : {WeightType::F32, WeightType::F16, WeightType::Int8}) {
-        std::vector<uint8_t> blob(model_blob_bytes(shape, type));
+        std::vector<uint8_t> blob(model_blob_bytes(shape, type, meta.names_bytes));
         REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, blob.data(),
                                  blob.size(), nullptr) == Status::Ok);
         size_t need = 0;

@@ -287,7 +287,7 @@ TEST_CASE("report: missing and damaged inputs give clear errors") {
     const std::string dir = temp_dir();
     CommandResult r = run("./fnn report");
     CHECK(r.exit_code == 2);
-    CHECK(contains(r.output, "give one run or sweep directory"));
+    CHECK(contains(r.output, "give a run or sweep directory, or several runs to compare"));
     r = run("./fnn report " + dir + "/nothing");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.output, "is " + dir + "/nothing a run directory?"));

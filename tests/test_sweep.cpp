@@ -293,10 +293,33 @@ TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best co
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(r.output, "top 3 trials"));
     CHECK(contains(r.output, "importance"));
+    // The printed command for the best trial trains the same model: the same validation accuracy.
+    const size_t first = r.output.find(" 1. trial ");
+    REQUIRE(first != std::string::npos);
+    const size_t colon = r.output.find(": fnn train ", first);
+    const long best_trial = atol(r.output.c_str() + first + 10);
+    const std::string command =
+        r.output.substr(colon + 2, r.output.find('\n', colon) - colon - 2);
+    const CommandResult again = run("./" + command + " -q --out " + dir + "/again");
+    REQUIRE_MESSAGE(again.exit_code == 0, command << "\n" << again.output);
+    std::vector<TrialResult> trials;
+    bool torn_journal = false;
+    std::string journal_error;
+    REQUIRE(read_journal(dir + "/ce/journal.jsonl", trials, torn_journal, journal_error));
+    for (const TrialResult& t : trials) {
+        if (t.trial != best_trial) continue;
+        std::vector<uint8_t> metrics;
+        REQUIRE(read_file(dir + "/again/metrics.csv", metrics, nullptr) == Status::Ok);
+        const std::string text(metrics.begin(), metrics.end());
+        char expected[32];
+        snprintf(expected, sizeof expected, ",%.6f,", t.val_acc);
+        CHECK_MESSAGE(contains(text.substr(text.rfind('\n', text.size() - 2)), expected), text);
+    }
     std::vector<uint8_t> csv;
     REQUIRE(read_file(dir + "/ce/leaderboard.csv", csv, nullptr) == Status::Ok);
     CHECK(std::string(csv.begin(), csv.end())
               .rfind("rank,trial,status,val_acc,test_acc,seconds,epochs,hidden_size,", 0) == 0);
+    CHECK(contains(std::string(csv.begin(), csv.end()), ",fnn train "));
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 13);
     REQUIRE(read_file(dir + "/ce/importance.csv", csv, nullptr) == Status::Ok);
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 6);

@@ -1,5 +1,6 @@
 // fnnpack c-array: any file (normally a model blob) as a C source file holding a 16-byte-aligned
-// const byte array and its length, so firmware embeds a model with no filesystem.
+// const byte array and its length, and a header declaring both, so firmware embeds a model with
+// no filesystem.
 #include <stdio.h>
 
 #include <cctype>
@@ -12,8 +13,19 @@
 
 namespace fnn {
 
+namespace {
+
+// model.c -> model.h; any other name gets ".h" added.
+std::string header_path_for(const std::string& source) {
+    if (source.size() > 2 && source.compare(source.size() - 2, 2, ".c") == 0)
+        return source.substr(0, source.size() - 2) + ".h";
+    return source + ".h";
+}
+
+}  // namespace
+
 int cmd_c_array(int argc, char** argv) {
-    std::string out_path, name = "fnn_model_blob";
+    std::string out_path, name = "fnn_model_blob", header_path;
     std::vector<std::string> inputs;
     FlagParser p("fnnpack c-array",
                  "Write a file as a C array: fnnpack c-array MODEL.fnn -o model.c [--name NAME]");
@@ -31,14 +43,23 @@ int cmd_c_array(int argc, char** argv) {
                return ok;
            }});
     p.add(text_flag("-o", "--output", "FILE", "C source file to write", out_path));
+    p.add(text_flag("", "--header", "FILE",
+                    "header declaring the array (default: the output with .h for .c)",
+                    header_path));
     const ParseResult r = p.parse(argc, argv, 2, &inputs);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (inputs.size() != 1 || out_path.empty()) {
         fprintf(stderr, "fnnpack c-array: give one input file and --output\n");
         return 2;
     }
+    if (header_path.empty()) header_path = header_path_for(out_path);
     std::vector<uint8_t> bytes;
     ErrorText err;
+    if (check_writable(out_path, &err) != Status::Ok ||
+        check_writable(header_path, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack c-array: %s\n", err.text);
+        return 1;
+    }
     if (read_file(inputs[0], bytes, &err) != Status::Ok) {
         fprintf(stderr, "fnnpack c-array: %s\n", err.text);
         return 1;
@@ -61,11 +82,21 @@ int cmd_c_array(int argc, char** argv) {
         text += hex;
     }
     text += "\n};\nconst size_t " + name + "_len = " + std::to_string(bytes.size()) + ";\n";
-    if (write_file_atomic(out_path, text, &err) != Status::Ok) {
+    std::string guard = name + "_H";
+    for (char& c : guard) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string header =
+        "/* " + name + ": " + std::to_string(bytes.size()) + " bytes of " + inputs[0] +
+        ", defined in " + out_path + " (fnnpack c-array). */\n#ifndef " + guard + "\n#define " +
+        guard + "\n\n#include <stddef.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n" +
+        "extern const unsigned char " + name + "[" + std::to_string(bytes.size()) + "];\n" +
+        "extern const size_t " + name + "_len;\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+    if (write_file_atomic(out_path, text, &err) != Status::Ok ||
+        write_file_atomic(header_path, header, &err) != Status::Ok) {
         fprintf(stderr, "fnnpack c-array: %s\n", err.text);
         return 1;
     }
-    printf("%s: %s[%zu] and %s_len\n", out_path.c_str(), name.c_str(), bytes.size(), name.c_str());
+    printf("%s: %s[%zu] and %s_len, declared in %s\n", out_path.c_str(), name.c_str(),
+           bytes.size(), name.c_str(), header_path.c_str());
     return 0;
 }
 

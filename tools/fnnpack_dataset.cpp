@@ -67,6 +67,10 @@ int cmd_dataset(int argc, char** argv) {
     std::vector<uint8_t> image_bytes, label_bytes;
     IdxArray images, labels;
     ErrorText err;
+    if (check_writable(out_path, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack dataset: %s\n", err.text);
+        return 1;
+    }
     if (read_file(images_path, image_bytes, &err) != Status::Ok ||
         parse_idx(image_bytes.data(), image_bytes.size(), images_path.c_str(), images, &err) !=
             Status::Ok ||
@@ -124,6 +128,11 @@ int cmd_cifar10(int argc, char** argv) {
     if (batches.empty() || out_path.empty()) {
         fprintf(stderr, "fnnpack cifar10: give one or more batch files and --output\n");
         return 2;
+    }
+    ErrorText out_err;
+    if (check_writable(out_path, &out_err) != Status::Ok) {
+        fprintf(stderr, "fnnpack cifar10: %s\n", out_err.text);
+        return 1;
     }
     std::vector<uint8_t> pixels, labels;
     for (const std::string& path : batches) {

@@ -185,6 +185,10 @@ int cmd_model(int argc, char** argv) {
     ErrorText err;
     std::string error;
     DecodedModel model;
+    if (!out_path.empty() && check_writable(out_path, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack model: %s\n", err.text);
+        return 1;
+    }
     if (read_file(inputs[0], in_bytes, &err) != Status::Ok) {
         fprintf(stderr, "fnnpack model: %s\n", err.text);
         return 1;
