@@ -16,6 +16,9 @@ const char* const kStyle =
     "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:3px "
     "7px;text-align:right}"
     "th{background:#f3f3f3}td.l,th.l{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:10px}"
+    // Charts share the page's width: two side by side when there is room, scaled to fit.
+    ".charts{display:flex;flex-wrap:wrap;gap:10px}.charts>*{flex:1 1 460px;min-width:0}"
+    "svg.chart{width:100%;height:auto}"
     ".cell{font-size:11px;text-align:center;width:96px}.cell "
     "img{width:84px;height:84px;image-rendering:pixelated;"
     "border:1px solid #ccc}.wrong{color:#b00}.note{color:#666;font-size:12px}";

@@ -61,6 +61,8 @@ bool parse_diagnostics(const std::string& text, std::vector<JsonValue>& samples,
     return true;
 }
 
+std::string percent(double v) { return isfinite(v) ? fixed_digits(100 * v, 2) + "%" : "-"; }
+
 std::string image_cell(const Dataset& data, int index, const std::string& caption, bool wrong) {
     return "<div class=\"cell\"><img alt=\"test image " + std::to_string(index) + "\" src=\"" +
            sample_png_uri(data.sample(index), static_cast<int>(data.header.rows),
@@ -80,6 +82,24 @@ double training_position(const std::vector<JsonValue>& samples, size_t i) {
         if (t.number_or("step", 0) <= step) ++in_epoch;
     }
     return epoch - 1 + static_cast<double>(in_epoch) / of_epoch;
+}
+
+// Whether a config.json setting means anything for this run: momentum only for momentum and
+// nag, beta for rmsprop, and so on. The page shows these only.
+bool setting_applies(const std::string& key, const JsonValue& config) {
+    const std::string optimizer = config.text_or("optimizer", "");
+    const std::string schedule = config.text_or("lr_schedule", "constant");
+    const bool adaptive = optimizer == "rmsprop" || optimizer == "adam" || optimizer == "nadam";
+    if (key == "momentum") return optimizer == "momentum" || optimizer == "nag";
+    if (key == "beta") return optimizer == "rmsprop";
+    if (key == "beta1" || key == "beta2") return optimizer == "adam" || optimizer == "nadam";
+    if (key == "epsilon") return adaptive;
+    if (key == "hidden_size") return config.find("hidden_sizes") == nullptr;
+    if (key == "lr_step_epochs" || key == "lr_gamma") return schedule == "step";
+    if (key == "lr_min") return schedule == "cosine";
+    if (key == "limit_train" || key == "lr_warmup_epochs" || key == "early_stop")
+        return config.number_or(key, 0) > 0;
+    return true;
 }
 
 // A setting as a reader wants it: strings without their JSON quotes, numbers to 6 digits.
@@ -136,26 +156,40 @@ bool load_run(const std::string& dir, const std::string& data_dir, const char* a
 
 std::string run_page(const std::string& dir, const RunData& d) {
     HtmlPage page("fnn run " + dir);
-    // Configuration.
+    // Configuration (the settings that apply to this run) and result. Accuracies are percent
+    // everywhere on the page.
     std::vector<std::vector<std::string>> rows;
-    for (const auto& field : d.config.fields) rows.push_back({field.first, plain(field.second)});
-    for (const char* key :
-         {"status", "test_acc", "test_loss", "best_val_acc", "median_epoch_seconds"}) {
-        if (const JsonValue* v = d.summary.find(key)) rows.push_back({key, plain(*v)});
+    for (const auto& field : d.config.fields) {
+        if (setting_applies(field.first, d.config)) rows.push_back({field.first, plain(field.second)});
     }
+    const int best_epoch = static_cast<int>(d.summary.number_or("best_epoch", 0));
+    rows.push_back({"status", d.summary.text_or("status", "(no summary.json: still starting)")});
+    rows.push_back({"test accuracy", percent(d.summary.number_or("test_acc", NAN))});
+    rows.push_back({"test loss", fixed_digits(d.summary.number_or("test_loss", NAN))});
+    rows.push_back({"best validation accuracy",
+                    percent(d.summary.number_or("best_val_acc", NAN)) +
+                        (best_epoch > 0 ? " (epoch " + std::to_string(best_epoch) + ")" : "")});
+    rows.push_back({"median epoch", fixed_digits(d.summary.number_or("median_epoch_seconds", NAN), 3) + " s"});
     page.section("config", "Configuration and result", html_table({"setting", "value"}, rows, 2));
-    // Curves.
+    // Curves, with the best epoch (by the monitored metric; best.fnn holds its model) marked.
     Series train_loss{"train", {}, {}, "", false}, val_loss{"validation", {}, {}, "", true};
     Series train_acc{"train", {}, {}, "", false}, val_acc{"validation", {}, {}, "", true};
     for (const EpochMetrics& m : d.epochs) {
         train_loss.x.push_back(m.epoch), train_loss.y.push_back(m.train_loss);
         val_loss.x.push_back(m.epoch), val_loss.y.push_back(m.val_loss);
-        train_acc.x.push_back(m.epoch), train_acc.y.push_back(m.train_acc);
-        val_acc.x.push_back(m.epoch), val_acc.y.push_back(m.val_acc);
+        train_acc.x.push_back(m.epoch), train_acc.y.push_back(100 * m.train_acc);
+        val_acc.x.push_back(m.epoch), val_acc.y.push_back(100 * m.val_acc);
+    }
+    ChartOptions marked;
+    if (best_epoch > 0) {
+        marked.mark_x = best_epoch;
+        marked.mark_label = "best epoch " + std::to_string(best_epoch);
     }
     page.section("curves", "Loss and accuracy per epoch",
-                 "<div class=\"grid\">" + svg_line_chart("epoch", "loss", {train_loss, val_loss}) +
-                     svg_line_chart("epoch", "accuracy", {train_acc, val_acc}) + "</div>");
+                 "<div class=\"charts\">" +
+                     svg_line_chart("epoch", "loss", {train_loss, val_loss}, marked) +
+                     svg_line_chart("epoch", "accuracy (%)", {train_acc, val_acc}, marked) +
+                     "</div>");
     // Confusion matrix and per-class metrics.
     const ClassificationReport& r = d.report;
     std::vector<double> counts(r.confusion.begin(), r.confusion.end());
@@ -165,7 +199,7 @@ std::string run_page(const std::string& dir, const RunData& d) {
         per_class.push_back({d.names[k], fixed_digits(m.precision), fixed_digits(m.recall),
                              fixed_digits(m.f1), std::to_string(m.support)});
     }
-    per_class.push_back({"accuracy", "", "", fixed_digits(r.accuracy), std::to_string(r.total)});
+    per_class.push_back({"accuracy", "", "", percent(r.accuracy), std::to_string(r.total)});
     per_class.push_back({"macro avg", fixed_digits(r.macro.precision), fixed_digits(r.macro.recall),
                          fixed_digits(r.macro.f1), std::to_string(r.total)});
     per_class.push_back({"weighted avg", fixed_digits(r.weighted.precision),
@@ -216,12 +250,12 @@ std::string run_page(const std::string& dir, const RunData& d) {
                             true);
     }
     page.section("mistakes",
-                 "The most confident mistakes (" +
-                     std::to_string(std::min(mistakes.size(), kMistakesShown)) + " of " +
-                     std::to_string(mistakes.size()) + " test images misclassified)",
+                 "The " + std::to_string(std::min(mistakes.size(), kMistakesShown)) +
+                     " most confident of the " + std::to_string(mistakes.size()) +
+                     " misclassified test images (of " + std::to_string(test.count()) + ")",
                  wrong + "</div>");
     // Weight histograms and gradient norms from diagnostics.jsonl.
-    std::string weights = "<div class=\"grid\">";
+    std::string weights = "<div class=\"charts\">";
     std::vector<Series> norms, peaks;
     const size_t layers = d.samples.empty() ? 0 : d.samples[0].find("layers")->items.size();
     for (size_t l = 0; l < layers; ++l) {
@@ -249,7 +283,7 @@ std::string run_page(const std::string& dir, const RunData& d) {
             hist.push_back(h);
         }
         weights += "<div><b>layer " + std::to_string(l + 1) + "</b><br>" +
-                   svg_line_chart("weight", "density", hist, 480, 240) + "</div>";
+                   svg_line_chart("weight", "density", hist, {480, 240}) + "</div>";
         Series norm{"layer " + std::to_string(l + 1), {}, {}, "", false}, peak = norm;
         for (size_t i = 0; i < d.samples.size(); ++i) {
             const JsonValue& layer = d.samples[i].find("layers")->items[l];
@@ -265,8 +299,11 @@ std::string run_page(const std::string& dir, const RunData& d) {
         "gradients",
         "Weight gradients per layer (sampled " + std::to_string(kSamplesPerEpoch) +
             " times per epoch)",
-        "<div class=\"grid\">" + svg_line_chart("epoch", "gradient L2 norm", norms, 540, 280) +
-            svg_line_chart("epoch", "largest gradient magnitude", peaks, 540, 280) + "</div>");
+        // Gradient sizes span decades over training (and between layers): a log axis.
+        "<div class=\"charts\">" +
+            svg_line_chart("epoch", "gradient L2 norm", norms, {540, 280, true}) +
+            svg_line_chart("epoch", "largest gradient magnitude", peaks, {540, 280, true}) +
+            "</div>");
     return page.html();
 }
 

@@ -187,7 +187,7 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
             std::vector<Series> progress = {best_so_far_series(s, name),
                                             best_so_far_series(*other, other_name)};
             content +=
-                svg_line_chart("trials run", "best " + spec.metric + " so far", progress, 520, 280);
+                svg_line_chart("trials run", "best " + spec.metric + " so far", progress, {520, 280});
         }
         content +=
             svg_scatter(other != nullptr ? "sweep" : "loss", spec.metric, x, y, categories, 360,

@@ -50,10 +50,13 @@ void range_of(const std::vector<double>& v, double& lo, double& hi) {
     if (hi == lo) lo -= 0.5, hi += 0.5;
 }
 
-std::string open_svg(int width, int height) {
-    return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
-           "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) +
-           " " + std::to_string(height) + "\" font-family=\"sans-serif\" font-size=\"11\">";
+// `css_class` "chart" lets the page scale the drawing to the width it has (see the page style).
+std::string open_svg(int width, int height, const char* css_class = nullptr) {
+    return "<svg xmlns=\"http://www.w3.org/2000/svg\"" +
+           std::string(css_class ? " class=\"" + std::string(css_class) + "\"" : "") +
+           " width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height) +
+           "\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) +
+           "\" font-family=\"sans-serif\" font-size=\"11\">";
 }
 
 bool is_number(const std::string& s) {
@@ -68,14 +71,23 @@ bool is_number(const std::string& s) {
 struct PlotArea {
     double left, top, width, height;
     double x0, x1, y0, y1;
+    bool log_y = false;  // y0, y1 and py() then take log10 of the data
 
     PlotArea(double left_px, double top_px, double width_px, double height_px, double x_lo,
-             double x_hi, double y_lo, double y_hi)
-        : left(left_px), top(top_px), width(width_px), height(height_px), x0(x_lo), x1(x_hi) {
+             double x_hi, double y_lo, double y_hi, bool log_scale = false)
+        : left(left_px),
+          top(top_px),
+          width(width_px),
+          height(height_px),
+          x0(x_lo),
+          x1(x_hi),
+          log_y(log_scale) {
         const double pad = (y_hi - y_lo) * 0.05;
         y0 = y_lo - pad;
         y1 = y_hi + pad;
     }
+    // Where a data value sits on the y axis (its log10 on a log axis).
+    double axis_y(double y) const { return log_y ? log10(y) : y; }
     double px(double x) const { return left + (x - x0) / (x1 - x0) * width; }
     double py(double y) const { return top + (1 - (y - y0) / (y1 - y0)) * height; }
     double bottom() const { return top + height; }
@@ -85,11 +97,17 @@ struct PlotArea {
         std::string out = "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" +
                           num(width) + "\" height=\"" + num(height) +
                           "\" fill=\"#fafafa\" stroke=\"#ccc\"/>";
-        for (double t : ticks(y0, y1)) {
+        // A log axis ticks at whole powers of ten when it spans at least two of them.
+        std::vector<double> y_ticks;
+        if (log_y) {
+            for (double k = ceil(y0); k <= floor(y1); ++k) y_ticks.push_back(k);
+        }
+        if (y_ticks.size() < 2) y_ticks = ticks(y0, y1);
+        for (double t : y_ticks) {
             out += "<line x1=\"" + num(left) + "\" x2=\"" + num(left + width) + "\" y1=\"" +
                    num(py(t)) + "\" y2=\"" + num(py(t)) + "\" stroke=\"#e4e4e4\"/><text x=\"" +
                    num(left - 4) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" +
-                   tick_text(t) + "</text>";
+                   tick_text(log_y ? pow(10.0, t) : t) + "</text>";
         }
         return out + "<text x=\"" + num(left + width / 2) + "\" y=\"" + num(svg_height - 4.0) +
                "\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(x_label) +
@@ -144,26 +162,41 @@ std::string palette_color(size_t i) {
 }
 
 std::string svg_line_chart(const std::string& x_label, const std::string& y_label,
-                           const std::vector<Series>& series, int width, int height) {
+                           const std::vector<Series>& series, const ChartOptions& o) {
     const double left = 56, right = 120, top = 12, bottom = 36;
+    const int width = o.width, height = o.height;
     std::vector<double> xs, ys;
     for (const Series& s : series) {
         xs.insert(xs.end(), s.x.begin(), s.x.end());
-        ys.insert(ys.end(), s.y.begin(), s.y.end());
+        for (double y : s.y) ys.push_back(!o.log_y ? y : y > 0 ? log10(y) : NAN);
     }
     double x0, x1, y0, y1;
     range_of(xs, x0, x1);
     range_of(ys, y0, y1);
-    const PlotArea area(left, top, width - left - right, height - top - bottom, x0, x1, y0, y1);
-    std::string out =
-        open_svg(width, height) + area.frame(x_label, y_label, height) + area.x_ticks();
+    const PlotArea area(left, top, width - left - right, height - top - bottom, x0, x1, y0, y1,
+                        o.log_y);
+    std::string out = open_svg(width, height, "chart") +
+                      area.frame(x_label, y_label + (o.log_y ? " (log scale)" : ""), height) +
+                      area.x_ticks();
+    if (isfinite(o.mark_x) && o.mark_x >= x0 && o.mark_x <= x1) {
+        // The label sits inside the plot by the line's foot, on whichever side has room.
+        const double mx = area.px(o.mark_x);
+        const bool right_half = mx > left + area.width / 2;
+        out += "<line x1=\"" + num(mx) + "\" x2=\"" + num(mx) + "\" y1=\"" + num(top) +
+               "\" y2=\"" + num(area.bottom()) +
+               "\" stroke=\"#d62728\" stroke-dasharray=\"2,3\"/><text x=\"" +
+               num(right_half ? mx - 4 : mx + 4) + "\" y=\"" + num(area.bottom() - 6) +
+               "\" fill=\"#d62728\" text-anchor=\"" + (right_half ? "end" : "start") + "\">" +
+               xml_escape(o.mark_label) + "</text>";
+    }
     for (size_t k = 0; k < series.size(); ++k) {
         const Series& s = series[k];
         const std::string color = s.color.empty() ? palette_color(k) : s.color;
         std::string points;
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-            if (isfinite(s.x[i]) && isfinite(s.y[i]))
-                points += num(area.px(s.x[i])) + "," + num(area.py(s.y[i])) + " ";
+            const bool drawable = isfinite(s.x[i]) && isfinite(s.y[i]) && (!o.log_y || s.y[i] > 0);
+            if (drawable)
+                points += num(area.px(s.x[i])) + "," + num(area.py(area.axis_y(s.y[i]))) + " ";
         }
         out += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.8\"" +
                (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + " points=\"" + points + "\"/>";
@@ -182,12 +215,32 @@ std::string svg_heatmap(const std::vector<std::string>& row_labels,
                         const std::string& col_title) {
     const int rows = static_cast<int>(row_labels.size()),
               cols = static_cast<int>(col_labels.size());
-    size_t longest = 0;
+    size_t longest = 0, longest_col = 0;
     for (const std::string& l : row_labels) longest = std::max(longest, l.size());
-    const double cell = 40, left = 30 + 6.5 * longest, top = 90;
-    const int width = static_cast<int>(left + cell * cols + 10),
+    for (const std::string& l : col_labels) longest_col = std::max(longest_col, l.size());
+    // Column labels run up and to the right at 50 degrees, about 6.5 px a character: the top and
+    // right margins make room for the longest, so none is cut off.
+    const double label_px = 6.5 * static_cast<double>(longest_col);
+    const double cell = 40, left = 30 + 6.5 * longest, top = 30 + label_px * sin(50 * M_PI / 180);
+    const double scale_left = left + cell * cols + std::max(20.0, label_px * cos(50 * M_PI / 180));
+    const int width = static_cast<int>(scale_left + 70),
               height = static_cast<int>(top + cell * rows + 10);
     std::string out = open_svg(width, height);
+    // The colour scale: a cell's share of its row, bottom 0 % to top 100 %, sampled as the cells
+    // are shaded (by the square root of the share, so small confusions stay visible).
+    const double bar_h = cell * rows, steps = 20;
+    for (int k = 0; k < steps; ++k) {
+        const double share = (k + 0.5) / steps;
+        out += "<rect x=\"" + num(scale_left) + "\" y=\"" + num(top + bar_h * (1 - (k + 1) / steps)) +
+               "\" width=\"14\" height=\"" + num(bar_h / steps + 0.5) + "\" fill=\"" +
+               scale_color(sqrt(share)) + "\"/>";
+    }
+    for (int pct : {0, 25, 50, 75, 100}) {
+        out += "<text x=\"" + num(scale_left + 18) + "\" y=\"" +
+               num(top + bar_h * (1 - pct / 100.0) + 4) + "\">" + std::to_string(pct) + "%</text>";
+    }
+    out += "<text transform=\"translate(" + num(scale_left + 58) + "," + num(top + bar_h / 2) +
+           ") rotate(90)\" text-anchor=\"middle\">share of the row</text>";
     out += "<text x=\"" + num(left + cell * cols / 2) +
            "\" y=\"12\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(col_title) +
            "</text>";

@@ -2,6 +2,8 @@
 // (no scripts, no external fonts). Text is XML-escaped.
 #pragma once
 
+#include <math.h>
+
 #include <string>
 #include <vector>
 
@@ -21,11 +23,21 @@ std::string scale_color(double t);
 // The i-th colour of a categorical palette.
 std::string palette_color(size_t i);
 
-// Lines over a shared x axis; non-finite points are skipped.
-std::string svg_line_chart(const std::string& x_label, const std::string& y_label,
-                           const std::vector<Series>& series, int width = 560, int height = 300);
+struct ChartOptions {
+    ChartOptions(int w = 560, int h = 300, bool log = false) : width(w), height(h), log_y(log) {}
+    int width;  // drawing units; the page scales charts to its width
+    int height;
+    bool log_y;           // logarithmic y axis, for values that span decades (> 0 only)
+    double mark_x = NAN;  // a dashed vertical line at this x (the best epoch), when finite
+    std::string mark_label;
+};
 
-// A labelled matrix of counts; each cell's shade is its value over its row's total.
+// Lines over a shared x axis; non-finite points (and, on a log axis, points <= 0) are skipped.
+std::string svg_line_chart(const std::string& x_label, const std::string& y_label,
+                           const std::vector<Series>& series, const ChartOptions& options = {});
+
+// A labelled matrix of counts; each cell's shade is its value over its row's total, explained by
+// a colour scale beside it.
 std::string svg_heatmap(const std::vector<std::string>& row_labels,
                         const std::vector<std::string>& col_labels,
                         const std::vector<double>& values, const std::string& row_title,

@@ -74,7 +74,15 @@ JsonObject settings_object(const TrainOptions& o) {
         .add("activation", activation_name(c.net.hidden_act))
         .add("seed", static_cast<double>(c.seed))
         .add("val_fraction", c.val_fraction)
-        .add("limit_train", o.limit_train);
+        .add("limit_train", o.limit_train)
+        .add("lr_schedule", lr_schedule_name(c.schedule.kind))
+        .add("lr_step_epochs", c.schedule.step_epochs)
+        .add("lr_gamma", c.schedule.gamma)
+        .add("lr_min", c.schedule.min_lr)
+        .add("lr_warmup_epochs", c.schedule.warmup_epochs)
+        .add("early_stop", c.early_stop)
+        .add("monitor", monitor_name(c.monitor));
+    if (!o.init_model.empty()) j.add("init", o.init_model);
     return j;
 }
 

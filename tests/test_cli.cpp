@@ -326,3 +326,27 @@ TEST_CASE("cli: make install, then a plain C program embeds a model and builds w
     CHECK(correct >= 28);
     CHECK(run(dir + "/classify " + dir + "/model.c").exit_code == 1);  // not a PGM
 }
+
+TEST_CASE("cli: fnnpack stores multi-channel IDX images channel-planar, as dataset blobs specify") {
+    // Two 2x2 RGB images; pixel (r, x) of image i has channel c = 100*i + 10*(2r + x) + c.
+    const std::string dir = temp_dir();
+    std::string images = {0, 0, 8, 4, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3};
+    for (int i = 0; i < 2; ++i)
+        for (int p = 0; p < 4; ++p)
+            for (int c = 0; c < 3; ++c) images += static_cast<char>(100 * i + 10 * p + c);
+    const std::string labels = {0, 0, 8, 1, 0, 0, 0, 2, 1, 0};
+    REQUIRE(write_file_atomic(dir + "/i.idx", images, nullptr) == Status::Ok);
+    REQUIRE(write_file_atomic(dir + "/l.idx", labels, nullptr) == Status::Ok);
+    const CommandResult r = run("./fnnpack dataset --images " + dir + "/i.idx --labels " + dir +
+                                "/l.idx -o " + dir + "/d.fnnd");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    std::vector<uint8_t> bytes;
+    REQUIRE(read_file(dir + "/d.fnnd", bytes, nullptr) == Status::Ok);
+    Dataset d;
+    REQUIRE(parse_dataset_blob(bytes.data(), bytes.size(), "d", d, nullptr) == Status::Ok);
+    REQUIRE(d.features() == 12);
+    for (int i = 0; i < 2; ++i)
+        for (int c = 0; c < 3; ++c)
+            for (int p = 0; p < 4; ++p)
+                CHECK(d.sample(i)[c * 4 + p] == 100 * i + 10 * p + c);
+}

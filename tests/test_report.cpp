@@ -233,6 +233,21 @@ TEST_CASE("report: a run as one self-contained page that renders every section i
     }
     CHECK(count(html, "<img ") == 10 + 16);  // one per class, 16 mistakes
     CHECK(contains(html, "T-shirt/top"));
+    // Only the settings that apply (an adam run: no momentum or rmsprop decay, no step schedule);
+    // accuracies in percent; the best epoch marked on both curves; gradients on a log axis; the
+    // mistakes heading says what it counts; the confusion matrix has its colour scale.
+    CHECK(contains(html, "<td class=\"l\">beta1</td>"));
+    CHECK_FALSE(contains(html, "<td class=\"l\">momentum</td>"));
+    CHECK_FALSE(contains(html, "<td class=\"l\">beta</td>"));
+    CHECK_FALSE(contains(html, "<td class=\"l\">lr_gamma</td>"));
+    CHECK(contains(html, "<td class=\"l\">test accuracy</td><td class=\"l\">"));
+    CHECK(contains(html, "accuracy (%)"));
+    CHECK(count(html, ">best epoch ") == 2);
+    CHECK(count(html, "(log scale)") == 2);
+    CHECK(contains(html, "most confident of the "));
+    CHECK(contains(html, "misclassified test images (of 10000)"));
+    CHECK(contains(html, "share of the row"));
+    CHECK(contains(html, "class=\"chart\""));
     check_renders(out, 8);
 }
 

@@ -113,7 +113,20 @@ int cmd_dataset(int argc, char** argv) {
         fprintf(stderr, "fnnpack dataset: %s\n", err.text);
         return 1;
     }
-    return write_dataset(out_path, h, block, images.data, labels.data, "fnnpack dataset");
+    if (h.channels == 1)
+        return write_dataset(out_path, h, block, images.data, labels.data, "fnnpack dataset");
+    // A 4-D IDX file stores each pixel's channels together (rows, cols, channels); dataset blobs
+    // store one plane per channel (channels, rows, cols), as CIFAR-10 and convolutions want.
+    const size_t plane = static_cast<size_t>(h.rows) * h.cols, features = plane * h.channels;
+    std::vector<uint8_t> planar(static_cast<size_t>(h.count) * features);
+    for (size_t i = 0; i < h.count; ++i) {
+        const uint8_t* in = images.data + i * features;
+        uint8_t* out = planar.data() + i * features;
+        for (size_t px = 0; px < plane; ++px) {
+            for (size_t c = 0; c < h.channels; ++c) out[c * plane + px] = in[px * h.channels + c];
+        }
+    }
+    return write_dataset(out_path, h, block, planar.data(), labels.data, "fnnpack dataset");
 }
 
 int cmd_cifar10(int argc, char** argv) {

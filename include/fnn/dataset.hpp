@@ -1,8 +1,9 @@
 // Dataset blob: labelled uint8 images in one checksummed little-endian file (made by fnnpack
-// from IDX or CIFAR-10 files, read by the trainer). Byte layout, version 1:
+// from IDX or CIFAR-10 files, read by the trainer). This comment is the format's specification.
+// Integers are unsigned little-endian; offsets count from the file's first byte. Version 1:
 //
 //   offset  size  field
-//        0     4  magic "FNND"
+//        0     4  magic "FNND" (0x46 0x4E 0x4E 0x44)
 //        4     2  version = 1
 //        6     2  reserved, 0
 //        8     4  count: number of samples (1 .. 2^24)
@@ -10,14 +11,23 @@
 //       16     4  cols     (1 .. 4096)  rows*cols*channels = features per sample (<= 65536)
 //       20     4  channels (1 .. 4)
 //       24     4  classes  (2 .. 256)
-//       28     4  names_bytes: length of the class-name block that follows (0 = no names)
-//       32     -  class names: `classes` lines, each ending in '\n', printable ASCII
-//        -     -  zero padding to a multiple of 16
-//        -     -  pixels: count * features bytes, sample after sample, in the source's order
-//        -     -  labels: count bytes, each < classes
-//        -     4  CRC-32 of every byte before it
+//       28     4  names_bytes: length of the class-name block alone, padding not included
+//                 (0 = no names)
+//       32     N  class names, N = names_bytes: `classes` lines in class order, each 1..255
+//                 printable ASCII bytes (0x20..0x7E) followed by '\n'; nothing else
+//   32 + N     P  zero padding, P = 0..15 bytes, so that the pixels start at P0 = the first
+//                 multiple of 16 (counted from the file's start) at or after 32 + N; readers
+//                 refuse nonzero padding
+//       P0     -  pixels: count * features bytes, sample after sample. Within a sample, one
+//                 plane per channel (channel-planar, as CIFAR-10 and PyTorch store images):
+//                 byte c*rows*cols + r*cols + x is channel c of the pixel in row r, column x
+//                 (rows top to bottom, columns left to right). Pixel values are 0..255; the
+//                 trainer feeds value / 255 to the network.
+//       P1     -  labels: count bytes, P1 = P0 + count * features, each < classes
+//  P1+count    4  CRC-32 of every byte before it (the same CRC as model blobs: zlib's)
 //
-// The file size must equal exactly what the header implies; anything else is rejected.
+// The file size must equal exactly P1 + count + 4; anything else is rejected. fnnpack writes
+// IDX images with channels (count, rows, cols, channels) transposed into planes.
 #pragma once
 
 #include <stddef.h>
