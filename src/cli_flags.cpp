@@ -112,6 +112,13 @@ FlagParser::FlagParser(std::string command, std::string summary)
 
 void FlagParser::add(Flag flag) { flags_.push_back(std::move(flag)); }
 
+void FlagParser::add_other_names(const std::string& long_name,
+                                 const std::vector<std::string>& names) {
+    for (Flag& f : flags_) {
+        if (f.long_name == long_name) f.other_names.insert(f.other_names.end(), names.begin(), names.end());
+    }
+}
+
 const Flag* FlagParser::find(const std::string& name) const {
     for (const Flag& f : flags_) {
         if (name == f.long_name || (!f.short_name.empty() && name == f.short_name)) return &f;

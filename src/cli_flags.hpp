@@ -38,6 +38,8 @@ public:
     FlagParser(std::string command, std::string summary);
 
     void add(Flag flag);
+    // More accepted spellings for the flag `long_name` (which must have been added).
+    void add_other_names(const std::string& long_name, const std::vector<std::string>& names);
     // Positional arguments are collected into `positionals` when non-null, else rejected.
     // Accepts "--flag value" and "--flag=value". Prints messages and help to stderr/stdout.
     ParseResult parse(int argc, char** argv, int first, std::vector<std::string>* positionals);

@@ -116,6 +116,11 @@ int cmd_sweep(int argc, char** argv) {
     std::string error;
     if (!resume.empty()) {
         SweepSettings s;
+        if (!sets.empty()) {
+            fprintf(stderr, "fnn sweep: --set goes with a new sweep; %s keeps its settings\n",
+                    resume.c_str());
+            return 2;
+        }
         if (!load_sweep_dir(resume, s, error)) {
             fprintf(stderr, "fnn sweep: %s\n", error.c_str());
             return 1;
@@ -174,21 +179,14 @@ int cmd_sweep(int argc, char** argv) {
             }
         }
     }
-    for (const std::string& set : sets) {
-        const std::string name = set.substr(0, set.find('='));
-        if (s.spec.find(name) != nullptr) {
-            fprintf(stderr, "fnn sweep: --set %s: '%s' is a parameter of the sweep\n", set.c_str(),
-                    name.c_str());
-            return 2;
-        }
-        s.fixed.push_back("--" + name);
-        s.fixed.push_back(set.substr(set.find('=') + 1));
-    }
+    s.sets = sets;
+    std::vector<std::string> notes = s.spec.notes;
     TrainOptions check;
-    if (!train_options_from_args(s.fixed, check, error)) {
-        fprintf(stderr, "fnn sweep: --set: %s\n", error.c_str());
+    if (!apply_sets(s, notes, error) || !train_options_from_args(s.fixed, check, error)) {
+        fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 2;
     }
+    for (const std::string& note : notes) printf("fnn sweep: %s\n", note.c_str());
     s.seed = static_cast<uint64_t>(seed);
     s.trials = sweep_trial_count(s.spec);
     s.data_dir = data_dir;

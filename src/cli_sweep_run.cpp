@@ -27,31 +27,20 @@ namespace {
 
 std::string journal_path(const std::string& dir) { return dir + "/journal.jsonl"; }
 
-double metric_of(const std::string& metric, const EpochMetrics& m) {
-    if (metric == "val_acc") return m.val_acc;
-    if (metric == "val_loss") return m.val_loss;
-    if (metric == "train_acc") return m.train_acc;
-    return m.train_loss;
-}
-
 // The metric oriented so that larger is better; -inf for a trial without a finite value.
 double score_of(const SweepSpec& spec, double value) {
     if (!isfinite(value)) return -INFINITY;
     return spec.maximize ? value : -value;
 }
 
-double final_metric(const SweepSpec& spec, const TrialResult& r) {
-    return r.epochs.empty() ? NAN : metric_of(spec.metric, r.epochs.back());
-}
-
-// Hyperband at epoch boundaries: at a bracket epoch (min_iter * eta^k) a trial stops unless its
+// Hyperband at epoch boundaries: at a bracket epoch (spec.brackets) a trial stops unless its
 // metric is within the best 1/eta of what earlier rounds' trials had at that epoch.
 class Hyperband : public EpochGate {
 public:
     Hyperband(const SweepSpec& spec, const std::vector<TrialResult>& earlier) : spec_(spec) {
         for (const TrialResult& r : earlier) {
             for (const EpochMetrics& m : r.epochs) {
-                const double s = score_of(spec, metric_of(spec.metric, m));
+                const double s = score_of(spec, epoch_metric(spec.metric, m));
                 if (isfinite(s)) at_epoch_[m.epoch].push_back(s);
             }
         }
@@ -60,31 +49,25 @@ public:
     }
 
     bool keep_going(long, const EpochMetrics& m, std::string& reason) override {
-        if (!spec_.hyperband || !is_bracket(m.epoch)) return true;
+        if (!spec_.is_bracket(m.epoch)) return true;
         const auto it = at_epoch_.find(m.epoch);
         if (it == at_epoch_.end() || static_cast<int>(it->second.size()) < spec_.eta) return true;
         const std::vector<double>& scores = it->second;
         const size_t keep = scores.size() / static_cast<size_t>(spec_.eta);  // >= 1
         const double threshold = scores[keep - 1];
-        const double mine = score_of(spec_, metric_of(spec_.metric, m));
+        const double mine = score_of(spec_, epoch_metric(spec_.metric, m));
         if (mine >= threshold) return true;
         char text[200];
         snprintf(
             text, sizeof text,
             "hyperband: %s %.4f at epoch %d is outside the best 1/%d (%.4f) of %zu earlier trials",
-            spec_.metric.c_str(), metric_of(spec_.metric, m), m.epoch, spec_.eta,
+            spec_.metric.c_str(), epoch_metric(spec_.metric, m), m.epoch, spec_.eta,
             spec_.maximize ? threshold : -threshold, scores.size());
         reason = text;
         return false;
     }
 
 private:
-    bool is_bracket(int epoch) const {
-        for (long b = spec_.min_iter; b <= epoch; b *= spec_.eta) {
-            if (b == epoch) return true;
-        }
-        return false;
-    }
     const SweepSpec& spec_;
     std::map<int, std::vector<double>> at_epoch_;
 };
@@ -144,6 +127,34 @@ bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std
 
 }  // namespace
 
+bool apply_sets(SweepSettings& s, std::vector<std::string>& notes, std::string& error) {
+    s.fixed = s.spec.fixed;
+    for (const std::string& set : s.sets) {
+        const size_t eq = set.find('=');
+        const std::string name = set.substr(0, eq), value = set.substr(eq + 1);
+        std::string note;
+        if (!narrow_parameter(s.spec, name, value, note, error)) {
+            error = "--set " + set + ": " + error;
+            return false;
+        }
+        if (!note.empty()) {
+            notes.push_back("--set " + note);
+            continue;
+        }
+        const std::string flag = "--" + setting_name(name);
+        for (size_t i = 0; i + 1 < s.fixed.size(); i += 2) {
+            if (s.fixed[i] == flag) {  // --set overrides the file's command: flag
+                s.fixed.erase(s.fixed.begin() + static_cast<long>(i),
+                              s.fixed.begin() + static_cast<long>(i) + 2);
+                break;
+            }
+        }
+        s.fixed.push_back(flag);
+        s.fixed.push_back(value);
+    }
+    return true;
+}
+
 std::string trial_run_dir(const std::string& dir, long trial) {
     char name[32];
     snprintf(name, sizeof name, "trial-%05ld", trial);
@@ -157,9 +168,12 @@ bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::strin
                 " or choose another --out";
         return false;
     }
-    std::string fixed = "[";
-    for (size_t i = 0; i < s.fixed.size(); ++i) fixed += (i ? ", " : "") + json_quote(s.fixed[i]);
-    fixed += "]";
+    auto json_list = [](const std::vector<std::string>& items) {
+        std::string out = "[";
+        for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + json_quote(items[i]);
+        return out + "]";
+    };
+    const std::string fixed = json_list(s.fixed);
     JsonObject o;
     o.add("seed", static_cast<double>(s.seed))
         .add("trials", s.trials)
@@ -167,6 +181,7 @@ bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::strin
         .add("method", sweep_method_name(s.spec.method))
         .add("data_dir", s.data_dir)
         .add("keep_runs", s.keep_runs)
+        .add_raw("set", json_list(s.sets))
         .add_raw("fixed", fixed);
     if (make_directories(dir, &err) != Status::Ok ||
         write_file_atomic(dir + "/sweep.yaml", s.spec_text, &err) != Status::Ok ||
@@ -211,8 +226,17 @@ bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error
     const JsonValue* keep = v.find("keep_runs");
     s.keep_runs = keep != nullptr && keep->kind == JsonValue::Kind::Bool && keep->boolean;
     s.fixed.clear();
-    if (const JsonValue* fixed = v.find("fixed")) {
-        for (const JsonValue& f : fixed->items) s.fixed.push_back(f.text);
+    s.sets.clear();
+    if (const JsonValue* sets = v.find("set")) {
+        // The --set values are applied again, so narrowed parameters stay narrowed.
+        for (const JsonValue& f : sets->items) s.sets.push_back(f.text);
+        std::vector<std::string> notes;
+        if (!apply_sets(s, notes, error)) {
+            error = dir + "/sweep.json: " + error;
+            return false;
+        }
+    } else if (const JsonValue* fixed = v.find("fixed")) {
+        for (const JsonValue& f : fixed->items) s.fixed.push_back(f.text);  // before fnn 0.2
     }
     return true;
 }
@@ -253,7 +277,7 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
             for (const TrialResult& r : earlier) {
                 if (r.trial < static_cast<long>(assignments.size())) {
                     history.push_back({assignments[static_cast<size_t>(r.trial)],
-                                       score_of(spec, final_metric(spec, r))});
+                                       score_of(spec, trial_metric(spec.metric, r))});
                 }
             }
             for (Observation& o : history) {
@@ -301,7 +325,7 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                 }
                 by_id[t] = r;
                 printf("[%4zu/%ld] trial %-4ld %s %.4f  test_acc %.4f  %6.1f s  %-8s %s\n",
-                       by_id.size(), s.trials, t, spec.metric.c_str(), final_metric(spec, r),
+                       by_id.size(), s.trials, t, spec.metric.c_str(), trial_metric(spec.metric, r),
                        r.test_acc, r.seconds, r.status.c_str(),
                        assignment_text(spec, assignments[static_cast<size_t>(t)]).c_str());
                 if (r.status != "ok") printf("            %s\n", r.reason.c_str());

@@ -25,11 +25,16 @@ struct SweepSettings {
     SweepSpec spec;
     std::string spec_text;  // the YAML, copied into the sweep directory
     uint64_t seed = 1;
-    std::vector<std::string> fixed;  // fnn train flags for every trial (from --set)
+    std::vector<std::string> sets;   // --set NAME=VALUE as given (kept in sweep.json)
+    std::vector<std::string> fixed;  // fnn train flags for every trial (command:, --set)
     long trials = 0;
     std::string data_dir;    // where datasets are read ("" = fnn's default)
     bool keep_runs = false;  // keep every trial's run directory under DIR/runs/
 };
+
+// Applies --set NAME=VALUE settings to a parsed sweep: a swept parameter is narrowed to the value,
+// any other setting joins `fixed` after the file's command: flags. Notes say what was narrowed.
+bool apply_sets(SweepSettings& s, std::vector<std::string>& notes, std::string& error);
 
 // Where a trial's run directory is kept: DIR/runs/trial-NNNNN (--keep_runs and --plan).
 std::string trial_run_dir(const std::string& dir, long trial);

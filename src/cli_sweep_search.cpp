@@ -19,7 +19,7 @@ constexpr int kCandidates = 32;         // candidates drawn from the good model 
 
 std::string format_value(const SweepParam& p, double v) {
     char text[32];
-    if (p.distribution == Distribution::IntUniform) {
+    if (p.integer) {
         snprintf(text, sizeof text, "%ld", static_cast<long>(llround(v)));
     } else {
         snprintf(text, sizeof text, "%.6g", v);
@@ -27,29 +27,39 @@ std::string format_value(const SweepParam& p, double v) {
     return text;
 }
 
-// Position of a continuous parameter's value in the space TPE models it in (log for log-uniform).
-double to_model(const SweepParam& p, double v) {
-    return p.distribution == Distribution::LogUniformValues ? log(v) : v;
-}
-double from_model(const SweepParam& p, double u) {
-    return p.distribution == Distribution::LogUniformValues ? exp(u) : u;
-}
+// Position of a continuous parameter's value in the space it is drawn in and TPE models it in:
+// log space for the log distributions.
+double to_model(const SweepParam& p, double v) { return p.log_scale() ? log(v) : v; }
+double from_model(const SweepParam& p, double u) { return p.log_scale() ? exp(u) : u; }
 
-// Snaps a value into the parameter's range and grid (integers, multiples of q).
+// Snaps a value into the parameter's range and grid (multiples of q, whole numbers).
 double snap(const SweepParam& p, double v) {
     v = std::min(std::max(v, p.min), p.max);
-    if (p.distribution == Distribution::IntUniform) v = static_cast<double>(llround(v));
-    if (p.distribution == Distribution::QUniform)
-        v = std::min(std::max(round(v / p.q) * p.q, p.min), p.max);
+    if (p.q > 0) v = std::min(std::max(round(v / p.q) * p.q, p.min), p.max);
+    if (p.integer) v = static_cast<double>(llround(v));
     return v;
 }
 
 std::string sample_param(const SweepParam& p, Rng& rng) {
-    if (p.discrete()) return p.values[rng.below(static_cast<uint32_t>(p.values.size()))];
-    const double lo = to_model(p, p.min), hi = to_model(p, p.max);
-    double v = from_model(p, lo + (hi - lo) * static_cast<double>(rng.uniform01()));
-    if (p.distribution == Distribution::IntUniform)
+    if (p.discrete()) {
+        if (p.probabilities.empty()) return p.values[rng.below(static_cast<uint32_t>(p.values.size()))];
+        double r = static_cast<double>(rng.uniform01());
+        for (size_t k = 0; k < p.values.size(); ++k) {
+            if ((r -= p.probabilities[k]) < 0.0) return p.values[k];
+        }
+        return p.values.back();
+    }
+    double v;
+    if (p.distribution == Distribution::IntUniform) {
         v = floor(p.min + (p.max - p.min + 1) * static_cast<double>(rng.uniform01()));
+    } else if (p.distribution == Distribution::Normal || p.distribution == Distribution::QNormal ||
+               p.distribution == Distribution::LogNormal ||
+               p.distribution == Distribution::QLogNormal) {
+        v = from_model(p, p.mu + p.sigma * static_cast<double>(rng.normal()));
+    } else {
+        const double lo = to_model(p, p.min), hi = to_model(p, p.max);
+        v = from_model(p, lo + (hi - lo) * static_cast<double>(rng.uniform01()));
+    }
     return format_value(p, snap(p, v));
 }
 
@@ -247,13 +257,21 @@ uint64_t trial_seed(uint64_t sweep_seed, long trial) {
 
 std::vector<std::string> assignment_args(const SweepSpec& spec, const Assignment& a, uint64_t seed,
                                          const std::vector<std::string>& fixed) {
+    // Each setting once: the fixed ones (--set, command:), then the parameters, then the trial's
+    // derived seed unless the seed is swept or fixed. Names are fnn's long flag names, and the
+    // sweep keeps fixed settings and parameters apart (--set narrows a parameter instead).
     std::vector<std::string> args = fixed;
+    bool seeded = false;
+    for (size_t i = 0; i + 1 < fixed.size(); i += 2) seeded = seeded || fixed[i] == "--seed";
     for (size_t i = 0; i < spec.params.size(); ++i) {
         args.push_back("--" + spec.params[i].name);
         args.push_back(a[i]);
+        seeded = seeded || spec.params[i].name == "seed";
     }
-    args.push_back("--seed");
-    args.push_back(std::to_string(seed));
+    if (!seeded) {
+        args.push_back("--seed");
+        args.push_back(std::to_string(seed));
+    }
     return args;
 }
 

@@ -29,15 +29,6 @@ std::string value_text(const JsonValue* v) {
     return json_encode(*v);
 }
 
-double metric_of(const std::string& metric, const TrialResult& r) {
-    if (r.epochs.empty()) return NAN;
-    const EpochMetrics& m = r.epochs.back();
-    return metric == "val_acc"     ? m.val_acc
-           : metric == "val_loss"  ? m.val_loss
-           : metric == "train_acc" ? m.train_acc
-                                   : m.train_loss;
-}
-
 }  // namespace
 
 bool load_sweep(const std::string& dir, SweepData& out, std::string& error) {
@@ -49,7 +40,7 @@ bool load_sweep(const std::string& dir, SweepData& out, std::string& error) {
     for (const TrialResult& r : trials) {
         SweepRow row;
         row.result = r;
-        row.metric = metric_of(spec.metric, r);
+        row.metric = trial_metric(spec.metric, r);
         JsonValue config;
         std::string config_error;
         parse_json(r.config, config, config_error);

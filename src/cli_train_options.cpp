@@ -60,6 +60,40 @@ Flag float_flag(const char* short_name, const char* long_name, const char* help,
 
 }  // namespace
 
+namespace {
+
+// Other spellings course scripts and W&B sweep files use for fnn train's settings.
+const struct {
+    const char* flag;
+    std::vector<std::string> names;
+} kOtherNames[] = {
+    {"--learning_rate", {"--eta", "--lr"}},
+    {"--num_layers", {"--hidden_layers", "--n_hidden", "--num_hidden_layers", "--n_layers", "--nhl"}},
+    {"--hidden_size", {"--hidden_layer_size", "--hidden_sizes", "--hidden_units", "--sz"}},
+    {"--weight_decay", {"--wd", "--alpha", "--l2", "--w_d"}},
+    {"--activation", {"--activation_function", "--act"}},
+    {"--optimizer", {"--opt"}},
+    {"--weight_init", {"--weight_initialization", "--weight_initialisation", "--initializer",
+                       "--initialization", "--w_i"}},
+    {"--batch_size", {"--bs"}},
+    {"--epochs", {"--num_epochs", "--n_epochs", "--max_epochs", "--epoch"}},
+    {"--loss", {"--loss_function"}},
+    {"--dataset", {"--data"}},
+    {"--epsilon", {"--eps"}},
+    {"--init", {"--init_model"}},
+};
+
+// Flags that say where a run goes or how it reports, not how it trains.
+bool is_plumbing(const std::string& long_name) {
+    for (const char* p : {"--out", "--data_dir", "--journal", "--trial", "--quiet", "--overwrite",
+                          "--config", "--init", "--wandb_project", "--wandb_entity"}) {
+        if (long_name == p) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 TrainConfig TrainOptions::default_config() {
     TrainConfig c;
     c.epochs = 25;
@@ -236,6 +270,30 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
                o.ignored.push_back("--wandb_entity");
                return true;
            }});
+    for (const auto& other : kOtherNames) p.add_other_names(other.flag, other.names);
+}
+
+std::string setting_name(const std::string& written) {
+    if (written == "init") return "weight_init";  // sweep files' "init" is the weight init
+    TrainOptions o;
+    FlagParser p("", "");
+    add_train_flags(p, o);
+    const Flag* f = p.find("--" + written);
+    if (f == nullptr) f = p.find("-" + written);
+    if (f == nullptr || is_plumbing(f->long_name)) return "";
+    return f->long_name.substr(2);
+}
+
+std::vector<std::string> setting_names() {
+    TrainOptions o;
+    FlagParser p("", "");
+    add_train_flags(p, o);
+    std::vector<std::string> out;
+    for (const std::string& s : p.spellings()) {
+        if (s.compare(0, 2, "--") == 0 && !setting_name(s.substr(2)).empty())
+            out.push_back(s.substr(2));
+    }
+    return out;
 }
 
 bool finish_train_options(const FlagParser& p, TrainOptions& o, std::string& error) {

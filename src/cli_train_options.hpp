@@ -39,6 +39,14 @@ void add_train_flags(FlagParser& parser, TrainOptions& options);
 // After parsing: turns -nhl/-sz into the network's widths; false with a message if they clash.
 bool finish_train_options(const FlagParser& parser, TrainOptions& options, std::string& error);
 
+// The fnn train setting a name stands for, as its long flag name without dashes: the name
+// itself, a short flag name (lr, nhl) or another usual spelling (eta, hidden_layers, wd,
+// activation_function, bs, ...); "init" is the weight init (as sweep files use it). "" for
+// anything else, and for flags that are not training settings (out, journal, ...).
+std::string setting_name(const std::string& written);
+// Every name setting_name() accepts, for suggestions.
+std::vector<std::string> setting_names();
+
 // Parses fnn train flags from a list ("-e", "10", ...) into `out`, printing nothing.
 bool train_options_from_args(const std::vector<std::string>& args, TrainOptions& out,
                              std::string& error);

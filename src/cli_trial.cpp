@@ -39,8 +39,8 @@ std::string epochs_json(const std::vector<EpochMetrics>& epochs) {
                ",\"train_loss\":" + json_number(m.train_loss) +
                ",\"train_acc\":" + json_number(m.train_acc) +
                ",\"val_loss\":" + json_number(m.val_loss) +
-               ",\"val_acc\":" + json_number(m.val_acc) + ",\"seconds\":" + json_number(m.seconds) +
-               "}";
+               ",\"val_acc\":" + json_number(m.val_acc) + ",\"val_f1\":" + json_number(m.val_f1) +
+               ",\"seconds\":" + json_number(m.seconds) + "}";
     }
     return out + "]";
 }
@@ -84,6 +84,18 @@ JsonObject settings_object(const TrainOptions& o) {
         .add("monitor", monitor_name(c.monitor));
     if (!o.init_model.empty()) j.add("init", o.init_model);
     return j;
+}
+
+double epoch_metric(const std::string& metric, const EpochMetrics& m) {
+    return metric == "val_acc"     ? m.val_acc
+           : metric == "val_loss"  ? m.val_loss
+           : metric == "val_f1"    ? m.val_f1
+           : metric == "train_acc" ? m.train_acc
+                                   : m.train_loss;
+}
+
+double trial_metric(const std::string& metric, const TrialResult& r) {
+    return r.epochs.empty() ? NAN : epoch_metric(metric, r.epochs.back());
 }
 
 std::string trial_to_json(const TrialResult& r) {
@@ -135,6 +147,7 @@ bool trial_from_json(const std::string& line, TrialResult& out, std::string& err
             m.train_acc = number_or_nan(e, "train_acc");
             m.val_loss = number_or_nan(e, "val_loss");
             m.val_acc = number_or_nan(e, "val_acc");
+            m.val_f1 = number_or_nan(e, "val_f1");
             m.seconds = number_or_nan(e, "seconds");
             r.epochs.push_back(m);
         }

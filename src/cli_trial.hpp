@@ -25,6 +25,11 @@ struct TrialResult {
     double seconds = 0.0;  // training time, evaluation excluded
 };
 
+// A metric (val_acc, val_loss, val_f1, train_acc, train_loss) of one epoch, and of a trial (its
+// last epoch; NaN without epochs).
+double epoch_metric(const std::string& metric, const EpochMetrics& m);
+double trial_metric(const std::string& metric, const TrialResult& r);
+
 // The journal line (no newline) and back. Numbers round-trip exactly.
 std::string trial_to_json(const TrialResult& r);
 bool trial_from_json(const std::string& line, TrialResult& out, std::string& error);

@@ -86,7 +86,14 @@ private:
                                         "' (YAML directives, anchors, aliases, tags, complex "
                                         "keys) is outside the subset fnn reads");
             }
-            lines_.push_back(Line{number, static_cast<int>(first), body});
+            // A flow collection may go on over the next lines until its brackets close
+            // ("values: [0.001,\n          0.0001]"): those lines join this one.
+            if (!lines_.empty() && open_brackets_ > 0) {
+                lines_.back().text += " " + body;
+            } else {
+                lines_.push_back(Line{number, static_cast<int>(first), body});
+            }
+            open_brackets_ = unclosed_brackets(lines_.back().text);
         }
         return true;
     }
@@ -185,60 +192,116 @@ private:
         return true;
     }
 
-    // A scalar, a flow list "[a, b]", or a flow map "{k: v, ...}" of scalars.
+    // A scalar, or a flow collection: "[a, b]", "{k: v, ...}", nested to any depth
+    // ("{values: [[128, 64], [256]]}").
     bool scalar_or_flow(const std::string& text, int line, YamlNode& out) {
-        out = YamlNode{};
-        out.line = line;
-        const char open = text[0];
-        if (open != '[' && open != '{') {
+        if (text[0] != '[' && text[0] != '{') {
+            out = YamlNode{};
+            out.line = line;
             out.kind = YamlNode::Kind::Scalar;
             return scalar(text, line, out.scalar);
         }
+        size_t pos = 0;
+        if (!flow(text, pos, line, out)) return false;
+        skip_spaces(text, pos);
+        if (pos != text.size())
+            return fail(line, "unexpected '" + text.substr(pos) + "' after " + text.substr(0, pos));
+        return true;
+    }
+
+    static void skip_spaces(const std::string& text, size_t& pos) {
+        while (pos < text.size() && text[pos] == ' ') ++pos;
+    }
+
+    // One flow value starting at text[pos]: a nested collection or a scalar ending at ',', ']'
+    // or '}' (outside quotes).
+    bool flow(const std::string& text, size_t& pos, int line, YamlNode& out) {
+        out = YamlNode{};
+        out.line = line;
+        skip_spaces(text, pos);
+        if (pos >= text.size()) return fail(line, "a value is missing in " + text);
+        const char open = text[pos];
+        if (open != '[' && open != '{') {
+            const size_t start = pos;
+            char quote = 0;
+            for (; pos < text.size(); ++pos) {
+                const char c = text[pos];
+                if (quote != 0) {
+                    if (c == quote) quote = 0;
+                } else if (c == '"' || c == '\'') {
+                    quote = c;
+                } else if (c == ',' || c == ']' || c == '}') {
+                    break;
+                }
+            }
+            out.kind = YamlNode::Kind::Scalar;
+            return scalar(trim(text.substr(start, pos - start)), line, out.scalar);
+        }
         const char close = open == '[' ? ']' : '}';
-        if (text.back() != close)
-            return fail(line, std::string("expected '") + close + "' to end " + text);
         out.kind = open == '[' ? YamlNode::Kind::List : YamlNode::Kind::Map;
-        const std::string inner = trim(text.substr(1, text.size() - 2));
-        if (inner.empty()) return true;
-        std::vector<std::string> parts;
+        ++pos;
+        skip_spaces(text, pos);
+        if (pos < text.size() && text[pos] == close) {
+            ++pos;
+            return true;
+        }
+        while (true) {
+            if (out.kind == YamlNode::Kind::List) {
+                YamlNode item;
+                if (!flow(text, pos, line, item)) return false;
+                out.list.push_back(item);
+            } else {
+                // A key (plain or quoted) up to ': ', then its value.
+                size_t colon = pos;
+                while (colon < text.size() && text[colon] != ':' && text[colon] != ',' &&
+                       text[colon] != close)
+                    ++colon;
+                if (colon >= text.size() || text[colon] != ':')
+                    return fail(line, "expected 'key: value' in " + text);
+                std::string key;
+                if (!scalar(trim(text.substr(pos, colon - pos)), line, key)) return false;
+                pos = colon + 1;
+                YamlNode value;
+                if (!flow(text, pos, line, value)) return false;
+                for (const auto& entry : out.map) {
+                    if (entry.first == key) return fail(line, "duplicate key '" + key + "'");
+                }
+                out.map.emplace_back(key, value);
+            }
+            skip_spaces(text, pos);
+            if (pos < text.size() && text[pos] == ',') {
+                ++pos;
+                continue;
+            }
+            if (pos < text.size() && text[pos] == close) {
+                ++pos;
+                return true;
+            }
+            return fail(line, std::string("expected ',' or '") + close + "' in " + text);
+        }
+    }
+
+    // '[' and '{' minus ']' and '}' outside quotes.
+    static int unclosed_brackets(const std::string& text) {
+        int depth = 0;
         char quote = 0;
-        std::string part;
-        for (const char c : inner) {
+        for (char c : text) {
             if (quote != 0) {
                 if (c == quote) quote = 0;
             } else if (c == '"' || c == '\'') {
                 quote = c;
-            } else if (c == ',') {
-                parts.push_back(trim(part));
-                part.clear();
-                continue;
             } else if (c == '[' || c == '{') {
-                return fail(line, "nested flow collections are outside the subset");
-            }
-            part += c;
-        }
-        parts.push_back(trim(part));
-        for (const std::string& p : parts) {
-            if (out.kind == YamlNode::Kind::List) {
-                YamlNode item;
-                item.line = line;
-                if (!scalar(p, line, item.scalar)) return false;
-                out.list.push_back(item);
-            } else {
-                const size_t colon = p.find(':');
-                if (colon == std::string::npos)
-                    return fail(line, "expected 'key: value' in " + text);
-                YamlNode item;
-                item.line = line;
-                if (!scalar(trim(p.substr(colon + 1)), line, item.scalar)) return false;
-                out.map.emplace_back(trim(p.substr(0, colon)), item);
+                ++depth;
+            } else if (c == ']' || c == '}') {
+                --depth;
             }
         }
-        return true;
+        return depth;
     }
 
     std::string file_;
     std::vector<Line> lines_;
+    int open_brackets_ = 0;  // of the last line kept, while a flow collection is open
     std::string error_;
 };
 

@@ -239,9 +239,11 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
             const EvalResult val = evaluate(train_, n_train_, n_val_);
             m.val_loss = val.loss;
             m.val_acc = val.acc;
+            m.val_f1 = val.f1;
         } else {
             m.val_loss = NAN;
             m.val_acc = NAN;
+            m.val_f1 = NAN;
         }
         history_.push_back(m);
         track_best(m);
@@ -309,6 +311,8 @@ EvalResult Trainer::evaluate(const Dataset& data, int begin, int count) {
     EvalResult result;
     double loss_sum = 0.0;
     long correct = 0;
+    // Per class: true positives, predictions and samples, for the macro F1.
+    long tp[kMaxClasses] = {}, predicted[kMaxClasses] = {}, actual[kMaxClasses] = {};
     for (int first = begin; first < begin + count; first += eval_batch()) {
         const int n = begin + count - first < eval_batch() ? begin + count - first : eval_batch();
         load_batch(data, nullptr, first, n);
@@ -316,10 +320,22 @@ EvalResult Trainer::evaluate(const Dataset& data, int begin, int count) {
         const BatchScore score = loss_score(config_.loss, logits, labels_);
         loss_sum += score.loss_sum;
         correct += score.correct;
+        for (int r = 0; r < n; ++r) {
+            const int guess = argmax_row(logits, r);
+            ++predicted[guess];
+            ++actual[labels_[r]];
+            if (guess == labels_[r]) ++tp[guess];
+        }
+    }
+    double f1_sum = 0.0;
+    for (int k = 0; k < shape().n_out(); ++k) {
+        const long denominator = predicted[k] + actual[k];
+        f1_sum += denominator > 0 ? 2.0 * tp[k] / denominator : 0.0;
     }
     result.count = count;
     result.loss = count > 0 ? loss_sum / count : NAN;
     result.acc = count > 0 ? static_cast<double>(correct) / count : NAN;
+    result.f1 = count > 0 ? f1_sum / shape().n_out() : NAN;
     return result;
 }
 

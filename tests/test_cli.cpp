@@ -324,6 +324,7 @@ TEST_CASE("cli: make install, then a plain C program embeds a model and builds w
     }
     CHECK(lines == 40);
     CHECK(correct >= 28);
+    CHECK(contains(r.output, "Ankle boot\n"));  // the model's class names travel with it
     CHECK(run(dir + "/classify " + dir + "/model.c").exit_code == 1);  // not a PGM
 }
 

@@ -49,12 +49,16 @@ struct EpochMetrics {
     double train_acc = 0.0;
     double val_loss = 0.0;  // NaN when nothing is held out
     double val_acc = 0.0;
+    double val_f1 = 0.0;    // macro F1 (EvalResult::f1)
     double seconds = 0.0;  // wall time of the training pass (evaluation excluded)
 };
 
 struct EvalResult {
     double loss = 0.0;  // mean per-sample loss
     double acc = 0.0;   // fraction correct
+    // Macro F1 as scikit-learn's f1_score(average='macro'): the plain mean over all classes of
+    // 2 TP / (2 TP + FP + FN), a class whose denominator is 0 counting as 0.
+    double f1 = 0.0;
     int count = 0;
 };
 

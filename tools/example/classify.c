@@ -28,6 +28,7 @@ static int read_pgm(const char* path, unsigned char* pixels, size_t size) {
 
 int main(int argc, char** argv) {
     fnn_model* model = NULL;
+    char name[64];
     size_t need = 0;
     unsigned char pixels[4096];
     float probs[256];
@@ -54,7 +55,9 @@ int main(int argc, char** argv) {
             continue;
         }
         best = fnn_argmax(probs, fnn_output_size(model));
-        printf("%s %u %.4f\n", argv[i], (unsigned)best, (double)probs[best]);
+        /* The class's name when the model carries names (models from fnn 0.2 on do). */
+        if (fnn_class_name(model, best, name, sizeof name) != FNN_OK) name[0] = '\0';
+        printf("%s %u %.4f %s\n", argv[i], (unsigned)best, (double)probs[best], name);
     }
     return failures == 0 ? 0 : 1;
 }
