@@ -54,7 +54,7 @@ TEST_CASE("habits: an unknown flag or value gets the nearest valid one") {
         const char* suggestion;
     } cases[] = {
         {"--learnin_rate 0.1", "did you mean --learning_rate?"},
-        {"--epoch 3", "did you mean --epochs?"},
+        {"--epohcs 3", "did you mean --epochs?"},
         {"-o adamm", "did you mean adam?"},
         {"-o nesterv", "did you mean nag?"},
         {"-a rleu", "did you mean relu?"},
