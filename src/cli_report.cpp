@@ -51,6 +51,8 @@ int cmd_report(int argc, char** argv) {
             fprintf(stderr, "fnn report: %s\n", error.c_str());
             return 1;
         }
+        for (const std::string& w : s.warnings)
+            fprintf(stderr, "fnn report: warning: %s\n", w.c_str());
         if (output.empty()) {
             const int rc = summarize_sweep(dir, 10);
             return rc != 0 || compare.empty() ? rc : (printf("\n"), compare_sweeps(dir, compare));

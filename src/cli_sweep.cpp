@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cli_flags.hpp"
+#include "cli_sweep_check.hpp"
+#include "cli_sweep_lock.hpp"
 #include "cli_sweep_run.hpp"
 #include "cli_sweep_search.hpp"
 #include "cli_sweep_studies.hpp"
@@ -24,8 +26,9 @@ const char* const kSummary =
     "NAME=VALUE]...\n"
     "  fnn sweep CONFIG.yaml --plan [...]      print one fnn train command per trial (GNU "
     "parallel, Slurm)\n"
-    "  fnn sweep --resume DIR [--workers N]   finish an interrupted sweep\n"
+    "  fnn sweep --resume DIR [--workers N] [--retry_failed]   finish an interrupted sweep\n"
     "  fnn sweep --collect DIR                merge the journals of planned trials\n"
+    "  fnn sweep --check DIR                  report damage to a sweep's journal\n"
     "  fnn sweep --summary DIR [--top K]      leaderboard, correlations, importance (also as CSV)\n"
     "  fnn sweep --compare DIR_A DIR_B        two sweeps side by side\n"
     "  fnn sweep --transfer DATASET DIR [--top K]   retrain the best configurations on DATASET";
@@ -44,11 +47,11 @@ std::string default_sweep_dir(const std::string& config) {
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
-    std::string out, resume, collect, summary, transfer, data_dir;
+    std::string out, resume, collect, summary, transfer, data_dir, check;
     std::vector<std::string> sets, positionals;
     long seed = 1, workers = 1, run_cap = 0, top = 10;
     std::string method;
-    bool plan = false, compare = false, keep_runs = false;
+    bool plan = false, compare = false, keep_runs = false, retry_failed = false;
     FlagParser p("fnn sweep", kSummary);
     p.add(text_flag("", "--out", "DIR",
                     "sweep directory (default runs/sweep-<config>-<date>-<time>)", out));
@@ -82,6 +85,10 @@ int cmd_sweep(int argc, char** argv) {
                       "keep every trial's run directory (model, metrics) under DIR/runs/",
                       keep_runs));
     p.add(text_flag("", "--resume", "DIR", "continue the sweep in DIR", resume));
+    p.add(switch_flag("", "--retry_failed", "with --resume: run the failed trials again",
+                      retry_failed));
+    p.add(text_flag("", "--check", "DIR", "report damage to the sweep in DIR, changing nothing",
+                    check));
     p.add(text_flag("", "--collect", "DIR", "merge DIR/parts/*.jsonl into DIR/journal.jsonl",
                     collect));
     p.add(text_flag("", "--summary", "DIR", "summarise the sweep in DIR", summary));
@@ -97,6 +104,14 @@ int cmd_sweep(int argc, char** argv) {
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
 
     if (!summary.empty()) return summarize_sweep(summary, static_cast<int>(top));
+    if (!check.empty()) return check_sweep(check);
+    if (retry_failed && resume.empty()) {
+        fprintf(stderr, "fnn sweep: --retry_failed goes with --resume DIR\n");
+        return 2;
+    }
+    // Commands that write a sweep's journal take its directory's lock (cli_sweep_lock.hpp).
+    SweepLock lock;
+    std::string error;
     if (compare) {
         if (positionals.size() != 2) {
             fprintf(stderr, "fnn sweep: --compare needs two sweep directories\n");
@@ -109,11 +124,20 @@ int cmd_sweep(int argc, char** argv) {
             fprintf(stderr, "fnn sweep: --transfer DATASET needs one sweep directory\n");
             return 2;
         }
+        if (!lock.acquire(positionals[0], error)) {
+            fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+            return 1;
+        }
         return transfer_sweep(positionals[0], transfer,
                               p.was_set("--top") ? static_cast<int>(top) : 3, argv[0]);
     }
-    if (!collect.empty()) return collect_sweep(collect);
-    std::string error;
+    if (!collect.empty()) {
+        if (!lock.acquire(collect, error)) {
+            fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+            return 1;
+        }
+        return collect_sweep(collect);
+    }
     if (!resume.empty()) {
         SweepSettings s;
         if (!sets.empty()) {
@@ -132,7 +156,11 @@ int cmd_sweep(int argc, char** argv) {
                     resume.c_str());
             return 2;
         }
-        return run_sweep(resume, s, static_cast<int>(workers), argv[0]);
+        if (!lock.acquire(resume, error)) {
+            fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+            return 1;
+        }
+        return run_sweep(resume, s, static_cast<int>(workers), argv[0], retry_failed);
     }
 
     // A new sweep.
@@ -181,8 +209,8 @@ int cmd_sweep(int argc, char** argv) {
     }
     s.sets = sets;
     std::vector<std::string> notes = s.spec.notes;
-    TrainOptions check;
-    if (!apply_sets(s, notes, error) || !train_options_from_args(s.fixed, check, error)) {
+    TrainOptions fixed_check;
+    if (!apply_sets(s, notes, error) || !train_options_from_args(s.fixed, fixed_check, error)) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 2;
     }
@@ -197,7 +225,12 @@ int cmd_sweep(int argc, char** argv) {
         return 2;
     }
     const std::string dir = out.empty() ? default_sweep_dir(positionals[0]) : out;
-    if (!create_sweep_dir(dir, s, error)) {
+    ErrorText dir_err;
+    if (make_directories(dir, &dir_err) != Status::Ok) {
+        fprintf(stderr, "fnn sweep: %s\n", dir_err.text);
+        return 1;
+    }
+    if (!lock.acquire(dir, error) || !create_sweep_dir(dir, s, error)) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 1;
     }

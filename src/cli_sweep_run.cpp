@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "cli_data.hpp"
+#include "cli_journal.hpp"
 #include "cli_json.hpp"
 #include "cli_quote.hpp"
 #include "cli_sweep_search.hpp"
@@ -105,23 +106,26 @@ std::string executable_path(const char* argv0) {
     return n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string(argv0);
 }
 
-// Reads the journal, dropping a torn last line (rewriting the file without it).
+// Reads the journal before appending to it. Lines that are not trial records and a torn last
+// line are moved to journal.jsonl.damaged (their trials run again), so appends start clean.
 bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std::string& error) {
-    bool torn = false;
-    if (!read_journal(journal_path(dir), done, torn, error)) return false;
-    if (torn) {
-        std::string text;
-        for (const TrialResult& r : done) text += trial_to_json(r) + "\n";
+    JournalRead read;
+    if (!read_journal(journal_path(dir), read, error)) return false;
+    for (const std::string& w : read.warnings) fprintf(stderr, "fnn sweep: warning: %s\n", w.c_str());
+    if (read.torn_tail || !read.bad_lines.empty()) {
         ErrorText err;
-        if (write_file_atomic(journal_path(dir), text, &err) != Status::Ok) {
+        if (clean_journal(journal_path(dir), read, &err) != Status::Ok) {
             error = err.text;
             return false;
         }
-        fprintf(
-            stderr,
-            "fnn sweep: dropped a partly written last line of %s (a trial cut off by a crash)\n",
-            journal_path(dir).c_str());
+        fprintf(stderr,
+                "fnn sweep: moved %zu damaged line%s of %s to %s.damaged; %s trial%s run again\n",
+                read.bad_lines.size() + read.torn_tail, read.bad_lines.size() + read.torn_tail == 1 ? "" : "s",
+                journal_path(dir).c_str(), journal_path(dir).c_str(),
+                read.bad_lines.size() + read.torn_tail == 1 ? "its" : "their",
+                read.bad_lines.size() + read.torn_tail == 1 ? "" : "s");
     }
+    done = read.trials;
     return true;
 }
 
@@ -241,7 +245,23 @@ bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error
     return true;
 }
 
-int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const char* argv0) {
+namespace {
+
+// The first finished trial whose metric reached metric.target, or nullptr.
+const TrialResult* reached_target(const SweepSpec& spec, const std::map<long, TrialResult>& by_id) {
+    if (!isfinite(spec.target)) return nullptr;
+    for (const auto& entry : by_id) {
+        const double m = trial_metric(spec.metric, entry.second);
+        if (isfinite(m) && (spec.maximize ? m >= spec.target : m <= spec.target))
+            return &entry.second;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const char* argv0,
+              bool retry_failed) {
     const SweepSpec& spec = s.spec;
     std::vector<TrialResult> done;
     std::string error;
@@ -250,20 +270,28 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
         return 1;
     }
     std::map<long, TrialResult> by_id;
-    for (const TrialResult& r : done) by_id[r.trial] = r;
+    int retried = 0;
+    for (const TrialResult& r : done) {
+        if (retry_failed && r.status == "failed") ++retried;
+        else by_id[r.trial] = r;
+    }
+    if (retried > 0) printf("fnn sweep: running %d failed trial%s again\n", retried, retried == 1 ? "" : "s");
     DatasetCache datasets(resolve_data_dir(s.data_dir, argv0));
     std::vector<Assignment> planned;
     if (spec.method != SweepMethod::Bayes) planned = planned_assignments(spec, s.trials, s.seed);
     std::vector<Assignment> assignments;  // by trial id, as far as known
     std::mutex journal_mutex;
-    int failures = 0;
+    int unrecorded = 0;  // trials whose journal line could not be written (a full disk)
     printf(
         "fnn sweep: %s search, %ld trials in rounds of %d, %d worker%s, journal %s (%zu trials "
         "already done)\n",
         sweep_method_name(spec.method), s.trials, kSweepRoundSize, workers, workers == 1 ? "" : "s",
         journal_path(dir).c_str(), by_id.size());
     fflush(stdout);
+    const TrialResult* target = nullptr;
     for (long first = 0; first < s.trials; first += kSweepRoundSize) {
+        // metric.target: once a finished trial reaches it, no new round starts.
+        if ((target = reached_target(spec, by_id)) != nullptr) break;
         const long last = std::min(s.trials, first + kSweepRoundSize);
         const int round = static_cast<int>(first / kSweepRoundSize);
         // Everything this round may know: the trials of earlier rounds, all finished.
@@ -319,8 +347,9 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                 std::lock_guard<std::mutex> lock(journal_mutex);
                 ErrorText err;
                 if (append_journal_line(journal_path(dir), trial_to_json(r), &err) != Status::Ok) {
-                    fprintf(stderr, "fnn sweep: %s\n", err.text);
-                    ++failures;
+                    // The journal is left as it was; the sweep goes on, and --resume reruns this.
+                    fprintf(stderr, "fnn sweep: trial %ld not recorded: %s\n", t, err.text);
+                    ++unrecorded;
                     continue;
                 }
                 by_id[t] = r;
@@ -337,11 +366,31 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
         for (int w = 1; w < count; ++w) threads.emplace_back(work);
         work();
         for (std::thread& th : threads) th.join();
-        if (failures > 0) return 1;
     }
-    printf("fnn sweep: done, %zu trials in %s; see fnn sweep --summary %s\n", by_id.size(),
+    if (target == nullptr) target = reached_target(spec, by_id);
+    if (target != nullptr) {
+        printf("fnn sweep: trial %ld reached the target %s %g (metric.target): no new trials\n",
+               target->trial, spec.metric.c_str(), spec.target);
+    }
+    size_t failed = 0;
+    for (const auto& entry : by_id) failed += entry.second.status == "failed";
+    printf("fnn sweep: %zu trials in %s; see fnn sweep --summary %s\n", by_id.size(),
            journal_path(dir).c_str(), dir.c_str());
-    return by_id.size() == static_cast<size_t>(s.trials) ? 0 : 1;
+    if (unrecorded > 0) {
+        fprintf(stderr,
+                "fnn sweep: %d trial%s could not be written to the journal (see above); fnn sweep "
+                "--resume %s runs %s again\n",
+                unrecorded, unrecorded == 1 ? "" : "s", dir.c_str(), unrecorded == 1 ? "it" : "them");
+        return 1;
+    }
+    if (!by_id.empty() && failed == by_id.size()) {
+        fprintf(stderr,
+                "fnn sweep: every trial failed (trial %ld: %s); fix the cause and run fnn sweep "
+                "--resume %s --retry_failed\n",
+                by_id.begin()->first, by_id.begin()->second.reason.c_str(), dir.c_str());
+        return 1;
+    }
+    return target != nullptr || by_id.size() == static_cast<size_t>(s.trials) ? 0 : 1;
 }
 
 int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0) {
@@ -399,13 +448,13 @@ int collect_sweep(const std::string& dir) {
     std::sort(files.begin(), files.end());
     int added = 0;
     for (const std::string& f : files) {
-        std::vector<TrialResult> part;
-        bool torn = false;
-        if (!read_journal(f, part, torn, error)) {
+        JournalRead part;
+        if (!read_journal(f, part, error)) {
             fprintf(stderr, "fnn sweep: %s\n", error.c_str());
             return 1;
         }
-        for (const TrialResult& r : part) {
+        for (const std::string& w : part.warnings) fprintf(stderr, "fnn sweep: warning: %s\n", w.c_str());
+        for (const TrialResult& r : part.trials) {
             if (r.trial < 0 || r.trial >= s.trials || !have.insert(r.trial).second) continue;
             ErrorText err;
             if (append_journal_line(journal_path(dir), trial_to_json(r), &err) != Status::Ok) {

@@ -11,6 +11,7 @@
 #include "cli_data.hpp"
 #include "cli_json.hpp"
 #include "cli_sweep_summary.hpp"
+#include "cli_journal.hpp"
 #include "cli_trial.hpp"
 
 namespace fnn {

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "cli_forest.hpp"
+#include "cli_journal.hpp"
 #include "cli_json.hpp"
 #include "cli_quote.hpp"
 #include "cli_sweep_run.hpp"
@@ -33,11 +34,14 @@ std::string value_text(const JsonValue* v) {
 
 bool load_sweep(const std::string& dir, SweepData& out, std::string& error) {
     if (!load_sweep_dir(dir, out.settings, error)) return false;
-    std::vector<TrialResult> trials;
-    bool torn = false;
-    if (!read_journal(dir + "/journal.jsonl", trials, torn, error)) return false;
+    JournalRead journal;
+    if (!read_journal(dir + "/journal.jsonl", journal, error)) return false;
+    out.warnings = journal.warnings;
+    if (journal.torn_tail)
+        out.warnings.push_back(dir + "/journal.jsonl: the last line is torn (a crash mid-write); "
+                               "fnn sweep --resume reruns its trial");
     const SweepSpec& spec = out.settings.spec;
-    for (const TrialResult& r : trials) {
+    for (const TrialResult& r : journal.trials) {
         SweepRow row;
         row.result = r;
         row.metric = trial_metric(spec.metric, r);
@@ -192,6 +196,7 @@ int summarize_sweep(const std::string& dir, int top) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 1;
     }
+    for (const std::string& w : l.warnings) fprintf(stderr, "fnn sweep: warning: %s\n", w.c_str());
     const SweepSpec& spec = l.settings.spec;
     printf(
         "sweep %s: %s search, %zu of %ld trials (%d ok, %d stopped early, %d diverged, %d failed), "

@@ -18,6 +18,7 @@
 #include "cli_model.hpp"
 #include "cli_run_files.hpp"
 #include "cli_train_advice.hpp"
+#include "cli_journal.hpp"
 #include "cli_trial.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/trainer.hpp"

@@ -57,13 +57,4 @@ TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<st
                          const Trainer& trainer, Status trained, const char* reason, bool stopped,
                          const std::string& stop_reason, const EvalResult& test);
 
-// Appends `line` and a newline with one write, then fsyncs, so a crash leaves whole lines (or
-// one torn last line, which read_journal drops).
-Status append_journal_line(const std::string& path, const std::string& line, ErrorText* err);
-
-// Reads a journal. A last line without its newline (a write cut by a crash) is dropped and
-// reported through `torn_tail`; any other bad line is an error naming its line number.
-bool read_journal(const std::string& path, std::vector<TrialResult>& out, bool& torn_tail,
-                  std::string& error);
-
 }  // namespace fnn

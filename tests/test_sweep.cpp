@@ -21,6 +21,7 @@
 
 #include "../src/cli_json.hpp"
 #include "../src/cli_sweep_run.hpp"
+#include "../src/cli_journal.hpp"
 #include "../src/cli_trial.hpp"
 #include "command.hpp"
 #include "fnn/file_io.hpp"
@@ -31,6 +32,16 @@ using namespace fnn;
 using namespace fnn_test;
 
 namespace {
+
+// A journal's trials, as the sweep reads them.
+bool read_trials(const std::string& path, std::vector<TrialResult>& out, bool& torn,
+                 std::string& error) {
+    JournalRead read;
+    if (!read_journal(path, read, error)) return false;
+    out = read.trials;
+    torn = read.torn_tail;
+    return true;
+}
 
 std::string write_spec(const std::string& dir, const std::string& name, const std::string& text) {
     REQUIRE(write_file_atomic(dir + "/" + name, text, nullptr) == Status::Ok);
@@ -53,7 +64,7 @@ std::map<long, std::string> outcomes(const std::string& dir) {
     std::vector<TrialResult> trials;
     bool torn = false;
     std::string error;
-    REQUIRE_MESSAGE(read_journal(dir + "/journal.jsonl", trials, torn, error), error);
+    REQUIRE_MESSAGE(read_trials(dir + "/journal.jsonl", trials, torn, error), error);
     CHECK_FALSE(torn);
     std::map<long, std::string> out;
     for (TrialResult r : trials) {
@@ -114,7 +125,7 @@ TEST_CASE(
         std::vector<TrialResult> partial;
         bool torn = false;
         std::string error;
-        REQUIRE(read_journal(killed + "/journal.jsonl", partial, torn, error));
+        REQUIRE(read_trials(killed + "/journal.jsonl", partial, torn, error));
         after_kills = partial.size();
     }
     CHECK(after_kills < reference.size());  // the kills really cut the sweep short
@@ -144,7 +155,8 @@ TEST_CASE("sweep: a torn last journal line (a crash mid-write) is dropped and it
             Status::Ok);
     const CommandResult r = run("./fnn sweep --resume " + dir + "/a");
     CHECK(r.exit_code == 0);
-    CHECK(contains(r.output, "dropped a partly written last line"));
+    CHECK(contains(r.output, "moved 1 damaged line of " + dir + "/a/journal.jsonl"));
+    CHECK(file_exists(dir + "/a/journal.jsonl.damaged"));  // kept, not lost
     CHECK(outcomes(dir + "/a") == reference);
 }
 
@@ -160,7 +172,7 @@ TEST_CASE("sweep: --keep_runs keeps each trial's run directory, whose model give
     std::vector<TrialResult> trials;
     bool torn = false;
     std::string error;
-    REQUIRE(read_journal(dir + "/kept/journal.jsonl", trials, torn, error));
+    REQUIRE(read_trials(dir + "/kept/journal.jsonl", trials, torn, error));
     REQUIRE(trials.size() == 4);
     for (const TrialResult& t : trials) {
         char name[32];
@@ -183,13 +195,15 @@ TEST_CASE("sweep: --keep_runs keeps each trial's run directory, whose model give
     CHECK(r.exit_code == 2);
     CHECK(contains(r.output, "started without --keep_runs"));
 
-    // A run directory that cannot be written fails its trial with the reason; the sweep goes on.
+    // A run directory that cannot be written fails its trial with the reason; the sweep goes on,
+    // and since every trial failed, it says so and exits 1.
     REQUIRE(make_directories(dir + "/blocked", nullptr) == Status::Ok);
     REQUIRE(write_file_atomic(dir + "/blocked/runs", "a file where the runs directory goes",
                               nullptr) == Status::Ok);
     r = run("./fnn sweep " + spec + common + " --keep_runs --out " + dir + "/blocked");
-    CHECK(r.exit_code == 0);
-    REQUIRE(read_journal(dir + "/blocked/journal.jsonl", trials, torn, error));
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.output, "every trial failed"));
+    REQUIRE(read_trials(dir + "/blocked/journal.jsonl", trials, torn, error));
     REQUIRE(trials.size() == 4);
     for (const TrialResult& t : trials) {
         CHECK(t.status == "failed");
@@ -240,7 +254,7 @@ TEST_CASE(
     std::vector<TrialResult> trials;
     bool torn = false;
     std::string error;
-    REQUIRE(read_journal(dir + "/hb/journal.jsonl", trials, torn, error));
+    REQUIRE(read_trials(dir + "/hb/journal.jsonl", trials, torn, error));
     CHECK(trials.size() == 24);
     int stopped = 0;
     for (const TrialResult& t : trials) {
@@ -263,7 +277,7 @@ TEST_CASE(
     const CommandResult w =
         run("./fnn sweep " + wild + " --set limit_train=2000 --out " + dir + "/wild");
     CHECK_MESSAGE(w.exit_code == 0, w.output);
-    REQUIRE(read_journal(dir + "/wild/journal.jsonl", trials, torn, error));
+    REQUIRE(read_trials(dir + "/wild/journal.jsonl", trials, torn, error));
     REQUIRE(trials.size() == 2);
     int diverged = 0;
     for (const TrialResult& t : trials) {
@@ -305,7 +319,7 @@ TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best co
     std::vector<TrialResult> trials;
     bool torn_journal = false;
     std::string journal_error;
-    REQUIRE(read_journal(dir + "/ce/journal.jsonl", trials, torn_journal, journal_error));
+    REQUIRE(read_trials(dir + "/ce/journal.jsonl", trials, torn_journal, journal_error));
     for (const TrialResult& t : trials) {
         if (t.trial != best_trial) continue;
         std::vector<uint8_t> metrics;
@@ -337,7 +351,7 @@ TEST_CASE("sweep: summary, comparison of two losses, and transfer of the best co
     std::vector<TrialResult> transferred;
     bool torn = false;
     std::string error;
-    REQUIRE(read_journal(dir + "/ce/transfer-fashion_mnist.jsonl", transferred, torn, error));
+    REQUIRE(read_trials(dir + "/ce/transfer-fashion_mnist.jsonl", transferred, torn, error));
     CHECK(transferred.size() == 2);
 }
 

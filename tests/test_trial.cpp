@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "../src/cli_journal.hpp"
 #include "../src/cli_trial.hpp"
 #include "fnn/file_io.hpp"
 
@@ -86,16 +87,48 @@ TEST_CASE("trial: ids and epochs that are not whole numbers in range are refused
     CHECK(r.trial == -1);
 }
 
-TEST_CASE("trial: a journal with a hostile line names the file and line") {
+TEST_CASE("trial: a journal's hostile or garbage line is skipped, named by file and line") {
     const std::string dir = "build/tests/trial";
     REQUIRE(make_directories(dir, nullptr) == Status::Ok);
     const std::string path = dir + "/journal.jsonl";
-    REQUIRE(write_file_atomic(
-                path, trial_to_json(sample_trial()) + "\n" + "{\"trial\":4e40,\"config\":{}}\n",
-                nullptr) == Status::Ok);
-    std::vector<TrialResult> trials;
-    bool torn = false;
+    TrialResult second = sample_trial();
+    second.trial = 9;
+    REQUIRE(write_file_atomic(path,
+                              trial_to_json(sample_trial()) + "\n" +
+                                  "{\"trial\":4e40,\"config\":{}}\n" + "garbage\n" +
+                                  trial_to_json(second) + "\n",
+                              nullptr) == Status::Ok);
+    JournalRead read;
     std::string error;
-    CHECK_FALSE(read_journal(path, trials, torn, error));
-    CHECK(error == path + ":2: trial: expected a whole number from -1 to 2147483647");
+    REQUIRE(read_journal(path, read, error));
+    REQUIRE(read.trials.size() == 2);
+    CHECK(read.trials[1].trial == 9);
+    CHECK(read.bad_lines == std::vector<int>{2, 3});
+    REQUIRE(read.warnings.size() == 2);
+    CHECK(read.warnings[0] ==
+          path + ":2: not a trial record (trial: expected a whole number from -1 to 2147483647); "
+                 "skipped");
+    CHECK(read.warnings[1].rfind(path + ":3: not a trial record", 0) == 0);
+}
+
+TEST_CASE("trial: a trial recorded twice counts once, the last record, and is named") {
+    const std::string dir = "build/tests/trial";
+    REQUIRE(make_directories(dir, nullptr) == Status::Ok);
+    const std::string path = dir + "/twice.jsonl";
+    TrialResult failed = sample_trial(), ok = sample_trial();
+    failed.status = "failed";
+    ok.status = "ok";
+    REQUIRE(write_file_atomic(path,
+                              trial_to_json(failed) + "\n" + trial_to_json(ok) + "\n" +
+                                  trial_to_json(ok) + "\n",
+                              nullptr) == Status::Ok);
+    JournalRead read;
+    std::string error;
+    REQUIRE(read_journal(path, read, error));
+    REQUIRE(read.trials.size() == 1);
+    CHECK(read.trials[0].status == "ok");
+    // The failed-then-ok pair is a retry (no warning); the third line repeats a finished trial.
+    REQUIRE(read.warnings.size() == 1);
+    CHECK(read.warnings[0].find(":3: trial " + std::to_string(ok.trial) +
+                                " is recorded again (first on line 1") != std::string::npos);
 }
