@@ -414,6 +414,10 @@ int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0
         snprintf(name, sizeof name, "trial-%05ld", t);
         std::vector<std::string> args = assignment_args(s.spec, planned[static_cast<size_t>(t)],
                                                         trial_seed(s.seed, t), s.fixed);
+        // Every setting spelled out, defaults included: nothing a trial uses is hidden.
+        TrainOptions options;
+        std::string error;
+        if (train_options_from_args(args, options, error)) args = full_train_args(options);
         args.insert(args.end(), data.begin(), data.end());
         std::string line = shell_quote(fnn) + " train -q";
         for (const std::string& a : args) line += " " + shell_quote(a);

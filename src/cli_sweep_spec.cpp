@@ -114,6 +114,7 @@ private:
 
     // Checks one value with fnn train's own flag parser.
     bool check_value(const std::string& name, const std::string& value, int line) {
+        if (value.empty()) return problem(line, "parameters." + name + ": an empty value");
         TrainOptions o;
         std::string error;
         if (!train_options_from_args({"--" + name, value}, o, error))
@@ -351,7 +352,7 @@ private:
             std::string v;
             if (!value_text(*value, where + ".value", v)) return false;
             p.distribution = Distribution::Constant;
-            p.values = {v};
+            p.values = {canonical_value(p.name, v)};
             return check_value(p.name, v, value->line);
         }
         if (values != nullptr) {
@@ -368,6 +369,7 @@ private:
                     ok = false;
                     continue;
                 }
+                v = canonical_value(p.name, v);  // "ReLU" is relu: listed twice with "relu"
                 if (std::find(p.values.begin(), p.values.end(), v) != p.values.end()) {
                     ok = problem(item.line, where + ": '" + v + "' is listed twice");
                     continue;
@@ -690,13 +692,15 @@ bool narrow_parameter(SweepSpec& spec, const std::string& written, const std::st
             snprintf(text, sizeof text, "%s %g..%g", distribution_name(p.distribution), p.min, p.max);
             before = text;
         }
-        note = name + "=" + value + " narrows the swept parameter " + name + " (" + before +
-               ") to " + value;
+        note = p.distribution == Distribution::Constant
+                   ? name + "=" + value + " replaces the file's " + name + ": " + before
+                   : name + "=" + value + " narrows the swept parameter " + name + " (" + before +
+                         ") to " + value;
         const int line = p.line;
         p = SweepParam{};
         p.name = name;
         p.line = line;
-        p.values = {value};
+        p.values = {canonical_value(name, value)};
         return true;
     }
     return true;

@@ -10,6 +10,7 @@
 
 #include "cli_config_file.hpp"
 #include "cli_data.hpp"
+#include "cli_json.hpp"
 #include "cli_flags.hpp"
 
 namespace fnn {
@@ -294,6 +295,55 @@ std::vector<std::string> setting_names() {
             out.push_back(s.substr(2));
     }
     return out;
+}
+
+std::string canonical_value(const std::string& name, const std::string& value) {
+    TrainOptions o;
+    FlagParser p("", "");
+    add_train_flags(p, o);
+    const Flag* f = p.find("--" + name);
+    if (f == nullptr || f->choices.empty()) return value;
+    const std::string choice = match_choice(*f, value);
+    return choice.empty() ? value : choice;
+}
+
+std::vector<std::string> full_train_args(const TrainOptions& o) {
+    const TrainConfig& c = o.config;
+    // The shortest text that reads back as the same value: the command trains the same bits.
+    auto number = [](float v) { return json_float(v); };
+    auto real = [](double v) { return json_number(v); };
+    std::string widths;
+    for (int l = 0; l < c.net.n_hidden; ++l)
+        widths += (l ? "," : "") + std::to_string(c.net.hidden_widths[l]);
+    std::vector<std::string> args = {
+        "--dataset", o.dataset,
+        "--epochs", std::to_string(c.epochs),
+        "--batch_size", std::to_string(c.batch_size),
+        "--loss", loss_name(c.loss),
+        "--optimizer", optimizer_name(c.opt.kind),
+        "--learning_rate", number(c.opt.learning_rate),
+        "--momentum", number(c.opt.momentum),
+        "--beta", number(c.opt.beta),
+        "--beta1", number(c.opt.beta1),
+        "--beta2", number(c.opt.beta2),
+        "--epsilon", number(c.opt.epsilon),
+        "--weight_decay", number(c.opt.weight_decay),
+        "--weight_init", init_name(c.init),
+        "--num_layers", std::to_string(c.net.n_hidden)};
+    if (c.net.n_hidden > 0) args.insert(args.end(), {"--hidden_size", widths});
+    args.insert(args.end(),
+                {"--activation", activation_name(c.net.hidden_act),
+                 "--seed", std::to_string(c.seed),
+                 "--val_fraction", real(c.val_fraction),
+                 "--lr_schedule", lr_schedule_name(c.schedule.kind),
+                 "--lr_step_epochs", std::to_string(c.schedule.step_epochs),
+                 "--lr_gamma", real(c.schedule.gamma),
+                 "--lr_min", real(c.schedule.min_lr),
+                 "--lr_warmup_epochs", real(c.schedule.warmup_epochs),
+                 "--early_stop", std::to_string(c.early_stop),
+                 "--monitor", monitor_name(c.monitor)});
+    if (o.limit_train > 0) args.insert(args.end(), {"--limit_train", std::to_string(o.limit_train)});
+    return args;
 }
 
 bool finish_train_options(const FlagParser& p, TrainOptions& o, std::string& error) {

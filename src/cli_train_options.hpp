@@ -46,6 +46,12 @@ bool finish_train_options(const FlagParser& parser, TrainOptions& options, std::
 std::string setting_name(const std::string& written);
 // Every name setting_name() accepts, for suggestions.
 std::vector<std::string> setting_names();
+// A value as fnn writes it: a choice in its canonical spelling ("ReLU" -> "relu", "nesterov" ->
+// "nag"), anything else unchanged. `name` is a setting_name().
+std::string canonical_value(const std::string& name, const std::string& value);
+
+// Every training setting of `o` as fnn train flags, defaults included (what --plan prints).
+std::vector<std::string> full_train_args(const TrainOptions& o);
 
 // Parses fnn train flags from a list ("-e", "10", ...) into `out`, printing nothing.
 bool train_options_from_args(const std::vector<std::string>& args, TrainOptions& out,
