@@ -17,8 +17,8 @@ const char* const kStyle =
     "7px;text-align:right}"
     "th{background:#f3f3f3}td.l,th.l{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:10px}"
     // Charts share the page's width: two side by side when there is room, scaled to fit.
-    ".charts{display:flex;flex-wrap:wrap;gap:10px}.charts>*{flex:1 1 460px;min-width:0}"
-    "svg.chart{width:100%;height:auto}"
+    ".charts{display:flex;flex-wrap:wrap;gap:10px}.charts>*{flex:1 1 460px;min-width:0;"
+    "max-width:760px}svg.chart{width:100%;height:auto}svg.pc{max-width:100%;height:auto}"
     ".cell{font-size:11px;text-align:center;width:96px}.cell "
     "img{width:84px;height:84px;image-rendering:pixelated;"
     "border:1px solid #ccc}.wrong{color:#b00}.note{color:#666;font-size:12px}";
@@ -47,7 +47,7 @@ void HtmlPage::section(const std::string& id, const std::string& heading,
 std::string HtmlPage::html() const {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
            xml_escape(title_) + "</title><style>" + kStyle + "</style></head><body><h1>" +
-           xml_escape(title_) + "</h1>\n" + body_ + kSelfCheck + "</body></html>\n";
+           xml_escape(title_) + "</h1>\n" + body_ + scripts_ + kSelfCheck + "</body></html>\n";
 }
 
 std::string fixed_digits(double v, int digits) {

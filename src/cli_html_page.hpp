@@ -13,11 +13,14 @@ public:
     explicit HtmlPage(std::string title) : title_(std::move(title)) {}
     // `content` is HTML; `id` names the section in the page's self-check.
     void section(const std::string& id, const std::string& heading, const std::string& content);
+    // A <script> element of the page's own, after its sections (no external scripts, ever).
+    void script(const std::string& element) { scripts_ += element; }
     std::string html() const;
 
 private:
     std::string title_;
     std::string body_;
+    std::string scripts_;
 };
 
 // A table of text cells (escaped here); the first `left_columns` columns are left-aligned.

@@ -181,6 +181,7 @@ std::string run_page(const std::string& dir, const RunData& d) {
         val_acc.x.push_back(m.epoch), val_acc.y.push_back(100 * m.val_acc);
     }
     ChartOptions marked;
+    marked.whole_x = true;
     if (best_epoch > 0) {
         marked.mark_x = best_epoch;
         marked.mark_label = "best epoch " + std::to_string(best_epoch);

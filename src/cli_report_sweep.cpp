@@ -9,7 +9,9 @@
 
 #include "cli_html_page.hpp"
 #include "cli_json.hpp"
+#include "cli_report_sweep_script.hpp"
 #include "cli_svg.hpp"
+#include "cli_trial.hpp"
 
 namespace fnn {
 namespace {
@@ -37,49 +39,118 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
     for (size_t p = 0; p < spec.params.size(); ++p) {
         if (spec.params[p].distribution != Distribution::Constant) varied.push_back(p);
     }
-    page.section(
-        "overview", "Sweep",
-        html_table(
-            {"", ""},
-            {{"search", sweep_method_name(spec.method)},
-             {"trials", std::to_string(s.rows.size()) + " of " + std::to_string(s.settings.trials)},
-             {"ok / stopped early / diverged / failed",
-              std::to_string(s.ok) + " / " + std::to_string(s.stopped) + " / " +
-                  std::to_string(s.diverged) + " / " + std::to_string(s.failed)},
-             {"metric", spec.metric + (spec.maximize ? " (maximize)" : " (minimize)")},
-             {"loss", sweep_loss(s)},
-             {"best", s.rows.empty() ? "-"
-                                     : fixed_digits(s.rows[0].metric) + " (trial " +
-                                           std::to_string(s.rows[0].result.trial) + ")"}},
-            2));
-    std::vector<std::string> header{"rank", "trial", spec.metric, "test_acc", "status"};
-    for (size_t p : varied) header.push_back(spec.params[p].name);
-    std::vector<std::vector<std::string>> rows;
-    for (size_t i = 0; i < s.rows.size() && i < 20; ++i) {
-        const SweepRow& r = s.rows[i];
-        std::vector<std::string> row{std::to_string(i + 1), std::to_string(r.result.trial),
-                                     fixed_digits(r.metric), fixed_digits(r.result.test_acc),
-                                     r.result.status};
-        for (size_t p : varied) row.push_back(r.values[p]);
-        rows.push_back(row);
+    // Accuracies and F1 in percent, losses as they are, as everywhere in fnn's reports.
+    const bool percent = !metric_is_loss(spec.metric);
+    auto metric_text = [percent](double v) {
+        return percent ? (isfinite(v) ? fixed_digits(100 * v, 2) + "%" : "-") : fixed_digits(v);
+    };
+    // Overview: a swept setting shows what it was swept over, not the best trial's value.
+    const SweepParam* loss = spec.find("loss");
+    std::string loss_text = sweep_loss(s);
+    if (loss != nullptr && loss->values.size() > 1) {
+        loss_text = "swept: ";
+        for (size_t i = 0; i < loss->values.size(); ++i) loss_text += (i ? ", " : "") + loss->values[i];
     }
-    page.section("leaderboard", "Leaderboard (best 20)", html_table(header, rows, 0));
+    std::vector<std::vector<std::string>> overview = {
+        {"search", sweep_method_name(spec.method)},
+        {"trials", std::to_string(s.rows.size()) + " of " + std::to_string(s.settings.trials)},
+        {"ok / stopped early / diverged / failed",
+         std::to_string(s.ok) + " / " + std::to_string(s.stopped) + " / " +
+             std::to_string(s.diverged) + " / " + std::to_string(s.failed)},
+        {"metric", spec.metric + (spec.metric_written != spec.metric && !spec.metric_written.empty()
+                                      ? " (written " + spec.metric_written + ")"
+                                      : "") +
+                       (spec.maximize ? ", maximized" : ", minimized")},
+        {"loss", loss_text}};
+    if (!s.rows.empty() && isfinite(s.rows[0].metric)) {
+        overview.push_back({"best", metric_text(s.rows[0].metric) + " (trial " +
+                                        std::to_string(s.rows[0].result.trial) + ")"});
+        overview.push_back({"reproduce the best", reproduce_command(s.settings, s.rows[0].result)});
+    }
+    page.section("overview", "Sweep", html_table({"", ""}, overview, 2));
+    // Every trial, best first: sortable by any column, filtered by text and by the brushes.
+    std::string table = "<p><input id=\"trial-filter\" placeholder=\"filter trials\" "
+                        "size=\"30\"> <span id=\"trial-count\" class=\"note\"></span> <span "
+                        "class=\"note\">(click a column to sort; drag along an axis of the plot "
+                        "below to keep a range)</span></p><table id=\"trial-table\"><thead><tr>";
+    std::vector<std::string> header{"rank", "trial", spec.metric, "test acc", "status"};
+    for (size_t p : varied) header.push_back(spec.params[p].name);
+    for (const std::string& h : header) table += "<th>" + xml_escape(h) + "</th>";
+    table += "</tr></thead><tbody>";
+    for (size_t i = 0; i < s.rows.size(); ++i) {
+        const SweepRow& r = s.rows[i];
+        table += "<tr data-trial=\"" + std::to_string(r.result.trial) + "\"><td>" +
+                 std::to_string(i + 1) + "</td><td>" + std::to_string(r.result.trial) + "</td><td>" +
+                 metric_text(r.metric) + "</td><td>" +
+                 (isfinite(r.result.test_acc) ? fixed_digits(100 * r.result.test_acc, 2) + "%" : "-") +
+                 "</td><td class=\"l\">" + xml_escape(r.result.status) + "</td>";
+        for (size_t p : varied) table += "<td>" + xml_escape(r.values[p]) + "</td>";
+        table += "</tr>";
+    }
+    page.section("trials", "Trials", table + "</tbody></table>");
     // Parallel coordinates over the trials with a metric.
     std::vector<std::string> axes;
     for (size_t p : varied) axes.push_back(spec.params[p].name);
-    axes.push_back(spec.metric);
+    axes.push_back(spec.metric + (percent ? " (%)" : ""));
     std::vector<std::vector<std::string>> lines;
     std::vector<double> metric;
+    std::vector<long> ids;
     for (const SweepRow& r : s.rows) {
         if (!isfinite(r.metric)) continue;
         std::vector<std::string> line;
         for (size_t p : varied) line.push_back(r.values[p]);
-        line.push_back(fixed_digits(r.metric));
+        line.push_back(percent ? fixed_digits(100 * r.metric, 2) : fixed_digits(r.metric));
         lines.push_back(line);
         metric.push_back(r.metric);
+        ids.push_back(r.result.trial);
     }
-    page.section("parallel", "Parallel coordinates: every trial, coloured by " + spec.metric,
-                 svg_parallel_coordinates(axes, lines, metric, spec.metric));
+    page.section("parallel",
+                 "Parallel coordinates: every trial, coloured by " + spec.metric +
+                     " (hover a line for its trial; drag along an axis to filter)",
+                 svg_parallel_coordinates(axes, lines, metric, spec.metric, ids));
+    // Every trial's metric per epoch on one chart, coloured by rank; hyperband stops marked.
+    std::vector<Series> curves;
+    for (size_t i = s.rows.size(); i-- > 0;) {  // worst first: the best are drawn on top
+        const SweepRow& r = s.rows[i];
+        Series c{"trial " + std::to_string(r.result.trial) + ": " + metric_text(r.metric), {}, {},
+                 scale_color(s.rows.size() < 2 ? 1.0 : 1.0 - static_cast<double>(i) / (s.rows.size() - 1)),
+                 false, r.result.status == "stopped"};
+        for (const EpochMetrics& m : r.result.epochs) {
+            const double v = epoch_metric(spec.metric, m);
+            c.x.push_back(m.epoch);
+            c.y.push_back(percent ? 100 * v : v);
+        }
+        curves.push_back(c);
+    }
+    ChartOptions many(760, 320);
+    many.legend = false;
+    many.whole_x = true;
+    size_t longest = 0;
+    for (const SweepRow& r : s.rows) longest = std::max(longest, r.result.epochs.size());
+    std::string brackets;
+    for (int b : spec.brackets) {
+        if (static_cast<size_t>(b) > longest) break;  // brackets past every trial's last epoch
+        brackets += (brackets.empty() ? "" : ", ") + std::to_string(b);
+    }
+    page.section("curves", spec.metric + " of every trial, epoch by epoch",
+                 "<div class=\"charts\">" +
+                     svg_line_chart("epoch", spec.metric + (percent ? " (%)" : ""), curves, many) +
+                     "</div><p class=\"note\">Lines are coloured by rank (yellow best); " +
+                     (spec.hyperband ? "a cross ends a trial hyperband stopped (brackets at epochs " +
+                                           brackets + ")."
+                                     : "no early termination.") +
+                     "</p>");
+    // How fast the search found good settings.
+    Series progress = best_so_far_series(s, "best so far");
+    if (percent)
+        for (double& v : progress.y) v *= 100;
+    ChartOptions counted(620, 280);
+    counted.whole_x = true;
+    page.section("progress", "Best " + spec.metric + " so far against trials run",
+                 "<div class=\"charts\">" +
+                     svg_line_chart("trials run", "best " + spec.metric + (percent ? " (%)" : ""),
+                                    {progress}, counted) +
+                     "</div>");
     // Importance and correlation.
     const std::vector<ParamStats> stats = parameter_stats(s);
     std::vector<std::string> names, corr_names;
@@ -92,9 +163,21 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
                                  : p.name);
         correlation.push_back(p.correlation);
     }
+    size_t finite = 0;
+    for (const SweepRow& r : s.rows) finite += isfinite(r.metric);
+    // A forest fitted to a few trials ranks parameters by chance: about 10 trials per varied
+    // parameter (and 20 at least) before the bars mean much.
+    const size_t enough = std::max<size_t>(20, 10 * varied.size());
+    const std::string caution =
+        finite >= enough
+            ? ""
+            : "<p class=\"note wrong\">Only " + std::to_string(finite) + " trials with a " +
+                  spec.metric + " for " + std::to_string(varied.size()) +
+                  " swept parameters: these importances are rough (about " +
+                  std::to_string(enough) + " trials are needed to rank them reliably).</p>";
     page.section("importance",
                  "Hyperparameter importance (random forest) and correlation with " + spec.metric,
-                 "<div class=\"grid\"><div>" + svg_bars(names, importance, 0, 1, "importance") +
+                 caution + "<div class=\"grid\"><div>" + svg_bars(names, importance, 0, 1, "importance") +
                      "</div><div>" +
                      svg_bars(corr_names, correlation, -1, 1, "Pearson correlation") +
                      "</div></div>" +
@@ -109,7 +192,7 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
         for (const SweepRow& r : s.rows) {
             if (!isfinite(r.metric)) continue;
             texts.push_back(r.values[p]);
-            y.push_back(r.metric);
+            y.push_back(percent ? 100 * r.metric : r.metric);
             char* end = nullptr;
             strtod(r.values[p].c_str(), &end);
             numeric = numeric && *end == '\0' && !r.values[p].empty();
@@ -129,7 +212,8 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
         } else {
             for (const std::string& t : texts) x.push_back(strtod(t.c_str(), nullptr));
         }
-        scatters += svg_scatter(spec.params[p].name, spec.metric, x, y, categories);
+        scatters += svg_scatter(spec.params[p].name, spec.metric + (percent ? " (%)" : ""), x, y,
+                                categories);
     }
     page.section("by-parameter", spec.metric + " against each hyperparameter", scatters + "</div>");
     // With a second sweep: both side by side. Otherwise, when this sweep varies the loss, the
@@ -184,10 +268,10 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
         }
         std::string content = "<div class=\"grid\">";
         if (other != nullptr) {
-            std::vector<Series> progress = {best_so_far_series(s, name),
-                                            best_so_far_series(*other, other_name)};
+            const std::vector<Series> both = {best_so_far_series(s, name),
+                                              best_so_far_series(*other, other_name)};
             content +=
-                svg_line_chart("trials run", "best " + spec.metric + " so far", progress, {520, 280});
+                svg_line_chart("trials run", "best " + spec.metric + " so far", both, {520, 280});
         }
         content +=
             svg_scatter(other != nullptr ? "sweep" : "loss", spec.metric, x, y, categories, 360,
@@ -199,6 +283,7 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
         if (other != nullptr) page.section("compare", "This sweep against " + other_dir, content);
         else page.section("losses", "Cross-entropy against squared error", content);
     }
+    page.script(sweep_page_script());
     return page.html();
 }
 

@@ -114,9 +114,10 @@ struct PlotArea {
                "</text><text transform=\"translate(12," + num(top + height / 2) +
                ") rotate(-90)\" text-anchor=\"middle\">" + xml_escape(y_label) + "</text>";
     }
-    std::string x_ticks() const {
+    std::string x_ticks(bool whole = false) const {
         std::string out;
         for (double t : ticks(x0, x1)) {
+            if (whole && t != floor(t)) continue;  // epochs and trial counts are whole
             out += "<text x=\"" + num(px(t)) + "\" y=\"" + num(bottom() + 14) +
                    "\" text-anchor=\"middle\">" + tick_text(t) + "</text>";
         }
@@ -177,7 +178,7 @@ std::string svg_line_chart(const std::string& x_label, const std::string& y_labe
                         o.log_y);
     std::string out = open_svg(width, height, "chart") +
                       area.frame(x_label, y_label + (o.log_y ? " (log scale)" : ""), height) +
-                      area.x_ticks();
+                      area.x_ticks(o.whole_x);
     if (isfinite(o.mark_x) && o.mark_x >= x0 && o.mark_x <= x1) {
         // The label sits inside the plot by the line's foot, on whichever side has room.
         const double mx = area.px(o.mark_x);
@@ -198,8 +199,16 @@ std::string svg_line_chart(const std::string& x_label, const std::string& y_labe
             if (drawable)
                 points += num(area.px(s.x[i])) + "," + num(area.py(area.axis_y(s.y[i]))) + " ";
         }
-        out += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.8\"" +
-               (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + " points=\"" + points + "\"/>";
+        out += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"" +
+               (o.legend ? "1.8" : "1.2") + "\"" + (s.dashed ? " stroke-dasharray=\"5,3\"" : "") +
+               " points=\"" + points + "\"><title>" + xml_escape(s.name) + "</title></polyline>";
+        if (s.end_mark && !s.x.empty() && isfinite(s.y.back()) && (!o.log_y || s.y.back() > 0)) {
+            const double ex = area.px(s.x.back()), ey = area.py(area.axis_y(s.y.back()));
+            out += "<path d=\"M" + num(ex - 3) + " " + num(ey - 3) + "L" + num(ex + 3) + " " +
+                   num(ey + 3) + "M" + num(ex - 3) + " " + num(ey + 3) + "L" + num(ex + 3) + " " +
+                   num(ey - 3) + "\" stroke=\"" + color + "\" stroke-width=\"1.5\"/>";
+        }
+        if (!o.legend) continue;
         const double ly = top + 10 + 16 * k, lx = left + area.width;
         out += "<line x1=\"" + num(lx + 8) + "\" x2=\"" + num(lx + 26) + "\" y1=\"" + num(ly) +
                "\" y2=\"" + num(ly) + "\" stroke=\"" + color + "\" stroke-width=\"2\"" +
@@ -350,9 +359,16 @@ std::string svg_scatter(const std::string& x_label, const std::string& y_label,
 std::string svg_parallel_coordinates(const std::vector<std::string>& axes,
                                      const std::vector<std::vector<std::string>>& rows,
                                      const std::vector<double>& metric,
-                                     const std::string& metric_name) {
+                                     const std::string& metric_name,
+                                     const std::vector<long>& trials) {
     const double left = 50, right = 60, top = 30, bottom = 20, height = 340;
-    const double step = 110;
+    // Axes far enough apart that neither their titles nor their value labels (about 6.5 px a
+    // character, written to the right of each axis) run into the next axis.
+    size_t longest = 0;
+    for (const std::string& a : axes) longest = std::max(longest, a.size());
+    for (const auto& r : rows)
+        for (const std::string& v : r) longest = std::max(longest, v.size());
+    const double step = std::max(110.0, 6.5 * static_cast<double>(longest) + 24);
     const int width = static_cast<int>(left + right + step * (axes.size() - 1));
     // Each axis maps its values to [0, 1]. A handful of distinct values (a grid of choices) are
     // spaced evenly in order, numeric ones by value, so 0 and 5e-4 stay apart next to 0.5. Other
@@ -397,7 +413,7 @@ std::string svg_parallel_coordinates(const std::vector<std::string>& axes,
     double m0, m1;
     range_of(metric, m0, m1);
     const double ph = height - top - bottom;
-    std::string out = open_svg(width, static_cast<int>(height));
+    std::string out = open_svg(width, static_cast<int>(height), "pc");
     // Worst first, so the best trials are drawn on top. Colour follows rank, not value: one
     // diverged trial would otherwise paint every other line the same yellow.
     std::vector<size_t> order(rows.size());
@@ -406,21 +422,32 @@ std::string svg_parallel_coordinates(const std::vector<std::string>& axes,
               [&](size_t a, size_t b) { return metric[a] < metric[b]; });
     for (size_t k = 0; k < order.size(); ++k) {
         const size_t i = order[k];
-        std::string points;
+        std::string points, positions, tip = "trial " + std::to_string(trials[i]);
         for (size_t a = 0; a < axes.size(); ++a) {
-            points +=
-                num(left + step * a) + "," + num(top + (1 - position(a, rows[i][a])) * ph) + " ";
+            const double pos = position(a, rows[i][a]);
+            points += num(left + step * a) + "," + num(top + (1 - pos) * ph) + " ";
+            char text[16];
+            snprintf(text, sizeof text, "%s%.4f", a ? "," : "", pos);
+            positions += text;
+            tip += (a ? ", " : ": ") + axes[a] + " " + rows[i][a];
         }
-        out += "<polyline fill=\"none\" stroke=\"" +
+        out += "<polyline class=\"pc-line\" data-trial=\"" + std::to_string(trials[i]) +
+               "\" data-pos=\"" + positions + "\" fill=\"none\" stroke=\"" +
                scale_color(order.size() < 2 ? 1.0 : static_cast<double>(k) / (order.size() - 1)) +
-               "\" stroke-opacity=\"0.7\" stroke-width=\"1.3\" points=\"" + points + "\"/>";
+               "\" stroke-opacity=\"0.7\" stroke-width=\"1.3\" points=\"" + points +
+               "\"><title>" + xml_escape(tip) + "</title></polyline>";
     }
     for (size_t a = 0; a < axes.size(); ++a) {
         const double x = left + step * a;
         out += "<line x1=\"" + num(x) + "\" x2=\"" + num(x) + "\" y1=\"" + num(top) + "\" y2=\"" +
                num(top + ph) + "\" stroke=\"#333\"/><text x=\"" + num(x) +
                "\" y=\"14\" text-anchor=\"middle\" font-weight=\"bold\">" + xml_escape(axes[a]) +
-               "</text>";
+               "</text><rect class=\"pc-axis\" data-axis=\"" + std::to_string(a) + "\" data-top=\"" +
+               num(top) + "\" data-height=\"" + num(ph) + "\" x=\"" + num(x - 8) + "\" y=\"" +
+               num(top) + "\" width=\"16\" height=\"" + num(ph) +
+               "\" fill=\"#000\" fill-opacity=\"0\" style=\"cursor:ns-resize\"><title>drag to "
+               "keep the trials in a range of " + xml_escape(axes[a]) +
+               "; click to clear</title></rect>";
         std::vector<std::string> labels = levels[a];
         if (numeric[a]) labels = {tick_text(lo[a]), tick_text(hi[a])};
         for (const std::string& l : labels) {

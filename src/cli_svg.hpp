@@ -14,6 +14,7 @@ struct Series {
     std::vector<double> x, y;
     std::string color;  // CSS colour; empty picks one from the palette
     bool dashed = false;
+    bool end_mark = false;  // a cross at the last point (a trial stopped there)
 };
 
 std::string xml_escape(const std::string& text);
@@ -30,6 +31,8 @@ struct ChartOptions {
     bool log_y;           // logarithmic y axis, for values that span decades (> 0 only)
     double mark_x = NAN;  // a dashed vertical line at this x (the best epoch), when finite
     std::string mark_label;
+    bool legend = true;   // off for many series (every trial of a sweep): names go in tooltips
+    bool whole_x = false;  // x is a count (epochs, trials): ticks only at whole numbers
 };
 
 // Lines over a shared x axis; non-finite points (and, on a log axis, points <= 0) are skipped.
@@ -54,10 +57,14 @@ std::string svg_scatter(const std::string& x_label, const std::string& y_label,
                         int height = 200);
 
 // One polyline per trial across one vertical axis per column; an axis is categorical unless
-// all its values are numbers. Lines are coloured by `metric` (the last axis).
+// all its values are numbers. Lines are coloured by `metric` (the last axis). For the page's
+// script: the <svg> has class "pc", each line data-trial (its id) and data-pos (its position on
+// each axis, 0 bottom to 1 top) and a tooltip, and each axis a transparent rect of class
+// "pc-axis" (data-axis, data-top, data-height) that takes brushing.
 std::string svg_parallel_coordinates(const std::vector<std::string>& axes,
                                      const std::vector<std::vector<std::string>>& rows,
                                      const std::vector<double>& metric,
-                                     const std::string& metric_name);
+                                     const std::string& metric_name,
+                                     const std::vector<long>& trials);
 
 }  // namespace fnn

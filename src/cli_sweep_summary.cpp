@@ -146,6 +146,13 @@ std::vector<ParamStats> parameter_stats(const SweepData& l) {
     const std::vector<double> importance = forest_importance(features, y, options);
     for (size_t f = 0; f < importance.size(); ++f)
         stats[static_cast<size_t>(owner[f])].importance += importance[f];
+    // A parameter the file fixes to one value explains nothing: not listed (it stays a feature
+    // above, so the forest's random draws do not depend on what the file fixes).
+    std::vector<ParamStats> swept;
+    for (size_t p = 0; p < stats.size(); ++p) {
+        if (spec.params[p].distribution != Distribution::Constant) swept.push_back(stats[p]);
+    }
+    stats = swept;
     std::sort(stats.begin(), stats.end(),
               [](const ParamStats& a, const ParamStats& b) { return a.importance > b.importance; });
     return stats;

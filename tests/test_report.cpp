@@ -260,19 +260,46 @@ TEST_CASE("report: a 20-trial sweep and a comparison render every section in Chr
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const std::string html = read_text(out + "/sweep.html");
     check_self_contained(html);
-    for (const char* id :
-         {"overview", "leaderboard", "parallel", "importance", "by-parameter", "losses"}) {
+    for (const char* id : {"overview", "trials", "parallel", "curves", "progress", "importance",
+                           "by-parameter", "losses"}) {
         CAPTURE(id);
         CHECK(contains(html, "<section id=\"" + std::string(id) + "\">"));
     }
     CHECK(contains(html, "mean_squared_error"));
-    check_renders(out + "/sweep.html", 6);
+    // The swept loss shows as swept; the best trial's command is there; 20 trials over 5 swept
+    // parameters are too few to rank importance, and the page says so; every trial is a row.
+    CHECK(contains(html, "swept: cross_entropy, mean_squared_error"));
+    CHECK(contains(html, "<td class=\"l\">fnn train "));
+    CHECK(contains(html, "these importances are rough"));
+    CHECK(count(html, "<tr data-trial=") == 20);
+    CHECK(count(html, "class=\"pc-line\"") == 20);
+    check_renders(out + "/sweep.html", 8);
+    // The interactive parts, driven by the page's own self-test with real mouse events: a brush
+    // along the metric's axis hides some trials' rows, sorting by the metric orders the rows,
+    // and a click on the axis brings every row back.
+    const Rendered driven = render(out + "/sweep.html#selftest");
+    std::string check;
+    for (const std::string& line : driven.console)
+        if (contains(line, "fnn-sweep-check")) check = line;
+    REQUIRE_MESSAGE(!check.empty(), driven.console.size());
+    const size_t at = check.find("brush ");
+    REQUIRE(at != std::string::npos);
+    int before = 0, after = 0, total = 0, cleared = 0;
+    char sort[8] = "";
+    REQUIRE(sscanf(check.c_str() + at, "brush %d->%d of %d, sort %3[a-z], cleared %d", &before,
+                   &after, &total, sort, &cleared) == 5);
+    CHECK(total == 20);
+    CHECK(before == 20);
+    CHECK(after > 0);
+    CHECK(after < 20);
+    CHECK(std::string(sort) == "ok");
+    CHECK(cleared == 20);
 
     // The same sweep against itself: one more section, both named.
     r = run("./fnn report " + sweep + " --compare " + sweep + " -o " + out + "/compare.html");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(contains(read_text(out + "/compare.html"), "<section id=\"compare\">"));
-    check_renders(out + "/compare.html", 6);
+    check_renders(out + "/compare.html", 8);
 }
 
 TEST_CASE("report: the browser check catches console errors, script errors and broken images") {
