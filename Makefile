@@ -15,7 +15,7 @@ VERSION := $(shell sed -n 's/^\#define FNN_VERSION "\(.*\)"/\1/p' include/fnn/ve
 
 # Flags fnn needs whatever CXXFLAGS says: reproducible float arithmetic (no contraction into
 # FMA, errno-free sqrt so loops vectorise; never -ffast-math) and warnings as errors.
-FNN_FLAGS := -std=c++17 -ffp-contract=off -fno-math-errno -Iinclude \
+FNN_FLAGS := -std=c++17 -ffp-contract=off -fno-math-errno -Iinclude -Isrc \
              -Wall -Wextra -Wshadow -Werror -MMD -MP
 # Library and CLI are exception- and RTTI-free, so the core builds for targets without them.
 NOEXC_FLAGS := -fno-exceptions -fno-rtti
@@ -23,13 +23,26 @@ NOEXC_FLAGS := -fno-exceptions -fno-rtti
 BUILD := build
 CACHE := .cache
 
-LIB_SRCS := $(filter-out src/main.cpp src/cli_%.cpp,$(wildcard src/*.cpp))
-CLI_SRCS := src/main.cpp $(filter-out src/cli_flags.cpp,$(wildcard src/cli_*.cpp))
+# Sources by folder: the folders are the build's boundaries (README, "How it works").
+#   src/base src/kernels src/infer   MCU-safe: C headers only, no heap, no exceptions; they alone
+#                                    make libfnn_infer.a
+#   src/gemm src/nn src/io           the rest of libfnn.a (host)
+#   src/cli                          the fnn command (cli_flags is shared with fnnpack)
+SRCS := $(shell find src -name '*.cpp' | sort)
+MCU_DIRS := src/base src/kernels src/infer
+INFER_FLAT := $(wildcard $(addprefix src/,infer.cpp blob_read.cpp class_names.cpp activation.cpp arena.cpp crc32.cpp status.cpp))
+INFER_SRCS := $(filter $(addsuffix /%,$(MCU_DIRS)),$(SRCS)) $(INFER_FLAT)
+CLI_ALL := $(filter src/cli/% src/cli_% src/main.cpp,$(SRCS))
+FLAGS_SRC := $(filter %cli_flags.cpp,$(CLI_ALL))
+DATA_SRC := $(filter %cli_data.cpp,$(CLI_ALL))
+MAIN_SRC := $(filter %main.cpp,$(CLI_ALL))
+CLI_SRCS := $(filter-out $(FLAGS_SRC),$(CLI_ALL))
+LIB_SRCS := $(filter-out $(CLI_ALL),$(SRCS))
 TEST_SRCS := $(wildcard tests/test_*.cpp)
 
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.cpp=$(BUILD)/%.o)
-FLAGS_OBJ := $(BUILD)/src/cli_flags.o
+FLAGS_OBJ := $(FLAGS_SRC:%.cpp=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
 .PHONY: all test run-tests bench cross fuzz install data data-mnist data-cifar10 format clean
@@ -40,7 +53,6 @@ libfnn.a: $(LIB_OBJS)
 
 # The embeddable inference library: fnn.h's implementation and the few files it needs, all
 # exception- and RTTI-free and using only C headers (make cross builds it for other targets).
-INFER_SRCS := src/infer.cpp src/blob_read.cpp src/class_names.cpp src/activation.cpp src/arena.cpp src/crc32.cpp src/status.cpp
 libfnn_infer.a: $(INFER_SRCS:%.cpp=$(BUILD)/%.o)
 	$(AR) rcs $@ $^
 
@@ -55,7 +67,7 @@ $(BUILD)/src/%.o: src/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(FNN_FLAGS) $(NOEXC_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-$(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(FLAGS_OBJ) $(BUILD)/src/cli_data.o libfnn.a
+$(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(FLAGS_OBJ) $(DATA_SRC:%.cpp=$(BUILD)/%.o) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
 bench: $(BUILD)/fnn_bench data
@@ -143,7 +155,7 @@ $(BUILD)/tests/%.o: tests/%.cpp $(DOCTEST_HEADER)
 	@mkdir -p $(dir $@)
 	$(CXX) $(FNN_FLAGS) $(DOCTEST_INCLUDE) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-$(BUILD)/fnn_tests: $(TEST_OBJS) $(FLAGS_OBJ) $(filter-out $(BUILD)/src/main.o,$(CLI_OBJS)) libfnn.a
+$(BUILD)/fnn_tests: $(TEST_OBJS) $(FLAGS_OBJ) $(filter-out $(MAIN_SRC:%.cpp=$(BUILD)/%.o),$(CLI_OBJS)) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
 # fnn.h as C99, linked by gcc against the inference library alone (no C++ runtime).
@@ -186,13 +198,13 @@ install: fnn fnnpack libfnn.a libfnn_infer.a
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++-14
 FUZZ_DIR := $(BUILD)/fuzz
-FUZZ_FLAGS := -std=c++17 -g -O1 -march=native -ffp-contract=off -Iinclude \
+FUZZ_FLAGS := -std=c++17 -g -O1 -march=native -ffp-contract=off -Iinclude -Isrc \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(FUZZ_DIR)/fuzz_model_blob: tests/fuzz_model_blob.cpp $(INFER_SRCS)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) $^ -o $@
 
-FUZZ_HOST_OBJS := $(patsubst src/%.cpp,$(FUZZ_DIR)/obj/%.o,$(filter-out src/main.cpp,$(wildcard src/*.cpp)))
+FUZZ_HOST_OBJS := $(patsubst src/%.cpp,$(FUZZ_DIR)/obj/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
 $(FUZZ_DIR)/obj/%.o: src/%.cpp
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@

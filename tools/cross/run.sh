@@ -43,9 +43,11 @@ fi
 printf '#include <stddef.h>\nconst unsigned char probe_blob[1] = {0};\nconst size_t probe_blob_len = 1;\n' > "$out/probe_blob.c"
 
 # --- build helpers -----------------------------------------------------------------------------
-lib_sources="src/infer.cpp src/blob_read.cpp src/class_names.cpp src/activation.cpp src/arena.cpp src/crc32.cpp src/status.cpp"
+# The inference library: every source in the MCU-safe folders (as the Makefile's libfnn_infer.a).
+lib_sources=$(find src/base src/kernels src/infer -name '*.cpp' 2>/dev/null | sort)
+lib_sources="$lib_sources $(ls src/infer.cpp src/blob_read.cpp src/class_names.cpp src/activation.cpp src/arena.cpp src/crc32.cpp src/status.cpp 2>/dev/null)"
 cxx_flags="-std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables
-           -ffp-contract=off -Wall -Wextra -Wshadow -Werror -Iinclude -DFNN_NO_ASSERT"
+           -ffp-contract=off -Wall -Wextra -Wshadow -Werror -Iinclude -Isrc -DFNN_NO_ASSERT"
 c_flags="-std=c99 -ffp-contract=off -Wall -Wextra -Werror -Iinclude"
 data_sources="$out/model_small_f32.c $out/model_ref_int8.c $out/test_images.c"
 
@@ -109,7 +111,7 @@ cortex_m() {
         $here/cross_check.c "$@"
     arm-none-eabi-gcc $cpu $mcu_flags $c_flags -ffreestanding -fno-tree-loop-distribute-patterns \
         -c $here/cross_cortex_m.c -o "$dir/cross_cortex_m.o"
-    local lib_objs="$dir/infer.o $dir/blob_read.o $dir/class_names.o $dir/activation.o $dir/arena.o $dir/crc32.o $dir/status.o"
+    local lib_objs=$(for s in $lib_sources; do echo "$dir/$(basename "${s%.cpp}").o"; done)
     arm-none-eabi-gcc $cpu -nostdlib -Wl,--gc-sections -L$here -T $script -o "$dir/cross_check.elf" \
         "$dir"/cross_cortex_m.o "$dir"/cross_check.o $lib_objs $(for d in "$@"; do echo "$dir/$(basename "${d%.*}").o"; done) -lgcc
     timeout 300 qemu-system-arm -M "$machine" $qemu_io -kernel "$dir/cross_check.elf" < /dev/null > "$dir.txt" 2>"$dir.qemu.log" || true
