@@ -49,12 +49,12 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 all: libfnn.a libfnn_infer.a fnn fnnpack data
 
 libfnn.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # The embeddable inference library: fnn.h's implementation and the few files it needs, all
 # exception- and RTTI-free and using only C headers (make cross builds it for other targets).
 libfnn_infer.a: $(INFER_SRCS:%.cpp=$(BUILD)/%.o)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 fnn: $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a -o $@

@@ -1,8 +1,8 @@
 // Activation math; exp comes from float_math.hpp so every target computes the same bits.
 #include "fnn/activation.hpp"
 
-#include "float_math.hpp"
-#include "text_util.hpp"
+#include "base/float_math.hpp"
+#include "base/text_util.hpp"
 
 namespace fnn {
 namespace {

@@ -2,9 +2,9 @@
 // floats (host side; the inference library reads the blob in place instead).
 #include <string.h>
 
-#include "byte_cursor.hpp"
+#include "base/byte_cursor.hpp"
 #include "fnn/blob.hpp"
-#include "half.hpp"
+#include "base/half.hpp"
 
 namespace fnn {
 

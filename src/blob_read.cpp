@@ -2,12 +2,12 @@
 // lie inside the blob before anything is read through it, and every stored number must be
 // finite (format in blob.hpp). Built into both libfnn and the inference library, so it uses no
 // C library header.
-#include "byte_cursor.hpp"
-#include "checked.hpp"
-#include "class_names.hpp"
+#include "base/byte_cursor.hpp"
+#include "base/checked.hpp"
+#include "base/class_names.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
-#include "half.hpp"
+#include "base/half.hpp"
 
 namespace fnn {
 namespace {

@@ -3,11 +3,11 @@
 #include <math.h>
 #include <string.h>
 
-#include "byte_cursor.hpp"
-#include "class_names.hpp"
+#include "base/byte_cursor.hpp"
+#include "base/class_names.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
-#include "half.hpp"
+#include "base/half.hpp"
 
 namespace fnn {
 namespace {

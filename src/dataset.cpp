@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "byte_cursor.hpp"
-#include "checked.hpp"
-#include "class_names.hpp"
+#include "base/byte_cursor.hpp"
+#include "base/checked.hpp"
+#include "base/class_names.hpp"
 #include "fnn/crc32.hpp"
 
 namespace fnn {

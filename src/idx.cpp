@@ -1,7 +1,7 @@
 // IDX header validation with overflow-checked sizes.
 #include "fnn/idx.hpp"
 
-#include "checked.hpp"
+#include "base/checked.hpp"
 
 namespace fnn {
 namespace {

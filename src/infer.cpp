@@ -4,14 +4,14 @@
 // trainer's own activation code, so fp32 outputs equal the trainer's bit for bit.
 // Built with compiler-provided C headers only (stdint, stddef, stdarg), so it compiles for
 // bare-metal targets that have no C library headers at all.
-#include "byte_cursor.hpp"
-#include "class_names.hpp"
+#include "base/byte_cursor.hpp"
+#include "base/class_names.hpp"
 #include "fnn/activation.hpp"
 #include "fnn/arena.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/fnn.h"
 #include "fnn/gemm.hpp"
-#include "half.hpp"
+#include "base/half.hpp"
 
 // Everything a loaded model owns; lives in the caller's arena.
 struct fnn_model {

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "float_math.hpp"
+#include "base/float_math.hpp"
 
 namespace fnn {
 namespace {

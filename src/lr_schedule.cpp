@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "text_util.hpp"
+#include "base/text_util.hpp"
 
 namespace fnn {
 

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "text_util.hpp"
+#include "base/text_util.hpp"
 
 namespace fnn {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "float_math.hpp"
+#include "base/float_math.hpp"
 
 namespace fnn {
 

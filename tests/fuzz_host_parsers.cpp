@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/byte_cursor.hpp"
+#include "base/byte_cursor.hpp"
 #include "../src/cli_json.hpp"
 #include "../src/cli_run_files.hpp"
 #include "../src/cli_sweep_search.hpp"

@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "../src/byte_cursor.hpp"
+#include "base/byte_cursor.hpp"
 #include "fnn/crc32.hpp"
 #include "fnn/fnn.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/byte_cursor.hpp"
+#include "base/byte_cursor.hpp"
 #include "fnn/crc32.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/idx.hpp"

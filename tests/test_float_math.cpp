@@ -3,8 +3,8 @@
 
 #include <math.h>
 
-#include "../src/float_math.hpp"
-#include "../src/half.hpp"
+#include "base/float_math.hpp"
+#include "base/half.hpp"
 
 using namespace fnn;
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "../src/byte_cursor.hpp"
+#include "base/byte_cursor.hpp"
 #include "../src/cli_data.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"

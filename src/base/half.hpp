@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "float_math.hpp"
+#include "base/float_math.hpp"
 
 namespace fnn {
 

@@ -1,5 +1,5 @@
 // Class-name blocks (format in class_names.hpp).
-#include "class_names.hpp"
+#include "base/class_names.hpp"
 
 namespace fnn {
 
