@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/gemm_internal.hpp"
+#include "gemm/gemm_internal.hpp"
 #include "fnn/gemm.hpp"
 #include "fnn/rng.hpp"
 

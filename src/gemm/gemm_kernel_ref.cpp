@@ -2,7 +2,7 @@
 // whatever target it builds for. The reference every ISA kernel must match bit for bit.
 #include <math.h>
 
-#include "gemm_internal.hpp"
+#include "gemm/gemm_internal.hpp"
 
 namespace fnn {
 

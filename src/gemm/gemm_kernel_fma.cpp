@@ -1,10 +1,10 @@
 // The 6 x 16 micro-kernel with fused multiply-add (AVX2 + FMA): the same bits as the portable
 // fmaf kernel, for Fast arithmetic (training steps). Chosen at start-up when the CPU has both.
-#include "gemm_internal.hpp"
+#include "gemm/gemm_internal.hpp"
 
 #if defined(FNN_GEMM_HAVE_AVX)
 #pragma GCC target("avx2,fma")
-#include "gemm_kernel_avx_body.hpp"
+#include "gemm/gemm_kernel_avx_body.hpp"
 
 namespace fnn {
 

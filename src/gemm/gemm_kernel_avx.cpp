@@ -1,10 +1,10 @@
 // 6 x 16 micro-kernel with AVX intrinsics and separate multiply and add: the same bits as the
 // portable kernel, for Reproducible arithmetic. Chosen at start-up when the CPU has AVX.
-#include "gemm_internal.hpp"
+#include "gemm/gemm_internal.hpp"
 
 #if defined(FNN_GEMM_HAVE_AVX)
 #pragma GCC target("avx")
-#include "gemm_kernel_avx_body.hpp"
+#include "gemm/gemm_kernel_avx_body.hpp"
 
 namespace fnn {
 

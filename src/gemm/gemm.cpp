@@ -2,7 +2,7 @@
 #include "fnn/gemm.hpp"
 
 #include "fnn/status.hpp"
-#include "gemm_internal.hpp"
+#include "gemm/gemm_internal.hpp"
 
 namespace fnn {
 namespace {

@@ -2,7 +2,7 @@
 // with the AVX kernel. Same output as gemm_pack_a, including the list of non-zero steps:
 // tests/test_gemm.cpp compares the two. Stores are 8 floats wide and overlap the next step, so
 // the pack buffer keeps kGemmPackSlack floats of room after the last sliver.
-#include "gemm_internal.hpp"
+#include "gemm/gemm_internal.hpp"
 
 #if defined(FNN_GEMM_HAVE_AVX)
 #include <immintrin.h>

@@ -5,7 +5,7 @@
 
 #include <immintrin.h>
 
-#include "gemm_internal.hpp"
+#include "gemm/gemm_internal.hpp"
 
 namespace fnn {
 namespace {

@@ -5,7 +5,7 @@
 // While packing A, each step's MR values are also tested for being all zero (inputs such as
 // image pixels are often zero for every row of a sliver); gemm_pack_a lists the other steps so
 // the kernel can skip the zero ones.
-#include "gemm_internal.hpp"
+#include "gemm/gemm_internal.hpp"
 
 namespace fnn {
 namespace {
