@@ -7,7 +7,7 @@
 
 #include <chrono>
 
-#include "flush_denormals.hpp"
+#include "nn/flush_denormals.hpp"
 
 namespace fnn {
 namespace {
