@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli_eval.hpp"
-#include "cli_report.hpp"
+#include "cli/report/cli_report.hpp"
 #include "cli_sweep.hpp"
 #include "cli_train.hpp"
 #include "fnn/blob.hpp"

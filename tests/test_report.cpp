@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "../src/cli_json.hpp"
-#include "../src/cli_png.hpp"
+#include "cli/report/cli_png.hpp"
 #include "command.hpp"
 #include "fnn/crc32.hpp"
 #include "fnn/file_io.hpp"

@@ -1,5 +1,5 @@
 // SVG chart drawing.
-#include "cli_svg.hpp"
+#include "cli/report/cli_svg.hpp"
 
 #include <math.h>
 #include <stdio.h>

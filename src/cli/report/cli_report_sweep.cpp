@@ -1,5 +1,5 @@
 // Sweep report pages.
-#include "cli_report_sweep.hpp"
+#include "cli/report/cli_report_sweep.hpp"
 
 #include <math.h>
 #include <stdio.h>
@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <vector>
 
-#include "cli_html_page.hpp"
+#include "cli/report/cli_html_page.hpp"
 #include "cli_json.hpp"
-#include "cli_report_sweep_script.hpp"
-#include "cli_svg.hpp"
+#include "cli/report/cli_report_sweep_script.hpp"
+#include "cli/report/cli_svg.hpp"
 #include "cli_trial.hpp"
 
 namespace fnn {

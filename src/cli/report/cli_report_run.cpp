@@ -1,5 +1,5 @@
 // Run reports: loading a run directory, its HTML page and its text summary.
-#include "cli_report_run.hpp"
+#include "cli/report/cli_report_run.hpp"
 
 #include <math.h>
 #include <stdio.h>
@@ -8,11 +8,11 @@
 #include <algorithm>
 
 #include "cli_eval.hpp"
-#include "cli_html_page.hpp"
-#include "cli_png.hpp"
+#include "cli/report/cli_html_page.hpp"
+#include "cli/report/cli_png.hpp"
 #include "cli_run_files.hpp"
-#include "cli_svg.hpp"
-#include "cli_text_chart.hpp"
+#include "cli/report/cli_svg.hpp"
+#include "cli/report/cli_text_chart.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

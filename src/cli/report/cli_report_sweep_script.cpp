@@ -1,7 +1,7 @@
 // The sweep page's script (see cli_report_sweep_script.hpp). The table is <table id="trial-table">
 // with one <tr data-trial="N"> per trial; the filter box is #trial-filter and the count
 // #trial-count; the plot is svg.pc (cli_svg.hpp describes its attributes).
-#include "cli_report_sweep_script.hpp"
+#include "cli/report/cli_report_sweep_script.hpp"
 
 namespace fnn {
 

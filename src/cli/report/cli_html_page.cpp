@@ -1,10 +1,10 @@
 // HTML report pages: sections, style, self-check script, tables.
-#include "cli_html_page.hpp"
+#include "cli/report/cli_html_page.hpp"
 
 #include <math.h>
 #include <stdio.h>
 
-#include "cli_svg.hpp"
+#include "cli/report/cli_svg.hpp"
 
 namespace fnn {
 namespace {

@@ -1,14 +1,14 @@
 // Run comparison pages and text (see cli_report_compare.hpp).
-#include "cli_report_compare.hpp"
+#include "cli/report/cli_report_compare.hpp"
 
 #include <math.h>
 #include <stdio.h>
 
-#include "cli_html_page.hpp"
+#include "cli/report/cli_html_page.hpp"
 #include "cli_json.hpp"
 #include "cli_run_files.hpp"
-#include "cli_svg.hpp"
-#include "cli_text_chart.hpp"
+#include "cli/report/cli_svg.hpp"
+#include "cli/report/cli_text_chart.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

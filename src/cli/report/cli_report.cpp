@@ -1,5 +1,5 @@
 // `fnn report`: finds out whether DIR is a run or a sweep and writes its page or prints its text.
-#include "cli_report.hpp"
+#include "cli/report/cli_report.hpp"
 
 #include <stdio.h>
 
@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "cli_flags.hpp"
-#include "cli_report_compare.hpp"
-#include "cli_report_run.hpp"
-#include "cli_report_sweep.hpp"
+#include "cli/report/cli_report_compare.hpp"
+#include "cli/report/cli_report_run.hpp"
+#include "cli/report/cli_report_sweep.hpp"
 #include "cli_sweep_studies.hpp"
 #include "cli_sweep_summary.hpp"
 #include "fnn/file_io.hpp"

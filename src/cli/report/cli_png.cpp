@@ -1,6 +1,6 @@
 // PNG encoding (PNG specification, ISO/IEC 15948) with stored deflate blocks (RFC 1951 3.2.4)
 // inside a zlib stream (RFC 1950).
-#include "cli_png.hpp"
+#include "cli/report/cli_png.hpp"
 
 #include <algorithm>
 

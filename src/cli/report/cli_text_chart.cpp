@@ -1,5 +1,5 @@
 // Terminal line charts.
-#include "cli_text_chart.hpp"
+#include "cli/report/cli_text_chart.hpp"
 
 #include <math.h>
 #include <stdio.h>
