@@ -4,7 +4,7 @@
 
 #include "cli_eval.hpp"
 #include "cli/report/cli_report.hpp"
-#include "cli_sweep.hpp"
+#include "cli/sweep/cli_sweep.hpp"
 #include "cli_train.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/dataset.hpp"

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "../src/cli_json.hpp"
-#include "../src/cli_sweep_run.hpp"
+#include "cli/sweep/cli_sweep_run.hpp"
 #include "../src/cli_journal.hpp"
 #include "../src/cli_trial.hpp"
 #include "command.hpp"

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_forest.hpp"
-#include "../src/cli_sweep_search.hpp"
-#include "../src/cli_sweep_spec.hpp"
+#include "cli/sweep/cli_forest.hpp"
+#include "cli/sweep/cli_sweep_search.hpp"
+#include "cli/sweep/cli_sweep_spec.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/rng.hpp"
 

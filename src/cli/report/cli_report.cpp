@@ -10,8 +10,8 @@
 #include "cli/report/cli_report_compare.hpp"
 #include "cli/report/cli_report_run.hpp"
 #include "cli/report/cli_report_sweep.hpp"
-#include "cli_sweep_studies.hpp"
-#include "cli_sweep_summary.hpp"
+#include "cli/sweep/cli_sweep_studies.hpp"
+#include "cli/sweep/cli_sweep_summary.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "cli_sweep_summary.hpp"
+#include "cli/sweep/cli_sweep_summary.hpp"
 
 namespace fnn {
 

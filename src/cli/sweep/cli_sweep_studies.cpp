@@ -1,7 +1,7 @@
 // The course's follow-up studies on finished sweeps: two sweeps side by side (cross-entropy
 // against squared error, bayes against random search) and the best configurations retrained on
 // another dataset. Loading and summarising one sweep is in cli_sweep_summary.cpp.
-#include "cli_sweep_studies.hpp"
+#include "cli/sweep/cli_sweep_studies.hpp"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 
 #include "cli_data.hpp"
 #include "cli_json.hpp"
-#include "cli_sweep_summary.hpp"
+#include "cli/sweep/cli_sweep_summary.hpp"
 #include "cli_journal.hpp"
 #include "cli_trial.hpp"
 

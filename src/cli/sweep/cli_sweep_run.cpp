@@ -1,5 +1,5 @@
 // Sweep execution: rounds, workers, hyperband, journal, resume, plan and collect.
-#include "cli_sweep_run.hpp"
+#include "cli/sweep/cli_sweep_run.hpp"
 
 #include <limits.h>
 #include <math.h>
@@ -19,7 +19,7 @@
 #include "cli_journal.hpp"
 #include "cli_json.hpp"
 #include "cli_quote.hpp"
-#include "cli_sweep_search.hpp"
+#include "cli/sweep/cli_sweep_search.hpp"
 #include "cli_trial.hpp"
 #include "fnn/file_io.hpp"
 

@@ -1,6 +1,6 @@
 // Sweep summaries: loading a sweep, the leaderboard, correlations and random-forest importance.
 // Comparing two sweeps and retraining on another dataset are in cli_sweep_studies.cpp.
-#include "cli_sweep_summary.hpp"
+#include "cli/sweep/cli_sweep_summary.hpp"
 
 #include <math.h>
 #include <stdio.h>
@@ -8,11 +8,11 @@
 
 #include <algorithm>
 
-#include "cli_forest.hpp"
+#include "cli/sweep/cli_forest.hpp"
 #include "cli_journal.hpp"
 #include "cli_json.hpp"
 #include "cli_quote.hpp"
-#include "cli_sweep_run.hpp"
+#include "cli/sweep/cli_sweep_run.hpp"
 #include "cli_trial.hpp"
 #include "fnn/file_io.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_sweep_run.hpp"
+#include "cli/sweep/cli_sweep_run.hpp"
 #include "cli_trial.hpp"
 
 namespace fnn {

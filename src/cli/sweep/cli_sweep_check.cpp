@@ -1,13 +1,13 @@
 // Sweep directory checks (see cli_sweep_check.hpp).
-#include "cli_sweep_check.hpp"
+#include "cli/sweep/cli_sweep_check.hpp"
 
 #include <stdio.h>
 
 #include <set>
 
 #include "cli_journal.hpp"
-#include "cli_sweep_lock.hpp"
-#include "cli_sweep_run.hpp"
+#include "cli/sweep/cli_sweep_lock.hpp"
+#include "cli/sweep/cli_sweep_run.hpp"
 
 namespace fnn {
 

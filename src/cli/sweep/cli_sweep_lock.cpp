@@ -1,5 +1,5 @@
 // Sweep directory locks (see cli_sweep_lock.hpp).
-#include "cli_sweep_lock.hpp"
+#include "cli/sweep/cli_sweep_lock.hpp"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 // Random forest importance; the method is described in cli_forest.hpp.
-#include "cli_forest.hpp"
+#include "cli/sweep/cli_forest.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_sweep_spec.hpp"
+#include "cli/sweep/cli_sweep_spec.hpp"
 
 namespace fnn {
 

@@ -1,7 +1,7 @@
 // Sweep files: the YAML tree (cli_yaml) interpreted into a SweepSpec, checked against fnn
 // train's own flags and the W&B keys fnn supports. Problems are collected, not fatal, so one run
 // reports every one of them with its line.
-#include "cli_sweep_spec.hpp"
+#include "cli/sweep/cli_sweep_spec.hpp"
 
 #include <math.h>
 #include <stdio.h>

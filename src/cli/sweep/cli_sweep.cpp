@@ -1,5 +1,5 @@
 // `fnn sweep` flags and modes.
-#include "cli_sweep.hpp"
+#include "cli/sweep/cli_sweep.hpp"
 
 #include <stdio.h>
 #include <time.h>
@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "cli_flags.hpp"
-#include "cli_sweep_check.hpp"
-#include "cli_sweep_lock.hpp"
-#include "cli_sweep_run.hpp"
-#include "cli_sweep_search.hpp"
-#include "cli_sweep_studies.hpp"
-#include "cli_sweep_summary.hpp"
+#include "cli/sweep/cli_sweep_check.hpp"
+#include "cli/sweep/cli_sweep_lock.hpp"
+#include "cli/sweep/cli_sweep_run.hpp"
+#include "cli/sweep/cli_sweep_search.hpp"
+#include "cli/sweep/cli_sweep_studies.hpp"
+#include "cli/sweep/cli_sweep_summary.hpp"
 #include "cli_train_options.hpp"
 #include "fnn/file_io.hpp"
 

@@ -1,5 +1,5 @@
 // Sampling, grid enumeration and TPE proposals.
-#include "cli_sweep_search.hpp"
+#include "cli/sweep/cli_sweep_search.hpp"
 
 #include <math.h>
 #include <stdio.h>
