@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "base/byte_cursor.hpp"
-#include "../src/cli_json.hpp"
-#include "../src/cli_run_files.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_run_files.hpp"
 #include "cli/sweep/cli_sweep_search.hpp"
 #include "cli/sweep/cli_sweep_spec.hpp"
-#include "../src/cli_trial.hpp"
+#include "cli/cli_trial.hpp"
 #include "fnn/cifar.hpp"
 #include "fnn/crc32.hpp"
 #include "fnn/dataset.hpp"

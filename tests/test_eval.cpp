@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_data.hpp"
-#include "../src/cli_json.hpp"
-#include "../src/cli_metrics.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_metrics.hpp"
 #include "command.hpp"
 #include "fnn/file_io.hpp"
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "base/byte_cursor.hpp"
-#include "../src/cli_data.hpp"
+#include "cli/cli_data.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
 #include "fnn/file_io.hpp"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_json.hpp"
+#include "cli/cli_json.hpp"
 #include "cli/report/cli_png.hpp"
 #include "command.hpp"
 #include "fnn/crc32.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_run_files.hpp"
+#include "cli/cli_run_files.hpp"
 
 using namespace fnn;
 

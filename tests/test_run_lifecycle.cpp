@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_json.hpp"
-#include "../src/cli_run_files.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_run_files.hpp"
 #include "command.hpp"
 #include "fnn/lr_schedule.hpp"
 

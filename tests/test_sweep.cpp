@@ -19,10 +19,10 @@
 #include <thread>
 #include <vector>
 
-#include "../src/cli_json.hpp"
+#include "cli/cli_json.hpp"
 #include "cli/sweep/cli_sweep_run.hpp"
-#include "../src/cli_journal.hpp"
-#include "../src/cli_trial.hpp"
+#include "cli/cli_journal.hpp"
+#include "cli/cli_trial.hpp"
 #include "command.hpp"
 #include "fnn/file_io.hpp"
 

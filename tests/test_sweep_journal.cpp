@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_journal.hpp"
+#include "cli/cli_journal.hpp"
 #include "command.hpp"
 
 using namespace fnn;

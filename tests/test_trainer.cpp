@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_data.hpp"
+#include "cli/cli_data.hpp"
 #include "fnn/trainer.hpp"
 
 using namespace fnn;

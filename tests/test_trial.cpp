@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "../src/cli_journal.hpp"
-#include "../src/cli_trial.hpp"
+#include "cli/cli_journal.hpp"
+#include "cli/cli_trial.hpp"
 #include "fnn/file_io.hpp"
 
 using namespace fnn;

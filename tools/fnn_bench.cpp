@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_data.hpp"
-#include "../src/cli_flags.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_flags.hpp"
 #include "fnn/gemm.hpp"
 #include "fnn/trainer.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_flags.hpp"
+#include "cli/cli_flags.hpp"
 #include "fnn/file_io.hpp"
 #include "fnnpack.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/cli_flags.hpp"
+#include "cli/cli_flags.hpp"
 #include "fnn/cifar.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_flags.hpp"
+#include "cli/cli_flags.hpp"
 #include "cli/report/cli_report_compare.hpp"
 #include "cli/report/cli_report_run.hpp"
 #include "cli/report/cli_report_sweep.hpp"

@@ -5,8 +5,8 @@
 #include <stdio.h>
 
 #include "cli/report/cli_html_page.hpp"
-#include "cli_json.hpp"
-#include "cli_run_files.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_run_files.hpp"
 #include "cli/report/cli_svg.hpp"
 #include "cli/report/cli_text_chart.hpp"
 #include "fnn/file_io.hpp"

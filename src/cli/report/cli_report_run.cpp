@@ -7,10 +7,10 @@
 
 #include <algorithm>
 
-#include "cli_eval.hpp"
+#include "cli/cli_eval.hpp"
 #include "cli/report/cli_html_page.hpp"
 #include "cli/report/cli_png.hpp"
-#include "cli_run_files.hpp"
+#include "cli/cli_run_files.hpp"
 #include "cli/report/cli_svg.hpp"
 #include "cli/report/cli_text_chart.hpp"
 #include "fnn/file_io.hpp"

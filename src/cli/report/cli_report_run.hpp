@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "cli_data.hpp"
-#include "cli_json.hpp"
-#include "cli_metrics.hpp"
-#include "cli_model.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_metrics.hpp"
+#include "cli/cli_model.hpp"
 #include "fnn/trainer.hpp"
 
 namespace fnn {

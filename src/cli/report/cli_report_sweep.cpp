@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "cli/report/cli_html_page.hpp"
-#include "cli_json.hpp"
+#include "cli/cli_json.hpp"
 #include "cli/report/cli_report_sweep_script.hpp"
 #include "cli/report/cli_svg.hpp"
-#include "cli_trial.hpp"
+#include "cli/cli_trial.hpp"
 
 namespace fnn {
 namespace {

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "cli_flags.hpp"
+#include "cli/cli_flags.hpp"
 #include "cli/sweep/cli_sweep_check.hpp"
 #include "cli/sweep/cli_sweep_lock.hpp"
 #include "cli/sweep/cli_sweep_run.hpp"
 #include "cli/sweep/cli_sweep_search.hpp"
 #include "cli/sweep/cli_sweep_studies.hpp"
 #include "cli/sweep/cli_sweep_summary.hpp"
-#include "cli_train_options.hpp"
+#include "cli/cli_train_options.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

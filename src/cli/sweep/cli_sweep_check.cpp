@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "cli_journal.hpp"
+#include "cli/cli_journal.hpp"
 #include "cli/sweep/cli_sweep_lock.hpp"
 #include "cli/sweep/cli_sweep_run.hpp"
 

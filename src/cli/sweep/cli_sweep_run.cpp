@@ -15,12 +15,12 @@
 #include <set>
 #include <thread>
 
-#include "cli_data.hpp"
-#include "cli_journal.hpp"
-#include "cli_json.hpp"
-#include "cli_quote.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_journal.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_quote.hpp"
 #include "cli/sweep/cli_sweep_search.hpp"
-#include "cli_trial.hpp"
+#include "cli/cli_trial.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

@@ -9,9 +9,9 @@
 
 #include <algorithm>
 
-#include "cli_flags.hpp"
-#include "cli_train_options.hpp"
-#include "cli_yaml.hpp"
+#include "cli/cli_flags.hpp"
+#include "cli/cli_train_options.hpp"
+#include "cli/cli_yaml.hpp"
 
 namespace fnn {
 namespace {

@@ -8,11 +8,11 @@
 
 #include <algorithm>
 
-#include "cli_data.hpp"
-#include "cli_json.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_json.hpp"
 #include "cli/sweep/cli_sweep_summary.hpp"
-#include "cli_journal.hpp"
-#include "cli_trial.hpp"
+#include "cli/cli_journal.hpp"
+#include "cli/cli_trial.hpp"
 
 namespace fnn {
 namespace {

@@ -9,11 +9,11 @@
 #include <algorithm>
 
 #include "cli/sweep/cli_forest.hpp"
-#include "cli_journal.hpp"
-#include "cli_json.hpp"
-#include "cli_quote.hpp"
+#include "cli/cli_journal.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_quote.hpp"
 #include "cli/sweep/cli_sweep_run.hpp"
-#include "cli_trial.hpp"
+#include "cli/cli_trial.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cli/sweep/cli_sweep_run.hpp"
-#include "cli_trial.hpp"
+#include "cli/cli_trial.hpp"
 
 namespace fnn {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_train_options.hpp"
+#include "cli/cli_train_options.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/trainer.hpp"
 

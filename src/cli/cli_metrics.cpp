@@ -1,12 +1,12 @@
 // Confusion matrix, per-class metrics and their renderings.
-#include "cli_metrics.hpp"
+#include "cli/cli_metrics.hpp"
 
 #include <stdio.h>
 
 #include <algorithm>
 
-#include "cli_json.hpp"
-#include "cli_quote.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_quote.hpp"
 
 namespace fnn {
 namespace {

@@ -1,5 +1,5 @@
 // Signal handlers for stopping long commands cleanly.
-#include "cli_interrupt.hpp"
+#include "cli/cli_interrupt.hpp"
 
 #include <signal.h>
 #include <unistd.h>

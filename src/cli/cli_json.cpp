@@ -1,5 +1,5 @@
 // JSON encoding and decoding.
-#include "cli_json.hpp"
+#include "cli/cli_json.hpp"
 
 #include <math.h>
 #include <stdio.h>

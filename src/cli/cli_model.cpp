@@ -1,9 +1,9 @@
 // Loading model blobs for the CLI.
-#include "cli_model.hpp"
+#include "cli/cli_model.hpp"
 
 #include <sys/stat.h>
 
-#include "cli_json.hpp"
+#include "cli/cli_json.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "cli_flags.hpp"
+#include "cli/cli_flags.hpp"
 
 namespace fnn {
 

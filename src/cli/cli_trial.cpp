@@ -1,5 +1,5 @@
 // Running one trial and its journal line.
-#include "cli_trial.hpp"
+#include "cli/cli_trial.hpp"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,8 +9,8 @@
 
 #include <chrono>
 
-#include "cli_json.hpp"
-#include "cli_run_files.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_run_files.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

@@ -1,5 +1,5 @@
 // The YAML subset reader: lines with their indentation, then blocks, lists and scalars.
-#include "cli_yaml.hpp"
+#include "cli/cli_yaml.hpp"
 
 namespace fnn {
 namespace {

@@ -1,5 +1,5 @@
 // Run directory file contents.
-#include "cli_run_files.hpp"
+#include "cli/cli_run_files.hpp"
 
 #include <errno.h>
 #include <math.h>
@@ -10,8 +10,8 @@
 
 #include <algorithm>
 
-#include "cli_json.hpp"
-#include "cli_trial.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_trial.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

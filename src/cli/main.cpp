@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli_eval.hpp"
+#include "cli/cli_eval.hpp"
 #include "cli/report/cli_report.hpp"
 #include "cli/sweep/cli_sweep.hpp"
-#include "cli_train.hpp"
+#include "cli/cli_train.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/version.h"

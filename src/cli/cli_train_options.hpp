@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_flags.hpp"
+#include "cli/cli_flags.hpp"
 #include "fnn/trainer.hpp"
 
 namespace fnn {

@@ -1,9 +1,9 @@
 // Settings files for fnn train (format in cli_config_file.hpp).
-#include "cli_config_file.hpp"
+#include "cli/cli_config_file.hpp"
 
 #include <vector>
 
-#include "cli_yaml.hpp"
+#include "cli/cli_yaml.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {

@@ -1,5 +1,5 @@
 // Dataset lookup and loading for the CLI, with messages that say how to get missing data.
-#include "cli_data.hpp"
+#include "cli/cli_data.hpp"
 
 #include <limits.h>
 #include <stdlib.h>

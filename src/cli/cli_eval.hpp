@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "cli_data.hpp"
-#include "cli_model.hpp"
-#include "cli_metrics.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_model.hpp"
+#include "cli/cli_metrics.hpp"
 
 namespace fnn {
 

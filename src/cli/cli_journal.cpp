@@ -1,5 +1,5 @@
 // Sweep journal appends and reads (see cli_journal.hpp).
-#include "cli_journal.hpp"
+#include "cli/cli_journal.hpp"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 // `fnn train`: console progress, the run directory's files after every epoch, Ctrl-C, and the
 // command itself.
-#include "cli_train.hpp"
+#include "cli/cli_train.hpp"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,15 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "cli_data.hpp"
-#include "cli_flags.hpp"
-#include "cli_interrupt.hpp"
-#include "cli_json.hpp"
-#include "cli_model.hpp"
-#include "cli_run_files.hpp"
-#include "cli_train_advice.hpp"
-#include "cli_journal.hpp"
-#include "cli_trial.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_flags.hpp"
+#include "cli/cli_interrupt.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_model.hpp"
+#include "cli/cli_run_files.hpp"
+#include "cli/cli_train_advice.hpp"
+#include "cli/cli_journal.hpp"
+#include "cli/cli_trial.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/trainer.hpp"
 #include "fnn/version.h"

@@ -1,6 +1,6 @@
 // fnn train's flags: parsing the course's flag set into TrainOptions, from a command line or
 // from a sweep trial's list of flags.
-#include "cli_train_options.hpp"
+#include "cli/cli_train_options.hpp"
 
 #include <math.h>
 #include <stdio.h>
@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "cli_config_file.hpp"
-#include "cli_data.hpp"
-#include "cli_json.hpp"
-#include "cli_flags.hpp"
+#include "cli/cli_config_file.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_flags.hpp"
 
 namespace fnn {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_trial.hpp"
+#include "cli/cli_trial.hpp"
 #include "fnn/status.hpp"
 
 namespace fnn {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "cli_json.hpp"
-#include "cli_train_options.hpp"
+#include "cli/cli_json.hpp"
+#include "cli/cli_train_options.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/status.hpp"
 #include "fnn/trainer.hpp"

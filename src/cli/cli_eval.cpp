@@ -1,11 +1,11 @@
 // `fnn eval` and `fnn predict`.
-#include "cli_eval.hpp"
+#include "cli/cli_eval.hpp"
 
 #include <math.h>
 #include <stdio.h>
 
-#include "cli_flags.hpp"
-#include "cli_quote.hpp"
+#include "cli/cli_flags.hpp"
+#include "cli/cli_quote.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/idx.hpp"
 

@@ -1,5 +1,5 @@
 // Advice for runs stuck at chance (see cli_train_advice.hpp).
-#include "cli_train_advice.hpp"
+#include "cli/cli_train_advice.hpp"
 
 #include <math.h>
 #include <stdio.h>

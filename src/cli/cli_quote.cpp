@@ -1,5 +1,5 @@
 // CSV and shell quoting.
-#include "cli_quote.hpp"
+#include "cli/cli_quote.hpp"
 
 namespace fnn {
 

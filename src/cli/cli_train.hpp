@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_train_options.hpp"
+#include "cli/cli_train_options.hpp"
 
 namespace fnn {
 

@@ -1,5 +1,5 @@
 // Flag parsing and help text.
-#include "cli_flags.hpp"
+#include "cli/cli_flags.hpp"
 
 #include <errno.h>
 #include <math.h>
