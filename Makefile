@@ -30,9 +30,8 @@ CACHE := .cache
 #   src/cli                          the fnn command (cli_flags is shared with fnnpack)
 SRCS := $(shell find src -name '*.cpp' | sort)
 MCU_DIRS := src/base src/kernels src/infer
-INFER_FLAT := $(wildcard $(addprefix src/,infer.cpp blob_read.cpp class_names.cpp activation.cpp arena.cpp crc32.cpp status.cpp))
-INFER_SRCS := $(filter $(addsuffix /%,$(MCU_DIRS)),$(SRCS)) $(INFER_FLAT)
-CLI_ALL := $(filter src/cli/% src/cli_% src/main.cpp,$(SRCS))
+INFER_SRCS := $(filter $(addsuffix /%,$(MCU_DIRS)),$(SRCS))
+CLI_ALL := $(filter src/cli/%,$(SRCS))
 FLAGS_SRC := $(filter %cli_flags.cpp,$(CLI_ALL))
 DATA_SRC := $(filter %cli_data.cpp,$(CLI_ALL))
 MAIN_SRC := $(filter %main.cpp,$(CLI_ALL))

@@ -1,7 +1,7 @@
 // fnnpack model: converts a model blob to fp32, fp16 or int8 weights (int8 optionally with
 // int8 activations calibrated on training samples) and reports how each variant compares.
 //
-// int8 arithmetic (also in include/fnn/blob.hpp and src/infer.cpp): weights are symmetric per
+// int8 arithmetic (also in include/fnn/blob.hpp and src/infer/infer.cpp): weights are symmetric per
 // output column, q = round(w / s_j) with s_j = max_i |w_ij| / 127. With int8 activations, each
 // layer's input is q_x = round(x / s_in) clamped to +-127, s_in = (largest |x| that layer saw
 // on the calibration samples) / 127; the layer computes (sum_k q_x q_w) * s_in * s_j + b_j in

@@ -78,7 +78,7 @@
 //   sigmoid: 1 / (1 + exp(-c)) with c = z clamped to [-30, 30]; tanh: (e - 1) / (e + 1) with
 //   e = exp(2c), c = z clamped to [-9, 9]; softmax over the layer: m = the largest z,
 //   e_j = exp(z_j - m), s = e_0 + e_1 + ... in order, p_j = e_j / s. exp is fnn's own exp_f
-//   (src/float_math.hpp, also a specification: its constants and operation order are exact).
+//   (src/base/float_math.hpp, also a specification: its constants and operation order are exact).
 //   Weights were rounded when written: fp16 to nearest-even; int8 q = nearbyint(w / s_j)
 //   (nearest, ties to even) clamped to [-127, 127], s_j = max_k |w[k][j]| / 127 in f32.
 //

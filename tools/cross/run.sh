@@ -44,8 +44,7 @@ printf '#include <stddef.h>\nconst unsigned char probe_blob[1] = {0};\nconst siz
 
 # --- build helpers -----------------------------------------------------------------------------
 # The inference library: every source in the MCU-safe folders (as the Makefile's libfnn_infer.a).
-lib_sources=$(find src/base src/kernels src/infer -name '*.cpp' 2>/dev/null | sort)
-lib_sources="$lib_sources $(ls src/infer.cpp src/blob_read.cpp src/class_names.cpp src/activation.cpp src/arena.cpp src/crc32.cpp src/status.cpp 2>/dev/null)"
+lib_sources=$(find src/base src/kernels src/infer -name '*.cpp' | sort)
 cxx_flags="-std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables
            -ffp-contract=off -Wall -Wextra -Wshadow -Werror -Iinclude -Isrc -DFNN_NO_ASSERT"
 c_flags="-std=c99 -ffp-contract=off -Wall -Wextra -Werror -Iinclude"
