@@ -93,19 +93,24 @@ TEST_CASE("sweep journal: two resumes at once after a kill -9 never run a trial 
 }
 
 TEST_CASE("sweep journal: a disk that fills and frees during a sweep never makes it unreadable") {
-    // A 320 KB tmpfs holds the sweep; once two trials are in, a file fills it for a second (the
-    // appends of the trials finishing then fail), then it is removed and the sweep goes on.
+    // A 320 KB tmpfs holds the sweep; once two trials are in, a file fills it until the sweep
+    // reports an append it could not make (however slow the build: sanitizers slow trials down
+    // tenfold), then it is removed and the sweep goes on.
     const std::string mnt = temp_dir();
     const std::string sudo = getuid() == 0 ? "" : "sudo -n ";
     REQUIRE_MESSAGE(run(sudo + "mount -t tmpfs -o size=320k tmpfs " + mnt).exit_code == 0,
                     "mounting a small tmpfs needs root or password-less sudo");
     const std::string spec = write_spec(temp_dir(), kSpace);
     const std::string sweep = mnt + "/s";
-    const CommandResult r = run(
-        "{ ./fnn sweep " + spec + kSlow + " --out " + sweep + " & pid=$!; for i in $(seq 1 600); " +
-        "do [ \"$(wc -l < " + sweep + "/journal.jsonl 2>/dev/null || echo 0)\" -ge 2 ] && break; " +
-        "sleep 0.05; done; dd if=/dev/zero of=" + mnt + "/fill bs=4k 2>/dev/null; sleep 1.5; " +
-        "rm " + mnt + "/fill; wait $pid; echo \"sweep=$?\"; }");
+    const std::string log = temp_dir() + "/sweep.log";
+    run("{ ./fnn sweep " + spec + kSlow + " --out " + sweep + " > " + log + " 2>&1 & pid=$!; " +
+        "for i in $(seq 1 2400); do [ \"$(wc -l < " + sweep + "/journal.jsonl 2>/dev/null || " +
+        "echo 0)\" -ge 2 ] && break; sleep 0.05; done; dd if=/dev/zero of=" + mnt +
+        "/fill bs=4k 2>/dev/null; for i in $(seq 1 2400); do grep -q 'not recorded' " + log +
+        " && break; sleep 0.05; done; rm " + mnt + "/fill; wait $pid; echo \"sweep=$?\" >> " +
+        log + "; }");
+    CommandResult r;
+    r.output = read_text(log);
     const std::string journal = sweep + "/journal.jsonl";
     JournalRead read;
     std::string error;
@@ -176,8 +181,10 @@ TEST_CASE("sweep journal: a sweep where every trial fails exits 1; --retry_faile
     CHECK(contains(r.output, "every trial failed"));
     CHECK(contains(r.output, "--retry_failed"));
     // The data arrives; a plain resume has nothing to do, --retry_failed reruns the three.
-    REQUIRE(run("ln -s " + std::string(getcwd(nullptr, 0)) + "/data/fashion_mnist-train.fnnd " +
-                std::string(getcwd(nullptr, 0)) + "/data/fashion_mnist-test.fnnd " + data)
+    char cwd[4096];
+    REQUIRE(getcwd(cwd, sizeof cwd) != nullptr);
+    REQUIRE(run("ln -s " + std::string(cwd) + "/data/fashion_mnist-train.fnnd " + std::string(cwd) +
+                "/data/fashion_mnist-test.fnnd " + data)
                 .exit_code == 0);
     r = run("./fnn sweep --resume " + sweep);
     CHECK(r.exit_code == 1);  // still all failed
