@@ -32,7 +32,7 @@ struct Model {
         REQUIRE(plan_network(spec, shape, &err) == Status::Ok);
         params.resize(shape.n_params);
         Rng rng(4);
-        init_parameters(shape, Init::Xavier, params.data(), rng);
+        init_parameters(shape, Init::Xavier, params.data(), nullptr, rng);
         for (int l = 0; l < shape.n_layers; ++l) {
             for (int j = 0; j < shape.layers[l].n_out; ++j)
                 params[shape.layers[l].b_offset + j] = rng.uniform(-1, 1);

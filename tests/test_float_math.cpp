@@ -5,6 +5,7 @@
 
 #include "base/float_math.hpp"
 #include "base/half.hpp"
+#include "fnn/rng.hpp"
 
 using namespace fnn;
 
@@ -61,4 +62,26 @@ TEST_CASE("float math: fp16 conversion rounds to nearest even and round-trips") 
         if (isnan(f)) continue;
         REQUIRE(float_to_half(f) == bits);  // every half value survives a round trip
     }
+}
+
+TEST_CASE("float math: sqrt_f is the correctly rounded square root, as IEEE sqrt") {
+    // Every float in [1, 4) (two binades: both exponent parities), then random bit patterns over
+    // the whole range, subnormals included, against the hardware's IEEE sqrt.
+    int mismatches = 0;
+    for (uint32_t bits = 0x3F800000u; bits < 0x40800000u; ++bits) {
+        const float x = fnn::bits_to_float(bits);
+        mismatches += fnn::float_to_bits(fnn::sqrt_f(x)) != fnn::float_to_bits(sqrtf(x));
+    }
+    fnn::Rng rng(5);
+    for (int i = 0; i < 2000000; ++i) {
+        const float x = fnn::bits_to_float(rng.next_u32() & 0x7FFFFFFFu);
+        if (!isfinite(x)) continue;
+        mismatches += fnn::float_to_bits(fnn::sqrt_f(x)) != fnn::float_to_bits(sqrtf(x));
+    }
+    CHECK(mismatches == 0);
+    CHECK(fnn::float_to_bits(fnn::sqrt_f(-0.0f)) == 0x80000000u);
+    CHECK(fnn::sqrt_f(INFINITY) == INFINITY);
+    CHECK(isnan(fnn::sqrt_f(-1.0f)));
+    CHECK(isnan(fnn::sqrt_f(NAN)));
+    CHECK(fnn::sqrt_f(1e-45f) == sqrtf(1e-45f));  // the smallest subnormal
 }

@@ -221,7 +221,7 @@ TEST_CASE("infer: every truncated prefix and every single-byte change of a blob 
     REQUIRE(plan_network(spec, shape, nullptr) == Status::Ok);
     std::vector<float> params(shape.n_params);
     Rng rng(1);
-    init_parameters(shape, Init::He, params.data(), rng);
+    init_parameters(shape, Init::He, params.data(), nullptr, rng);
     ModelMeta meta;
     meta.rows = 3;
     meta.cols = 4;

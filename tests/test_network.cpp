@@ -23,11 +23,11 @@ struct Net {
     Net(const NetworkSpec& spec, int batch) {
         ErrorText err;
         REQUIRE(plan_network(spec, shape, &err) == Status::Ok);
-        persistent.resize(arena_buffer_bytes(Network::bytes(shape, batch)));
+        persistent.resize(arena_buffer_bytes(Network::bytes(shape, batch, batch)));
         scratch_bytes.resize(arena_buffer_bytes(Network::scratch_bytes(shape, batch)));
         arena = Arena(persistent.data(), persistent.size());
         scratch = Arena(scratch_bytes.data(), scratch_bytes.size());
-        REQUIRE(net.init(shape, batch, arena, &err) == Status::Ok);
+        REQUIRE(net.init(shape, batch, batch, arena, &err) == Status::Ok);
     }
 };
 

@@ -172,15 +172,15 @@ TEST_CASE("optimizer: every rule learns XOR with a fixed seed") {
         c.kind = tc.kind;
         c.learning_rate = tc.lr;
         std::vector<unsigned char> bytes(
-            arena_buffer_bytes(Network::bytes(shape, 4) + Optimizer::bytes(c.kind, shape.n_params) +
+            arena_buffer_bytes(Network::bytes(shape, 4, 4) + Optimizer::bytes(c.kind, shape.n_params) +
                                Network::scratch_bytes(shape, 4)));
         Arena arena(bytes.data(), bytes.size());
         Network net;
         Optimizer opt;
-        REQUIRE(net.init(shape, 4, arena, &err) == Status::Ok);
+        REQUIRE(net.init(shape, 4, 4, arena, &err) == Status::Ok);
         REQUIRE(opt.init(c, shape.n_params, arena, &err) == Status::Ok);
         Rng rng(3);
-        init_parameters(shape, Init::Xavier, net.params(), rng);
+        init_parameters(shape, Init::Xavier, net.params(), net.state(), rng);
         const ConstMatView xv{x, 4, 2, 2};
         BatchScore score;
         for (int step = 0; step < 2000; ++step) {

@@ -51,11 +51,11 @@ std::vector<float> calibrate(const DecodedModel& model, const Dataset& data, int
     const NetworkShape& shape = model.shape;
     const int batch = 256;
     std::vector<unsigned char> bytes(
-        arena_buffer_bytes(Network::bytes(shape, batch) + Network::scratch_bytes(shape, batch)));
+        arena_buffer_bytes(Network::bytes(shape, batch, 1) + Network::scratch_bytes(shape, batch)));
     Arena arena(bytes.data(), bytes.size());
     Network net;
     ErrorText err;
-    FNN_ASSERT(net.init(shape, batch, arena, &err) == Status::Ok);
+    FNN_ASSERT(net.init(shape, batch, 1, arena, &err) == Status::Ok);
     std::copy(model.params.begin(), model.params.end(), net.params());
     std::vector<float> max_abs(shape.n_layers, 0.0f),
         x(static_cast<size_t>(batch) * data.features());

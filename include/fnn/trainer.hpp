@@ -108,8 +108,10 @@ public:
     // The 1-based epoch with the best monitored metric so far, 0 before any.
     int best_epoch() const { return best_epoch_; }
 
-    // Starts from these parameters (laid out by shape()) instead of the initialisation.
-    void set_parameters(const float* params);
+    // Starts from these parameters (laid out by shape()) and batch norm running statistics
+    // (shape().n_state floats; null keeps the initial ones) instead of the initialisation.
+    void set_parameters(const float* params, const float* state = nullptr);
+    const float* state() const { return network_.state(); }
 
     // Loss and accuracy on samples [begin, begin + count) of `data` (same features/classes).
     EvalResult evaluate(const Dataset& data, int begin, int count);
@@ -160,7 +162,10 @@ private:
     Arena arena_;
     Network network_;
     Optimizer optimizer_;
+    void restore_good_params();
     float* good_params_ = nullptr;  // parameters at the end of the last finite epoch
+    float* good_state_ = nullptr;   // and the running statistics then
+    Rng dropout_rng_{1, 4};         // dropout masks (stream 4 of the seed; set in setup())
     MatView x_;                     // (max_batch, features) current batch
     uint8_t* labels_ = nullptr;     // (max_batch)
     int* order_ = nullptr;          // (n_train) shuffled sample indices
@@ -173,7 +178,8 @@ private:
     std::string stop_reason_;
     int best_epoch_ = 0;
     double best_value_ = 0.0;  // the monitored metric, negated for losses (higher is better)
-    LayerSample samples_[kMaxLayers];
+    LayerSample samples_[kMaxLayers];  // one per layer with weights, in order
+    int n_samples_ = 0;
 };
 
 }  // namespace fnn

@@ -44,6 +44,46 @@ inline float exp_f(float x) {
     return p * bits_to_float(scale_bits);
 }
 
+// The square root of x correctly rounded to nearest, as IEEE sqrt is, from integer arithmetic
+// alone: microcontrollers without a C library have no sqrtf. x = mant * 2^e with e even; the
+// root of mant * 2^38 (bit by bit) keeps 31 or 32 bits; they are rounded to 24, up when the
+// first dropped bit is 1 (a tie cannot happen: a float's root is never exactly
+// halfway between two floats). sqrt(-0) = -0, negatives and NaN give NaN, +inf stays.
+// (mant * 2^38: mant has at most 25 bits, so the product stays below 2^63.)
+inline float sqrt_f(float x) {
+    uint32_t bits = float_to_bits(x);
+    if ((bits & 0x7FFFFFFFu) == 0 || bits == 0x7F800000u) return x;  // +-0, +inf
+    if (bits >> 31 || (bits & 0x7F800000u) == 0x7F800000u) return (x - x) / (x - x);  // NaN
+    int e = static_cast<int>(bits >> 23) - 150;  // x = mant * 2^e
+    uint64_t mant = bits & 0x7FFFFFu;
+    if ((bits >> 23) == 0) {  // subnormal: mant * 2^-149
+        e = -149;
+        while (mant < 0x800000u) mant <<= 1, --e;
+    } else {
+        mant |= 0x800000u;
+    }
+    if (e & 1) mant <<= 1, --e;
+    uint64_t m = mant << 38, root = 0;
+    e -= 38;
+    for (uint64_t bit = uint64_t(1) << 62; bit != 0; bit >>= 2) {  // floor(sqrt(m)), bit by bit
+        if (m >= root + bit) {
+            m -= root + bit;
+            root = (root >> 1) + bit;
+        } else {
+            root >>= 1;
+        }
+    }
+    e /= 2;  // sqrt(x) = root * 2^e, root in [2^31.5, 2^32.5)
+    int drop = 0;
+    while ((root >> drop) >= (uint64_t(1) << 25)) ++drop;  // keep 25 bits: 24 and a rounding bit
+    uint64_t q = root >> drop;
+    q = (q + 1) >> 1;  // round to 24 bits (the rest, and the remainder, only break no ties)
+    e += drop + 1;
+    if (q == (uint64_t(1) << 24)) q >>= 1, ++e;
+    // q * 2^e with q in [2^23, 2^24): the result is normal (roots of floats always are).
+    return bits_to_float(static_cast<uint32_t>(e + 150) << 23 | (static_cast<uint32_t>(q) & 0x7FFFFFu));
+}
+
 // Natural log for double, accurate to a few ulp: x = m * 2^e with m in [sqrt(1/2), sqrt(2)),
 // log(m) = 2 atanh(s), s = (m-1)/(m+1), summed as an odd series (|s| <= 0.172, 11 terms).
 inline double log_d(double x) {

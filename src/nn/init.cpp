@@ -27,14 +27,12 @@ bool parse_init(const char* text, Init& out) {
     return false;
 }
 
-void init_weights(Init init, MatView w, Rng& rng) {
-    const int n_in = w.rows;
-    const int n_out = w.cols;
-    const float xavier_limit = static_cast<float>(sqrt(6.0 / (n_in + n_out)));
-    const float he_std = static_cast<float>(sqrt(2.0 / n_in));
-    for (int i = 0; i < n_in; ++i) {
+void init_weights(Init init, MatView w, int fan_in, int fan_out, Rng& rng) {
+    const float xavier_limit = static_cast<float>(sqrt(6.0 / (fan_in + fan_out)));
+    const float he_std = static_cast<float>(sqrt(2.0 / fan_in));
+    for (int i = 0; i < w.rows; ++i) {
         float* row = w.row(i);
-        for (int j = 0; j < n_out; ++j) {
+        for (int j = 0; j < w.cols; ++j) {
             switch (init) {
                 case Init::Random: row[j] = kRandomInitStd * rng.normal(); break;
                 case Init::Xavier: row[j] = rng.uniform(-xavier_limit, xavier_limit); break;

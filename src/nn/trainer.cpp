@@ -65,6 +65,9 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     config_ = config;
     config_.net.n_in = train_set.features();
     config_.net.n_classes = train_set.classes();
+    config_.net.input = Shape3{static_cast<int>(train_set.header.channels),
+                               static_cast<int>(train_set.header.rows),
+                               static_cast<int>(train_set.header.cols)};
     train_ = train_set;
     n_val_ = static_cast<int>(llround(train_set.count() * config.val_fraction));
     n_train_ = train_set.count() - n_val_;
@@ -80,39 +83,50 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     FNN_TRY(plan_network(config_.net, shape, err));
     const int max_batch = config.batch_size > kEvalBatch ? config.batch_size : kEvalBatch;
     const size_t features = static_cast<size_t>(train_set.features());
-    const size_t plan = Network::bytes(shape, max_batch) +
+    const size_t plan = Network::bytes(shape, max_batch, config.batch_size) +
                         Optimizer::bytes(config.opt.kind, shape.n_params) +
                         arena_floats(shape.n_params) +                 // last good params
+                        arena_floats(shape.n_state > 0 ? shape.n_state : 1) +  // and state
                         arena_floats(features * max_batch) +           // batch inputs
                         arena_round(static_cast<size_t>(max_batch)) +  // batch labels
                         arena_round(sizeof(int) * static_cast<size_t>(n_train_)) +  // shuffle order
                         Network::scratch_bytes(shape, max_batch);
     buffer_.assign(arena_buffer_bytes(plan), 0);
     arena_ = Arena(buffer_.data(), buffer_.size());
-    FNN_TRY(network_.init(shape, max_batch, arena_, err));
+    FNN_TRY(network_.init(shape, max_batch, config.batch_size, arena_, err));
     FNN_TRY(optimizer_.init(config.opt, shape.n_params, arena_, err));
     good_params_ = arena_.alloc_floats(shape.n_params);
+    good_state_ = arena_.alloc_floats(shape.n_state > 0 ? shape.n_state : 1);
     x_ = arena_.alloc_mat(max_batch, static_cast<int>(features));
     labels_ = static_cast<uint8_t*>(arena_.alloc(static_cast<size_t>(max_batch)));
     order_ = static_cast<int*>(arena_.alloc(sizeof(int) * static_cast<size_t>(n_train_)));
-    FNN_ASSERT(good_params_ && x_.data && labels_ && order_);  // the plan above covers these
+    FNN_ASSERT(good_params_ && good_state_ && x_.data && labels_ && order_);  // planned above
     for (int i = 0; i < n_train_; ++i) order_[i] = i;
 
     Rng init_rng(config.seed, /*stream=*/0);
-    init_parameters(shape, config.init, network_.params(), init_rng);
+    init_parameters(shape, config.init, network_.params(), network_.state(), init_rng);
+    dropout_rng_ = Rng(config.seed, /*stream=*/4);
+    network_.set_dropout_rng(&dropout_rng_);
     remember_good_params();
     history_.clear();
     history_.reserve(static_cast<size_t>(config.epochs));
     return Status::Ok;
 }
 
-void Trainer::set_parameters(const float* params) {
+void Trainer::set_parameters(const float* params, const float* state) {
     memcpy(network_.params(), params, shape().n_params * sizeof(float));
+    if (state != nullptr) memcpy(network_.state(), state, shape().n_state * sizeof(float));
     remember_good_params();
 }
 
 void Trainer::remember_good_params() {
     memcpy(good_params_, network_.params(), shape().n_params * sizeof(float));
+    memcpy(good_state_, network_.state(), shape().n_state * sizeof(float));
+}
+
+void Trainer::restore_good_params() {
+    memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
+    memcpy(network_.state(), good_state_, shape().n_state * sizeof(float));
 }
 
 void Trainer::load_batch(const Dataset& data, const int* indices, int first, int count) {
@@ -136,7 +150,7 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
 BatchScore Trainer::train_step(const int* order, int batch) {
     load_batch(train_, order, 0, batch);
     const ConstMatView x = x_.row_range(0, batch);
-    const ConstMatView logits = network_.forward(x, arena_, GemmArithmetic::Fast);
+    const ConstMatView logits = network_.forward(x, arena_, GemmArithmetic::Fast, /*training=*/true);
     const BatchScore score =
         loss_forward_backward(config_.loss, logits, labels_, network_.logits_grad(batch));
     if (!isfinite(score.loss_sum)) return score;  // the caller stops; parameters stay as they were
@@ -174,7 +188,7 @@ Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
                 static_cast<int>((static_cast<long>(step + 1) * kSamplesPerEpoch) / pass.steps);
             if (after != next_sample) {
                 sample_layers();
-                observer->on_sample(epoch, step + 1, samples_, shape().n_layers);
+                observer->on_sample(epoch, step + 1, samples_, n_samples_);
             }
             if (observer->stop_requested() && step + 1 < pass.steps) {
                 pass.interrupted = true;
@@ -217,7 +231,7 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
             return Status::Ok;
         }
         if (pass.failed_step != 0) {
-            memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
+            restore_good_params();
             return fail(err, Status::Diverged,
                         "training diverged at epoch %d, step %d of %d: the loss is %s; kept the "
                         "parameters from %s",
@@ -226,7 +240,7 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
                         history_.empty() ? "initialisation" : "the last finished epoch");
         }
         if (!all_finite(network_.params(), shape().n_params)) {
-            memcpy(network_.params(), good_params_, shape().n_params * sizeof(float));
+            restore_good_params();
             return fail(
                 err, Status::Diverged,
                 "training diverged in epoch %d: a parameter became NaN or infinite while the loss "
@@ -273,11 +287,13 @@ Status Trainer::run(TrainObserver* observer, ErrorText* err) {
 }
 
 void Trainer::sample_layers() {
+    n_samples_ = 0;
     for (int l = 0; l < shape().n_layers; ++l) {
+        if (!shape().layers[l].has_weights()) continue;
         const ConstMatView w = layer_weights(shape(), network_.params(), l);
         const ConstMatView g =
             layer_weights(shape(), static_cast<const float*>(network_.grads()), l);
-        LayerSample& s = samples_[l];
+        LayerSample& s = samples_[n_samples_++];
         double sq = 0.0, weight_sq = 0.0;
         float lo = w.at(0, 0), hi = lo, max_abs = 0.0f;
         for (int i = 0; i < w.rows; ++i) {

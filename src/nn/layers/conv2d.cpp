@@ -1,0 +1,179 @@
+// 2-D convolution as im2col and the packed GEMM: each output position's receptive field becomes
+// a row of K = kh * kw * in.c values ordered (ky, kx, c), zeros where the window leaves the
+// input, and the rows of a chunk of samples times the weights (K, out.c) give the outputs
+// channels-last. The same k order and the GEMM's arithmetic contract are what the inference
+// library follows (kernels/conv2d), so evaluation and the library agree bit for bit.
+#include "fnn/activation.hpp"
+#include "kernels/tensor.hpp"
+#include "nn/layers/layers.hpp"
+
+namespace fnn {
+namespace {
+
+// Samples per chunk: as many as keep the columns within kConvColumnFloats (at least one).
+int chunk_samples(const LayerDesc& d, int batch) {
+    const size_t per_sample = static_cast<size_t>(d.out.h) * d.out.w * static_cast<size_t>(d.w_rows);
+    size_t n = kConvColumnFloats / (per_sample > 0 ? per_sample : 1);
+    n = n < 1 ? 1 : n;
+    return static_cast<int>(n < static_cast<size_t>(batch) ? n : static_cast<size_t>(batch));
+}
+
+// Padding on the two sides of one axis.
+void padding_of(const LayerSpec& s, int in, int kernel, int stride, int& before, int& after) {
+    if (s.padding == Padding::Explicit) {
+        before = after = s.pad;
+    } else if (s.padding == Padding::Same) {
+        // As TensorFlow and PyTorch: out = ceil(in / stride), the odd pixel at the bottom/right.
+        const int out = (in + stride - 1) / stride;
+        int total = (out - 1) * stride + kernel - in;
+        total = total < 0 ? 0 : total;
+        before = total / 2;
+        after = total - before;
+    } else {
+        before = after = 0;
+    }
+}
+
+// Adds one sample's column gradients back onto its input gradient (zeroed first).
+void col2im(const LayerDesc& d, const float* col, float* dx) {
+    const TensorIndex in(d.in, d.planar_in);
+    for (int i = 0; i < d.n_in; ++i) dx[i] = 0.0f;
+    const int C = d.in.c, K = d.w_rows;
+    for (int oy = 0; oy < d.out.h; ++oy) {
+        for (int ox = 0; ox < d.out.w; ++ox) {
+            const float* row = col + (static_cast<size_t>(oy) * d.out.w + ox) * K;
+            for (int ky = 0; ky < d.kh; ++ky) {
+                const int iy = oy * d.sh + ky - d.pad_top;
+                if (iy < 0 || iy >= d.in.h) continue;
+                for (int kx = 0; kx < d.kw; ++kx) {
+                    const int ix = ox * d.sw + kx - d.pad_left;
+                    if (ix < 0 || ix >= d.in.w) continue;
+                    const float* g = row + (ky * d.kw + kx) * C;
+                    for (int c = 0; c < C; ++c) dx[in.at(c, iy, ix)] += g[c];
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+Status conv2d_plan(const LayerSpec& s, LayerDesc& d, ErrorText* err) {
+    const int sh = s.sh > 0 ? s.sh : 1, sw = s.sw > 0 ? s.sw : 1;
+    if (s.units < 1 || s.units > kMaxSide || s.kh < 1 || s.kh > kMaxKernel || s.kw < 1 ||
+        s.kw > kMaxKernel || sh > kMaxKernel || sw > kMaxKernel || s.pad < 0 || s.pad > kMaxKernel) {
+        return fail(err, Status::Arg,
+                    "conv2d: expected 1..%d channels, kernel, stride and padding 1..%d (padding "
+                    "0..%d), got %d channels, %dx%d kernel, stride %dx%d, padding %d",
+                    kMaxSide, kMaxKernel, kMaxKernel, s.units, s.kh, s.kw, sh, sw, s.pad);
+    }
+    d.kh = s.kh, d.kw = s.kw, d.sh = sh, d.sw = sw;
+    padding_of(s, d.in.h, s.kh, sh, d.pad_top, d.pad_bottom);
+    padding_of(s, d.in.w, s.kw, sw, d.pad_left, d.pad_right);
+    const int oh = window_output(d.in.h, s.kh, sh, d.pad_top, d.pad_bottom);
+    const int ow = window_output(d.in.w, s.kw, sw, d.pad_left, d.pad_right);
+    if (oh < 1 || ow < 1) {
+        return fail(err, Status::Arg, "conv2d: a %dx%d kernel does not fit the %dx%d input", s.kh,
+                    s.kw, d.in.h, d.in.w);
+    }
+    d.out = Shape3{s.units, oh, ow};
+    d.w_rows = s.kh * s.kw * d.in.c;
+    d.w_cols = s.units;
+    if (d.out.size() > static_cast<size_t>(kMaxTensor) || d.w_rows > kMaxUnits)
+        return fail(err, Status::Arg, "conv2d: output %dx%dx%d or kernel %d values is too large",
+                    d.out.h, d.out.w, d.out.c, d.w_rows);
+    return Status::Ok;
+}
+
+void im2col(const LayerDesc& d, const float* x, float* col) {
+    const TensorIndex in(d.in, d.planar_in);
+    const int C = d.in.c, K = d.w_rows;
+    for (int oy = 0; oy < d.out.h; ++oy) {
+        for (int ox = 0; ox < d.out.w; ++ox) {
+            float* row = col + (static_cast<size_t>(oy) * d.out.w + ox) * K;
+            for (int ky = 0; ky < d.kh; ++ky) {
+                const int iy = oy * d.sh + ky - d.pad_top;
+                for (int kx = 0; kx < d.kw; ++kx) {
+                    const int ix = ox * d.sw + kx - d.pad_left;
+                    float* out = row + (ky * d.kw + kx) * C;
+                    if (iy < 0 || iy >= d.in.h || ix < 0 || ix >= d.in.w) {
+                        for (int c = 0; c < C; ++c) out[c] = 0.0f;
+                    } else {
+                        for (int c = 0; c < C; ++c) out[c] = x[in.at(c, iy, ix)];
+                    }
+                }
+            }
+        }
+    }
+}
+
+size_t conv2d_scratch_bytes(const LayerDesc& d, int batch) {
+    const int n = chunk_samples(d, batch);
+    const int rows = n * d.out.h * d.out.w, K = d.w_rows, C = d.w_cols;
+    const size_t col = arena_floats(static_cast<size_t>(rows) * K);
+    const size_t uses[] = {gemm_bytes(rows, C, K),   // forward
+                           gemm_bytes(K, C, rows),   // weight gradient
+                           gemm_bytes(rows, K, C)};  // column gradient
+    size_t most = 0;
+    for (size_t b : uses) most = b > most ? b : most;
+    return 2 * col + most;  // columns, their gradient, and the GEMM's packing
+}
+
+void conv2d_forward(const LayerDesc& d, const float* params, ConstMatView x, MatView y,
+                    Arena& scratch, GemmArithmetic arithmetic) {
+    FNN_ASSERT(y.stride == y.cols);  // outputs are contiguous: (batch * P, out.c) views
+    const int batch = x.rows, P = d.out.h * d.out.w, K = d.w_rows, C = d.w_cols;
+    const int chunk = chunk_samples(d, batch);
+    const size_t mark = scratch.mark();
+    float* col = scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
+    FNN_ASSERT(col != nullptr);
+    const ConstMatView w{params + d.w_offset, K, C, C};
+    for (int s0 = 0; s0 < batch; s0 += chunk) {
+        const int n = batch - s0 < chunk ? batch - s0 : chunk;
+        for (int i = 0; i < n; ++i) im2col(d, x.row(s0 + i), col + static_cast<size_t>(i) * P * K);
+        // (n P, K) x (K, C) -> the chunk's outputs, channels-last.
+        const ConstMatView a{col, n * P, K, K};
+        const MatView out{y.row(s0), n * P, C, C};
+        gemm(Trans::No, Trans::No, 1.0f, a, w, 0.0f, out, scratch, arithmetic);
+    }
+    scratch.rewind(mark);
+    bias_activation_forward(d.act, params + d.b_offset, MatView{y.data, batch * P, C, C});
+}
+
+void conv2d_backward(const LayerDesc& d, const float* params, float* grads, ConstMatView x,
+                     ConstMatView dy, MatView* dx, Arena& scratch) {
+    FNN_ASSERT(dy.stride == dy.cols);
+    const int batch = x.rows, P = d.out.h * d.out.w, K = d.w_rows, C = d.w_cols;
+    const int chunk = chunk_samples(d, batch);
+    // Bias gradient: column sums over every position of every sample.
+    float* db = grads + d.b_offset;
+    for (int c = 0; c < C; ++c) db[c] = 0.0f;
+    for (size_t r = 0; r < static_cast<size_t>(batch) * P; ++r) {
+        const float* row = dy.data + r * C;
+        for (int c = 0; c < C; ++c) db[c] += row[c];
+    }
+    const size_t mark = scratch.mark();
+    float* col = scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
+    float* dcol = dx != nullptr ? scratch.alloc_floats(static_cast<size_t>(chunk) * P * K) : nullptr;
+    FNN_ASSERT(col != nullptr && (dx == nullptr || dcol != nullptr));
+    const ConstMatView w{params + d.w_offset, K, C, C};
+    MatView dw{grads + d.w_offset, K, C, C};
+    for (int s0 = 0; s0 < batch; s0 += chunk) {
+        const int n = batch - s0 < chunk ? batch - s0 : chunk;
+        for (int i = 0; i < n; ++i) im2col(d, x.row(s0 + i), col + static_cast<size_t>(i) * P * K);
+        const ConstMatView a{col, n * P, K, K};
+        const ConstMatView g{dy.row(s0), n * P, C, C};
+        // dW (K, C) += columns^T (K, n P) * dy (n P, C), chunk after chunk.
+        gemm(Trans::Yes, Trans::No, 1.0f, a, g, s0 == 0 ? 0.0f : 1.0f, dw, scratch, GemmArithmetic::Fast);
+        if (dx != nullptr) {
+            // dcol (n P, K) = dy (n P, C) * W^T (C, K), then back onto the inputs.
+            const MatView dc{dcol, n * P, K, K};
+            gemm(Trans::No, Trans::Yes, 1.0f, g, w, 0.0f, dc, scratch, GemmArithmetic::Fast);
+            for (int i = 0; i < n; ++i)
+                col2im(d, dcol + static_cast<size_t>(i) * P * K, dx->row(s0 + i));
+        }
+    }
+    scratch.rewind(mark);
+}
+
+}  // namespace fnn

@@ -1,0 +1,40 @@
+// Inverted dropout (Srivastava et al. 2014): training keeps each value with probability
+// 1 - rate and scales it by 1 / (1 - rate), so evaluation, which keeps everything, sees the same
+// expected values. Masks come from the trainer's seeded generator, so a run is reproducible.
+#include "nn/layers/layers.hpp"
+
+namespace fnn {
+
+size_t dropout_keep_bytes(const LayerDesc& d, int batch) {
+    return arena_round(static_cast<size_t>(batch) * static_cast<size_t>(d.n_out));
+}
+
+void dropout_forward(const LayerDesc& d, ConstMatView x, MatView y, uint8_t* mask, bool training,
+                     Rng* rng) {
+    const float scale = 1.0f / (1.0f - d.rate);
+    for (int i = 0; i < x.rows; ++i) {
+        const float* in = x.row(i);
+        float* out = y.row(i);
+        uint8_t* m = mask + static_cast<size_t>(i) * d.n_out;
+        for (int k = 0; k < d.n_out; ++k) {
+            if (!training) {
+                out[k] = in[k];
+                continue;
+            }
+            m[k] = rng->uniform01() >= d.rate ? 1 : 0;
+            out[k] = m[k] ? in[k] * scale : 0.0f;
+        }
+    }
+}
+
+void dropout_backward(const LayerDesc& d, ConstMatView dy, MatView dx, const uint8_t* mask) {
+    const float scale = 1.0f / (1.0f - d.rate);
+    for (int i = 0; i < dy.rows; ++i) {
+        const float* g = dy.row(i);
+        float* out = dx.row(i);
+        const uint8_t* m = mask + static_cast<size_t>(i) * d.n_out;
+        for (int k = 0; k < d.n_out; ++k) out[k] = m[k] ? g[k] * scale : 0.0f;
+    }
+}
+
+}  // namespace fnn
