@@ -176,7 +176,12 @@ Status plan_network(const NetworkSpec& spec, NetworkShape& out, ErrorText* err) 
             case LayerKind::Flatten: break;
         }
         if (planned != Status::Ok) {
-            return fail(err, planned, "layer %d (%s): %s", index + 1, layer_kind_name(s.kind), why.text);
+            // The kinds' messages start with their name; the layer number goes in its place.
+            const char* what = why.text;
+            const size_t kind_len = strlen(layer_kind_name(s.kind));
+            if (strncmp(what, layer_kind_name(s.kind), kind_len) == 0 && what[kind_len] == ':')
+                what += kind_len + 2;
+            return fail(err, planned, "layer %d (%s): %s", index + 1, layer_kind_name(s.kind), what);
         }
         d.n_out = static_cast<int>(d.out.size());
         if (i == n_specs - 1) d.act = Activation::Softmax;  // the output layer
