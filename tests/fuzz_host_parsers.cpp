@@ -127,7 +127,7 @@ void fuzz_model_decode(std::vector<uint8_t> file) {
             fnn::plan_network(spec, shape, nullptr) != fnn::Status::Ok)
             continue;
         std::vector<float> params(shape.n_params);
-        fnn::params_from_blob(blob, shape, params.data());
+        fnn::params_from_blob(blob, shape, params.data(), nullptr);
     }
 }
 

@@ -45,7 +45,7 @@ struct Model {
     std::vector<uint8_t> blob(WeightType type) const {
         std::vector<uint8_t> out(model_blob_bytes(shape, type));
         ErrorText err;
-        REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, out.data(), out.size(),
+        REQUIRE(write_model_blob(shape, params.data(), nullptr, meta, type, nullptr, out.data(), out.size(),
                                  &err) == Status::Ok);
         return out;
     }
@@ -53,6 +53,25 @@ struct Model {
 
 void reseal(std::vector<uint8_t>& blob) {
     store_u32le(blob.data() + blob.size() - 4, crc32(0, blob.data(), blob.size() - 4));
+}
+
+// The same dense-only model in the 32-byte layer entries of versions 1 and 2: sections keep
+// their offsets (the shrunk table leaves padding before them), the header only changes version.
+std::vector<uint8_t> as_version(const std::vector<uint8_t>& v3, uint16_t version) {
+    std::vector<uint8_t> out = v3;
+    const uint32_t layers = load_u32le(v3.data() + 12);
+    memset(out.data() + kModelHeaderBytes, 0, kModelLayerBytes * layers);
+    for (uint32_t l = 0; l < layers; ++l) {
+        const uint8_t* from = v3.data() + kModelHeaderBytes + kModelLayerBytes * l;
+        uint8_t* to = out.data() + kModelHeaderBytes + kModelLayerBytesV2 * l;
+        to[0] = from[0];
+        to[1] = from[1];
+        memcpy(to + 4, from + 4, 8);    // n_in, n_out
+        memcpy(to + 12, from + 32, 16);  // weights, bias, scales offsets; input scale
+    }
+    store_u16le(out.data() + 4, version);
+    reseal(out);
+    return out;
 }
 
 Status parse(const std::vector<uint8_t>& blob, std::string* message = nullptr) {
@@ -86,7 +105,7 @@ TEST_CASE("blob: fp32 round trip is bit-exact and keeps the metadata") {
     NetworkShape shape;
     REQUIRE(plan_network(spec, shape, &err) == Status::Ok);
     std::vector<float> back(shape.n_params);
-    params_from_blob(m, shape, back.data());
+    params_from_blob(m, shape, back.data(), nullptr);
     CHECK(memcmp(back.data(), model.params.data(), back.size() * sizeof(float)) == 0);
 }
 
@@ -101,7 +120,7 @@ TEST_CASE("blob: fp16 and int8 round trips stay within their precision, and are 
         ErrorText err;
         REQUIRE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok);
         std::vector<float> back(model.shape.n_params);
-        params_from_blob(m, model.shape, back.data());
+        params_from_blob(m, model.shape, back.data(), nullptr);
         for (int l = 0; l < model.shape.n_layers; ++l) {
             const LayerShape& layer = model.shape.layers[l];
             float max_abs = 0;
@@ -160,7 +179,7 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
     };
     const Edit edits[] = {
         {"magic", 0, 0x4D4E4E46u ^ 1u, 4, Status::Format, "magic"},
-        {"version", 4, 3, 2, Status::Version, "version 3"},
+        {"version", 4, 4, 2, Status::Version, "version 4"},
         {"weight type", 6, 7, 1, Status::Format, "weight type"},
         {"loss", 7, 9, 1, Status::Format, "loss"},
         {"layer count 0", 12, 0, 4, Status::Format, "layers"},
@@ -169,19 +188,25 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
         {"classes", 26, 4, 2, Status::Format, "classes"},
         {"input divisor", 28, 0x7FC00000u, 4, Status::Format, "input divisor"},
         {"reserved header", 40, 1, 1, Status::Format, "zero"},
-        {"layer kind", layer0 + 0, 2, 1, Status::Format, "kind"},
+        {"layer kind", layer0 + 0, 9, 1, Status::Format, "kind"},
+        {"a dense layer called conv2d", layer0 + 0, 2, 1, Status::Format, "input is 0x0x0"},
         {"activation code", layer0 + 1, 9, 1, Status::Format, "activation"},
         {"softmax on a hidden layer", layer0 + 1, 4, 1, Status::Format, "activation"},
-        {"identity output", layer2 + 1, 0, 1, Status::Format, "activation"},
+        {"identity output", layer2 + 1, 0, 1, Status::Format, "softmax"},
+        {"planar input on dense", layer0 + 2, 1, 1, Status::Format, "input order"},
+        {"reserved entry byte 3", layer0 + 3, 1, 1, Status::Format, "reserved"},
         {"n_out huge", layer0 + 8, 65536, 4, Status::Format, "before the CRC"},
         {"n_out too big", layer0 + 8, 70000, 4, Status::Format, "1..65536"},
         {"n_in mismatch", layer0 + 4 + kModelLayerBytes, 4, 4, Status::Format, "inputs"},
-        {"weights misaligned", layer0 + 12, 0, 4, Status::Format, "offset"},
-        {"weights past the end", layer0 + 12, 0xFFFFFFF0u, 4, Status::Format, "offset"},
-        {"bias into the CRC", layer0 + 16, 0, 4, Status::Format, "offset"},
-        {"scales on fp32", layer0 + 20, 16, 4, Status::Format, "scales"},
-        {"int8 activations on fp32", layer0 + 24, 0x3F800000u, 4, Status::Format, "int8"},
-        {"reserved layer field", layer0 + 28, 1, 4, Status::Format, "reserved"},
+        {"a shape on a dense layer", layer0 + 12, 1, 2, Status::Format, "shapes must be 0"},
+        {"weights misaligned", layer0 + 32, 0, 4, Status::Format, "offset"},
+        {"weights past the end", layer0 + 32, 0xFFFFFFF0u, 4, Status::Format, "offset"},
+        {"bias into the CRC", layer0 + 36, 0, 4, Status::Format, "offset"},
+        {"scales on fp32", layer0 + 40, 16, 4, Status::Format, "scales"},
+        {"int8 activations on fp32", layer0 + 44, 0x3F800000u, 4, Status::Format, "int8"},
+        {"epsilon on a dense layer", layer0 + 48, 0x3F800000u, 4, Status::Format, "48..51"},
+        {"reserved layer field", layer0 + 52, 1, 4, Status::Format, "reserved"},
+        {"reserved layer end", layer0 + 60, 1, 4, Status::Format, "reserved"},
     };
     for (const Edit& e : edits) {
         CAPTURE(e.what);
@@ -233,11 +258,11 @@ TEST_CASE("blob: write refuses a small buffer and a mismatched input shape") {
     Model model;
     std::vector<uint8_t> out(model_blob_bytes(model.shape, WeightType::F32) - 1);
     ErrorText err;
-    CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr,
+    CHECK(write_model_blob(model.shape, model.params.data(), nullptr, model.meta, WeightType::F32, nullptr,
                            out.data(), out.size(), &err) == Status::NoMem);
     model.meta.rows = 3;
     out.resize(out.size() + 1);
-    CHECK(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr,
+    CHECK(write_model_blob(model.shape, model.params.data(), nullptr, model.meta, WeightType::F32, nullptr,
                            out.data(), out.size(), &err) == Status::Arg);
 }
 
@@ -245,19 +270,19 @@ TEST_CASE("blob: sections must come in order and never overlap") {
     const Model model;
     const std::vector<uint8_t> good = model.blob(WeightType::Int8);
     const size_t layer0 = kModelHeaderBytes, layer1 = kModelHeaderBytes + kModelLayerBytes;
-    const uint32_t w0 = load_u32le(good.data() + layer0 + 12);
-    const uint32_t s0 = load_u32le(good.data() + layer0 + 20);
-    const uint32_t b0 = load_u32le(good.data() + layer0 + 16);
+    const uint32_t w0 = load_u32le(good.data() + layer0 + 32);
+    const uint32_t s0 = load_u32le(good.data() + layer0 + 40);
+    const uint32_t b0 = load_u32le(good.data() + layer0 + 36);
     const struct {
         const char* what;
         size_t field;
         uint32_t value;
     } edits[] = {
-        {"layer 1 weights on layer 0's weights", layer1 + 12, w0},
-        {"layer 0 bias on its weights", layer0 + 16, w0},
-        {"layer 0 scales inside its weights", layer0 + 20, w0 + 16},
-        {"layer 0 bias before its scales", layer0 + 16, s0 - 16},
-        {"layer 1 weights before layer 0's bias", layer1 + 12, b0 - 16},
+        {"layer 1 weights on layer 0's weights", layer1 + 32, w0},
+        {"layer 0 bias on its weights", layer0 + 36, w0},
+        {"layer 0 scales inside its weights", layer0 + 40, w0 + 16},
+        {"layer 0 bias before its scales", layer0 + 36, s0 - 16},
+        {"layer 1 weights before layer 0's bias", layer1 + 32, b0 - 16},
     };
     for (const auto& e : edits) {
         CAPTURE(e.what);
@@ -270,18 +295,18 @@ TEST_CASE("blob: sections must come in order and never overlap") {
     }
 }
 
-TEST_CASE("blob: class names are stored, checked, and optional; version 1 blobs still load") {
+TEST_CASE("blob: class names are stored, checked, and optional; versions 1 and 2 still load") {
     Model model;
     const char names[] = "zero\none, two\nthree \"3\"\n";
     model.meta.names = names;
     model.meta.names_bytes = sizeof names - 1;
     std::vector<uint8_t> blob(model_blob_bytes(model.shape, WeightType::F32, model.meta.names_bytes));
     ErrorText err;
-    REQUIRE(write_model_blob(model.shape, model.params.data(), model.meta, WeightType::F32, nullptr,
+    REQUIRE(write_model_blob(model.shape, model.params.data(), nullptr, model.meta, WeightType::F32, nullptr,
                              blob.data(), blob.size(), &err) == Status::Ok);
     ModelBlob m;
     REQUIRE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok);
-    CHECK(m.header.version == 2);
+    CHECK(m.header.version == 3);
     REQUIRE(m.header.meta.names_bytes == sizeof names - 1);
     CHECK(std::string(m.header.meta.names, m.header.meta.names_bytes) == names);
     // The names section sits right after the layer table, before layer 0's weights.
@@ -298,7 +323,7 @@ TEST_CASE("blob: class names are stored, checked, and optional; version 1 blobs 
         {"a tab in a name", kModelHeaderBytes + 3 * kModelLayerBytes + 1, '\t', 1, "printable"},
         {"size without offset", 32, 0, 4, "both or neither"},
         {"offset without size", 36, 0, 4, "both or neither"},
-        {"weights over the names", kModelHeaderBytes + 12, kModelHeaderBytes + 3 * kModelLayerBytes,
+        {"weights over the names", kModelHeaderBytes + 32, kModelHeaderBytes + 3 * kModelLayerBytes,
          4, "after the previous section"},
     };
     for (const auto& e : edits) {
@@ -311,26 +336,39 @@ TEST_CASE("blob: class names are stored, checked, and optional; version 1 blobs 
         CHECK(parse(bad, &message) == Status::Format);
         CHECK_MESSAGE(message.find(e.part) != std::string::npos, message);
     }
-    // Version 1: the same layout without names (header bytes 32..63 zero) loads as before;
-    // names in a version 1 header are refused.
-    std::vector<uint8_t> v1 = Model().blob(WeightType::F32);
-    store_u16le(v1.data() + 4, 1);
-    reseal(v1);
+    // Versions 1 and 2: 32-byte dense entries; the same parameters come back. Version 2 carries
+    // names, version 1 has none (header bytes 32..63 zero) and refuses them.
+    const std::vector<uint8_t> v2 = as_version(blob, 2);
+    REQUIRE(parse_model_blob(v2.data(), v2.size(), m, &err) == Status::Ok);
+    CHECK(m.header.version == 2);
+    CHECK(m.header.layer_bytes == kModelLayerBytesV2);
+    CHECK(std::string(m.header.meta.names, m.header.meta.names_bytes) == names);
+    std::vector<float> back(model.shape.n_params);
+    params_from_blob(m, model.shape, back.data(), nullptr);
+    CHECK(memcmp(back.data(), model.params.data(), back.size() * sizeof(float)) == 0);
+    const std::vector<uint8_t> v1 = as_version(Model().blob(WeightType::F32), 1);
     REQUIRE(parse_model_blob(v1.data(), v1.size(), m, &err) == Status::Ok);
     CHECK(m.header.version == 1);
     CHECK(m.header.meta.names == nullptr);
-    std::vector<uint8_t> v1_named = blob;
-    store_u16le(v1_named.data() + 4, 1);
-    reseal(v1_named);
     std::string message;
-    CHECK(parse(v1_named, &message) == Status::Format);
+    CHECK(parse(as_version(blob, 1), &message) == Status::Format);
     CHECK(message.find("version 1 has no class names") != std::string::npos);
+    // Old entries hold dense layers only, with zero reserved bytes.
+    std::vector<uint8_t> v2_conv = v2;
+    v2_conv[kModelHeaderBytes] = 2;
+    reseal(v2_conv);
+    CHECK(parse(v2_conv, &message) == Status::Format);
+    CHECK(message.find("unknown kind 2") != std::string::npos);
+    std::vector<uint8_t> v2_reserved = v2;
+    v2_reserved[kModelHeaderBytes + 2] = 1;
+    reseal(v2_reserved);
+    CHECK(parse(v2_reserved, &message) == Status::Format);
     // Writing refuses names that break the format.
     Model bad_names;
     const char three_lines_for_two[] = "a\nb\n";
     bad_names.meta.names = three_lines_for_two;
     bad_names.meta.names_bytes = 4;
     std::vector<uint8_t> out(model_blob_bytes(bad_names.shape, WeightType::F32, 4));
-    CHECK(write_model_blob(bad_names.shape, bad_names.params.data(), bad_names.meta,
+    CHECK(write_model_blob(bad_names.shape, bad_names.params.data(), nullptr, bad_names.meta,
                            WeightType::F32, nullptr, out.data(), out.size(), &err) == Status::Format);
 }

@@ -137,7 +137,7 @@ TEST_CASE("habits: fnn --version") {
     const CommandResult r = run("./fnn --version");
     CHECK(r.exit_code == 0);
     CHECK(r.output.rfind("fnn 0.", 0) == 0);
-    CHECK(contains(r.output, "model files version 2"));
+    CHECK(contains(r.output, "model files version 3"));
 }
 
 TEST_CASE("habits: messages keep the problem and the whole file name at any length") {

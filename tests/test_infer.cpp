@@ -62,7 +62,7 @@ struct Trained {
         meta.cols = 28;
         std::vector<uint8_t> out(model_blob_bytes(trainer.shape(), type));
         ErrorText err;
-        REQUIRE(write_model_blob(trainer.shape(), trainer.params(), meta, type, qscales, out.data(),
+        REQUIRE(write_model_blob(trainer.shape(), trainer.params(), nullptr, meta, type, qscales, out.data(),
                                  out.size(), &err) == Status::Ok);
         return out;
     }
@@ -172,7 +172,7 @@ TEST_CASE("infer: fnn_class_name gives the names the blob carries, cut to fit") 
         meta.names = named ? names : nullptr;
         meta.names_bytes = named ? sizeof names - 1 : 0;
         std::vector<uint8_t> blob(model_blob_bytes(shape, WeightType::F32, meta.names_bytes));
-        REQUIRE(write_model_blob(shape, params.data(), meta, WeightType::F32, nullptr, blob.data(),
+        REQUIRE(write_model_blob(shape, params.data(), nullptr, meta, WeightType::F32, nullptr, blob.data(),
                                  blob.size(), nullptr) == Status::Ok);
         Loaded m(blob);
         char out[32] = "junk";
@@ -230,7 +230,7 @@ TEST_CASE("infer: every truncated prefix and every single-byte change of a blob 
     meta.names_bytes = sizeof names - 1;
     for (WeightType type : {WeightType::F32, WeightType::F16, WeightType::Int8}) {
         std::vector<uint8_t> blob(model_blob_bytes(shape, type, meta.names_bytes));
-        REQUIRE(write_model_blob(shape, params.data(), meta, type, nullptr, blob.data(),
+        REQUIRE(write_model_blob(shape, params.data(), nullptr, meta, type, nullptr, blob.data(),
                                  blob.size(), nullptr) == Status::Ok);
         size_t need = 0;
         REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &need) == FNN_OK);
@@ -266,7 +266,7 @@ TEST_CASE(
     meta.rows = 2;
     meta.cols = 2;
     std::vector<uint8_t> blob(model_blob_bytes(shape, WeightType::F32));
-    REQUIRE(write_model_blob(shape, params.data(), meta, WeightType::F32, nullptr, blob.data(),
+    REQUIRE(write_model_blob(shape, params.data(), nullptr, meta, WeightType::F32, nullptr, blob.data(),
                              blob.size(), nullptr) == Status::Ok);
     Loaded m(blob);
     const float x[4] = {1, 1, 1, 1};

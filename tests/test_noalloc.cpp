@@ -126,6 +126,52 @@ TEST_CASE("noalloc: training steps and forward passes allocate nothing on the he
     CHECK(g_allocations >= 1);
 }
 
+TEST_CASE("noalloc: a CNN's training steps, evaluation and epochs allocate nothing") {
+    // Every layer kind: conv (padded, strided), batch norm, relu, both pools, dropout, dense.
+    Synthetic data;
+    const LayerKind kinds[] = {LayerKind::Conv2d, LayerKind::BatchNorm, LayerKind::Activation,
+                               LayerKind::MaxPool, LayerKind::Conv2d, LayerKind::AvgPool,
+                               LayerKind::Dropout, LayerKind::Dense, LayerKind::BatchNorm,
+                               LayerKind::Activation};
+    for (OptimizerKind kind : {OptimizerKind::Momentum, OptimizerKind::Adam}) {
+        CAPTURE(optimizer_name(kind));
+        TrainConfig c;
+        c.net.input = Shape3{1, 8, 8};
+        for (LayerKind k : kinds) {
+            LayerSpec& s = c.net.specs[c.net.n_specs++];
+            s.kind = k;
+            s.act = Activation::Relu;
+            s.units = k == LayerKind::Dense ? 12 : 6;
+            s.kh = s.kw = 2;
+            s.rate = 0.3f;
+        }
+        c.net.specs[0].kh = c.net.specs[0].kw = 3;
+        c.net.specs[0].padding = Padding::Same;
+        c.net.specs[4].sh = c.net.specs[4].sw = 2;
+        c.net.specs[5].sh = c.net.specs[5].sw = 1;
+        c.opt.kind = kind;
+        c.opt.weight_decay = 1e-4f;
+        c.batch_size = 17;
+        c.epochs = 2;
+        Trainer trainer;
+        ErrorText err;
+        REQUIRE_MESSAGE(trainer.setup(c, data.view, &err) == Status::Ok, err.text);
+        REQUIRE(trainer.shape().n_state > 0);
+        std::vector<int> order(17);
+        for (int i = 0; i < 17; ++i) order[i] = (i * 13) % 270;
+        g_allocations = 0;
+        g_counting = true;
+        for (int step = 0; step < 10; ++step) trainer.train_step(order.data(), step % 2 ? 17 : 5);
+        const EvalResult r = trainer.evaluate(data.view, 270, 30);
+        trainer.predict(data.view, 0, 10);
+        const Status s = trainer.run(nullptr, &err);
+        g_counting = false;
+        CHECK(s == Status::Ok);
+        CHECK(g_allocations == 0);
+        CHECK(r.count == 30);
+    }
+}
+
 namespace {
 // Counts samples and checks them without allocating.
 struct SampleCounter : TrainObserver {

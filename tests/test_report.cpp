@@ -226,8 +226,8 @@ TEST_CASE("report: a run as one self-contained page that renders every section i
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const std::string html = read_text(out);
     check_self_contained(html);
-    for (const char* id : {"config", "curves", "confusion", "per-class", "samples", "mistakes",
-                           "weights", "gradients"}) {
+    for (const char* id : {"config", "network", "curves", "confusion", "per-class", "samples",
+                           "mistakes", "weights", "gradients"}) {
         CAPTURE(id);
         CHECK(contains(html, "<section id=\"" + std::string(id) + "\">"));
     }
@@ -248,7 +248,27 @@ TEST_CASE("report: a run as one self-contained page that renders every section i
     CHECK(contains(html, "misclassified test images (of 10000)"));
     CHECK(contains(html, "share of the row"));
     CHECK(contains(html, "class=\"chart\""));
-    check_renders(out, 8);
+    CHECK(contains(html, "dense + softmax"));  // the network table
+    check_renders(out, 9);
+}
+
+TEST_CASE("report: a CNN run's page adds its filters and feature maps, rendered in Chromium") {
+    const std::string dir = trained_run(
+        "-e 1 --limit_train 1000 --arch conv6k3,relu,pool2,conv12k3,bn,relu,pool2,dense16,relu");
+    const std::string out = temp_dir() + "/cnn.html";
+    const CommandResult r = run("./fnn report " + dir + " -o " + out);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const std::string html = read_text(out);
+    check_self_contained(html);
+    for (const char* id : {"network", "filters", "feature-maps"}) {
+        CAPTURE(id);
+        CHECK(contains(html, "<section id=\"" + std::string(id) + "\">"));
+    }
+    // 10 class samples, 16 mistakes, 6 filters, the input and 6 + 12 maps.
+    CHECK(count(html, "<img ") == 10 + 16 + 6 + 1 + 6 + 12);
+    CHECK(contains(html, "6 maps of 26x26"));
+    CHECK(contains(html, "12 maps of 11x11"));
+    check_renders(out, 11);
 }
 
 TEST_CASE("report: a 20-trial sweep and a comparison render every section in Chromium") {
@@ -322,7 +342,7 @@ TEST_CASE("report: the browser check catches console errors, script errors and b
     html.replace(image + 22, 12, "AAAAAAAAAAAA");
     REQUIRE(write_file_atomic(dir + "/broken.html", html, nullptr) == Status::Ok);
     r = render(dir + "/broken.html");
-    CHECK(r.check == "8/8 problems: samples image 0");
+    CHECK(r.check == "9/9 problems: samples image 0");
 }
 
 TEST_CASE("report: missing and damaged inputs give clear errors") {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fnn/blob.hpp"
+#include "fnn/summary.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/fnn.h"
@@ -71,15 +72,24 @@ int cmd_info(int argc, char** argv) {
         fprintf(stderr, "fnnpack info: %s: %s\n", path.c_str(), err.text);
         return 1;
     }
+    NetworkSpec spec;
+    NetworkShape shape;
+    if (network_spec_from_blob(m, spec, &err) != Status::Ok ||
+        plan_network(spec, shape, &err) != Status::Ok) {
+        fprintf(stderr, "fnnpack info: %s: %s\n", path.c_str(), err.text);
+        return 1;
+    }
     size_t arena_bytes = 0;
-    fnn_arena_bytes(bytes.data(), bytes.size(), &arena_bytes);
-    printf("%s: model blob v%u, %s weights, %zu bytes (arena %zu bytes), input %ux%ux%u\n",
-           path.c_str(), kModelVersion, weight_type_name(m.header.weight_type), bytes.size(),
-           arena_bytes, m.header.meta.rows, m.header.meta.cols, m.header.meta.channels);
+    const fnn_status runs = fnn_arena_bytes(bytes.data(), bytes.size(), &arena_bytes);
+    printf("%s: model blob v%u, %s weights, %zu bytes, input %ux%ux%u, %d classes%s\n",
+           path.c_str(), m.header.version, weight_type_name(m.header.weight_type), bytes.size(),
+           m.header.meta.rows, m.header.meta.cols, m.header.meta.channels, m.header.n_classes,
+           m.header.meta.names != nullptr ? " (named)" : "");
+    if (runs == FNN_OK) printf("  inference library arena: %zu bytes\n", arena_bytes);
+    else printf("  inference library: %s (fnn eval and predict run it)\n", fnn_status_str(runs));
+    fputs(network_summary(shape, 2).c_str(), stdout);
     for (int l = 0; l < m.header.n_layers; ++l) {
-        printf("  layer %d: dense %d -> %d, %s%s\n", l, m.layers[l].n_in, m.layers[l].n_out,
-               activation_name(m.layers[l].act),
-               m.layers[l].input_qscale != 0.0f ? ", int8 activations" : "");
+        if (m.layers[l].input_qscale != 0.0f) printf("  layer %d: int8 activations\n", l + 1);
     }
     return 0;
 }

@@ -28,6 +28,7 @@ struct DecodedModel {
     ModelBlob blob;
     NetworkShape shape;
     std::vector<float> params;
+    std::vector<float> state;  // batch norm running statistics
 };
 
 bool decode(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out,
@@ -41,7 +42,8 @@ bool decode(const std::vector<uint8_t>& bytes, const std::string& path, DecodedM
         return false;
     }
     out.params.resize(out.shape.n_params);
-    params_from_blob(out.blob, out.shape, out.params.data());
+    out.state.resize(out.shape.n_state);
+    params_from_blob(out.blob, out.shape, out.params.data(), out.state.data());
     return true;
 }
 
@@ -96,7 +98,11 @@ void print_report(const std::vector<Variant>& variants, const Dataset& test) {
     std::vector<size_t> reference;
     for (const Variant& v : variants) {
         size_t arena_bytes = 0;
-        if (fnn_arena_bytes(v.blob.data(), v.blob.size(), &arena_bytes) != FNN_OK) continue;
+        if (fnn_arena_bytes(v.blob.data(), v.blob.size(), &arena_bytes) != FNN_OK) {
+            printf("%-26s %12zu   (the inference library does not run this model's layers yet)\n",
+                   v.name.c_str(), v.blob.size());
+            continue;
+        }
         std::vector<unsigned char> arena(arena_bytes);
         fnn_model* m = nullptr;
         fnn_load(v.blob.data(), v.blob.size(), arena.data(), arena.size(), &m);
@@ -135,8 +141,9 @@ bool load_data(const std::string& path, std::vector<uint8_t>& bytes, Dataset& ou
 std::vector<uint8_t> encode(const DecodedModel& model, WeightType type, const float* qscales) {
     std::vector<uint8_t> out(model_blob_bytes(model.shape, type, model.blob.header.meta.names_bytes));
     ErrorText err;
-    FNN_ASSERT(write_model_blob(model.shape, model.params.data(), model.blob.header.meta, type,
-                                qscales, out.data(), out.size(), &err) == Status::Ok);
+    FNN_ASSERT(write_model_blob(model.shape, model.params.data(), model.state.data(),
+                                model.blob.header.meta, type, qscales, out.data(), out.size(),
+                                &err) == Status::Ok);
     return out;
 }
 
@@ -197,8 +204,13 @@ int cmd_model(int argc, char** argv) {
         fprintf(stderr, "fnnpack model: %s\n", error.c_str());
         return 1;
     }
+    if (int8_activations && !model.shape.is_mlp()) {
+        fprintf(stderr, "fnnpack model: %s: int8 activations need a model of dense layers only\n",
+                inputs[0].c_str());
+        return 1;
+    }
     std::vector<float> scales;
-    if (!calibration_path.empty()) {
+    if (!calibration_path.empty() && model.shape.is_mlp()) {
         Dataset calibration;
         if (!load_data(calibration_path, calibration_bytes, calibration, error)) {
             fprintf(stderr, "fnnpack model: %s\n", error.c_str());
@@ -238,8 +250,10 @@ int cmd_model(int argc, char** argv) {
         variants.push_back({"fp32", encode(model, WeightType::F32, nullptr)});
         variants.push_back({"fp16", encode(model, WeightType::F16, nullptr)});
         variants.push_back({"int8 weights", encode(model, WeightType::Int8, nullptr)});
-        variants.push_back(
-            {"int8 weights + activations", encode(model, WeightType::Int8, scales.data())});
+        if (model.shape.is_mlp()) {
+            variants.push_back(
+                {"int8 weights + activations", encode(model, WeightType::Int8, scales.data())});
+        }
     } else if (!out_path.empty()) {
         variants.push_back(
             {"output (" + to + (int8_activations ? " + int8 act" : "") + ")", out_bytes});

@@ -28,7 +28,7 @@ enum class LayerKind : uint8_t {
     AvgPool = 4,
     BatchNorm = 5,
     Activation = 6,  // a standalone activation (one right after dense, conv2d or batchnorm fuses)
-    Dropout = 7,     // training only: never in a model file
+    Dropout = 7,     // inverted dropout in training; stored in model files, identity when run
     Flatten = 8,     // only in a LayerSpec: dense reads any tensor as a vector
 };
 const char* layer_kind_name(LayerKind kind);  // "dense", "conv2d", "maxpool", ...

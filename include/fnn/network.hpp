@@ -58,6 +58,11 @@ struct NetworkShape {
     bool is_mlp() const;          // dense layers only (what model format 1 can hold)
 };
 
+// Parameters a layer trains (weights, bias; batch norm's gamma and beta).
+size_t layer_parameter_count(const LayerDesc& d);
+// Multiply-adds of one sample's forward pass through the layer (dense and conv2d; 0 otherwise).
+size_t layer_macs(const LayerDesc& d);
+
 // Validates the spec (shapes, kernel sizes, widths 1..kMaxUnits, layer count) and plans every
 // layer: shapes, fused activations, parameter and state offsets. On failure `err` names the layer.
 Status plan_network(const NetworkSpec& spec, NetworkShape& out, ErrorText* err);

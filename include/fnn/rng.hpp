@@ -12,7 +12,13 @@ public:
     // Different streams with one seed are independent sequences (the LCG increment differs).
     explicit Rng(uint64_t seed, uint64_t stream = 0);
 
-    uint32_t next_u32();
+    uint32_t next_u32() {  // inline: dropout draws one per value
+        const uint64_t old = state_;
+        state_ = old * kMultiplier + increment_;
+        const uint32_t xorshifted = static_cast<uint32_t>(((old >> 18u) ^ old) >> 27u);
+        const uint32_t rot = static_cast<uint32_t>(old >> 59u);
+        return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
+    }
     // Uniform integer in [0, n) without modulo bias (rejection on the low product, Lemire 2019).
     uint32_t below(uint32_t n);
     // Uniform float in [0, 1) with 24 random bits (every value a multiple of 2^-24).
@@ -23,6 +29,7 @@ public:
     float normal();
 
 private:
+    static constexpr uint64_t kMultiplier = 6364136223846793005ull;  // Knuth's MMIX LCG
     uint64_t state_;
     uint64_t increment_;
 };

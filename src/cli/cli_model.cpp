@@ -3,14 +3,95 @@
 
 #include <sys/stat.h>
 
+#include "base/class_names.hpp"
+#include "cli/cli_arch.hpp"
 #include "cli/cli_json.hpp"
+#include "fnn/activation.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
+#include "fnn/network.hpp"
 
 namespace fnn {
 
+// One sample at a time through the trainer's network (batch norm on its running statistics, no
+// dropout), with the inference library's arithmetic: Reproducible GEMM, then softmax.
+struct HostModel {
+    DecodedModel decoded;
+    std::vector<unsigned char> memory;
+    Arena persistent, scratch;
+    Network network;
+    std::vector<float> x;
+
+    bool init(std::string& error) {
+        const NetworkShape& shape = decoded.shape;
+        const size_t net = arena_buffer_bytes(Network::bytes(shape, 1, 1));
+        const size_t work = arena_buffer_bytes(Network::scratch_bytes(shape, 1));
+        memory.assign(net + work, 0);
+        persistent = Arena(memory.data(), net);
+        scratch = Arena(memory.data() + net, work);
+        ErrorText err;
+        if (network.init(shape, 1, 1, persistent, &err) != Status::Ok) {
+            error = err.text;
+            return false;
+        }
+        std::copy(decoded.params.begin(), decoded.params.end(), network.params());
+        std::copy(decoded.state.begin(), decoded.state.end(), network.state());
+        x.assign(static_cast<size_t>(shape.n_in()), 0.0f);
+        return true;
+    }
+
+    bool run(const uint8_t* sample, float divisor, float* out) {
+        for (size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(sample[k]) / divisor;
+        const size_t mark = scratch.mark();
+        const ConstMatView logits = network.forward(
+            ConstMatView{x.data(), 1, static_cast<int>(x.size()), static_cast<int>(x.size())},
+            scratch, GemmArithmetic::Reproducible, false);
+        scratch.rewind(mark);
+        bool finite = true;
+        for (int j = 0; j < logits.cols; ++j) {
+            out[j] = logits.at(0, j);
+            finite = finite && out[j] - out[j] == 0.0f;
+        }
+        if (!finite) return false;
+        softmax_rows(MatView{out, 1, logits.cols, logits.cols});
+        return true;
+    }
+};
+
+namespace {
+
+// The class names a validated header carries (empty when none).
+std::vector<std::string> class_names_of(const ModelHeader& header) {
+    std::vector<std::string> names;
+    for (int k = 0; header.meta.names != nullptr && k < header.n_classes; ++k) {
+        size_t length = 0;
+        const char* name = class_name_at(header.meta.names, k, length);
+        names.emplace_back(name, length);
+    }
+    return names;
+}
+
+}  // namespace
+
 bool LoadedModel::probabilities(const uint8_t* sample, float* out) const {
+    if (host != nullptr) return host->run(sample, header.meta.input_divisor, out);
     return fnn_run_u8(model, sample, inputs(), out, classes()) == FNN_OK;
+}
+
+bool decode_model(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out,
+                  std::string& error) {
+    ErrorText err;
+    NetworkSpec spec;
+    if (parse_model_blob(bytes.data(), bytes.size(), out.blob, &err) != Status::Ok ||
+        network_spec_from_blob(out.blob, spec, &err) != Status::Ok ||
+        plan_network(spec, out.shape, &err) != Status::Ok) {
+        error = path + ": " + err.text;
+        return false;
+    }
+    out.params.assign(out.shape.n_params, 0.0f);
+    out.state.assign(out.shape.n_state, 0.0f);
+    params_from_blob(out.blob, out.shape, out.params.data(), out.state.data());
+    return true;
 }
 
 bool model_path_of(const std::string& arg, bool best, std::string& path, std::string& error) {
@@ -43,8 +124,17 @@ bool load_model(const std::string& path, LoadedModel& out, std::string& error) {
     }
     char message[512];
     size_t need = 0;
-    if (fnn_check_blob(out.blob.data(), out.blob.size(), message, sizeof message) != FNN_OK ||
-        fnn_arena_bytes(out.blob.data(), out.blob.size(), &need) != FNN_OK) {
+    out.model = nullptr;
+    out.host.reset();
+    const fnn_status checked = fnn_check_blob(out.blob.data(), out.blob.size(), message, sizeof message);
+    if (checked == FNN_E_UNSUPPORTED) {
+        auto host = std::make_shared<HostModel>();
+        if (!decode_model(out.blob, path, host->decoded, error) || !host->init(error)) return false;
+        out.host = host;
+        out.names = class_names_of(out.header);
+        return true;
+    }
+    if (checked != FNN_OK || fnn_arena_bytes(out.blob.data(), out.blob.size(), &need) != FNN_OK) {
         error = path + ": " + message;
         return false;
     }
@@ -54,66 +144,77 @@ bool load_model(const std::string& path, LoadedModel& out, std::string& error) {
         error = path + ": cannot load the model";
         return false;
     }
-    out.names.clear();
-    char name[256];
-    for (size_t k = 0; k < out.classes() && fnn_class_name(out.model, k, name, sizeof name) == FNN_OK;
-         ++k)
-        out.names.push_back(name);
-    if (out.names.size() != out.classes()) out.names.clear();
+    out.names = class_names_of(out.header);
     return true;
 }
 
 namespace {
 
 std::string describe(const NetworkShape& s) {
+    if (!s.is_mlp()) return "--arch " + architecture_string(s);
     std::string text = std::to_string(s.n_in());
     for (int l = 0; l < s.n_layers; ++l) text += "-" + std::to_string(s.layers[l].n_out);
     if (s.n_layers > 1) text += std::string(" ") + activation_name(s.layers[0].act);
     return text;
 }
 
-}  // namespace
-
-bool read_parameters(const std::string& path, const NetworkShape& shape, std::vector<float>& out,
-                     std::string& error) {
-    std::vector<uint8_t> bytes;
-    ErrorText err;
-    ModelBlob blob;
-    NetworkSpec spec;
-    NetworkShape theirs;
-    if (read_file(path, bytes, &err) != Status::Ok ||
-        parse_model_blob(bytes.data(), bytes.size(), blob, &err) != Status::Ok ||
-        network_spec_from_blob(blob, spec, &err) != Status::Ok ||
-        plan_network(spec, theirs, &err) != Status::Ok) {
-        error = path + ": " + err.text;
-        return false;
+// The first difference between two planned networks' layers, "" when they hold the same
+// parameters the same way.
+std::string first_difference(const NetworkShape& theirs, const NetworkShape& ours) {
+    if (theirs.n_in() != ours.n_in()) {
+        return std::to_string(theirs.n_in()) + " inputs there, " + std::to_string(ours.n_in()) +
+               " here";
     }
-    std::string differs;
-    if (theirs.n_layers != shape.n_layers) {
-        differs = std::to_string(theirs.n_layers - 1) + " hidden layers there, " +
-                  std::to_string(shape.n_layers - 1) + " here";
-    } else if (theirs.n_in() != shape.n_in()) {
-        differs = std::to_string(theirs.n_in()) + " inputs there, " +
-                  std::to_string(shape.n_in()) + " here";
-    } else {
-        for (int l = 0; l < shape.n_layers && differs.empty(); ++l) {
-            if (theirs.layers[l].n_out != shape.layers[l].n_out) {
-                differs = "layer " + std::to_string(l + 1) + " has " +
-                          std::to_string(theirs.layers[l].n_out) + " outputs there, " +
-                          std::to_string(shape.layers[l].n_out) + " here";
-            } else if (theirs.layers[l].act != shape.layers[l].act) {
-                differs = std::string("activation ") + activation_name(theirs.layers[l].act) +
-                          " there, " + activation_name(shape.layers[l].act) + " here";
-            }
+    for (int l = 0; l < ours.n_layers && l < theirs.n_layers; ++l) {
+        const LayerDesc& a = theirs.layers[l];
+        const LayerDesc& b = ours.layers[l];
+        const std::string where = "layer " + std::to_string(l + 1) + " ";
+        if (a.kind != b.kind) {
+            return where + "is " + layer_kind_name(a.kind) + " there, " + layer_kind_name(b.kind) +
+                   " here";
+        }
+        if (a.out.size() != b.out.size() || a.out.c != b.out.c) {
+            return where + "has " + std::to_string(a.n_out) + " outputs there, " +
+                   std::to_string(b.n_out) + " here";
+        }
+        if (a.w_rows != b.w_rows || a.kh != b.kh || a.kw != b.kw) {
+            return where + "has " + std::to_string(a.w_rows) + " x " + std::to_string(a.w_cols) +
+                   " weights there, " + std::to_string(b.w_rows) + " x " +
+                   std::to_string(b.w_cols) + " here";
+        }
+        if (a.act != b.act) {
+            return std::string("activation ") + activation_name(a.act) + " there, " +
+                   activation_name(b.act) + " here";
         }
     }
-    if (!differs.empty()) {
-        error = path + " is " + describe(theirs) + ", this run builds " + describe(shape) + ": " +
-                differs + " (the -nhl, -sz and -a flags must match the model)";
+    if (theirs.n_layers != ours.n_layers) {
+        return std::to_string(theirs.n_layers) + " layers there, " +
+               std::to_string(ours.n_layers) + " here";
+    }
+    return "";
+}
+
+}  // namespace
+
+bool read_parameters(const std::string& path, const NetworkShape& shape, std::vector<float>& params,
+                     std::vector<float>& state, std::string& error) {
+    std::vector<uint8_t> bytes;
+    ErrorText err;
+    DecodedModel model;
+    if (read_file(path, bytes, &err) != Status::Ok) {
+        error = err.text;
         return false;
     }
-    out.assign(shape.n_params, 0.0f);
-    params_from_blob(blob, shape, out.data());
+    if (!decode_model(bytes, path, model, error)) return false;
+    const std::string differs = first_difference(model.shape, shape);
+    if (!differs.empty()) {
+        error = path + " is " + describe(model.shape) + ", this run builds " + describe(shape) +
+                ": " + differs + " (--arch, or -nhl, -sz and -a, must match the model)";
+        return false;
+    }
+    // Same layers, so the same layout: the parameters transfer as they are.
+    params = model.params;
+    state = model.state;
     return true;
 }
 

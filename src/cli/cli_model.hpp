@@ -1,9 +1,13 @@
 // A model blob loaded for the CLI (eval, predict, report) through the inference library, so the
-// numbers these commands print are the ones an embedded copy of the model produces.
+// numbers these commands print are the ones an embedded copy of the model produces. Models with
+// layers the library does not run yet (conv2d, pools, batch norm) run on the trainer's network
+// in evaluation mode with reproducible arithmetic instead: for fp32 and fp16 weights the same
+// bits, by the arithmetic contract in blob.hpp.
 #pragma once
 
 #include <stdint.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,16 +16,19 @@
 
 namespace fnn {
 
+struct HostModel;  // the trainer's network, for models the inference library does not run
+
 struct LoadedModel {
     std::string path;
     std::vector<uint8_t> blob;
     std::vector<unsigned char> arena;
-    fnn_model* model = nullptr;
+    fnn_model* model = nullptr;        // null when `host` runs the model
+    std::shared_ptr<HostModel> host;
     ModelHeader header;
     std::vector<std::string> names;  // the blob's class names; empty when it carries none
 
-    size_t inputs() const { return fnn_input_size(model); }
-    size_t classes() const { return fnn_output_size(model); }
+    size_t inputs() const { return static_cast<size_t>(header.n_in); }
+    size_t classes() const { return static_cast<size_t>(header.n_classes); }
     // Class probabilities of one sample of raw uint8 features; false if the model overflowed.
     bool probabilities(const uint8_t* sample, float* out) const;
 };
@@ -42,9 +49,20 @@ struct ModelOrigin {
 };
 ModelOrigin model_origin(const std::string& model_path);
 
-// Decodes the model at `path` into parameters laid out by `shape` (fnn train --init). False,
-// naming what differs, when the model's architecture is not `shape`'s.
-bool read_parameters(const std::string& path, const NetworkShape& shape, std::vector<float>& out,
-                     std::string& error);
+// Decodes the model at `path` into parameters and batch norm statistics laid out by `shape` (fnn
+// train --init). False, naming what differs, when the model's architecture is not `shape`'s.
+bool read_parameters(const std::string& path, const NetworkShape& shape, std::vector<float>& params,
+                     std::vector<float>& state, std::string& error);
+
+// A model blob decoded into the trainer's network description and parameters.
+struct DecodedModel {
+    ModelBlob blob;
+    NetworkShape shape;
+    std::vector<float> params;
+    std::vector<float> state;  // batch norm running statistics
+};
+// `bytes` is a model blob read from `path` (named in `error`).
+bool decode_model(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out,
+                  std::string& error);
 
 }  // namespace fnn

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "cli/cli_arch.hpp"
 #include "cli/cli_json.hpp"
 #include "cli/cli_trial.hpp"
 #include "fnn/file_io.hpp"
@@ -49,6 +50,12 @@ bool prepare_run_dir(const std::string& dir, bool overwrite, bool& refused, std:
 }
 
 std::string architecture_text(const NetworkShape& shape) {
+    if (!shape.is_mlp()) {
+        const LayerDesc& first = shape.layers[0];
+        return std::to_string(first.in.c) + "x" + std::to_string(first.in.h) + "x" +
+               std::to_string(first.in.w) + " > " + architecture_string(shape) + " > " +
+               std::to_string(shape.n_out());
+    }
     std::string text = std::to_string(shape.n_in());
     for (int l = 0; l < shape.n_layers; ++l) text += "-" + std::to_string(shape.layers[l].n_out);
     return text;
@@ -175,8 +182,8 @@ Status save_model(const std::string& path, const Trainer& trainer, const Dataset
     meta.names = data.names;  // so the model labels its outputs away from the dataset
     meta.names_bytes = data.names != nullptr ? data.header.names_bytes : 0;
     std::vector<uint8_t> blob(model_blob_bytes(trainer.shape(), WeightType::F32, meta.names_bytes));
-    FNN_TRY(write_model_blob(trainer.shape(), trainer.params(), meta, WeightType::F32, nullptr,
-                             blob.data(), blob.size(), err));
+    FNN_TRY(write_model_blob(trainer.shape(), trainer.params(), trainer.state(), meta,
+                             WeightType::F32, nullptr, blob.data(), blob.size(), err));
     return write_file_atomic(path, blob.data(), blob.size(), err);
 }
 

@@ -21,6 +21,7 @@
 #include "cli/cli_journal.hpp"
 #include "cli/cli_trial.hpp"
 #include "fnn/file_io.hpp"
+#include "fnn/summary.hpp"
 #include "fnn/trainer.hpp"
 #include "fnn/version.h"
 
@@ -204,12 +205,12 @@ int cmd_train(int argc, char** argv) {
         return setup == Status::Arg ? 2 : 1;
     }
     if (!o.init_model.empty()) {
-        std::vector<float> start;
-        if (!read_parameters(o.init_model, trainer.shape(), start, error)) {
+        std::vector<float> start, state;
+        if (!read_parameters(o.init_model, trainer.shape(), start, state, error)) {
             fprintf(stderr, "fnn train: --init %s\n", error.c_str());
             return 2;
         }
-        trainer.set_parameters(start.data());
+        trainer.set_parameters(start.data(), state.empty() ? nullptr : state.data());
     }
     if (write_file_atomic(run_dir + "/config.json", config_json(o, trainer, test_set.view.count()),
                           &err) != Status::Ok ||
@@ -221,14 +222,18 @@ int cmd_train(int argc, char** argv) {
     if (!o.quiet) {
         printf("fnn train: %s, %d train / %d val / %d test samples\n", o.dataset.c_str(),
                trainer.train_count(), trainer.val_count(), test_set.view.count());
-        printf("  network %s %s, %s init, %s loss, %s lr %g%s, batch %d, %d epochs, seed %llu\n",
-               architecture_text(trainer.shape()).c_str(), activation_name(c.net.hidden_act),
+        const std::string network =
+            architecture_text(trainer.shape()) +
+            (trainer.shape().is_mlp() ? std::string(" ") + activation_name(c.net.hidden_act) : "");
+        printf("  network %s, %s init, %s loss, %s lr %g%s, batch %d, %d epochs, seed %llu\n",
+               network.c_str(),
                init_name(c.init), loss_name(c.loss), optimizer_name(c.opt.kind),
                static_cast<double>(c.opt.learning_rate),
                c.schedule.kind == LrScheduleKind::Constant
                    ? ""
                    : (std::string(" ") + lr_schedule_name(c.schedule.kind)).c_str(),
                c.batch_size, c.epochs, static_cast<unsigned long long>(c.seed));
+        fputs(network_summary(trainer.shape(), 2).c_str(), stdout);
         if (!o.init_model.empty()) printf("  starting from %s\n", o.init_model.c_str());
         printf("  run directory %s\n", run_dir.c_str());
     }

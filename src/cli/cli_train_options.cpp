@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_arch.hpp"
 #include "cli/cli_config_file.hpp"
 #include "cli/cli_data.hpp"
 #include "cli/cli_json.hpp"
@@ -220,6 +221,13 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
     p.add(
         int_flag("", "--trial", "N", "trial id for --journal (default -1)", o.trial, 0, 1L << 30));
     p.add(switch_flag("-q", "--quiet", "print only the final result", o.quiet));
+    p.add(text_flag("", "--arch", "LAYERS",
+                    "the network's layers, e.g. conv32k3,relu,pool2,dense128,relu, or a preset "
+                    "(cnn1, cnn2) with its recipe; replaces -nhl, -sz and -a",
+                    o.arch));
+    p.add(text_flag("", "--dropout", "P[,P...]",
+                    "with --arch: the rate of every dropout layer (one value), or of each in order",
+                    o.dropout));
     // Beyond the course's flag set: long runs, continuing, and settings from a file.
     p.add({"",
            "--lr_schedule",
@@ -328,12 +336,17 @@ std::vector<std::string> full_train_args(const TrainOptions& o) {
         "--beta2", number(c.opt.beta2),
         "--epsilon", number(c.opt.epsilon),
         "--weight_decay", number(c.opt.weight_decay),
-        "--weight_init", init_name(c.init),
-        "--num_layers", std::to_string(c.net.n_hidden)};
-    if (c.net.n_hidden > 0) args.insert(args.end(), {"--hidden_size", widths});
+        "--weight_init", init_name(c.init)};
+    if (!o.arch.empty()) {
+        args.insert(args.end(), {"--arch", o.arch});
+        if (!o.dropout.empty()) args.insert(args.end(), {"--dropout", o.dropout});
+    } else {
+        args.insert(args.end(), {"--num_layers", std::to_string(c.net.n_hidden)});
+        if (c.net.n_hidden > 0) args.insert(args.end(), {"--hidden_size", widths});
+        args.insert(args.end(), {"--activation", activation_name(c.net.hidden_act)});
+    }
     args.insert(args.end(),
-                {"--activation", activation_name(c.net.hidden_act),
-                 "--seed", std::to_string(c.seed),
+                {"--seed", std::to_string(c.seed),
                  "--val_fraction", real(c.val_fraction),
                  "--lr_schedule", lr_schedule_name(c.schedule.kind),
                  "--lr_step_epochs", std::to_string(c.schedule.step_epochs),
@@ -346,8 +359,41 @@ std::vector<std::string> full_train_args(const TrainOptions& o) {
     return args;
 }
 
-bool finish_train_options(const FlagParser& p, TrainOptions& o, std::string& error) {
+bool finish_train_options(FlagParser& p, TrainOptions& o, std::string& error) {
     NetworkSpec& net = o.config.net;
+    net.n_specs = 0;
+    if (!o.dropout.empty() && o.arch.empty()) {
+        error = "--dropout sets the rates of --arch's dropout layers; give --arch";
+        return false;
+    }
+    if (!o.arch.empty()) {
+        for (const char* mlp : {"--num_layers", "--hidden_size", "--activation"}) {
+            if (p.was_set(mlp)) {
+                error = std::string("--arch gives the layers; ") + mlp + " is for the default MLP";
+                return false;
+            }
+        }
+        std::vector<LayerSpec> specs;
+        if (!parse_architecture(o.arch, specs, error)) {
+            error = "--arch: " + error;
+            return false;
+        }
+        if (!o.dropout.empty() && !apply_dropout_rates(o.dropout, specs, error)) {
+            error = "--dropout " + o.dropout + ": " + error;
+            return false;
+        }
+        net.n_specs = static_cast<int>(specs.size());
+        for (size_t i = 0; i < specs.size(); ++i) net.specs[i] = specs[i];
+        // A preset's recipe, for every setting the flags left alone.
+        const std::vector<std::string> defaults = preset_defaults(o.arch);
+        for (size_t i = 0; i + 1 < defaults.size(); i += 2) {
+            if (p.was_set(defaults[i])) continue;
+            std::string message;
+            const ParseResult r = p.parse_list({defaults[i], defaults[i + 1]}, nullptr, message);
+            FNN_ASSERT(r == ParseResult::Ok);  // presets hold valid settings
+        }
+        return true;
+    }
     if (o.widths.size() > 1) {
         if (p.was_set("--num_layers") && o.num_layers != static_cast<long>(o.widths.size())) {
             error = "--num_layers " + std::to_string(o.num_layers) + " disagrees with the " +

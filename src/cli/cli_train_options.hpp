@@ -27,6 +27,8 @@ struct TrainOptions {
     bool quiet = false;
     bool overwrite = false;          // --out may already hold a run, which is replaced
     std::string init_model;          // --init: start from this model's parameters
+    std::string arch;                // --arch: layers (cli_arch.hpp); empty: the MLP flags
+    std::string dropout;             // --dropout: rates for the arch's dropout layers
     std::vector<std::string> ignored;  // accepted flags fnn does not use (W&B's), for a notice
 
     static TrainConfig default_config();
@@ -36,8 +38,9 @@ struct TrainOptions {
 // settings from a YAML file where it stands among the flags (later flags win).
 void add_train_flags(FlagParser& parser, TrainOptions& options);
 
-// After parsing: turns -nhl/-sz into the network's widths; false with a message if they clash.
-bool finish_train_options(const FlagParser& parser, TrainOptions& options, std::string& error);
+// After parsing: turns --arch, or -nhl/-sz/-a, into the network; a preset's settings fill the
+// flags that were not given. False with a message when they clash.
+bool finish_train_options(FlagParser& parser, TrainOptions& options, std::string& error);
 
 // The fnn train setting a name stands for, as its long flag name without dashes: the name
 // itself, a short flag name (lr, nhl) or another usual spelling (eta, hidden_layers, wd,

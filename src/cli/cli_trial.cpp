@@ -67,12 +67,16 @@ JsonObject settings_object(const TrainOptions& o) {
         .add("beta2", c.opt.beta2)
         .add("epsilon", c.opt.epsilon)
         .add("weight_decay", c.opt.weight_decay)
-        .add("weight_init", init_name(c.init))
-        .add("num_layers", c.net.n_hidden);
-    if (uniform && !widths.empty()) j.add("hidden_size", widths.front());
-    j.add("hidden_sizes", widths)
-        .add("activation", activation_name(c.net.hidden_act))
-        .add("seed", static_cast<double>(c.seed))
+        .add("weight_init", init_name(c.init));
+    if (!o.arch.empty()) {
+        j.add("arch", o.arch);  // the layers; the MLP settings do not apply
+        if (!o.dropout.empty()) j.add("dropout", o.dropout);
+    } else {
+        j.add("num_layers", c.net.n_hidden);
+        if (uniform && !widths.empty()) j.add("hidden_size", widths.front());
+        j.add("hidden_sizes", widths).add("activation", activation_name(c.net.hidden_act));
+    }
+    j.add("seed", static_cast<double>(c.seed))
         .add("val_fraction", c.val_fraction)
         .add("limit_train", o.limit_train)
         .add("lr_schedule", lr_schedule_name(c.schedule.kind))

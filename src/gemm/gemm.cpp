@@ -39,8 +39,10 @@ size_t gemm_bytes(int m, int n, int k) {
 
 const GemmKernels& gemm_kernels_for(GemmArithmetic arithmetic) {
 #if defined(FNN_GEMM_HAVE_AVX)
-    if (arithmetic == GemmArithmetic::Fast && gemm_cpu_has_fma()) return kGemmFmaKernels;
-    if (gemm_cpu_has_avx()) return kGemmAvxKernels;
+    const bool wide = gemm_cpu_has_avx512();
+    if (arithmetic == GemmArithmetic::Fast && gemm_cpu_has_fma())
+        return wide ? kGemmAvx512FmaKernels : kGemmFmaKernels;
+    if (gemm_cpu_has_avx()) return wide ? kGemmAvx512Kernels : kGemmAvxKernels;
 #else
     (void)arithmetic;
 #endif
@@ -86,21 +88,46 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
             const int kc = min_int(k_step, k - pc);
             kernels.pack_b(tb, b, pc, jc, kc, nc, b_pack);
             const float beta_block = pc == 0 ? beta : 1.0f;  // later K blocks accumulate
+            // After packing the first block of A: when it had (almost) no all-zero steps to skip
+            // and every tile is wide, the other blocks are read in place, unpacked. The bits are
+            // the same either way.
+            bool direct = false;
             for (int ic = 0; ic < m; ic += kGemmMC) {
                 const int mc = min_int(kGemmMC, m - ic);
-                kernels.pack_a(ta, a, ic, pc, mc, kc, a_pack, a_index);
+                const int full = direct ? mc / kGemmMR * kGemmMR : 0;  // rows read in place
+                if (full < mc) {
+                    kernels.pack_a(ta, a, ic + full, pc, mc - full, kc,
+                                   a_pack + static_cast<size_t>(full) * kc,
+                                   a_index + full / kGemmMR * (kc + 1));
+                }
                 if (!skip_zero_steps) {
                     for (int ir = 0; ir < mc; ir += kGemmMR) a_index[ir / kGemmMR * (kc + 1)] = kc;
                 }
-                for (int jr = 0; jr < nc; jr += kGemmNR) {
+                for (int jr = 0; jr < nc;) {
+                    // Two slivers at once where the family has wide kernels and two remain.
+                    const bool wide = kernels.wide != nullptr && nc - jr > kGemmNR;
+                    const int width = wide ? 2 * kGemmNR : kGemmNR;
                     const float* b_sliver = b_pack + static_cast<size_t>(jr) * kc;
                     for (int ir = 0; ir < mc; ir += kGemmMR) {
                         const float* a_sliver = a_pack + static_cast<size_t>(ir) * kc;
                         const int32_t* index = a_index + ir / kGemmMR * (kc + 1);
                         float* c_tile = &c.at(ic + ir, jc + jr);
                         const int m_edge = min_int(kGemmMR, mc - ir),
-                                  n_edge = min_int(kGemmNR, nc - jr);
-                        if (index[0] == kc) {
+                                  n_edge = min_int(width, nc - jr);
+                        if (ir < full) {
+                            const float* at = ta == Trans::No ? a.row(ic + ir) + pc : a.row(pc) + ic + ir;
+                            const ptrdiff_t lda = a.stride;
+                            kernels.wide_direct(kc, at, ta == Trans::No ? lda : 1,
+                                                ta == Trans::No ? 1 : lda, b_sliver, alpha,
+                                                beta_block, c_tile, c.stride, m_edge, n_edge);
+                        } else if (wide && index[0] == kc) {
+                            kernels.wide(kc, a_sliver, b_sliver, alpha, beta_block, c_tile,
+                                         c.stride, m_edge, n_edge);
+                        } else if (wide) {
+                            kernels.wide_indexed(index[0], kc, a_sliver, b_sliver, index + 1,
+                                                 alpha, beta_block, c_tile, c.stride, m_edge,
+                                                 n_edge);
+                        } else if (index[0] == kc) {
                             kernels.dense(kc, a_sliver, b_sliver, alpha, beta_block, c_tile,
                                           c.stride, m_edge, n_edge);
                         } else {
@@ -108,6 +135,13 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
                                             beta_block, c_tile, c.stride, m_edge, n_edge);
                         }
                     }
+                    jr += width;
+                }
+                if (ic == 0 && kernels.wide_direct != nullptr && nc % (2 * kGemmNR) == 0) {
+                    int skipping = 0;
+                    for (int ir = 0; ir + kGemmMR <= mc; ir += kGemmMR)
+                        skipping += a_index[ir / kGemmMR * (kc + 1)] != kc;
+                    direct = skipping * 8 < mc / kGemmMR;
                 }
             }
         }

@@ -2,6 +2,7 @@
 // run each kernel directly.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fnn/gemm.hpp"
@@ -20,17 +21,34 @@ using GemmKernelIndexed = void (*)(int count, const float* a, const float* b, co
                                    float alpha, float beta, float* c, int ldc, int m_edge,
                                    int n_edge);
 
+// Wide kernels: C tiles of MR x 2 NR from two neighbouring B slivers (the second at b + NR * kc),
+// n_edge up to 2 NR; the same arithmetic per C element as the MR x NR kernels.
+using GemmKernelWideIndexed = void (*)(int count, int kc, const float* a, const float* b,
+                                       const int32_t* index, float alpha, float beta, float* c,
+                                       int ldc, int m_edge, int n_edge);
+
+// Wide kernels that read A where it lies instead of from a packed sliver: value (i, p) of the
+// tile's MR rows at a[i * row_step + p * step_step] (op(A) = A: row_step = lda, step_step = 1;
+// op(A) = A^T: 1 and lda). All MR rows must exist; no steps are skipped.
+using GemmKernelDirect = void (*)(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
+                                  const float* b, float alpha, float beta, float* c, int ldc,
+                                  int m_edge, int n_edge);
+
 using GemmPackA = void (*)(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
                            int32_t* index);
 using GemmPackB = void (*)(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
 
-// A micro-kernel family: dense and indexed kernels with the packers that suit them.
+// A micro-kernel family: dense and indexed kernels with the packers that suit them, and
+// optionally wide kernels the loop nest prefers where two slivers of B remain.
 struct GemmKernels {
     const char* name;
     GemmKernel dense;
     GemmKernelIndexed indexed;
     GemmPackA pack_a;
     GemmPackB pack_b;
+    GemmKernel wide = nullptr;  // n_edge up to 2 NR
+    GemmKernelWideIndexed wide_indexed = nullptr;
+    GemmKernelDirect wide_direct = nullptr;
 };
 
 void gemm_kernel_ref(int kc, const float* a, const float* b, float alpha, float beta, float* c,
@@ -59,6 +77,7 @@ void gemm_kernel_fma_indexed(int count, const float* a, const float* b, const in
                              float alpha, float beta, float* c, int ldc, int m_edge, int n_edge);
 bool gemm_cpu_has_avx();
 bool gemm_cpu_has_fma();
+bool gemm_cpu_has_avx512();
 void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
                      int32_t* index);
 void gemm_pack_b_avx(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
@@ -89,6 +108,8 @@ extern const GemmKernels kGemmRefFusedKernels;  // portable, fmaf: tests only (s
 #if defined(FNN_GEMM_HAVE_AVX)
 extern const GemmKernels kGemmAvxKernels;  // AVX, separate multiply and add
 extern const GemmKernels kGemmFmaKernels;  // AVX2 + FMA, fused
+extern const GemmKernels kGemmAvx512Kernels;     // AVX wide kernels on AVX-512, unfused
+extern const GemmKernels kGemmAvx512FmaKernels;  // AVX2 + FMA, wide kernels on AVX-512, fused
 #endif
 
 // The family gemm() uses for this arithmetic on this CPU.

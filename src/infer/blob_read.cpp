@@ -13,7 +13,6 @@ namespace fnn {
 namespace {
 
 const uint8_t kMagic[4] = {'F', 'N', 'N', 'M'};
-constexpr uint8_t kKindDense = 1;
 
 size_t weight_bytes_per_value(WeightType t) {
     return t == WeightType::F32 ? 4 : t == WeightType::F16 ? 2 : 1;
@@ -50,18 +49,13 @@ Status section(const uint8_t* base, size_t& sections_end, size_t payload_end, ui
     return Status::Ok;
 }
 
-bool valid_activation(uint8_t code, bool last) {
-    if (last) return code == static_cast<uint8_t>(Activation::Softmax);
-    return code <= static_cast<uint8_t>(Activation::Relu);
-}
-
 bool finite_nonnegative(float x) { return x >= 0.0f && x <= 3.4e38f; }  // false for NaN
 bool finite(float x) { return x - x == 0.0f; }
 
-// Every weight, bias and scale must be a finite number: a model that holds NaN or infinity can
-// only produce them.
+// Every weight, bias, scale and batch norm value must be a finite number (a running variance
+// also >= 0): a model that holds NaN or infinity can only produce them.
 Status check_finite_values(const BlobLayer& layer, WeightType type, int l, ErrorText* err) {
-    const size_t values = static_cast<size_t>(layer.n_in) * layer.n_out;
+    const size_t values = static_cast<size_t>(layer.desc.w_rows) * layer.desc.w_cols;
     if (type == WeightType::F32) {
         for (size_t k = 0; k < values; ++k) {
             if (!finite(load_f32le(layer.weights + 4 * k))) {
@@ -77,7 +71,20 @@ Status check_finite_values(const BlobLayer& layer, WeightType type, int l, Error
             }
         }
     }
-    for (int j = 0; j < layer.n_out; ++j) {
+    const int channels = layer.desc.out.c;
+    if (layer.desc.kind == LayerKind::BatchNorm) {
+        for (int k = 0; k < 4 * channels; ++k) {
+            const float v = load_f32le(layer.bias + 4 * k);
+            const bool variance = k >= 3 * channels;
+            if (variance ? !finite_nonnegative(v) : !finite(v)) {
+                return fail(err, Status::Format,
+                            "model blob: layer %d batch norm value %d is not a finite number%s", l,
+                            k, variance ? " >= 0" : "");
+            }
+        }
+        return Status::Ok;
+    }
+    for (int j = 0; layer.bias != nullptr && j < layer.desc.w_cols; ++j) {
         if (!finite(load_f32le(layer.bias + 4 * j))) {
             return fail(err, Status::Format, "model blob: layer %d bias %d is not a finite number",
                         l, j);
@@ -117,9 +124,10 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     uint32_t total = 0, n_layers = 0, n_in = 0;
     float input_divisor = 0.0f;
     FNN_TRY(cur.u16(version));
-    if (version != 1 && version != 2) {
+    if (version < 1 || version > kModelVersion) {
         return fail(err, Status::Version,
-                    "model blob: version %u, this build reads versions 1 and 2", version);
+                    "model blob: version %u, this build reads versions 1 to %u", version,
+                    kModelVersion);
     }
     FNN_TRY(cur.u8(type_code));
     FNN_TRY(cur.u8(loss_code));
@@ -157,11 +165,11 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
         return fail(err, Status::Format, "model blob: %u layers, expected 1..%d",
                     static_cast<unsigned>(n_layers), kMaxLayers);
     }
-    if (static_cast<uint32_t>(rows) * cols * channels != n_in || n_in < 1 ||
-        n_in > static_cast<uint32_t>(kMaxUnits)) {
+    if (static_cast<uint64_t>(rows) * cols * channels != n_in || n_in < 1 ||
+        n_in > static_cast<uint32_t>(kMaxTensor)) {
         return fail(err, Status::Format,
                     "model blob: input shape %ux%ux%u does not match %u features (1..%d)", rows,
-                    cols, channels, static_cast<unsigned>(n_in), kMaxUnits);
+                    cols, channels, static_cast<unsigned>(n_in), kMaxTensor);
     }
     if (classes < 2 || classes > kMaxClasses) {
         return fail(err, Status::Format, "model blob: %u classes, expected 2..%d", classes,
@@ -170,7 +178,8 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     if (!finite_nonnegative(input_divisor) || input_divisor == 0.0f) {
         return fail(err, Status::Format, "model blob: input divisor must be finite and > 0");
     }
-    if (size < kModelHeaderBytes + kModelLayerBytes * n_layers + 4) {
+    const size_t layer_bytes = version < 3 ? kModelLayerBytesV2 : kModelLayerBytes;
+    if (size < kModelHeaderBytes + layer_bytes * n_layers + 4) {
         return fail(err, Status::Truncated,
                     "model blob: %zu bytes cannot hold %u layer entries and a CRC", size,
                     static_cast<unsigned>(n_layers));
@@ -189,7 +198,8 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     h.n_layers = static_cast<int>(n_layers);
     h.n_in = static_cast<int>(n_in);
     h.n_classes = classes;
-    h.sections_begin = kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(n_layers);
+    h.layer_bytes = layer_bytes;
+    h.sections_begin = kModelHeaderBytes + layer_bytes * static_cast<size_t>(n_layers);
     if (names_bytes != 0) {
         const uint8_t* names = nullptr;
         FNN_TRY(section(base, h.sections_begin, size - 4, names_offset, names_bytes, -1,
@@ -203,78 +213,241 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     return Status::Ok;
 }
 
-Status parse_model_layer(const void* data, size_t size, const ModelHeader& header, int l, int n_in,
-                         size_t& sections_end, BlobLayer& out, ErrorText* err) {
+Shape3 model_input(const ModelHeader& header) {
+    return Shape3{header.meta.channels, header.meta.rows, header.meta.cols};
+}
+
+namespace {
+
+// One layer table entry as stored (version 3 layout; older entries are widened into it).
+struct Entry {
+    uint8_t kind = 0, act = 0, order = 0;
+    uint32_t n_in = 0, n_out = 0;
+    uint16_t in[3] = {}, out[3] = {};  // c, h, w
+    uint8_t kernel[2] = {}, stride[2] = {}, pad[4] = {};  // pad: top, left, bottom, right
+    uint32_t w_off = 0, b_off = 0, s_off = 0;
+    float qscale = 0.0f, extra = 0.0f;
+    bool reserved_zero = true;
+};
+
+Status read_entry(const uint8_t* p, const ModelHeader& header, Entry& e, ErrorText* err) {
+    Cursor cur(p, header.layer_bytes, "model blob", err);
+    const uint8_t* reserved = nullptr;
+    FNN_TRY(cur.u8(e.kind));
+    FNN_TRY(cur.u8(e.act));
+    if (header.version < 3) {
+        FNN_TRY(cur.take(2, reserved));
+        e.reserved_zero = reserved[0] == 0 && reserved[1] == 0;
+        FNN_TRY(cur.u32(e.n_in));
+        FNN_TRY(cur.u32(e.n_out));
+        FNN_TRY(cur.u32(e.w_off));
+        FNN_TRY(cur.u32(e.b_off));
+        FNN_TRY(cur.u32(e.s_off));
+        FNN_TRY(cur.f32(e.qscale));
+        FNN_TRY(cur.take(4, reserved));
+        for (int i = 0; i < 4; ++i) e.reserved_zero = e.reserved_zero && reserved[i] == 0;
+        return Status::Ok;
+    }
+    FNN_TRY(cur.u8(e.order));
+    FNN_TRY(cur.take(1, reserved));
+    e.reserved_zero = reserved[0] == 0;
+    FNN_TRY(cur.u32(e.n_in));
+    FNN_TRY(cur.u32(e.n_out));
+    for (uint16_t& v : e.in) FNN_TRY(cur.u16(v));
+    for (uint16_t& v : e.out) FNN_TRY(cur.u16(v));
+    for (uint8_t& v : e.kernel) FNN_TRY(cur.u8(v));
+    for (uint8_t& v : e.stride) FNN_TRY(cur.u8(v));
+    for (uint8_t& v : e.pad) FNN_TRY(cur.u8(v));
+    FNN_TRY(cur.u32(e.w_off));
+    FNN_TRY(cur.u32(e.b_off));
+    FNN_TRY(cur.u32(e.s_off));
+    FNN_TRY(cur.f32(e.qscale));
+    FNN_TRY(cur.f32(e.extra));
+    FNN_TRY(cur.take(12, reserved));
+    for (int i = 0; i < 12; ++i) e.reserved_zero = e.reserved_zero && reserved[i] == 0;
+    return Status::Ok;
+}
+
+bool has_activation(LayerKind kind) {
+    return kind == LayerKind::Dense || kind == LayerKind::Conv2d ||
+           kind == LayerKind::BatchNorm || kind == LayerKind::Activation;
+}
+
+bool windowed(LayerKind kind) {
+    return kind == LayerKind::Conv2d || kind == LayerKind::MaxPool || kind == LayerKind::AvgPool;
+}
+
+// The geometry an entry describes, checked against the tensor the layer receives.
+Status entry_geometry(const Entry& e, Shape3 input, int l, LayerDesc& d, ErrorText* err) {
+    d.kind = static_cast<LayerKind>(e.kind);
+    d.act = static_cast<Activation>(e.act);
+    d.in = input;
+    d.n_in = static_cast<int>(input.size());
+    if (e.n_in != input.size()) {
+        return fail(err, Status::Format,
+                    "model blob: layer %d takes %u inputs, previous layer gives %zu", l,
+                    static_cast<unsigned>(e.n_in), input.size());
+    }
+    if (d.kind == LayerKind::Dense) {
+        for (int i = 0; i < 3; ++i) {
+            if (e.in[i] != 0 || e.out[i] != 0)
+                return fail(err, Status::Format, "model blob: layer %d is dense: its shapes must be 0", l);
+        }
+        if (e.n_in > static_cast<uint32_t>(kMaxUnits) || e.n_out < 1 ||
+            e.n_out > static_cast<uint32_t>(kMaxUnits)) {
+            return fail(err, Status::Format,
+                        "model blob: layer %d is %u x %u, each side must be 1..%d", l,
+                        static_cast<unsigned>(e.n_in), static_cast<unsigned>(e.n_out), kMaxUnits);
+        }
+        d.out = Shape3{static_cast<int>(e.n_out), 1, 1};
+        d.w_rows = d.n_in;
+        d.w_cols = d.out.c;
+    } else {
+        if (e.in[0] != input.c || e.in[1] != input.h || e.in[2] != input.w) {
+            return fail(err, Status::Format,
+                        "model blob: layer %d input is %ux%ux%u, previous layer gives %dx%dx%d", l,
+                        e.in[0], e.in[1], e.in[2], input.c, input.h, input.w);
+        }
+        d.kh = e.kernel[0];
+        d.kw = e.kernel[1];
+        d.sh = e.stride[0];
+        d.sw = e.stride[1];
+        d.pad_top = e.pad[0];
+        d.pad_left = e.pad[1];
+        d.pad_bottom = e.pad[2];
+        d.pad_right = e.pad[3];
+        const bool padded = e.pad[0] | e.pad[1] | e.pad[2] | e.pad[3];
+        if (windowed(d.kind)) {
+            if (d.kh < 1 || d.kw < 1 || d.sh < 1 || d.sw < 1 ||
+                (padded && d.kind != LayerKind::Conv2d)) {
+                return fail(err, Status::Format,
+                            "model blob: layer %d (%s) needs kernel and stride >= 1%s", l,
+                            layer_kind_name(d.kind), d.kind == LayerKind::Conv2d ? "" : " and no padding");
+            }
+            d.out = Shape3{d.kind == LayerKind::Conv2d ? static_cast<int>(e.out[0]) : input.c,
+                           window_output(input.h, d.kh, d.sh, d.pad_top, d.pad_bottom),
+                           window_output(input.w, d.kw, d.sw, d.pad_left, d.pad_right)};
+        } else {
+            if (e.kernel[0] | e.kernel[1] | e.stride[0] | e.stride[1] | padded)
+                return fail(err, Status::Format,
+                            "model blob: layer %d (%s) has no kernel, stride or padding", l,
+                            layer_kind_name(d.kind));
+            d.out = input;
+        }
+        if (d.out.c < 1 || d.out.c > kMaxSide || d.out.h < 1 || d.out.w < 1 ||
+            e.out[0] != d.out.c || e.out[1] != d.out.h || e.out[2] != d.out.w) {
+            return fail(err, Status::Format,
+                        "model blob: layer %d (%s) output is %ux%ux%u, its input and window give "
+                        "%dx%dx%d", l, layer_kind_name(d.kind), e.out[0], e.out[1], e.out[2],
+                        d.out.c, d.out.h, d.out.w);
+        }
+        if (d.kind == LayerKind::Conv2d) {
+            d.w_rows = d.kh * d.kw * input.c;  // <= 255 * 255 * 65535 < 2^32
+            d.w_cols = d.out.c;
+        }
+    }
+    d.n_out = static_cast<int>(d.out.size());
+    if (e.n_out != d.out.size() || d.out.size() > static_cast<size_t>(kMaxTensor)) {
+        return fail(err, Status::Format, "model blob: layer %d writes %u values, its shape holds %zu (at most %d)",
+                    l, static_cast<unsigned>(e.n_out), d.out.size(), kMaxTensor);
+    }
+    return Status::Ok;
+}
+
+}  // namespace
+
+Status parse_model_layer(const void* data, size_t size, const ModelHeader& header, int l,
+                         Shape3 input, size_t& sections_end, BlobLayer& out, ErrorText* err) {
     FNN_ASSERT(l >= 0 && l < header.n_layers);
     const uint8_t* base = static_cast<const uint8_t*>(data);
     const size_t payload_end = size - 4;
     const bool last = l == header.n_layers - 1;
     const WeightType type = header.weight_type;
-    Cursor cur(base + kModelHeaderBytes + kModelLayerBytes * static_cast<size_t>(l),
-               kModelLayerBytes, "model blob", err);
-    uint8_t kind = 0, act = 0;
-    uint16_t reserved = 0;
-    uint32_t layer_in = 0, n_out = 0, w_off = 0, b_off = 0, s_off = 0, reserved2 = 0;
-    float qscale = 0.0f;
-    FNN_TRY(cur.u8(kind));
-    FNN_TRY(cur.u8(act));
-    FNN_TRY(cur.u16(reserved));
-    FNN_TRY(cur.u32(layer_in));
-    FNN_TRY(cur.u32(n_out));
-    FNN_TRY(cur.u32(w_off));
-    FNN_TRY(cur.u32(b_off));
-    FNN_TRY(cur.u32(s_off));
-    FNN_TRY(cur.f32(qscale));
-    FNN_TRY(cur.u32(reserved2));
-    if (kind != kKindDense)
-        return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, kind);
-    if (!valid_activation(act, last)) {
-        return fail(err, Status::Format, "model blob: layer %d has activation code %u, expected %s",
-                    l, act, last ? "4 (softmax) on the output layer" : "0..3 on a hidden layer");
-    }
-    if (reserved != 0 || reserved2 != 0)
-        return fail(err, Status::Format, "model blob: layer %d reserved fields must be zero", l);
-    if (layer_in < 1 || layer_in > static_cast<uint32_t>(kMaxUnits) || n_out < 1 ||
-        n_out > static_cast<uint32_t>(kMaxUnits)) {
-        return fail(err, Status::Format, "model blob: layer %d is %u x %u, each side must be 1..%d",
-                    l, static_cast<unsigned>(layer_in), static_cast<unsigned>(n_out), kMaxUnits);
-    }
-    if (static_cast<int>(layer_in) != n_in) {
+    Entry e;
+    FNN_TRY(read_entry(base + kModelHeaderBytes + header.layer_bytes * static_cast<size_t>(l),
+                       header, e, err));
+    const uint8_t max_kind = header.version < 3 ? 1 : static_cast<uint8_t>(LayerKind::Dropout);
+    if (e.kind < 1 || e.kind > max_kind)
+        return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, e.kind);
+    const LayerKind kind = static_cast<LayerKind>(e.kind);
+    if (last && (kind != LayerKind::Dense || e.act != static_cast<uint8_t>(Activation::Softmax))) {
         return fail(err, Status::Format,
-                    "model blob: layer %d takes %u inputs, previous layer gives %d", l,
-                    static_cast<unsigned>(layer_in), n_in);
+                    "model blob: layer %d is the output layer: it must be dense with activation "
+                    "code 4 (softmax), not %s with %u", l, layer_kind_name(kind), e.act);
     }
-    if (last && static_cast<int>(n_out) != header.n_classes) {
-        return fail(err, Status::Format, "model blob: header says %d classes, output layer has %u",
-                    header.n_classes, static_cast<unsigned>(n_out));
+    if (!last && !(has_activation(kind) ? e.act <= static_cast<uint8_t>(Activation::Relu) : e.act == 0)) {
+        return fail(err, Status::Format, "model blob: layer %d (%s) has activation code %u, expected %s",
+                    l, layer_kind_name(kind), e.act, has_activation(kind) ? "0..3 on a hidden layer" : "0");
     }
-    if (!finite_nonnegative(qscale)) {
+    if (!e.reserved_zero)
+        return fail(err, Status::Format, "model blob: layer %d reserved fields must be zero", l);
+    const bool planar = l == 0 && kind != LayerKind::Dense && input.c > 1 && input.h * input.w > 1;
+    if (e.order != (planar ? 1 : 0)) {
+        return fail(err, Status::Format, "model blob: layer %d input order is %u, expected %d", l,
+                    e.order, planar ? 1 : 0);
+    }
+    BlobLayer layer;
+    FNN_TRY(entry_geometry(e, input, l, layer.desc, err));
+    layer.desc.planar_in = planar;
+    if (last && layer.desc.n_out != header.n_classes) {
+        return fail(err, Status::Format, "model blob: header says %d classes, output layer has %d",
+                    header.n_classes, layer.desc.n_out);
+    }
+    if (!finite_nonnegative(e.qscale)) {
         return fail(err, Status::Format,
                     "model blob: layer %d input scale is not a finite value >= 0", l);
     }
-    if (qscale != 0.0f && type != WeightType::Int8) {
-        return fail(err, Status::Format, "model blob: layer %d has int8 activations but %s weights",
-                    l, weight_type_name(type));
+    if (e.qscale != 0.0f && (type != WeightType::Int8 || kind != LayerKind::Dense)) {
+        return fail(err, Status::Format,
+                    "model blob: layer %d has int8 activations but is %s with %s weights", l,
+                    layer_kind_name(kind), weight_type_name(type));
     }
-    BlobLayer layer;
-    // n_in, n_out <= 2^16: the product fits in 32 bits and the byte count in size_t.
-    const size_t values = static_cast<size_t>(layer_in) * n_out;
-    // Sections in file order: weights, scales (int8), bias.
-    FNN_TRY(section(base, sections_end, payload_end, w_off, values * weight_bytes_per_value(type),
-                    l, "weights", layer.weights, err));
-    if (type == WeightType::Int8) {
-        FNN_TRY(section(base, sections_end, payload_end, s_off, 4u * n_out, l, "scales",
-                        layer.scales, err));
-    } else if (s_off != 0) {
-        return fail(err, Status::Format, "model blob: layer %d has a scales offset but %s weights",
-                    l, weight_type_name(type));
+    if (kind == LayerKind::BatchNorm) {
+        if (!(e.extra > 0.0f && e.extra <= 3.4e38f))
+            return fail(err, Status::Format, "model blob: layer %d batchnorm epsilon must be finite and > 0", l);
+        layer.desc.bn_eps = e.extra;
+    } else if (kind == LayerKind::Dropout) {
+        if (!(e.extra >= 0.0f && e.extra < 1.0f))
+            return fail(err, Status::Format, "model blob: layer %d dropout rate must be in [0, 1)", l);
+        layer.desc.rate = e.extra;
+    } else if (e.extra != 0.0f) {
+        return fail(err, Status::Format, "model blob: layer %d bytes 48..51 must be zero", l);
     }
-    FNN_TRY(
-        section(base, sections_end, payload_end, b_off, 4u * n_out, l, "bias", layer.bias, err));
-    layer.act = static_cast<Activation>(act);
-    layer.n_in = static_cast<int>(layer_in);
-    layer.n_out = static_cast<int>(n_out);
-    layer.input_qscale = qscale;
+    // Sections in file order: weights, scales (int8), bias (batchnorm: its four arrays).
+    const size_t columns = static_cast<size_t>(layer.desc.w_cols);
+    if (layer.desc.has_weights()) {
+        size_t values = 0;
+        // rows <= 2^32, columns <= 65536: the product needs overflow checks on 32-bit targets.
+        if (!checked_mul(static_cast<size_t>(layer.desc.w_rows), columns, values) ||
+            !checked_mul(values, weight_bytes_per_value(type), values)) {
+            return fail(err, Status::Format, "model blob: layer %d weights exceed the address space", l);
+        }
+        FNN_TRY(section(base, sections_end, payload_end, e.w_off, values, l, "weights",
+                        layer.weights, err));
+        if (type == WeightType::Int8) {
+            FNN_TRY(section(base, sections_end, payload_end, e.s_off, 4u * columns, l, "scales",
+                            layer.scales, err));
+        } else if (e.s_off != 0) {
+            return fail(err, Status::Format,
+                        "model blob: layer %d has a scales offset but %s weights", l,
+                        weight_type_name(type));
+        }
+        FNN_TRY(section(base, sections_end, payload_end, e.b_off, 4u * columns, l, "bias",
+                        layer.bias, err));
+    } else if (kind == LayerKind::BatchNorm) {
+        if (e.w_off != 0 || e.s_off != 0)
+            return fail(err, Status::Format, "model blob: layer %d (batchnorm) has no weights or scales", l);
+        FNN_TRY(section(base, sections_end, payload_end, e.b_off,
+                        16u * static_cast<size_t>(layer.desc.out.c), l, "batch norm values",
+                        layer.bias, err));
+    } else if (e.w_off != 0 || e.b_off != 0 || e.s_off != 0) {
+        return fail(err, Status::Format, "model blob: layer %d (%s) has no sections: offsets must be 0",
+                    l, layer_kind_name(kind));
+    }
+    layer.act = layer.desc.act;
+    layer.n_in = layer.desc.n_in;
+    layer.n_out = layer.desc.n_out;
+    layer.input_qscale = e.qscale;
     FNN_TRY(check_finite_values(layer, type, l, err));
     out = layer;
     return Status::Ok;
@@ -282,12 +455,12 @@ Status parse_model_layer(const void* data, size_t size, const ModelHeader& heade
 
 Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText* err) {
     FNN_TRY(parse_model_header(data, size, out.header, err));
-    int n_in = out.header.n_in;
+    Shape3 input = model_input(out.header);
     size_t sections_end = out.header.sections_begin;
     for (int l = 0; l < out.header.n_layers; ++l) {
         FNN_TRY(
-            parse_model_layer(data, size, out.header, l, n_in, sections_end, out.layers[l], err));
-        n_in = out.layers[l].n_out;
+            parse_model_layer(data, size, out.header, l, input, sections_end, out.layers[l], err));
+        input = out.layers[l].desc.out;
     }
     return Status::Ok;
 }

@@ -43,19 +43,30 @@ struct Plan {
     bool int8_activations = false;
 };
 
+// Layer kinds this library runs: dense, and the two that need no code of their own here.
+bool runs(LayerKind kind) {
+    return kind == LayerKind::Dense || kind == LayerKind::Activation || kind == LayerKind::Dropout;
+}
+
 // Validates the whole blob (layer by layer, nothing held but the widths) and plans its arena.
 Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     FNN_TRY(parse_model_header(blob, len, plan.header, err));
-    int n_in = plan.header.n_in;
-    plan.max_input = n_in;
+    Shape3 input = model_input(plan.header);
+    plan.max_input = plan.header.n_in;
     size_t sections_end = plan.header.sections_begin;
     for (int l = 0; l < plan.header.n_layers; ++l) {
         BlobLayer layer;
-        FNN_TRY(parse_model_layer(blob, len, plan.header, l, n_in, sections_end, layer, err));
+        FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
+        if (!runs(layer.desc.kind)) {
+            return fail(err, Status::Unsupported,
+                        "model blob: layer %d is %s: this inference library runs dense, "
+                        "activation and dropout layers (fnn eval and predict run any model)",
+                        l, layer_kind_name(layer.desc.kind));
+        }
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
         plan.max_width = layer.n_out > plan.max_width ? layer.n_out : plan.max_width;
-        plan.max_input = n_in > plan.max_input ? n_in : plan.max_input;
-        n_in = layer.n_out;
+        plan.max_input = layer.n_in > plan.max_input ? layer.n_in : plan.max_input;
+        input = layer.desc.out;
     }
     return Status::Ok;
 }
@@ -161,13 +172,18 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
         const BlobLayer& layer = m->layers[l];
         const bool last = l == m->header.n_layers - 1;
         float* dest = last ? probs : out;
-        const Input in = l == 0 ? first : Input{x, nullptr, 1.0f};
-        if (layer.input_qscale != 0.0f) {
+        const Input in = x == nullptr ? first : Input{x, nullptr, 1.0f};
+        if (layer.desc.kind == LayerKind::Dropout) continue;  // identity outside training
+        if (layer.desc.kind == LayerKind::Activation) {
+            for (int j = 0; j < layer.n_out; ++j) dest[j] = in.at(j);
+        } else if (layer.input_qscale != 0.0f) {
             dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest);
         } else {
             dense_float(layer, type, in, dest, m->partial);
         }
-        for (int j = 0; j < layer.n_out; ++j) dest[j] = dest[j] + load_f32le(layer.bias + 4 * j);
+        if (layer.desc.kind == LayerKind::Dense) {
+            for (int j = 0; j < layer.n_out; ++j) dest[j] = dest[j] + load_f32le(layer.bias + 4 * j);
+        }
         // Only an overflow makes a value non-finite; stop before it reaches the next layer (whose
         // int8 quantization could not represent it) or the probabilities.
         if (!all_finite(dest, layer.n_out)) return FNN_E_NUMERIC;
@@ -245,15 +261,15 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     m->partial = partial;
     m->quantized = quantized;
     m->macs = 0;
-    int n_in = plan.header.n_in;
+    Shape3 input = model_input(plan.header);
     size_t sections_end = plan.header.sections_begin;
     for (int l = 0; l < plan.header.n_layers; ++l) {
         // Validated in plan_model already; parsing again keeps no copy of the layer table.
-        const Status ls = parse_model_layer(blob, blob_len, plan.header, l, n_in, sections_end,
+        const Status ls = parse_model_layer(blob, blob_len, plan.header, l, input, sections_end,
                                             layers[l], nullptr);
         if (ls != Status::Ok) return to_c(ls);
-        m->macs += static_cast<size_t>(n_in) * static_cast<size_t>(layers[l].n_out);
-        n_in = layers[l].n_out;
+        m->macs += static_cast<size_t>(layers[l].desc.w_rows) * static_cast<size_t>(layers[l].desc.w_cols);
+        input = layers[l].desc.out;
     }
     *out = m;
     return FNN_OK;
@@ -283,7 +299,7 @@ fnn_status fnn_class_name(const fnn_model* m, size_t k, char* out, size_t out_le
 }
 
 fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_t n_out) {
-    if (in == nullptr || n_in > static_cast<size_t>(kMaxUnits) ||
+    if (in == nullptr || n_in > static_cast<size_t>(kMaxTensor) ||
         !all_finite(in, static_cast<int>(n_in))) {
         return FNN_E_ARG;
     }

@@ -1,42 +1,113 @@
-// From a parsed model blob to the trainer's network: its spec, and its parameters decoded to
-// floats (host side; the inference library reads the blob in place instead).
+// From a parsed model blob to the trainer's network: its spec, and its parameters and batch norm
+// statistics decoded to floats (host side; the inference library reads the blob in place).
 #include <string.h>
 
 #include "base/byte_cursor.hpp"
-#include "fnn/blob.hpp"
 #include "base/half.hpp"
+#include "fnn/blob.hpp"
 
 namespace fnn {
+namespace {
+
+// The LayerSpec padding that plans to these pads: valid or a number (all sides equal), or
+// same; false when none does (asymmetric pads that `same` would not choose).
+bool padding_spec(const LayerDesc& d, LayerSpec& s) {
+    if (d.pad_top == d.pad_left && d.pad_top == d.pad_bottom && d.pad_top == d.pad_right) {
+        s.padding = d.pad_top == 0 ? Padding::Valid : Padding::Explicit;
+        s.pad = d.pad_top;
+        return true;
+    }
+    NetworkSpec probe;
+    probe.input = d.in;
+    probe.n_in = static_cast<int>(d.in.size());
+    probe.n_classes = 2;
+    s.padding = Padding::Same;
+    probe.n_specs = 1;
+    probe.specs[0] = s;
+    NetworkShape planned;
+    return plan_network(probe, planned, nullptr) == Status::Ok &&
+           planned.layers[0].pad_top == d.pad_top && planned.layers[0].pad_left == d.pad_left &&
+           planned.layers[0].pad_bottom == d.pad_bottom && planned.layers[0].pad_right == d.pad_right;
+}
+
+// Dense layers only, every hidden layer with the same activation: the MLP flags' form.
+bool mlp_form(const ModelBlob& blob) {
+    for (int l = 0; l < blob.header.n_layers; ++l) {
+        const LayerDesc& d = blob.layers[l].desc;
+        if (d.kind != LayerKind::Dense) return false;
+        if (l + 1 < blob.header.n_layers && d.act != blob.layers[0].desc.act) return false;
+    }
+    return true;
+}
+
+}  // namespace
 
 Status network_spec_from_blob(const ModelBlob& blob, NetworkSpec& spec, ErrorText* err) {
     const ModelHeader& h = blob.header;
     NetworkSpec s;
     s.n_in = h.n_in;
     s.n_classes = h.n_classes;
-    s.n_hidden = h.n_layers - 1;
-    s.hidden_act = h.n_layers > 1 ? blob.layers[0].act : Activation::Relu;
+    s.input = model_input(h);
+    if (mlp_form(blob)) {
+        s.n_hidden = h.n_layers - 1;
+        s.hidden_act = h.n_layers > 1 ? blob.layers[0].desc.act : Activation::Relu;
+        for (int l = 0; l + 1 < h.n_layers; ++l) s.hidden_widths[l] = blob.layers[l].desc.n_out;
+        spec = s;
+        return Status::Ok;
+    }
     for (int l = 0; l + 1 < h.n_layers; ++l) {
-        if (blob.layers[l].act != s.hidden_act) {
+        const LayerDesc& d = blob.layers[l].desc;
+        LayerSpec ls;
+        ls.kind = d.kind;
+        ls.units = d.kind == LayerKind::Dense || d.kind == LayerKind::Conv2d ? d.out.c : 0;
+        ls.kh = d.kh, ls.kw = d.kw, ls.sh = d.sh, ls.sw = d.sw;
+        ls.rate = d.rate;
+        if (d.kind == LayerKind::Activation) ls.act = d.act;
+        if (d.kind == LayerKind::Conv2d && !padding_spec(d, ls)) {
             return fail(err, Status::Unsupported,
-                        "model blob: hidden layers mix activations %s and %s",
-                        activation_name(s.hidden_act), activation_name(blob.layers[l].act));
+                        "model blob: layer %d pads %d/%d/%d/%d (top/left/bottom/right), which no "
+                        "conv2d padding option plans", l, d.pad_top, d.pad_left, d.pad_bottom,
+                        d.pad_right);
         }
-        s.hidden_widths[l] = blob.layers[l].n_out;
+        // Two spec slots per layer at most (the layer and its fused activation).
+        if (s.n_specs + 2 > kMaxLayers - 1) {
+            return fail(err, Status::Unsupported, "model blob: more layers than a network holds");
+        }
+        s.specs[s.n_specs++] = ls;
+        if (d.kind != LayerKind::Activation && d.act != Activation::Identity) {
+            LayerSpec act;
+            act.kind = LayerKind::Activation;
+            act.act = d.act;
+            s.specs[s.n_specs++] = act;
+        }
     }
     spec = s;
     return Status::Ok;
 }
 
-void params_from_blob(const ModelBlob& blob, const NetworkShape& shape, float* params) {
+void params_from_blob(const ModelBlob& blob, const NetworkShape& shape, float* params,
+                      float* state) {
     FNN_ASSERT(shape.n_layers == blob.header.n_layers);
     memset(params, 0, shape.n_params * sizeof(float));
     for (int l = 0; l < blob.header.n_layers; ++l) {
         const BlobLayer& layer = blob.layers[l];
+        const LayerDesc& d = shape.layers[l];
+        if (d.kind == LayerKind::BatchNorm) {
+            const int C = d.out.c;
+            for (int c = 0; c < C; ++c) {
+                params[d.gamma_offset + c] = load_f32le(layer.bias + 4 * c);
+                params[d.b_offset + c] = load_f32le(layer.bias + 4 * (C + c));
+                state[d.state_offset + c] = load_f32le(layer.bias + 4 * (2 * C + c));
+                state[d.state_offset + C + c] = load_f32le(layer.bias + 4 * (3 * C + c));
+            }
+            continue;
+        }
+        if (!d.has_weights()) continue;
         MatView w = layer_weights(shape, params, l);
-        for (int i = 0; i < layer.n_in; ++i) {
+        for (int i = 0; i < w.rows; ++i) {
             float* row = w.row(i);
-            for (int j = 0; j < layer.n_out; ++j) {
-                const size_t k = static_cast<size_t>(i) * layer.n_out + j;
+            for (int j = 0; j < w.cols; ++j) {
+                const size_t k = static_cast<size_t>(i) * w.cols + j;
                 switch (blob.header.weight_type) {
                     case WeightType::F32: row[j] = load_f32le(layer.weights + 4 * k); break;
                     case WeightType::F16:
@@ -50,7 +121,7 @@ void params_from_blob(const ModelBlob& blob, const NetworkShape& shape, float* p
             }
         }
         float* b = layer_bias(shape, params, l);
-        for (int j = 0; j < layer.n_out; ++j) b[j] = load_f32le(layer.bias + 4 * j);
+        for (int j = 0; j < w.cols; ++j) b[j] = load_f32le(layer.bias + 4 * j);
     }
 }
 

@@ -67,11 +67,16 @@ void activation_forward(Activation f, MatView z) {
 }
 
 void bias_activation_forward(Activation f, const float* b, MatView z) {
-    for (int i = 0; i < z.rows; ++i) {
-        float* row = z.row(i);
-        for (int j = 0; j < z.cols; ++j) row[j] += b[j];
+    // A few thousand values at a time, so they are still in cache for the activation.
+    const int block = z.cols >= 4096 ? 1 : 4096 / z.cols;
+    for (int i0 = 0; i0 < z.rows; i0 += block) {
+        const int rows = z.rows - i0 < block ? z.rows - i0 : block;
+        for (int i = i0; i < i0 + rows; ++i) {
+            float* row = z.row(i);
+            for (int j = 0; j < z.cols; ++j) row[j] += b[j];
+        }
+        activation_forward(f, z.row_range(i0, rows));
     }
-    activation_forward(f, z);
 }
 
 void activation_backward(Activation f, ConstMatView a, MatView da) {

@@ -5,7 +5,47 @@
 
 namespace fnn {
 
+namespace {
+
+// Channels-last input: a window position's C values are contiguous, so the loop over channels
+// runs innermost (vectorisable); same visiting order and first-largest-wins rule as below.
+template <bool kWinner>
+void maxpool_channels_last(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
+    const TensorIndex in(d.in, false);
+    const int C = d.out.c;
+    for (int oy = 0; oy < d.out.h; ++oy) {
+        for (int ox = 0; ox < d.out.w; ++ox) {
+            const size_t o = (static_cast<size_t>(oy) * d.out.w + ox) * C;
+            float* out = y + o;
+            int32_t* win = kWinner ? winner + o : nullptr;
+            const size_t first = in.at(0, oy * d.sh, ox * d.sw);
+            for (int c = 0; c < C; ++c) {
+                out[c] = x[first + c];
+                if (kWinner) win[c] = static_cast<int32_t>(first + c);
+            }
+            for (int ky = 0; ky < d.kh; ++ky) {
+                for (int kx = 0; kx < d.kw; ++kx) {
+                    const size_t i = in.at(0, oy * d.sh + ky, ox * d.sw + kx);
+                    const float* v = x + i;
+                    for (int c = 0; c < C; ++c) {
+                        const bool larger = v[c] > out[c];
+                        out[c] = larger ? v[c] : out[c];
+                        if (kWinner) win[c] = larger ? static_cast<int32_t>(i + c) : win[c];
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
 void maxpool_forward(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
+    if (!d.planar_in || d.in.c == 1) {
+        if (winner != nullptr) maxpool_channels_last<true>(d, x, y, winner);
+        else maxpool_channels_last<false>(d, x, y, nullptr);
+        return;
+    }
     const TensorIndex in(d.in, d.planar_in);
     const int C = d.out.c;
     for (int oy = 0; oy < d.out.h; ++oy) {

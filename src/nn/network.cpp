@@ -44,45 +44,37 @@ bool fuses(LayerKind k) {
 
 }  // namespace
 
-const char* layer_kind_name(LayerKind kind) {
-    switch (kind) {
-        case LayerKind::Dense: return "dense";
-        case LayerKind::Conv2d: return "conv2d";
-        case LayerKind::MaxPool: return "maxpool";
-        case LayerKind::AvgPool: return "avgpool";
-        case LayerKind::BatchNorm: return "batchnorm";
-        case LayerKind::Activation: return "activation";
-        case LayerKind::Dropout: return "dropout";
-        case LayerKind::Flatten: return "flatten";
-    }
-    return "?";
-}
-
 int NetworkShape::max_width() const {
     int widest = 0;
     for (int l = 0; l < n_layers; ++l) widest = layers[l].n_out > widest ? layers[l].n_out : widest;
     return widest;
 }
 
+size_t layer_parameter_count(const LayerDesc& d) {
+    size_t n = static_cast<size_t>(d.w_rows) * static_cast<size_t>(d.w_cols);
+    if (d.kind == LayerKind::Dense || d.kind == LayerKind::Conv2d) n += static_cast<size_t>(d.out.c);
+    if (d.kind == LayerKind::BatchNorm) n += 2 * static_cast<size_t>(d.out.c);
+    return n;
+}
+
+size_t layer_macs(const LayerDesc& d) {
+    if (d.kind == LayerKind::Dense) return static_cast<size_t>(d.n_in) * static_cast<size_t>(d.n_out);
+    if (d.kind == LayerKind::Conv2d) {
+        return static_cast<size_t>(d.out.h) * static_cast<size_t>(d.out.w) *
+               static_cast<size_t>(d.w_rows) * static_cast<size_t>(d.w_cols);
+    }
+    return 0;
+}
+
 size_t NetworkShape::weight_count() const {
     size_t count = 0;
-    for (int l = 0; l < n_layers; ++l) {
-        const LayerDesc& d = layers[l];
-        count += static_cast<size_t>(d.w_rows) * d.w_cols;
-        if (d.kind == LayerKind::Dense || d.kind == LayerKind::Conv2d) count += static_cast<size_t>(d.w_cols);
-        if (d.kind == LayerKind::BatchNorm) count += 2 * static_cast<size_t>(d.out.c);
-    }
+    for (int l = 0; l < n_layers; ++l) count += layer_parameter_count(layers[l]);
     return count;
 }
 
 size_t NetworkShape::macs() const {
     size_t total = 0;
-    for (int l = 0; l < n_layers; ++l) {
-        const LayerDesc& d = layers[l];
-        if (d.kind == LayerKind::Dense) total += static_cast<size_t>(d.n_in) * d.n_out;
-        if (d.kind == LayerKind::Conv2d)
-            total += static_cast<size_t>(d.out.h) * d.out.w * d.w_rows * static_cast<size_t>(d.w_cols);
-    }
+    for (int l = 0; l < n_layers; ++l) total += layer_macs(layers[l]);
     return total;
 }
 
@@ -246,6 +238,7 @@ namespace {
 
 size_t keep_bytes(const LayerDesc& d, int train_batch) {
     switch (d.kind) {
+        case LayerKind::Conv2d: return conv2d_keep_bytes(d, train_batch);
         case LayerKind::MaxPool: return pool_keep_bytes(d, train_batch);
         case LayerKind::BatchNorm: return batchnorm_keep_bytes(d);
         case LayerKind::Dropout: return dropout_keep_bytes(d, train_batch);
@@ -328,7 +321,10 @@ ConstMatView Network::forward(ConstMatView x, Arena& scratch, GemmArithmetic ari
         const MatView y = outputs_[l].row_range(0, batch);  // (batch, n_out), contiguous
         switch (d.kind) {
             case LayerKind::Dense: dense_forward(d, params_, input, y, scratch, arithmetic); break;
-            case LayerKind::Conv2d: conv2d_forward(d, params_, input, y, scratch, arithmetic); break;
+            case LayerKind::Conv2d:
+                conv2d_forward(d, params_, input, y, scratch, arithmetic,
+                               training ? static_cast<float*>(keep_[l]) : nullptr);
+                break;
             case LayerKind::MaxPool:
             case LayerKind::AvgPool:
                 pool_forward(d, input, y, training ? static_cast<int32_t*>(keep_[l]) : nullptr);
@@ -360,8 +356,9 @@ void Network::backward(ConstMatView x, Arena& scratch, MatView* dx) {
         const MatView dy{delta_[l % 2].data, batch, d.n_out, d.n_out};
         const ConstMatView y = outputs_[l].row_range(0, batch);
         // Through the fused activation first (the output layer's softmax is in the loss).
-        if (d.kind != LayerKind::Activation && d.act != Activation::Identity &&
-            d.act != Activation::Softmax)
+        // (Batch norm applies its own, while each sample is in cache.)
+        if (d.kind != LayerKind::Activation && d.kind != LayerKind::BatchNorm &&
+            d.act != Activation::Identity && d.act != Activation::Softmax)
             activation_backward(d.act, y, dy);
         const ConstMatView input = l == 0 ? x : ConstMatView(outputs_[l - 1].row_range(0, batch));
         MatView previous{delta_[(l + 1) % 2].data, batch, d.n_in, d.n_in};  // = delta_[(l-1) % 2]
@@ -370,14 +367,15 @@ void Network::backward(ConstMatView x, Arena& scratch, MatView* dx) {
         switch (d.kind) {
             case LayerKind::Dense: dense_backward(d, params_, grads_, input, dy, grad_in, scratch); break;
             case LayerKind::Conv2d:
-                conv2d_backward(d, params_, grads_, input, dy, grad_in, scratch);
+                conv2d_backward(d, params_, grads_, input, dy, grad_in, scratch,
+                                static_cast<const float*>(keep_[l]));
                 break;
             case LayerKind::MaxPool:
             case LayerKind::AvgPool:
                 pool_backward(d, dy, *grad_in, static_cast<const int32_t*>(keep_[l]));
                 break;
             case LayerKind::BatchNorm:
-                batchnorm_backward(d, params_, grads_, input, dy, grad_in,
+                batchnorm_backward(d, params_, grads_, input, y, dy, grad_in,
                                    static_cast<const float*>(keep_[l]));
                 break;
             case LayerKind::Activation: activation_layer_backward(d, y, dy, *grad_in); break;

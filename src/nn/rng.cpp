@@ -7,22 +7,10 @@
 
 namespace fnn {
 
-namespace {
-constexpr uint64_t kPcgMultiplier = 6364136223846793005ULL;  // Knuth's MMIX LCG multiplier
-}
-
 Rng::Rng(uint64_t seed, uint64_t stream) : state_(0), increment_((stream << 1u) | 1u) {
     next_u32();
     state_ += seed;
     next_u32();
-}
-
-uint32_t Rng::next_u32() {
-    const uint64_t old = state_;
-    state_ = old * kPcgMultiplier + increment_;
-    const uint32_t xorshifted = static_cast<uint32_t>(((old >> 18u) ^ old) >> 27u);
-    const uint32_t rot = static_cast<uint32_t>(old >> 59u);
-    return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
 }
 
 uint32_t Rng::below(uint32_t n) {

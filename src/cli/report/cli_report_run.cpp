@@ -9,6 +9,7 @@
 
 #include "cli/cli_eval.hpp"
 #include "cli/report/cli_html_page.hpp"
+#include "cli/report/cli_report_cnn.hpp"
 #include "cli/report/cli_png.hpp"
 #include "cli/cli_run_files.hpp"
 #include "cli/report/cli_svg.hpp"
@@ -171,6 +172,10 @@ std::string run_page(const std::string& dir, const RunData& d) {
                         (best_epoch > 0 ? " (epoch " + std::to_string(best_epoch) + ")" : "")});
     rows.push_back({"median epoch", fixed_digits(d.summary.number_or("median_epoch_seconds", NAN), 3) + " s"});
     page.section("config", "Configuration and result", html_table({"setting", "value"}, rows, 2));
+    // The layers, and for a CNN what its convolutions learned (first test image's maps).
+    std::string error;
+    if (!add_network_sections(d.model.blob, d.test.view, 0, page, error))
+        page.section("network", "Network", "<p class=\"note\">" + xml_escape(error) + "</p>");
     // Curves, with the best epoch (by the monitored metric; best.fnn holds its model) marked.
     Series train_loss{"train", {}, {}, "", false}, val_loss{"validation", {}, {}, "", true};
     Series train_acc{"train", {}, {}, "", false}, val_acc{"validation", {}, {}, "", true};

@@ -34,22 +34,31 @@ void padding_of(const LayerSpec& s, int in, int kernel, int stride, int& before,
     }
 }
 
-// Adds one sample's column gradients back onto its input gradient (zeroed first).
+// Adds one sample's column gradients back onto its input gradient (zeroed first), in (oy, ox,
+// ky, kx) order; a window row's kw * C values are one contiguous run of a channels-last input.
 void col2im(const LayerDesc& d, const float* col, float* dx) {
     const TensorIndex in(d.in, d.planar_in);
     for (int i = 0; i < d.n_in; ++i) dx[i] = 0.0f;
     const int C = d.in.c, K = d.w_rows;
+    const bool contiguous = !d.planar_in || C == 1;
     for (int oy = 0; oy < d.out.h; ++oy) {
         for (int ox = 0; ox < d.out.w; ++ox) {
             const float* row = col + (static_cast<size_t>(oy) * d.out.w + ox) * K;
+            const int ix0 = ox * d.sw - d.pad_left;
+            const int kx_lo = ix0 < 0 ? -ix0 : 0;
+            const int kx_hi = d.in.w - ix0 < d.kw ? d.in.w - ix0 : d.kw;
             for (int ky = 0; ky < d.kh; ++ky) {
                 const int iy = oy * d.sh + ky - d.pad_top;
-                if (iy < 0 || iy >= d.in.h) continue;
-                for (int kx = 0; kx < d.kw; ++kx) {
-                    const int ix = ox * d.sw + kx - d.pad_left;
-                    if (ix < 0 || ix >= d.in.w) continue;
-                    const float* g = row + (ky * d.kw + kx) * C;
-                    for (int c = 0; c < C; ++c) dx[in.at(c, iy, ix)] += g[c];
+                if (iy < 0 || iy >= d.in.h || kx_lo >= kx_hi) continue;
+                const float* g = row + (ky * d.kw + kx_lo) * C;
+                if (contiguous) {
+                    float* out = dx + in.at(0, iy, ix0 + kx_lo);
+                    const int n = (kx_hi - kx_lo) * C;
+                    for (int k = 0; k < n; ++k) out[k] += g[k];
+                    continue;
+                }
+                for (int kx = kx_lo; kx < kx_hi; ++kx, g += C) {
+                    for (int c = 0; c < C; ++c) dx[in.at(c, iy, ix0 + kx)] += g[c];
                 }
             }
         }
@@ -88,20 +97,32 @@ Status conv2d_plan(const LayerSpec& s, LayerDesc& d, ErrorText* err) {
 void im2col(const LayerDesc& d, const float* x, float* col) {
     const TensorIndex in(d.in, d.planar_in);
     const int C = d.in.c, K = d.w_rows;
+    const bool contiguous = !d.planar_in || C == 1;  // a window row's kw * C values are adjacent
     for (int oy = 0; oy < d.out.h; ++oy) {
         for (int ox = 0; ox < d.out.w; ++ox) {
             float* row = col + (static_cast<size_t>(oy) * d.out.w + ox) * K;
+            const int ix0 = ox * d.sw - d.pad_left;
+            // The kernel columns that land inside the input: [kx_lo, kx_hi).
+            const int kx_lo = ix0 < 0 ? -ix0 : 0;
+            const int kx_hi = d.in.w - ix0 < d.kw ? d.in.w - ix0 : d.kw;
             for (int ky = 0; ky < d.kh; ++ky) {
                 const int iy = oy * d.sh + ky - d.pad_top;
-                for (int kx = 0; kx < d.kw; ++kx) {
-                    const int ix = ox * d.sw + kx - d.pad_left;
-                    float* out = row + (ky * d.kw + kx) * C;
-                    if (iy < 0 || iy >= d.in.h || ix < 0 || ix >= d.in.w) {
-                        for (int c = 0; c < C; ++c) out[c] = 0.0f;
-                    } else {
-                        for (int c = 0; c < C; ++c) out[c] = x[in.at(c, iy, ix)];
+                float* out = row + ky * d.kw * C;
+                if (iy < 0 || iy >= d.in.h || kx_lo >= kx_hi) {
+                    for (int k = 0; k < d.kw * C; ++k) out[k] = 0.0f;
+                    continue;
+                }
+                for (int k = 0; k < kx_lo * C; ++k) out[k] = 0.0f;
+                if (contiguous) {
+                    const float* src = x + in.at(0, iy, ix0 + kx_lo);
+                    const int n = (kx_hi - kx_lo) * C;
+                    for (int k = 0; k < n; ++k) out[kx_lo * C + k] = src[k];
+                } else {
+                    for (int kx = kx_lo; kx < kx_hi; ++kx) {
+                        for (int c = 0; c < C; ++c) out[kx * C + c] = x[in.at(c, iy, ix0 + kx)];
                     }
                 }
+                for (int k = kx_hi * C; k < d.kw * C; ++k) out[k] = 0.0f;
             }
         }
     }
@@ -119,29 +140,36 @@ size_t conv2d_scratch_bytes(const LayerDesc& d, int batch) {
     return 2 * col + most;  // columns, their gradient, and the GEMM's packing
 }
 
+size_t conv2d_keep_bytes(const LayerDesc& d, int batch) {
+    const size_t floats = static_cast<size_t>(batch) * d.out.h * d.out.w * static_cast<size_t>(d.w_rows);
+    return floats <= kConvKeptColumnFloats ? arena_floats(floats) : 0;
+}
+
 void conv2d_forward(const LayerDesc& d, const float* params, ConstMatView x, MatView y,
-                    Arena& scratch, GemmArithmetic arithmetic) {
+                    Arena& scratch, GemmArithmetic arithmetic, float* kept) {
     FNN_ASSERT(y.stride == y.cols);  // outputs are contiguous: (batch * P, out.c) views
     const int batch = x.rows, P = d.out.h * d.out.w, K = d.w_rows, C = d.w_cols;
     const int chunk = chunk_samples(d, batch);
     const size_t mark = scratch.mark();
-    float* col = scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
-    FNN_ASSERT(col != nullptr);
+    float* col = kept != nullptr ? nullptr : scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
+    FNN_ASSERT(kept != nullptr || col != nullptr);
     const ConstMatView w{params + d.w_offset, K, C, C};
     for (int s0 = 0; s0 < batch; s0 += chunk) {
         const int n = batch - s0 < chunk ? batch - s0 : chunk;
-        for (int i = 0; i < n; ++i) im2col(d, x.row(s0 + i), col + static_cast<size_t>(i) * P * K);
+        // Training keeps every sample's columns for backward; evaluation reuses one chunk's.
+        float* cols = kept != nullptr ? kept + static_cast<size_t>(s0) * P * K : col;
+        for (int i = 0; i < n; ++i) im2col(d, x.row(s0 + i), cols + static_cast<size_t>(i) * P * K);
         // (n P, K) x (K, C) -> the chunk's outputs, channels-last.
-        const ConstMatView a{col, n * P, K, K};
+        const ConstMatView a{cols, n * P, K, K};
         const MatView out{y.row(s0), n * P, C, C};
         gemm(Trans::No, Trans::No, 1.0f, a, w, 0.0f, out, scratch, arithmetic);
+        bias_activation_forward(d.act, params + d.b_offset, out);  // while the chunk is in cache
     }
     scratch.rewind(mark);
-    bias_activation_forward(d.act, params + d.b_offset, MatView{y.data, batch * P, C, C});
 }
 
 void conv2d_backward(const LayerDesc& d, const float* params, float* grads, ConstMatView x,
-                     ConstMatView dy, MatView* dx, Arena& scratch) {
+                     ConstMatView dy, MatView* dx, Arena& scratch, const float* kept) {
     FNN_ASSERT(dy.stride == dy.cols);
     const int batch = x.rows, P = d.out.h * d.out.w, K = d.w_rows, C = d.w_cols;
     const int chunk = chunk_samples(d, batch);
@@ -153,15 +181,18 @@ void conv2d_backward(const LayerDesc& d, const float* params, float* grads, Cons
         for (int c = 0; c < C; ++c) db[c] += row[c];
     }
     const size_t mark = scratch.mark();
-    float* col = scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
+    float* col = kept != nullptr ? nullptr : scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
     float* dcol = dx != nullptr ? scratch.alloc_floats(static_cast<size_t>(chunk) * P * K) : nullptr;
-    FNN_ASSERT(col != nullptr && (dx == nullptr || dcol != nullptr));
+    FNN_ASSERT((kept != nullptr || col != nullptr) && (dx == nullptr || dcol != nullptr));
     const ConstMatView w{params + d.w_offset, K, C, C};
     MatView dw{grads + d.w_offset, K, C, C};
     for (int s0 = 0; s0 < batch; s0 += chunk) {
         const int n = batch - s0 < chunk ? batch - s0 : chunk;
-        for (int i = 0; i < n; ++i) im2col(d, x.row(s0 + i), col + static_cast<size_t>(i) * P * K);
-        const ConstMatView a{col, n * P, K, K};
+        const float* cols = kept != nullptr ? kept + static_cast<size_t>(s0) * P * K : col;
+        if (kept == nullptr) {
+            for (int i = 0; i < n; ++i) im2col(d, x.row(s0 + i), col + static_cast<size_t>(i) * P * K);
+        }
+        const ConstMatView a{cols, n * P, K, K};
         const ConstMatView g{dy.row(s0), n * P, C, C};
         // dW (K, C) += columns^T (K, n P) * dy (n P, C), chunk after chunk.
         gemm(Trans::Yes, Trans::No, 1.0f, a, g, s0 == 0 ? 0.0f : 1.0f, dw, scratch, GemmArithmetic::Fast);

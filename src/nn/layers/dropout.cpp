@@ -11,19 +11,25 @@ size_t dropout_keep_bytes(const LayerDesc& d, int batch) {
 
 void dropout_forward(const LayerDesc& d, ConstMatView x, MatView y, uint8_t* mask, bool training,
                      Rng* rng) {
+    if (!training) {
+        for (int i = 0; i < x.rows; ++i) {
+            const float* in = x.row(i);
+            float* out = y.row(i);
+            for (int k = 0; k < d.n_out; ++k) out[k] = in[k];
+        }
+        return;
+    }
     const float scale = 1.0f / (1.0f - d.rate);
+    // Keep when uniform01() >= rate: uniform01() is (u >> 8) * 2^-24 exactly, so the test is
+    // (u >> 8) >= rate * 2^24 (exact in double), an integer comparison with its ceiling.
+    const uint32_t threshold =
+        static_cast<uint32_t>(__builtin_ceil(static_cast<double>(d.rate) * 16777216.0));
     for (int i = 0; i < x.rows; ++i) {
         const float* in = x.row(i);
         float* out = y.row(i);
         uint8_t* m = mask + static_cast<size_t>(i) * d.n_out;
-        for (int k = 0; k < d.n_out; ++k) {
-            if (!training) {
-                out[k] = in[k];
-                continue;
-            }
-            m[k] = rng->uniform01() >= d.rate ? 1 : 0;
-            out[k] = m[k] ? in[k] * scale : 0.0f;
-        }
+        for (int k = 0; k < d.n_out; ++k) m[k] = (rng->next_u32() >> 8) >= threshold ? 1 : 0;
+        for (int k = 0; k < d.n_out; ++k) out[k] = m[k] ? in[k] * scale : 0.0f;
     }
 }
 

@@ -35,12 +35,17 @@ void dense_backward(const LayerDesc& d, const float* params, float* grads, Const
 
 // conv2d: im2col (rows of kh * kw * in.c values, ordered (ky, kx, c), zeros for padding) times
 // the weights, a chunk of samples at a time so the columns stay within kConvColumnFloats.
-constexpr size_t kConvColumnFloats = size_t(1) << 20;  // 4 MB of columns at a time
+// Training keeps the whole batch's columns for backward (conv2d_keep_bytes) when they fit in
+// kConvKeptColumnFloats; otherwise backward builds them again (the same values either way).
+constexpr size_t kConvColumnFloats = size_t(1) << 20;       // 4 MB of columns at a time
+constexpr size_t kConvKeptColumnFloats = size_t(1) << 23;   // 32 MB kept per layer at most
 size_t conv2d_scratch_bytes(const LayerDesc& d, int batch);
+size_t conv2d_keep_bytes(const LayerDesc& d, int batch);  // 0: too large to keep
+// kept: training's column buffer (conv2d_keep_bytes), or null.
 void conv2d_forward(const LayerDesc& d, const float* params, ConstMatView x, MatView y,
-                    Arena& scratch, GemmArithmetic arithmetic);
+                    Arena& scratch, GemmArithmetic arithmetic, float* kept);
 void conv2d_backward(const LayerDesc& d, const float* params, float* grads, ConstMatView x,
-                     ConstMatView dy, MatView* dx, Arena& scratch);
+                     ConstMatView dy, MatView* dx, Arena& scratch, const float* kept);
 // One sample's column matrix: col (P, K), P = out.h * out.w, K = kh * kw * in.c.
 void im2col(const LayerDesc& d, const float* x, float* col);
 
@@ -56,8 +61,10 @@ void pool_backward(const LayerDesc& d, ConstMatView dy, MatView dx, const int32_
 size_t batchnorm_keep_bytes(const LayerDesc& d);
 void batchnorm_forward(const LayerDesc& d, const float* params, float* state, ConstMatView x,
                        MatView y, float* keep, bool training);
+// y is the layer's output: backward applies the fused activation's derivative to dy itself (in
+// place, a sample at a time while it is in cache), so the network does not.
 void batchnorm_backward(const LayerDesc& d, const float* params, float* grads, ConstMatView x,
-                        ConstMatView dy, MatView* dx, const float* keep);
+                        ConstMatView y, MatView dy, MatView* dx, const float* keep);
 
 // dropout (inverted): training zeroes each value with probability rate and scales the rest by
 // 1 / (1 - rate), drawing one uniform number per value, sample by sample, from `rng`;

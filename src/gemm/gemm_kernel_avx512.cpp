@@ -1,0 +1,178 @@
+// 6 x 32 micro-kernels with AVX-512: two neighbouring 16-column B slivers of the same packing
+// at once, one 512-bit register per row and sliver (12 accumulators, enough to keep both FMA
+// units busy). Per C element the arithmetic is the 6 x 16 kernels' exactly (same steps, same
+// order, the same multiply and add or fused multiply-add, the same alpha/beta store), so these
+// give the AVX and AVX2 kernels' bits: the width changes the speed, never the result.
+#include "gemm/gemm_internal.hpp"
+
+#if defined(FNN_GEMM_HAVE_AVX)
+#pragma GCC target("avx512f")
+#include <immintrin.h>
+
+namespace fnn {
+namespace {
+
+template <bool kFused>
+inline __m512 multiply_add(__m512 x, __m512 y, __m512 acc) {
+    return kFused ? _mm512_fmadd_ps(x, y, acc) : _mm512_add_ps(acc, _mm512_mul_ps(x, y));
+}
+
+// C = alpha * acc + beta * C over the tile (m_edge rows, n_edge columns), as the 6 x 16 kernels
+// store it: a separate multiply and add.
+inline void store_wide(const __m512 (&acc)[kGemmMR][2], float alpha, float beta, float* c, int ldc,
+                       int m_edge, int n_edge) {
+    if (m_edge == kGemmMR && n_edge == 2 * kGemmNR) {
+        const __m512 va = _mm512_set1_ps(alpha);
+        const __m512 vb = _mm512_set1_ps(beta);
+        for (int i = 0; i < kGemmMR; ++i) {
+            float* row = c + static_cast<ptrdiff_t>(i) * ldc;
+            for (int h = 0; h < 2; ++h) {
+                __m512 out = _mm512_mul_ps(va, acc[i][h]);
+                if (beta != 0.0f)
+                    out = _mm512_add_ps(out, _mm512_mul_ps(vb, _mm512_loadu_ps(row + 16 * h)));
+                _mm512_storeu_ps(row + 16 * h, out);
+            }
+        }
+        return;
+    }
+    // Edges: each half as a 6 x 16 tile through the shared store.
+    alignas(64) float tile[2][kGemmMR * kGemmNR];
+    for (int i = 0; i < kGemmMR; ++i) {
+        _mm512_store_ps(tile[0] + i * kGemmNR, acc[i][0]);
+        _mm512_store_ps(tile[1] + i * kGemmNR, acc[i][1]);
+    }
+    gemm_store_tile(tile[0], alpha, beta, c, ldc, m_edge, n_edge < kGemmNR ? n_edge : kGemmNR);
+    if (n_edge > kGemmNR)
+        gemm_store_tile(tile[1], alpha, beta, c + kGemmNR, ldc, m_edge, n_edge - kGemmNR);
+}
+
+// b: the first sliver (kc x 16); the second follows it at b + 16 * kc. Step q reads A and B at
+// step q (dense) or index[q] (indexed).
+template <bool kIndexed, bool kFused>
+inline void wide_body(int steps, int kc, const float* a, const float* b, const int32_t* index,
+                      float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
+    static_assert(kGemmMR == 6 && kGemmNR == 16, "kernel is written for two 6 x 16 tiles");
+    const float* b_second = b + static_cast<ptrdiff_t>(kc) * kGemmNR;
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+#pragma GCC unroll 4
+    for (int q = 0; q < steps; ++q) {
+        const ptrdiff_t step = kIndexed ? index[q] : q;
+        const __m512 b0 = _mm512_load_ps(b + step * kGemmNR);
+        const __m512 b1 = _mm512_load_ps(b_second + step * kGemmNR);
+        const float* a_col = a + step * kGemmMR;
+        __m512 ai = _mm512_set1_ps(a_col[0]);
+        c00 = multiply_add<kFused>(ai, b0, c00);
+        c01 = multiply_add<kFused>(ai, b1, c01);
+        ai = _mm512_set1_ps(a_col[1]);
+        c10 = multiply_add<kFused>(ai, b0, c10);
+        c11 = multiply_add<kFused>(ai, b1, c11);
+        ai = _mm512_set1_ps(a_col[2]);
+        c20 = multiply_add<kFused>(ai, b0, c20);
+        c21 = multiply_add<kFused>(ai, b1, c21);
+        ai = _mm512_set1_ps(a_col[3]);
+        c30 = multiply_add<kFused>(ai, b0, c30);
+        c31 = multiply_add<kFused>(ai, b1, c31);
+        ai = _mm512_set1_ps(a_col[4]);
+        c40 = multiply_add<kFused>(ai, b0, c40);
+        c41 = multiply_add<kFused>(ai, b1, c41);
+        ai = _mm512_set1_ps(a_col[5]);
+        c50 = multiply_add<kFused>(ai, b0, c50);
+        c51 = multiply_add<kFused>(ai, b1, c51);
+    }
+    const __m512 acc[kGemmMR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                                    {c30, c31}, {c40, c41}, {c50, c51}};
+    store_wide(acc, alpha, beta, c, ldc, m_edge, n_edge);
+}
+
+// The same with A read in place: 6 row pointers, each advancing by step_step.
+template <bool kFused>
+inline void wide_direct_body(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
+                             const float* b, float alpha, float beta, float* c, int ldc,
+                             int m_edge, int n_edge) {
+    const float* b_second = b + static_cast<ptrdiff_t>(kc) * kGemmNR;
+    const float *a0 = a, *a1 = a + row_step, *a2 = a + 2 * row_step, *a3 = a + 3 * row_step,
+                *a4 = a + 4 * row_step, *a5 = a + 5 * row_step;
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+#pragma GCC unroll 4
+    for (int q = 0; q < kc; ++q) {
+        const ptrdiff_t at = q * step_step;
+        const __m512 b0 = _mm512_load_ps(b + q * kGemmNR);
+        const __m512 b1 = _mm512_load_ps(b_second + q * kGemmNR);
+        __m512 ai = _mm512_set1_ps(a0[at]);
+        c00 = multiply_add<kFused>(ai, b0, c00);
+        c01 = multiply_add<kFused>(ai, b1, c01);
+        ai = _mm512_set1_ps(a1[at]);
+        c10 = multiply_add<kFused>(ai, b0, c10);
+        c11 = multiply_add<kFused>(ai, b1, c11);
+        ai = _mm512_set1_ps(a2[at]);
+        c20 = multiply_add<kFused>(ai, b0, c20);
+        c21 = multiply_add<kFused>(ai, b1, c21);
+        ai = _mm512_set1_ps(a3[at]);
+        c30 = multiply_add<kFused>(ai, b0, c30);
+        c31 = multiply_add<kFused>(ai, b1, c31);
+        ai = _mm512_set1_ps(a4[at]);
+        c40 = multiply_add<kFused>(ai, b0, c40);
+        c41 = multiply_add<kFused>(ai, b1, c41);
+        ai = _mm512_set1_ps(a5[at]);
+        c50 = multiply_add<kFused>(ai, b0, c50);
+        c51 = multiply_add<kFused>(ai, b1, c51);
+    }
+    const __m512 acc[kGemmMR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                                    {c30, c31}, {c40, c41}, {c50, c51}};
+    store_wide(acc, alpha, beta, c, ldc, m_edge, n_edge);
+}
+
+void wide_avx512(int kc, const float* a, const float* b, float alpha, float beta, float* c,
+                 int ldc, int m_edge, int n_edge) {
+    wide_body<false, false>(kc, kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
+}
+void wide_avx512_indexed(int count, int kc, const float* a, const float* b, const int32_t* index,
+                         float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
+    wide_body<true, false>(count, kc, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
+}
+void wide_avx512_fma(int kc, const float* a, const float* b, float alpha, float beta, float* c,
+                     int ldc, int m_edge, int n_edge) {
+    wide_body<false, true>(kc, kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
+}
+void wide_avx512_fma_indexed(int count, int kc, const float* a, const float* b,
+                             const int32_t* index, float alpha, float beta, float* c, int ldc,
+                             int m_edge, int n_edge) {
+    wide_body<true, true>(count, kc, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
+}
+
+void wide_direct_avx512(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
+                        const float* b, float alpha, float beta, float* c, int ldc, int m_edge,
+                        int n_edge) {
+    wide_direct_body<false>(kc, a, row_step, step_step, b, alpha, beta, c, ldc, m_edge, n_edge);
+}
+void wide_direct_avx512_fma(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
+                            const float* b, float alpha, float beta, float* c, int ldc,
+                            int m_edge, int n_edge) {
+    wide_direct_body<true>(kc, a, row_step, step_step, b, alpha, beta, c, ldc, m_edge, n_edge);
+}
+
+}  // namespace
+
+bool gemm_cpu_has_avx512() { return __builtin_cpu_supports("avx512f"); }
+
+const GemmKernels kGemmAvx512Kernels = {"avx512",
+                                        gemm_kernel_avx,
+                                        gemm_kernel_avx_indexed,
+                                        gemm_pack_a_avx,
+                                        gemm_pack_b_avx,
+                                        wide_avx512,
+                                        wide_avx512_indexed,
+                                        wide_direct_avx512};
+const GemmKernels kGemmAvx512FmaKernels = {"avx512+fma",
+                                           gemm_kernel_fma,
+                                           gemm_kernel_fma_indexed,
+                                           gemm_pack_a_avx,
+                                           gemm_pack_b_avx,
+                                           wide_avx512_fma,
+                                           wide_avx512_fma_indexed,
+                                           wide_direct_avx512_fma};
+
+}  // namespace fnn
+#endif
