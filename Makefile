@@ -34,6 +34,7 @@ INFER_SRCS := $(filter $(addsuffix /%,$(MCU_DIRS)),$(SRCS))
 CLI_ALL := $(filter src/cli/%,$(SRCS))
 FLAGS_SRC := $(filter %cli_flags.cpp,$(CLI_ALL))
 DATA_SRC := $(filter %cli_data.cpp,$(CLI_ALL))
+ARCH_SRC := $(filter %cli_arch.cpp,$(CLI_ALL))
 MAIN_SRC := $(filter %main.cpp,$(CLI_ALL))
 CLI_SRCS := $(filter-out $(FLAGS_SRC),$(CLI_ALL))
 LIB_SRCS := $(filter-out $(CLI_ALL),$(SRCS))
@@ -66,7 +67,7 @@ $(BUILD)/src/%.o: src/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(FNN_FLAGS) $(NOEXC_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-$(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(FLAGS_OBJ) $(DATA_SRC:%.cpp=$(BUILD)/%.o) libfnn.a
+$(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(FLAGS_OBJ) $(DATA_SRC:%.cpp=$(BUILD)/%.o) $(ARCH_SRC:%.cpp=$(BUILD)/%.o) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
 bench: $(BUILD)/fnn_bench data

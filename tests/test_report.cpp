@@ -102,12 +102,6 @@ void check_self_contained(const std::string& html) {
     }
 }
 
-int count(const std::string& text, const std::string& part) {
-    int n = 0;
-    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-    return n;
-}
-
 }  // namespace
 
 TEST_CASE("report: training samples weight histograms and gradient statistics 4 times per epoch") {

@@ -426,6 +426,34 @@ TEST_CASE("sweep: --method is recorded, and --resume runs the method that ran, n
     CHECK(s.trials == 3);
 }
 
+TEST_CASE("sweep: data/sweeps/cnn.yaml sweeps architectures and dropout rates like any flag") {
+    const std::string out = temp_dir() + "/cnn";
+    const CommandResult r = run("./fnn sweep data/sweeps/cnn.yaml --run_cap 2 --set epochs=1 "
+                                "--set limit_train=500 --workers 2 --out " + out);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    std::vector<TrialResult> trials;
+    bool torn = false;
+    std::string error;
+    REQUIRE(read_trials(out + "/journal.jsonl", trials, torn, error));
+    REQUIRE(trials.size() == 2);
+    for (const TrialResult& t : trials) CHECK(t.status == "ok");
+    const std::string journal = read_text(out + "/journal.jsonl");
+    CHECK(contains(journal, "\"arch\":\""));
+    CHECK(contains(journal, "\"dropout\":\""));
+    // Each trial's reproduce command names its layers and rates.
+    const CommandResult plan = run("./fnn sweep data/sweeps/cnn.yaml --plan --run_cap 3");
+    CHECK(count(plan.output, " --arch ") == 3);
+    CHECK(count(plan.output, " --dropout ") == 3);
+    // A dropout value that is not a list of rates is refused when the file is read.
+    const std::string bad = temp_dir() + "/bad.yaml";
+    REQUIRE(write_file_atomic(bad, std::string("method: grid\nparameters:\n  arch:\n    value: cnn2\n"
+                                               "  dropout:\n    values: [0.2, \"0.3,x\"]\n"),
+                              nullptr) == Status::Ok);
+    const CommandResult refused = run("./fnn sweep " + bad + " --plan");
+    CHECK(refused.exit_code == 2);
+    CHECK_MESSAGE(contains(refused.output, "parameters.dropout"), refused.output);
+}
+
 TEST_CASE("sweep: the course-style W&B files in data/sweeps run unchanged") {
     // Five styles: short flag names with mixed-case values, a command: section, lists of widths,
     // nested flow collections with hyperband's max_iter, and W&B distributions with a swept

@@ -5,6 +5,10 @@
 //      seconds per epoch (training pass only), their median, samples/s and test accuracy, and
 //      what the diagnostics fnn train records for reports (weight histograms, gradient
 //      statistics, 4 times per epoch) cost.
+//   3. The CNN presets (--arch cnn1, cnn2 with their optimizers, batch 64, He init) on the same
+//      split: seconds per epoch, images/s and GFLOP/s of useful work (the multiply-adds of the
+//      forward pass, the weight gradients and the input gradients of every layer but the first,
+//      two FLOPs each; im2col copies, packing and the other layers are not counted).
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -14,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_arch.hpp"
 #include "cli/cli_data.hpp"
 #include "cli/cli_flags.hpp"
 #include "fnn/gemm.hpp"
@@ -93,10 +98,60 @@ double time_gemm(const Shape& s, int rounds, GemmArithmetic arithmetic) {
     return median(per_call);
 }
 
+// Multiply-adds of one training step per sample: forward, weight gradients, and input gradients
+// for every weighted layer but the first (nothing needs the gradient of the image).
+double training_macs(const NetworkShape& shape) {
+    double total = 0;
+    bool first = true;
+    for (int l = 0; l < shape.n_layers; ++l) {
+        const double macs = static_cast<double>(layer_macs(shape.layers[l]));
+        total += macs * (first ? 2 : 3);
+        first = first && macs == 0;
+    }
+    return total;
+}
+
+// One CNN preset trained for `epochs` epochs; prints its epochs and median.
+bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs,
+               const Dataset& train) {
+    std::vector<LayerSpec> specs;
+    std::string error;
+    if (!parse_architecture(preset, specs, error)) return false;
+    TrainConfig c;
+    c.net.n_specs = static_cast<int>(specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) c.net.specs[i] = specs[i];
+    c.init = Init::He;
+    c.opt.kind = optimizer;
+    c.opt.learning_rate = lr;
+    c.batch_size = 64;
+    c.epochs = epochs;
+    Trainer trainer;
+    ErrorText err;
+    if (trainer.setup(c, train, &err) != Status::Ok || trainer.run(nullptr, &err) != Status::Ok) {
+        fprintf(stderr, "fnn_bench: %s: %s\n", preset, err.text);
+        return false;
+    }
+    const double macs = training_macs(trainer.shape());
+    printf("\n--arch %s (%s), %s lr %g, batch 64: %.2f M multiply-adds per training image\n",
+           preset, preset_architecture(preset).c_str(), optimizer_name(optimizer),
+           static_cast<double>(lr), macs / 1e6);
+    std::vector<double> secs;
+    for (const EpochMetrics& m : trainer.history()) {
+        secs.push_back(m.seconds);
+        printf("  epoch %2d  %.2f s  %6.0f images/s  %5.1f GFLOP/s  val acc %.2f%%\n", m.epoch,
+               m.seconds, trainer.train_count() / m.seconds,
+               2 * macs * trainer.train_count() / m.seconds / 1e9, 100 * m.val_acc);
+    }
+    const double med = median(secs);
+    printf("median %.2f s/epoch (%.0f images/s, %.1f GFLOP/s of useful work)\n", med,
+           trainer.train_count() / med, 2 * macs * trainer.train_count() / med / 1e9);
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    long epochs = 10, rounds = 5;
+    long epochs = 10, rounds = 5, cnn_epochs = 2;
     std::string data_dir;
     bool skip_epochs = false, skip_gemm = false;
     FlagParser p("fnn_bench", "Print fnn's single-threaded speed figures.");
@@ -106,6 +161,8 @@ int main(int argc, char** argv) {
     p.add(text_flag("", "--data_dir", "DIR", "converted datasets (default data/)", data_dir));
     p.add(switch_flag("", "--gemm_only", "skip the reference job", skip_epochs));
     p.add(switch_flag("", "--skip_gemm", "skip the GEMM table", skip_gemm));
+    p.add(int_flag("", "--cnn_epochs", "N", "epochs of each CNN preset, 0 to skip (default 2)",
+                   cnn_epochs, 0, 100));
     const ParseResult r = p.parse(argc, argv, 1, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
 
@@ -191,5 +248,10 @@ int main(int argc, char** argv) {
     const double per_sample = median(sampling.seconds());
     printf("report diagnostics: %d samples per epoch, median %.3f ms each (%.2f%% of an epoch)\n",
            kSamplesPerEpoch, 1e3 * per_sample, 100 * kSamplesPerEpoch * per_sample / median(secs));
+    if (cnn_epochs > 0) {
+        if (!bench_cnn("cnn1", OptimizerKind::Momentum, 0.02f, static_cast<int>(cnn_epochs), train.view) ||
+            !bench_cnn("cnn2", OptimizerKind::Adam, 0.002f, static_cast<int>(cnn_epochs), train.view))
+            return 1;
+    }
     return 0;
 }

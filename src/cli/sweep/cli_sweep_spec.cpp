@@ -117,7 +117,15 @@ private:
         if (value.empty()) return problem(line, "parameters." + name + ": an empty value");
         TrainOptions o;
         std::string error;
-        if (!train_options_from_args({"--" + name, value}, o, error))
+        std::vector<std::string> args{"--" + name, value};
+        if (name == "dropout") {
+            // Rates need an architecture: one with a dropout layer per rate (the trial's own
+            // --arch is checked when the trial runs).
+            std::string arch;
+            for (char c : value + ",") arch += c == ',' ? "dropout0," : "";
+            args.insert(args.end(), {"--arch", arch + "dense2"});
+        }
+        if (!train_options_from_args(args, o, error))
             return problem(line, "parameters." + name + ": " + error.substr(error.find(' ') + 1));
         return true;
     }
