@@ -60,7 +60,9 @@ fnn: $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a -o $@
 
 FNNPACK_OBJS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tools/fnnpack*.cpp))
-fnnpack: $(FNNPACK_OBJS) $(FLAGS_OBJ) libfnn.a
+# fnnpack decodes models as the CLI does (cli_model, with what it names layers with).
+MODEL_OBJS := $(patsubst %.cpp,$(BUILD)/%.o,$(filter %cli_model.cpp %cli_json.cpp %cli_arch.cpp,$(CLI_ALL)))
+fnnpack: $(FNNPACK_OBJS) $(MODEL_OBJS) $(FLAGS_OBJ) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
 $(BUILD)/src/%.o: src/%.cpp

@@ -11,8 +11,10 @@
 #include "base/byte_cursor.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
+#include "blob_edits.hpp"
 
 using namespace fnn;
+using namespace fnn_test;
 
 namespace {
 
@@ -51,9 +53,6 @@ struct Model {
     }
 };
 
-void reseal(std::vector<uint8_t>& blob) {
-    store_u32le(blob.data() + blob.size() - 4, crc32(0, blob.data(), blob.size() - 4));
-}
 
 // The same dense-only model in the 32-byte layer entries of versions 1 and 2: sections keep
 // their offsets (the shrunk table leaves padding before them), the header only changes version.
@@ -74,13 +73,6 @@ std::vector<uint8_t> as_version(const std::vector<uint8_t>& v3, uint16_t version
     return out;
 }
 
-Status parse(const std::vector<uint8_t>& blob, std::string* message = nullptr) {
-    ModelBlob m;
-    ErrorText err;
-    const Status s = parse_model_blob(blob.data(), blob.size(), m, &err);
-    if (message) *message = err.text;
-    return s;
-}
 
 }  // namespace
 
@@ -210,15 +202,11 @@ TEST_CASE("blob: hostile fields with a valid CRC are caught by the field checks"
     };
     for (const Edit& e : edits) {
         CAPTURE(e.what);
-        std::vector<uint8_t> bad = good;
-        if (e.width == 1) bad[e.offset] = static_cast<uint8_t>(e.value);
-        if (e.width == 2) store_u16le(bad.data() + e.offset, static_cast<uint16_t>(e.value));
-        if (e.width == 4) store_u32le(bad.data() + e.offset, e.value);
-        if (std::string(e.what) == "bias into the CRC")
-            store_u32le(
-                bad.data() + e.offset,
-                static_cast<uint32_t>(bad.size() - 4 - 16));  // 16-aligned, runs into the CRC
-        reseal(bad);
+        const bool into_crc = std::string(e.what) == "bias into the CRC";
+        // 16-aligned, and runs into the CRC
+        const std::vector<uint8_t> bad =
+            edited(good, e.offset, into_crc ? static_cast<uint32_t>(good.size() - 4 - 16) : e.value,
+                   e.width);
         std::string message;
         CHECK(parse(bad, &message) == e.expected);
         CHECK_MESSAGE(message.find(e.message_part) != std::string::npos, message);

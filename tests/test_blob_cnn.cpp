@@ -13,27 +13,14 @@
 #include "base/byte_cursor.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
+#include "blob_edits.hpp"
 #include "fnn/fnn.h"
+#include "layer_specs.hpp"
 
 using namespace fnn;
+using namespace fnn_test;
 
 namespace {
-
-LayerSpec layer(LayerKind kind, int units = 0, int k = 0, int stride = 0) {
-    LayerSpec s;
-    s.kind = kind;
-    s.units = units;
-    s.kh = s.kw = k;
-    s.sh = s.sw = stride;
-    return s;
-}
-
-LayerSpec act(Activation a) {
-    LayerSpec s;
-    s.kind = LayerKind::Activation;
-    s.act = a;
-    return s;
-}
 
 // A 3-channel 7x6 image through every kind: conv (padding 1), batch norm + relu, max pool, a
 // rectangular strided 'same' conv, average pool, dropout, dense, batch norm + tanh, output.
@@ -46,19 +33,11 @@ struct CnnModel {
         spec.input = Shape3{3, 7, 6};
         spec.n_in = 3 * 7 * 6;
         spec.n_classes = 3;
-        LayerSpec conv = layer(LayerKind::Conv2d, 4, 3);
-        conv.padding = Padding::Explicit;
-        conv.pad = 1;
-        LayerSpec rect = layer(LayerKind::Conv2d, 5, 2, 2);
-        rect.kw = 3;
-        rect.padding = Padding::Same;
-        LayerSpec drop = layer(LayerKind::Dropout);
-        drop.rate = 0.3f;
-        const LayerSpec specs[] = {conv, layer(LayerKind::BatchNorm), act(Activation::Relu),
-                                   layer(LayerKind::MaxPool, 0, 2), rect,
-                                   layer(LayerKind::AvgPool, 0, 2, 1), drop,
-                                   layer(LayerKind::Dense, 6), layer(LayerKind::BatchNorm),
-                                   act(Activation::Tanh)};
+        const LayerSpec specs[] = {conv(4, 3, 3, 1, Padding::Explicit, 1),
+                                   simple(LayerKind::BatchNorm), activation(Activation::Relu),
+                                   pool(LayerKind::MaxPool, 2), conv(5, 2, 3, 2, Padding::Same),
+                                   pool(LayerKind::AvgPool, 2, 1), dropout(0.3f), dense(6),
+                                   simple(LayerKind::BatchNorm), activation(Activation::Tanh)};
         for (const LayerSpec& s : specs) spec.specs[spec.n_specs++] = s;
         ErrorText err;
         REQUIRE_MESSAGE(plan_network(spec, shape, &err) == Status::Ok, err.text);
@@ -82,17 +61,7 @@ struct CnnModel {
     }
 };
 
-void reseal(std::vector<uint8_t>& blob) {
-    store_u32le(blob.data() + blob.size() - 4, crc32(0, blob.data(), blob.size() - 4));
-}
 
-Status parse(const std::vector<uint8_t>& blob, std::string* message = nullptr) {
-    ModelBlob m;
-    ErrorText err;
-    const Status s = parse_model_blob(blob.data(), blob.size(), m, &err);
-    if (message) *message = err.text;
-    return s;
-}
 
 // Decodes a blob back into a planned network with parameters and state.
 void decode(const std::vector<uint8_t>& blob, NetworkShape& shape, std::vector<float>& params,
@@ -277,13 +246,8 @@ TEST_CASE("cnn blob: hostile geometry and values with a valid CRC are caught by 
     };
     for (const auto& e : edits) {
         CAPTURE(e.what);
-        std::vector<uint8_t> bad = good;
-        if (e.width == 1) bad[e.offset] = static_cast<uint8_t>(e.value);
-        if (e.width == 2) store_u16le(bad.data() + e.offset, static_cast<uint16_t>(e.value));
-        if (e.width == 4) store_u32le(bad.data() + e.offset, e.value);
-        reseal(bad);
         std::string message;
-        CHECK(parse(bad, &message) == Status::Format);
+        CHECK(parse(edited(good, e.offset, e.value, e.width), &message) == Status::Format);
         CHECK_MESSAGE(message.find(e.part) != std::string::npos, message);
     }
 }

@@ -13,50 +13,14 @@
 #include "fnn/loss.hpp"
 #include "fnn/network.hpp"
 #include "gradcheck.hpp"
+#include "layer_specs.hpp"
 
 using namespace fnn;
+using namespace fnn_test;
 using namespace fnn_test;
 
 namespace {
 
-LayerSpec conv(int channels, int kh, int kw, int stride, Padding padding, int pad = 0) {
-    LayerSpec s;
-    s.kind = LayerKind::Conv2d;
-    s.units = channels;
-    s.kh = kh, s.kw = kw, s.sh = s.sw = stride;
-    s.padding = padding;
-    s.pad = pad;
-    return s;
-}
-LayerSpec pool(LayerKind kind, int k, int stride = 0) {
-    LayerSpec s;
-    s.kind = kind;
-    s.kh = s.kw = k;
-    s.sh = s.sw = stride;
-    return s;
-}
-LayerSpec simple(LayerKind kind) {
-    LayerSpec s;
-    s.kind = kind;
-    return s;
-}
-LayerSpec activation(Activation a) {
-    LayerSpec s;
-    s.kind = LayerKind::Activation;
-    s.act = a;
-    return s;
-}
-LayerSpec dropout(float rate) {
-    LayerSpec s;
-    s.kind = LayerKind::Dropout;
-    s.rate = rate;
-    return s;
-}
-LayerSpec dense(int units) {
-    LayerSpec s;
-    s.units = units;
-    return s;
-}
 
 // A network from an input shape and layer specs (fnn adds the dense output layer), with its
 // parameters initialised, the biases and batch-norm parameters set away from their defaults,

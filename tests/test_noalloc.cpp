@@ -80,6 +80,24 @@ struct Synthetic {
     }
 };
 
+// Heap allocations during 20 training steps (batches of 17 and 5), an evaluation, a prediction
+// and two whole epochs (shuffling, steps, validation, history) of a set-up trainer.
+long allocations_while_training(Trainer& trainer, const Synthetic& data) {
+    std::vector<int> order(17);
+    for (int i = 0; i < 17; ++i) order[i] = (i * 13) % 270;
+    ErrorText err;
+    g_allocations = 0;
+    g_counting = true;
+    for (int step = 0; step < 20; ++step) trainer.train_step(order.data(), step % 2 ? 17 : 5);
+    const EvalResult r = trainer.evaluate(data.view, 270, 30);
+    trainer.predict(data.view, 0, 10);
+    const Status s = trainer.run(nullptr, &err);
+    g_counting = false;
+    CHECK(r.count == 30);
+    CHECK(s == Status::Ok);
+    return g_allocations;
+}
+
 }  // namespace
 
 TEST_CASE("noalloc: training steps and forward passes allocate nothing on the heap") {
@@ -100,22 +118,7 @@ TEST_CASE("noalloc: training steps and forward passes allocate nothing on the he
         Trainer trainer;
         ErrorText err;
         REQUIRE(trainer.setup(c, data.view, &err) == Status::Ok);
-        std::vector<int> order(17);
-        for (int i = 0; i < 17; ++i) order[i] = (i * 13) % 270;
-        g_allocations = 0;
-        g_counting = true;
-        for (int step = 0; step < 20; ++step) trainer.train_step(order.data(), step % 2 ? 17 : 5);
-        const EvalResult r = trainer.evaluate(data.view, 270, 30);
-        trainer.predict(data.view, 0, 10);
-        g_counting = false;
-        CHECK(g_allocations == 0);
-        CHECK(r.count == 30);
-        // Whole epochs too: shuffling, steps, validation, history.
-        g_counting = true;
-        const Status s = trainer.run(nullptr, &err);
-        g_counting = false;
-        CHECK(s == Status::Ok);
-        CHECK(g_allocations == 0);
+        CHECK(allocations_while_training(trainer, data) == 0);
     }
     // The counter itself works: an allocation while counting is seen.
     g_allocations = 0;
@@ -157,18 +160,7 @@ TEST_CASE("noalloc: a CNN's training steps, evaluation and epochs allocate nothi
         ErrorText err;
         REQUIRE_MESSAGE(trainer.setup(c, data.view, &err) == Status::Ok, err.text);
         REQUIRE(trainer.shape().n_state > 0);
-        std::vector<int> order(17);
-        for (int i = 0; i < 17; ++i) order[i] = (i * 13) % 270;
-        g_allocations = 0;
-        g_counting = true;
-        for (int step = 0; step < 10; ++step) trainer.train_step(order.data(), step % 2 ? 17 : 5);
-        const EvalResult r = trainer.evaluate(data.view, 270, 30);
-        trainer.predict(data.view, 0, 10);
-        const Status s = trainer.run(nullptr, &err);
-        g_counting = false;
-        CHECK(s == Status::Ok);
-        CHECK(g_allocations == 0);
-        CHECK(r.count == 30);
+        CHECK(allocations_while_training(trainer, data) == 0);
     }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/cli_flags.hpp"
+#include "cli/cli_model.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
@@ -22,30 +23,6 @@
 
 namespace fnn {
 namespace {
-
-// A model blob decoded into the trainer's network, for re-encoding and calibration.
-struct DecodedModel {
-    ModelBlob blob;
-    NetworkShape shape;
-    std::vector<float> params;
-    std::vector<float> state;  // batch norm running statistics
-};
-
-bool decode(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out,
-            std::string& error) {
-    ErrorText err;
-    NetworkSpec spec;
-    if (parse_model_blob(bytes.data(), bytes.size(), out.blob, &err) != Status::Ok ||
-        network_spec_from_blob(out.blob, spec, &err) != Status::Ok ||
-        plan_network(spec, out.shape, &err) != Status::Ok) {
-        error = path + ": " + err.text;
-        return false;
-    }
-    out.params.resize(out.shape.n_params);
-    out.state.resize(out.shape.n_state);
-    params_from_blob(out.blob, out.shape, out.params.data(), out.state.data());
-    return true;
-}
 
 // Per-layer input scales for int8 activations: the largest |input| each layer sees over the
 // first `samples` images of `data`, divided by 127.
@@ -200,7 +177,7 @@ int cmd_model(int argc, char** argv) {
         fprintf(stderr, "fnnpack model: %s\n", err.text);
         return 1;
     }
-    if (!decode(in_bytes, inputs[0], model, error)) {
+    if (!decode_model(in_bytes, inputs[0], model, error)) {
         fprintf(stderr, "fnnpack model: %s\n", error.c_str());
         return 1;
     }

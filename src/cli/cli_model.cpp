@@ -13,50 +13,47 @@
 
 namespace fnn {
 
-// One sample at a time through the trainer's network (batch norm on its running statistics, no
-// dropout), with the inference library's arithmetic: Reproducible GEMM, then softmax.
-struct HostModel {
-    DecodedModel decoded;
-    std::vector<unsigned char> memory;
-    Arena persistent, scratch;
-    Network network;
-    std::vector<float> x;
-
-    bool init(std::string& error) {
-        const NetworkShape& shape = decoded.shape;
-        const size_t net = arena_buffer_bytes(Network::bytes(shape, 1, 1));
-        const size_t work = arena_buffer_bytes(Network::scratch_bytes(shape, 1));
-        memory.assign(net + work, 0);
-        persistent = Arena(memory.data(), net);
-        scratch = Arena(memory.data() + net, work);
-        ErrorText err;
-        if (network.init(shape, 1, 1, persistent, &err) != Status::Ok) {
-            error = err.text;
-            return false;
-        }
-        std::copy(decoded.params.begin(), decoded.params.end(), network.params());
-        std::copy(decoded.state.begin(), decoded.state.end(), network.state());
-        x.assign(static_cast<size_t>(shape.n_in()), 0.0f);
-        return true;
+bool HostModel::init(DecodedModel model, std::string& error) {
+    model_ = std::move(model);
+    const NetworkShape& shape = model_.shape;
+    const size_t net = arena_buffer_bytes(Network::bytes(shape, 1, 1));
+    const size_t work = arena_buffer_bytes(Network::scratch_bytes(shape, 1));
+    memory_.assign(net + work, 0);
+    persistent_ = Arena(memory_.data(), net);
+    scratch_ = Arena(memory_.data() + net, work);
+    ErrorText err;
+    if (network_.init(shape, 1, 1, persistent_, &err) != Status::Ok) {
+        error = err.text;
+        return false;
     }
+    std::copy(model_.params.begin(), model_.params.end(), network_.params());
+    std::copy(model_.state.begin(), model_.state.end(), network_.state());
+    x_.assign(static_cast<size_t>(shape.n_in()), 0.0f);
+    return true;
+}
 
-    bool run(const uint8_t* sample, float divisor, float* out) {
-        for (size_t k = 0; k < x.size(); ++k) x[k] = static_cast<float>(sample[k]) / divisor;
-        const size_t mark = scratch.mark();
-        const ConstMatView logits = network.forward(
-            ConstMatView{x.data(), 1, static_cast<int>(x.size()), static_cast<int>(x.size())},
-            scratch, GemmArithmetic::Reproducible, false);
-        scratch.rewind(mark);
-        bool finite = true;
-        for (int j = 0; j < logits.cols; ++j) {
-            out[j] = logits.at(0, j);
-            finite = finite && out[j] - out[j] == 0.0f;
-        }
-        if (!finite) return false;
-        softmax_rows(MatView{out, 1, logits.cols, logits.cols});
-        return true;
+ConstMatView HostModel::forward(const uint8_t* sample) {
+    const float divisor = model_.blob.header.meta.input_divisor;
+    for (size_t k = 0; k < x_.size(); ++k) x_[k] = static_cast<float>(sample[k]) / divisor;
+    const int n = static_cast<int>(x_.size());
+    const size_t mark = scratch_.mark();
+    const ConstMatView logits = network_.forward(ConstMatView{x_.data(), 1, n, n}, scratch_,
+                                                 GemmArithmetic::Reproducible, false);
+    scratch_.rewind(mark);
+    return logits;
+}
+
+bool HostModel::probabilities(const uint8_t* sample, float* out) {
+    const ConstMatView logits = forward(sample);
+    bool finite = true;
+    for (int j = 0; j < logits.cols; ++j) {
+        out[j] = logits.at(0, j);
+        finite = finite && out[j] - out[j] == 0.0f;
     }
-};
+    if (!finite) return false;
+    softmax_rows(MatView{out, 1, logits.cols, logits.cols});
+    return true;
+}
 
 namespace {
 
@@ -74,7 +71,7 @@ std::vector<std::string> class_names_of(const ModelHeader& header) {
 }  // namespace
 
 bool LoadedModel::probabilities(const uint8_t* sample, float* out) const {
-    if (host != nullptr) return host->run(sample, header.meta.input_divisor, out);
+    if (host != nullptr) return host->probabilities(sample, out);
     return fnn_run_u8(model, sample, inputs(), out, classes()) == FNN_OK;
 }
 
@@ -129,7 +126,9 @@ bool load_model(const std::string& path, LoadedModel& out, std::string& error) {
     const fnn_status checked = fnn_check_blob(out.blob.data(), out.blob.size(), message, sizeof message);
     if (checked == FNN_E_UNSUPPORTED) {
         auto host = std::make_shared<HostModel>();
-        if (!decode_model(out.blob, path, host->decoded, error) || !host->init(error)) return false;
+        DecodedModel decoded;
+        if (!decode_model(out.blob, path, decoded, error) || !host->init(std::move(decoded), error))
+            return false;
         out.host = host;
         out.names = class_names_of(out.header);
         return true;

@@ -13,17 +13,50 @@
 
 #include "fnn/blob.hpp"
 #include "fnn/fnn.h"
+#include "fnn/network.hpp"
 
 namespace fnn {
 
-struct HostModel;  // the trainer's network, for models the inference library does not run
+// A model blob decoded into the trainer's network description and parameters.
+struct DecodedModel {
+    ModelBlob blob;
+    NetworkShape shape;
+    std::vector<float> params;
+    std::vector<float> state;  // batch norm running statistics
+};
+// `bytes` is a model blob read from `path` (named in `error`).
+bool decode_model(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out,
+                  std::string& error);
+
+// A decoded model on the trainer's network, one sample at a time in evaluation mode (batch norm
+// on its running statistics, no dropout) with the inference library's arithmetic: reproducible
+// GEMM, then softmax. For models the library does not run yet, and to look inside a model.
+class HostModel {
+public:
+    // Takes the model and carves the network; false, saying why, when it cannot.
+    bool init(DecodedModel model, std::string& error);
+    // One sample of raw features (each divided by the model's input divisor): the logits. Every
+    // layer's output stays readable in network().layer_output(l, 1) until the next call.
+    ConstMatView forward(const uint8_t* sample);
+    // Class probabilities; false if the model overflowed.
+    bool probabilities(const uint8_t* sample, float* out);
+    const DecodedModel& model() const { return model_; }
+    const Network& network() const { return network_; }
+
+private:
+    DecodedModel model_;
+    std::vector<unsigned char> memory_;
+    Arena persistent_, scratch_;
+    Network network_;
+    std::vector<float> x_;
+};
 
 struct LoadedModel {
     std::string path;
     std::vector<uint8_t> blob;
     std::vector<unsigned char> arena;
     fnn_model* model = nullptr;        // null when `host` runs the model
-    std::shared_ptr<HostModel> host;
+    std::shared_ptr<HostModel> host;   // shared: LoadedModel is copied, the network is not
     ModelHeader header;
     std::vector<std::string> names;  // the blob's class names; empty when it carries none
 
@@ -54,15 +87,5 @@ ModelOrigin model_origin(const std::string& model_path);
 bool read_parameters(const std::string& path, const NetworkShape& shape, std::vector<float>& params,
                      std::vector<float>& state, std::string& error);
 
-// A model blob decoded into the trainer's network description and parameters.
-struct DecodedModel {
-    ModelBlob blob;
-    NetworkShape shape;
-    std::vector<float> params;
-    std::vector<float> state;  // batch norm running statistics
-};
-// `bytes` is a model blob read from `path` (named in `error`).
-bool decode_model(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out,
-                  std::string& error);
 
 }  // namespace fnn

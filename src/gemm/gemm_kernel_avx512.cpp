@@ -46,6 +46,18 @@ inline void store_wide(const __m512 (&acc)[kGemmMR][2], float alpha, float beta,
         gemm_store_tile(tile[1], alpha, beta, c + kGemmNR, ldc, m_edge, n_edge - kGemmNR);
 }
 
+// acc[i] += a[i * a_stride] x (b0, b1) for the tile's 6 rows: one step, in row order.
+template <bool kFused>
+inline void rank1_update(__m512 (&acc)[kGemmMR][2], __m512 b0, __m512 b1, const float* a,
+                         ptrdiff_t a_stride) {
+#pragma GCC unroll 6
+    for (int i = 0; i < kGemmMR; ++i) {
+        const __m512 ai = _mm512_set1_ps(a[i * a_stride]);
+        acc[i][0] = multiply_add<kFused>(ai, b0, acc[i][0]);
+        acc[i][1] = multiply_add<kFused>(ai, b1, acc[i][1]);
+    }
+}
+
 // b: the first sliver (kc x 16); the second follows it at b + 16 * kc. Step q reads A and B at
 // step q (dense) or index[q] (indexed).
 template <bool kIndexed, bool kFused>
@@ -53,74 +65,30 @@ inline void wide_body(int steps, int kc, const float* a, const float* b, const i
                       float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
     static_assert(kGemmMR == 6 && kGemmNR == 16, "kernel is written for two 6 x 16 tiles");
     const float* b_second = b + static_cast<ptrdiff_t>(kc) * kGemmNR;
-    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    __m512 acc[kGemmMR][2];
+    for (int i = 0; i < kGemmMR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
 #pragma GCC unroll 4
     for (int q = 0; q < steps; ++q) {
         const ptrdiff_t step = kIndexed ? index[q] : q;
-        const __m512 b0 = _mm512_load_ps(b + step * kGemmNR);
-        const __m512 b1 = _mm512_load_ps(b_second + step * kGemmNR);
-        const float* a_col = a + step * kGemmMR;
-        __m512 ai = _mm512_set1_ps(a_col[0]);
-        c00 = multiply_add<kFused>(ai, b0, c00);
-        c01 = multiply_add<kFused>(ai, b1, c01);
-        ai = _mm512_set1_ps(a_col[1]);
-        c10 = multiply_add<kFused>(ai, b0, c10);
-        c11 = multiply_add<kFused>(ai, b1, c11);
-        ai = _mm512_set1_ps(a_col[2]);
-        c20 = multiply_add<kFused>(ai, b0, c20);
-        c21 = multiply_add<kFused>(ai, b1, c21);
-        ai = _mm512_set1_ps(a_col[3]);
-        c30 = multiply_add<kFused>(ai, b0, c30);
-        c31 = multiply_add<kFused>(ai, b1, c31);
-        ai = _mm512_set1_ps(a_col[4]);
-        c40 = multiply_add<kFused>(ai, b0, c40);
-        c41 = multiply_add<kFused>(ai, b1, c41);
-        ai = _mm512_set1_ps(a_col[5]);
-        c50 = multiply_add<kFused>(ai, b0, c50);
-        c51 = multiply_add<kFused>(ai, b1, c51);
+        rank1_update<kFused>(acc, _mm512_load_ps(b + step * kGemmNR),
+                             _mm512_load_ps(b_second + step * kGemmNR), a + step * kGemmMR, 1);
     }
-    const __m512 acc[kGemmMR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                                    {c30, c31}, {c40, c41}, {c50, c51}};
     store_wide(acc, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
-// The same with A read in place: 6 row pointers, each advancing by step_step.
+// The same with A read in place: step q of row i at a[i * row_step + q * step_step].
 template <bool kFused>
 inline void wide_direct_body(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
                              const float* b, float alpha, float beta, float* c, int ldc,
                              int m_edge, int n_edge) {
     const float* b_second = b + static_cast<ptrdiff_t>(kc) * kGemmNR;
-    const float *a0 = a, *a1 = a + row_step, *a2 = a + 2 * row_step, *a3 = a + 3 * row_step,
-                *a4 = a + 4 * row_step, *a5 = a + 5 * row_step;
-    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    __m512 acc[kGemmMR][2];
+    for (int i = 0; i < kGemmMR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
 #pragma GCC unroll 4
     for (int q = 0; q < kc; ++q) {
-        const ptrdiff_t at = q * step_step;
-        const __m512 b0 = _mm512_load_ps(b + q * kGemmNR);
-        const __m512 b1 = _mm512_load_ps(b_second + q * kGemmNR);
-        __m512 ai = _mm512_set1_ps(a0[at]);
-        c00 = multiply_add<kFused>(ai, b0, c00);
-        c01 = multiply_add<kFused>(ai, b1, c01);
-        ai = _mm512_set1_ps(a1[at]);
-        c10 = multiply_add<kFused>(ai, b0, c10);
-        c11 = multiply_add<kFused>(ai, b1, c11);
-        ai = _mm512_set1_ps(a2[at]);
-        c20 = multiply_add<kFused>(ai, b0, c20);
-        c21 = multiply_add<kFused>(ai, b1, c21);
-        ai = _mm512_set1_ps(a3[at]);
-        c30 = multiply_add<kFused>(ai, b0, c30);
-        c31 = multiply_add<kFused>(ai, b1, c31);
-        ai = _mm512_set1_ps(a4[at]);
-        c40 = multiply_add<kFused>(ai, b0, c40);
-        c41 = multiply_add<kFused>(ai, b1, c41);
-        ai = _mm512_set1_ps(a5[at]);
-        c50 = multiply_add<kFused>(ai, b0, c50);
-        c51 = multiply_add<kFused>(ai, b1, c51);
+        rank1_update<kFused>(acc, _mm512_load_ps(b + q * kGemmNR),
+                             _mm512_load_ps(b_second + q * kGemmNR), a + q * step_step, row_step);
     }
-    const __m512 acc[kGemmMR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                                    {c30, c31}, {c40, c41}, {c50, c51}};
     store_wide(acc, alpha, beta, c, ldc, m_edge, n_edge);
 }
 

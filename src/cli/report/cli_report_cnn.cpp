@@ -58,8 +58,11 @@ std::string summary_table(const NetworkShape& shape) {
 
 bool add_network_sections(const std::vector<uint8_t>& blob, const Dataset& test, int sample,
                           HtmlPage& page, std::string& error) {
-    DecodedModel model;
-    if (!decode_model(blob, "model.fnn", model, error)) return false;
+    DecodedModel decoded;
+    HostModel host;
+    if (!decode_model(blob, "model.fnn", decoded, error) || !host.init(std::move(decoded), error))
+        return false;
+    const DecodedModel& model = host.model();
     const NetworkShape& shape = model.shape;
     page.section("network", "Network", summary_table(shape));
     int first_conv = -1;
@@ -90,23 +93,8 @@ bool add_network_sections(const std::vector<uint8_t>& blob, const Dataset& test,
                  filters + "</div>");
 
     // Feature maps: one test image through the network in evaluation mode.
-    std::vector<unsigned char> memory(arena_buffer_bytes(Network::bytes(shape, 1, 1)) +
-                                      arena_buffer_bytes(Network::scratch_bytes(shape, 1)));
-    Arena persistent(memory.data(), arena_buffer_bytes(Network::bytes(shape, 1, 1)));
-    Arena scratch(memory.data() + persistent.capacity(), memory.size() - persistent.capacity());
-    Network net;
-    ErrorText err;
-    if (net.init(shape, 1, 1, persistent, &err) != Status::Ok) {
-        error = err.text;
-        return false;
-    }
-    std::copy(model.params.begin(), model.params.end(), net.params());
-    std::copy(model.state.begin(), model.state.end(), net.state());
-    std::vector<float> x(static_cast<size_t>(shape.n_in()));
     const uint8_t* pixels = test.sample(sample);
-    for (size_t k = 0; k < x.size(); ++k)
-        x[k] = static_cast<float>(pixels[k]) / model.blob.header.meta.input_divisor;
-    net.forward(ConstMatView{x.data(), 1, shape.n_in(), shape.n_in()}, scratch);
+    host.forward(pixels);
     std::string maps = "<p class=\"note\">Test image " + std::to_string(sample) +
                        "; each map is scaled to its own range (after the layer's activation).</p>";
     maps += "<div class=\"grid\">" +
@@ -118,7 +106,7 @@ bool add_network_sections(const std::vector<uint8_t>& blob, const Dataset& test,
     for (int l = 0; l < shape.n_layers; ++l) {
         const LayerDesc& d = shape.layers[l];
         if (d.kind != LayerKind::Conv2d) continue;
-        const ConstMatView out = net.layer_output(l, 1);
+        const ConstMatView out = host.network().layer_output(l, 1);
         maps += "<p><b>layer " + std::to_string(l + 1) + ": " + xml_escape(layer_title(d)) + ", " +
                 std::to_string(d.out.c) + " maps of " + std::to_string(d.out.h) + "x" +
                 std::to_string(d.out.w) + "</b></p><div class=\"grid\">";
