@@ -12,7 +12,19 @@
 namespace fnn {
 namespace {
 
-constexpr int kEvalBatch = 256;  // rows per forward pass when only evaluating
+// Rows per forward pass when only evaluating: up to 256, fewer when their layer outputs would
+// pass 16 MB (a CNN's activations are large), never fewer than a training batch. Rows are
+// evaluated independently, so this changes the memory, never the results.
+constexpr int kEvalBatch = 256;
+constexpr size_t kEvalOutputBytes = size_t(16) << 20;
+
+int eval_batch_for(const NetworkShape& shape, int batch_size) {
+    size_t per_row = 0;
+    for (int l = 0; l < shape.n_layers; ++l) per_row += sizeof(float) * shape.layers[l].n_out;
+    size_t rows = kEvalOutputBytes / (per_row > 0 ? per_row : 1);
+    rows = rows < static_cast<size_t>(kEvalBatch) ? rows : kEvalBatch;
+    return rows > static_cast<size_t>(batch_size) ? static_cast<int>(rows) : batch_size;
+}
 
 // True when every value is finite. The GEMM skips products with zero inputs, so a weight that
 // only ever meets zero inputs could turn NaN without the loss showing it; this catches it.
@@ -81,7 +93,7 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
 
     NetworkShape shape;
     FNN_TRY(plan_network(config_.net, shape, err));
-    const int max_batch = config.batch_size > kEvalBatch ? config.batch_size : kEvalBatch;
+    const int max_batch = eval_batch_for(shape, config.batch_size);
     const size_t features = static_cast<size_t>(train_set.features());
     const size_t plan = Network::bytes(shape, max_batch, config.batch_size) +
                         Optimizer::bytes(config.opt.kind, shape.n_params) +
