@@ -14,6 +14,7 @@
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
 #include "blob_edits.hpp"
+#include "fnn/activation.hpp"
 #include "fnn/fnn.h"
 #include "layer_specs.hpp"
 
@@ -261,17 +262,39 @@ TEST_CASE("cnn blob: writing refuses batch norm without its statistics") {
     CHECK(std::string(err.text).find("running statistics") != std::string::npos);
 }
 
-TEST_CASE("cnn blob: the inference library refuses layers it does not run, with a clear status") {
+TEST_CASE("cnn blob: the inference library runs every layer kind with the trainer's bits") {
+    // fp32 and fp16 weights: the library's outputs equal the trainer's evaluation forward pass
+    // (on the weights the blob holds) followed by softmax, bit for bit, for several inputs.
     const CnnModel model;
-    const std::vector<uint8_t> blob = model.blob(WeightType::F32);
-    char message[256];
-    CHECK(fnn_check_blob(blob.data(), blob.size(), message, sizeof message) == FNN_E_UNSUPPORTED);
-    CHECK(std::string(message).find("layer 0 is conv2d") != std::string::npos);
-    size_t bytes = 0;
-    CHECK(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_E_UNSUPPORTED);
-    std::vector<unsigned char> arena(1 << 16);
-    fnn_model* loaded = reinterpret_cast<fnn_model*>(&bytes);  // must be reset to null
-    CHECK(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &loaded) ==
-          FNN_E_UNSUPPORTED);
-    CHECK(loaded == nullptr);
+    for (WeightType type : {WeightType::F32, WeightType::F16}) {
+        CAPTURE(weight_type_name(type));
+        const std::vector<uint8_t> blob = model.blob(type);
+        NetworkShape shape;
+        std::vector<float> params, state;
+        decode(blob, shape, params, state);
+        const std::vector<float> expect = logits(shape, params, state);  // 2 inputs x 3 classes
+        char message[256];
+        REQUIRE_MESSAGE(fnn_check_blob(blob.data(), blob.size(), message, sizeof message) == FNN_OK,
+                        message);
+        size_t bytes = 0;
+        REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
+        std::vector<unsigned char> arena(bytes);
+        fnn_model* m = nullptr;
+        REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
+        CHECK(fnn_macs(m) == shape.macs());
+        const int n = shape.n_in();
+        for (int i = 0; i < 2; ++i) {
+            std::vector<float> x(static_cast<size_t>(n)), probs(3);
+            for (int k = 0; k < n; ++k)
+                x[static_cast<size_t>(k)] = static_cast<float>(((i * n + k) * 37) % 11) / 10.0f - 0.3f;
+            REQUIRE(fnn_run(m, x.data(), x.size(), probs.data(), probs.size()) == FNN_OK);
+            float z[3] = {expect[3 * i], expect[3 * i + 1], expect[3 * i + 2]};
+            softmax_rows(MatView{z, 1, 3, 3});
+            CHECK(memcmp(z, probs.data(), sizeof z) == 0);
+        }
+        // One byte less than the plan: refused cleanly.
+        fnn_model* small = nullptr;
+        CHECK(fnn_load(blob.data(), blob.size(), arena.data(), bytes - 1, &small) == FNN_E_NOMEM);
+        CHECK(small == nullptr);
+    }
 }

@@ -68,6 +68,21 @@ std::vector<std::string> class_names_of(const ModelHeader& header) {
     return names;
 }
 
+// Float-weight models with layers beyond dense ones run on the trainer's network: batched GEMM
+// instead of one dot product per output position, the same bits by the arithmetic contract
+// (tests compare the two). Dense models and int8 weights (whose arithmetic only the inference
+// library has) run in the inference library.
+bool uses_host(const std::vector<uint8_t>& blob) {
+    ModelBlob m;
+    if (parse_model_blob(blob.data(), blob.size(), m, nullptr) != Status::Ok) return false;
+    if (m.header.weight_type == WeightType::Int8) return false;
+    for (int l = 0; l < m.header.n_layers; ++l) {
+        const LayerKind kind = m.layers[l].desc.kind;
+        if (kind != LayerKind::Dense && kind != LayerKind::Dropout) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 bool LoadedModel::probabilities(const uint8_t* sample, float* out) const {
@@ -124,7 +139,7 @@ bool load_model(const std::string& path, LoadedModel& out, std::string& error) {
     out.model = nullptr;
     out.host.reset();
     const fnn_status checked = fnn_check_blob(out.blob.data(), out.blob.size(), message, sizeof message);
-    if (checked == FNN_E_UNSUPPORTED) {
+    if (checked == FNN_OK && uses_host(out.blob)) {
         auto host = std::make_shared<HostModel>();
         DecodedModel decoded;
         if (!decode_model(out.blob, path, decoded, error) || !host->init(std::move(decoded), error))

@@ -1,8 +1,8 @@
-// A model blob loaded for the CLI (eval, predict, report) through the inference library, so the
-// numbers these commands print are the ones an embedded copy of the model produces. Models with
-// layers the library does not run yet (conv2d, pools, batch norm) run on the trainer's network
-// in evaluation mode with reproducible arithmetic instead: for fp32 and fp16 weights the same
-// bits, by the arithmetic contract in blob.hpp.
+// A model blob loaded for the CLI (eval, predict, report), so the numbers these commands print
+// are the ones an embedded copy of the model produces: dense models and int8 weights through
+// the inference library; float-weight CNNs on the trainer's network in evaluation mode with
+// reproducible arithmetic (batched GEMM, much faster than the library's one dot product per
+// output position, and the same bits by the arithmetic contract in blob.hpp; tests compare).
 #pragma once
 
 #include <stdint.h>

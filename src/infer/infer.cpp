@@ -1,7 +1,9 @@
 // Implements fnn.h: a model blob read in place, bookkeeping and activations in the caller's
-// arena, one dense layer at a time. The arithmetic follows gemm.hpp's Reproducible contract
-// (K blocks of gemm_k_step, separate multiply and add, zero inputs skipped) and uses the
-// trainer's own activation code, so fp32 outputs equal the trainer's bit for bit.
+// arena, one layer at a time (whole feature maps, alternating between two buffers). Dense and
+// conv2d follow gemm.hpp's Reproducible contract (K blocks of gemm_k_step, separate multiply
+// and add, zero inputs skipped; a convolution is a dense layer per output position over the
+// gathered column); pools, batch norm and activations run the trainer's own kernels, so fp32
+// outputs equal the trainer's bit for bit.
 // Built with compiler-provided C headers only (stdint, stddef, stdarg), so it compiles for
 // bare-metal targets that have no C library headers at all.
 #include "base/byte_cursor.hpp"
@@ -12,15 +14,18 @@
 #include "fnn/fnn.h"
 #include "fnn/gemm.hpp"
 #include "base/half.hpp"
+#include "kernels/batchnorm.hpp"
+#include "kernels/pool.hpp"
+#include "kernels/tensor.hpp"
 
 // Everything a loaded model owns; lives in the caller's arena.
 struct fnn_model {
     fnn::ModelHeader header;
     fnn::BlobLayer* layers;  // header.n_layers entries, pointing into the blob
-    int max_width;           // widest layer output
-    float* ping;             // (max_width) layer outputs, alternating
+    float* ping;             // (widest tensor) layer outputs, alternating
     float* pong;
-    float* partial;     // (max_width) one K block's sums; int32 sums for int8 activations
+    float* partial;     // (most output columns) one K block's sums; int32 sums for int8 activations
+    float* column;      // (largest conv window) one output position's inputs
     int8_t* quantized;  // (max input width) int8 activations, when the model uses them
     size_t macs;
 };
@@ -38,44 +43,56 @@ fnn_status to_c(Status s) { return static_cast<fnn_status>(static_cast<int>(s));
 // What the arena must hold for a model, computed from its validated header and layers.
 struct Plan {
     ModelHeader header;
-    int max_width = 0;
-    int max_input = 0;
+    size_t max_width = 0;   // the widest tensor a layer writes (or layer 0 reads as a tensor)
+    size_t max_columns = 0; // the most weight columns (output values of one dense step)
+    size_t max_window = 0;  // the largest conv window (kh * kw * in channels)
+    size_t max_input = 0;
+    size_t macs = 0;
     bool int8_activations = false;
 };
 
-// Layer kinds this library runs: dense, and the two that need no code of their own here.
-bool runs(LayerKind kind) {
-    return kind == LayerKind::Dense || kind == LayerKind::Activation || kind == LayerKind::Dropout;
+size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
+
+// The first layer that computes (dropout layers before it pass the input on) reads the
+// caller's input in place if it is dense or conv2d; pools, batch norm and activations read a
+// float tensor, so the input is first copied into an activation buffer.
+bool reads_input_in_place(LayerKind kind) {
+    return kind == LayerKind::Dense || kind == LayerKind::Conv2d;
 }
 
-// Validates the whole blob (layer by layer, nothing held but the widths) and plans its arena.
+// Validates the whole blob (layer by layer, nothing held but the sizes) and plans its arena.
 Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     FNN_TRY(parse_model_header(blob, len, plan.header, err));
     Shape3 input = model_input(plan.header);
-    plan.max_input = plan.header.n_in;
+    plan.max_input = static_cast<size_t>(plan.header.n_in);
     size_t sections_end = plan.header.sections_begin;
+    bool first = true;  // no computing layer yet
     for (int l = 0; l < plan.header.n_layers; ++l) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
-        if (!runs(layer.desc.kind)) {
-            return fail(err, Status::Unsupported,
-                        "model blob: layer %d is %s: this inference library runs dense, "
-                        "activation and dropout layers (fnn eval and predict run any model)",
-                        l, layer_kind_name(layer.desc.kind));
+        const LayerDesc& d = layer.desc;
+        if (first && d.kind != LayerKind::Dropout) {
+            if (!reads_input_in_place(d.kind)) plan.max_width = max_size(plan.max_width, d.n_in);
+            first = false;
         }
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
-        plan.max_width = layer.n_out > plan.max_width ? layer.n_out : plan.max_width;
-        plan.max_input = layer.n_in > plan.max_input ? layer.n_in : plan.max_input;
-        input = layer.desc.out;
+        plan.max_width = max_size(plan.max_width, static_cast<size_t>(d.n_out));
+        plan.max_columns = max_size(plan.max_columns, static_cast<size_t>(d.w_cols));
+        if (d.kind == LayerKind::Conv2d) plan.max_window = max_size(plan.max_window, d.w_rows);
+        plan.max_input = max_size(plan.max_input, static_cast<size_t>(d.n_in));
+        plan.macs += (d.kind == LayerKind::Conv2d ? static_cast<size_t>(d.out.h) * d.out.w : 1) *
+                     static_cast<size_t>(d.w_rows) * static_cast<size_t>(d.w_cols);
+        input = d.out;
     }
     return Status::Ok;
 }
 
 size_t arena_plan_bytes(const Plan& p) {
-    const size_t width = static_cast<size_t>(p.max_width);
     size_t bytes = arena_round(sizeof(fnn_model)) +
-                   arena_round(sizeof(BlobLayer) * p.header.n_layers) + 3 * arena_floats(width);
-    if (p.int8_activations) bytes += arena_round(static_cast<size_t>(p.max_input));
+                   arena_round(sizeof(BlobLayer) * p.header.n_layers) +
+                   2 * arena_floats(p.max_width) + arena_floats(p.max_columns);
+    if (p.max_window > 0) bytes += arena_floats(p.max_window);
+    if (p.int8_activations) bytes += arena_round(p.max_input);
     return arena_buffer_bytes(bytes);
 }
 
@@ -102,12 +119,13 @@ void accumulate_row(const BlobLayer& layer, size_t row, float x, float* partial,
     }
 }
 
-// out[j] = sum_k x_k w[k][j], K block by K block as gemm() does: each block sums into
-// `partial` from +0 in k order, then out = partial (first block) or partial + out. For int8
-// weights w is the integer q; the per-column scale is applied afterwards.
+// out[j] = sum_k x_k w[k][j] over the layer's weight matrix (w_rows x w_cols), K block by K
+// block as gemm() does: each block sums into `partial` from +0 in k order, then out = partial
+// (first block) or partial + out. For int8 weights w is the integer q; the per-column scale is
+// applied afterwards.
 void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float* out,
                  float* partial) {
-    const int n_in = layer.n_in, n_out = layer.n_out;
+    const int n_in = layer.desc.w_rows, n_out = layer.desc.w_cols;
     const int step = gemm_k_step(n_in);
     for (int k0 = 0; k0 < n_in; k0 += step) {
         const int k1 = k0 + step < n_in ? k0 + step : n_in;
@@ -133,6 +151,52 @@ void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float
     if (type == WeightType::Int8) {
         for (int j = 0; j < n_out; ++j) out[j] = out[j] * load_f32le(layer.scales + 4 * j);
     }
+    for (int j = 0; j < n_out; ++j) out[j] = out[j] + load_f32le(layer.bias + 4 * j);
+}
+
+// A convolution: for each output position, its column (the window's values in (ky, kx, c)
+// order, +0 outside the input) through dense_float into the position's out.c outputs.
+void conv_float(const BlobLayer& layer, WeightType type, const Input& in, float* out,
+                float* column, float* partial) {
+    const LayerDesc& d = layer.desc;
+    const TensorIndex at(d.in, d.planar_in);
+    const int C = d.in.c;
+    for (int oy = 0; oy < d.out.h; ++oy) {
+        for (int ox = 0; ox < d.out.w; ++ox) {
+            float* v = column;
+            for (int ky = 0; ky < d.kh; ++ky) {
+                const int iy = oy * d.sh + ky - d.pad_top;
+                for (int kx = 0; kx < d.kw; ++kx, v += C) {
+                    const int ix = ox * d.sw + kx - d.pad_left;
+                    const bool inside = iy >= 0 && iy < d.in.h && ix >= 0 && ix < d.in.w;
+                    for (int c = 0; c < C; ++c)
+                        v[c] = inside ? in.at(static_cast<int>(at.at(c, iy, ix))) : 0.0f;
+                }
+            }
+            dense_float(layer, type, Input{column, nullptr, 1.0f},
+                        out + (static_cast<size_t>(oy) * d.out.w + ox) * d.out.c, partial);
+        }
+    }
+}
+
+// Batch norm on running statistics, folded per channel exactly as the trainer's evaluation
+// folds it (kernels/batchnorm.hpp); the four arrays are read from the blob as needed.
+void batchnorm_run(const BlobLayer& layer, const float* x, float* y) {
+    const LayerDesc& d = layer.desc;
+    const int C = d.out.c;
+    const size_t positions = static_cast<size_t>(d.out.h) * static_cast<size_t>(d.out.w);
+    for (int c = 0; c < C; ++c) {
+        const float gamma = load_f32le(layer.bias + 4 * c);
+        const float beta = load_f32le(layer.bias + 4 * (C + c));
+        const float mean = load_f32le(layer.bias + 4 * (2 * C + c));
+        const float var = load_f32le(layer.bias + 4 * (3 * C + c));
+        float scale, shift;
+        batchnorm_fold(&gamma, &beta, &mean, &var, d.bn_eps, 1, &scale, &shift);
+        for (size_t p = 0; p < positions; ++p) {
+            const size_t k = p * static_cast<size_t>(C) + static_cast<size_t>(c);
+            y[k] = x[k] * scale + shift;
+        }
+    }
 }
 
 // int8 x int8 with int32 sums: q_x = round(x / s_in) clamped to [-127, 127], then
@@ -156,6 +220,7 @@ void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int3
     }
     for (int j = 0; j < n_out; ++j)
         out[j] = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
+    for (int j = 0; j < n_out; ++j) out[j] = out[j] + load_f32le(layer.bias + 4 * j);
 }
 
 bool all_finite(const float* v, int n) {
@@ -166,28 +231,41 @@ bool all_finite(const float* v, int n) {
 
 fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     const WeightType type = m->header.weight_type;
-    const float* x = nullptr;  // output of the previous layer
+    const float* x = nullptr;  // output of the previous layer; null: the caller's input
     float* out = m->ping;
+    int first_computing = 0;
+    while (m->layers[first_computing].desc.kind == LayerKind::Dropout) ++first_computing;
+    if (!reads_input_in_place(m->layers[first_computing].desc.kind)) {
+        // Pools, batch norm and activations read a float tensor: the input, copied.
+        for (int k = 0; k < m->header.n_in; ++k) m->pong[k] = first.at(k);
+        x = m->pong;
+    }
     for (int l = 0; l < m->header.n_layers; ++l) {
         const BlobLayer& layer = m->layers[l];
+        const LayerDesc& d = layer.desc;
         const bool last = l == m->header.n_layers - 1;
         float* dest = last ? probs : out;
         const Input in = x == nullptr ? first : Input{x, nullptr, 1.0f};
-        if (layer.desc.kind == LayerKind::Dropout) continue;  // identity outside training
-        if (layer.desc.kind == LayerKind::Activation) {
-            for (int j = 0; j < layer.n_out; ++j) dest[j] = in.at(j);
-        } else if (layer.input_qscale != 0.0f) {
-            dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest);
-        } else {
-            dense_float(layer, type, in, dest, m->partial);
-        }
-        if (layer.desc.kind == LayerKind::Dense) {
-            for (int j = 0; j < layer.n_out; ++j) dest[j] = dest[j] + load_f32le(layer.bias + 4 * j);
+        switch (d.kind) {
+            case LayerKind::Dropout: continue;  // the identity outside training
+            case LayerKind::Dense:
+                if (layer.input_qscale != 0.0f)
+                    dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest);
+                else dense_float(layer, type, in, dest, m->partial);
+                break;
+            case LayerKind::Conv2d: conv_float(layer, type, in, dest, m->column, m->partial); break;
+            case LayerKind::MaxPool: maxpool_forward(d, x, dest, nullptr); break;
+            case LayerKind::AvgPool: avgpool_forward(d, x, dest); break;
+            case LayerKind::BatchNorm: batchnorm_run(layer, x, dest); break;
+            case LayerKind::Activation:
+                for (int j = 0; j < d.n_out; ++j) dest[j] = x[j];
+                break;
+            case LayerKind::Flatten: break;  // never stored
         }
         // Only an overflow makes a value non-finite; stop before it reaches the next layer (whose
         // int8 quantization could not represent it) or the probabilities.
-        if (!all_finite(dest, layer.n_out)) return FNN_E_NUMERIC;
-        activation_forward(layer.act, MatView{dest, 1, layer.n_out, layer.n_out});
+        if (!all_finite(dest, d.n_out)) return FNN_E_NUMERIC;
+        activation_forward(layer.act, MatView{dest, 1, d.n_out, d.n_out});
         x = dest;
         out = out == m->ping ? m->pong : m->ping;
     }
@@ -242,25 +320,25 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     Arena a(arena, arena_len);
     fnn_model* m = static_cast<fnn_model*>(a.alloc(sizeof(fnn_model)));
     BlobLayer* layers = static_cast<BlobLayer*>(a.alloc(sizeof(BlobLayer) * plan.header.n_layers));
-    const size_t width = static_cast<size_t>(plan.max_width);
-    float* ping = a.alloc_floats(width);
-    float* pong = a.alloc_floats(width);
-    float* partial = a.alloc_floats(width);
-    int8_t* quantized = plan.int8_activations
-                            ? static_cast<int8_t*>(a.alloc(static_cast<size_t>(plan.max_input)))
-                            : nullptr;
+    float* ping = a.alloc_floats(plan.max_width);
+    float* pong = a.alloc_floats(plan.max_width);
+    float* partial = a.alloc_floats(plan.max_columns);
+    float* column = plan.max_window > 0 ? a.alloc_floats(plan.max_window) : nullptr;
+    int8_t* quantized =
+        plan.int8_activations ? static_cast<int8_t*>(a.alloc(plan.max_input)) : nullptr;
     if (m == nullptr || layers == nullptr || ping == nullptr || pong == nullptr ||
-        partial == nullptr || (plan.int8_activations && quantized == nullptr)) {
+        partial == nullptr || (plan.max_window > 0 && column == nullptr) ||
+        (plan.int8_activations && quantized == nullptr)) {
         return FNN_E_NOMEM;  // cannot happen after the size check, kept for safety
     }
     m->header = plan.header;
     m->layers = layers;
-    m->max_width = plan.max_width;
     m->ping = ping;
     m->pong = pong;
     m->partial = partial;
+    m->column = column;
     m->quantized = quantized;
-    m->macs = 0;
+    m->macs = plan.macs;
     Shape3 input = model_input(plan.header);
     size_t sections_end = plan.header.sections_begin;
     for (int l = 0; l < plan.header.n_layers; ++l) {
@@ -268,7 +346,6 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
         const Status ls = parse_model_layer(blob, blob_len, plan.header, l, input, sections_end,
                                             layers[l], nullptr);
         if (ls != Status::Ok) return to_c(ls);
-        m->macs += static_cast<size_t>(layers[l].desc.w_rows) * static_cast<size_t>(layers[l].desc.w_cols);
         input = layers[l].desc.out;
     }
     *out = m;
