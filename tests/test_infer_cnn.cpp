@@ -1,0 +1,75 @@
+// The inference library on the course's CNNs: the cnn1 and cnn2 presets, trained briefly on
+// real Fashion-MNIST, give the trainer's evaluation outputs bit for bit on all 10,000 test
+// images, in exactly the arena fnn_arena_bytes() plans.
+#include <doctest/doctest.h>
+
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/cli_arch.hpp"
+#include "cli/cli_data.hpp"
+#include "fnn/blob.hpp"
+#include "fnn/fnn.h"
+#include "fnn/trainer.hpp"
+
+using namespace fnn;
+
+namespace {
+
+// The preset trained for one epoch on the first 1,280 training images (the weights only need
+// to be a trained network's, not a good one's), then compared image by image.
+void check_preset(const char* preset) {
+    LoadedDataset train, test;
+    std::string error;
+    const bool loaded = load_dataset("data", "fashion_mnist", "train", train, error) &&
+                        load_dataset("data", "fashion_mnist", "test", test, error);
+    REQUIRE_MESSAGE(loaded, error);
+    std::vector<LayerSpec> specs;
+    REQUIRE(parse_architecture(preset, specs, error));
+    TrainConfig c;
+    c.net.n_specs = static_cast<int>(specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) c.net.specs[i] = specs[i];
+    c.init = Init::He;
+    c.opt.learning_rate = 1e-3f;
+    c.epochs = 1;
+    Dataset slice = train.view;
+    slice.header.count = 1280;
+    Trainer trainer;
+    ErrorText err;
+    REQUIRE(trainer.setup(c, slice, &err) == Status::Ok);
+    REQUIRE(trainer.run(nullptr, &err) == Status::Ok);
+    ModelMeta meta;
+    meta.rows = 28;
+    meta.cols = 28;
+    std::vector<uint8_t> blob(model_blob_bytes(trainer.shape(), WeightType::F32));
+    REQUIRE(write_model_blob(trainer.shape(), trainer.params(), trainer.state(), meta,
+                             WeightType::F32, nullptr, blob.data(), blob.size(), &err) == Status::Ok);
+    size_t bytes = 0;
+    REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
+    std::vector<unsigned char> arena(bytes);
+    fnn_model* m = nullptr;
+    REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
+    CHECK(fnn_macs(m) == trainer.shape().macs());
+    const Dataset& t = test.view;
+    int differ = 0, correct = 0;
+    std::vector<float> probs(10);
+    for (int first = 0; first < t.count(); first += trainer.eval_batch()) {
+        const int n = t.count() - first < trainer.eval_batch() ? t.count() - first : trainer.eval_batch();
+        const ConstMatView expect = trainer.predict(t, first, n);
+        for (int i = 0; i < n; ++i) {
+            REQUIRE(fnn_run_u8(m, t.sample(first + i), 784, probs.data(), 10) == FNN_OK);
+            differ += memcmp(probs.data(), expect.row(i), 10 * sizeof(float)) != 0;
+            correct += fnn_argmax(probs.data(), 10) == t.labels[first + i];
+        }
+    }
+    CHECK(differ == 0);
+    CHECK(correct > 6000);  // a trained network: far above the 1,000 of chance
+}
+
+}  // namespace
+
+TEST_CASE("infer cnn: cnn1 gives the trainer's bits on all 10,000 test images") { check_preset("cnn1"); }
+
+TEST_CASE("infer cnn: cnn2 gives the trainer's bits on all 10,000 test images") { check_preset("cnn2"); }
