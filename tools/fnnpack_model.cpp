@@ -28,7 +28,7 @@ namespace {
 // first `samples` images of `data`, divided by 127.
 std::vector<float> calibrate(const DecodedModel& model, const Dataset& data, int samples) {
     const NetworkShape& shape = model.shape;
-    const int batch = 256;
+    const int batch = 64;
     std::vector<unsigned char> bytes(
         arena_buffer_bytes(Network::bytes(shape, batch, 1) + Network::scratch_bytes(shape, batch)));
     Arena arena(bytes.data(), bytes.size());
@@ -36,6 +36,7 @@ std::vector<float> calibrate(const DecodedModel& model, const Dataset& data, int
     ErrorText err;
     FNN_ASSERT(net.init(shape, batch, 1, arena, &err) == Status::Ok);
     std::copy(model.params.begin(), model.params.end(), net.params());
+    std::copy(model.state.begin(), model.state.end(), net.state());  // batch norm statistics
     std::vector<float> max_abs(shape.n_layers, 0.0f),
         x(static_cast<size_t>(batch) * data.features());
     const float divisor = model.blob.header.meta.input_divisor;
@@ -56,9 +57,12 @@ std::vector<float> calibrate(const DecodedModel& model, const Dataset& data, int
                     max_abs[l] = std::max(max_abs[l], std::abs(a.at(i, j)));
         }
     }
-    std::vector<float> scales(shape.n_layers);
-    for (int l = 0; l < shape.n_layers; ++l)
-        scales[l] = max_abs[l] > 0.0f ? max_abs[l] / 127.0f : 1.0f / 127.0f;
+    // Only dense and conv2d layers multiply their input by int8 weights; the others keep 0.
+    std::vector<float> scales(shape.n_layers, 0.0f);
+    for (int l = 0; l < shape.n_layers; ++l) {
+        if (shape.layers[l].has_weights())
+            scales[l] = max_abs[l] > 0.0f ? max_abs[l] / 127.0f : 1.0f / 127.0f;
+    }
     return scales;
 }
 
@@ -181,13 +185,8 @@ int cmd_model(int argc, char** argv) {
         fprintf(stderr, "fnnpack model: %s\n", error.c_str());
         return 1;
     }
-    if (int8_activations && !model.shape.is_mlp()) {
-        fprintf(stderr, "fnnpack model: %s: int8 activations need a model of dense layers only\n",
-                inputs[0].c_str());
-        return 1;
-    }
     std::vector<float> scales;
-    if (!calibration_path.empty() && model.shape.is_mlp()) {
+    if (!calibration_path.empty()) {
         Dataset calibration;
         if (!load_data(calibration_path, calibration_bytes, calibration, error)) {
             fprintf(stderr, "fnnpack model: %s\n", error.c_str());
@@ -227,10 +226,8 @@ int cmd_model(int argc, char** argv) {
         variants.push_back({"fp32", encode(model, WeightType::F32, nullptr)});
         variants.push_back({"fp16", encode(model, WeightType::F16, nullptr)});
         variants.push_back({"int8 weights", encode(model, WeightType::Int8, nullptr)});
-        if (model.shape.is_mlp()) {
-            variants.push_back(
-                {"int8 weights + activations", encode(model, WeightType::Int8, scales.data())});
-        }
+        variants.push_back(
+            {"int8 weights + activations", encode(model, WeightType::Int8, scales.data())});
     } else if (!out_path.empty()) {
         variants.push_back(
             {"output (" + to + (int8_activations ? " + int8 act" : "") + ")", out_bytes});

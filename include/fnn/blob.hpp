@@ -61,7 +61,7 @@
 //    40   4  scales offset: int8 weights only (dense and conv2d), one f32 per output column
 //            (s_j, finite and >= 0); must be 0 otherwise
 //    44   4  input quantisation scale s_in (f32, finite, >= 0): > 0 means this layer runs with
-//            int8 activations (int8 weights, dense only); 0 means float activations
+//            int8 activations (int8 weights, dense and conv2d only); 0 means float activations
 //    48   4  f32: batchnorm: epsilon (finite, > 0); dropout: the rate it trained with (in
 //            [0, 1)); other kinds: 0
 //    52  12  reserved, zero
@@ -109,7 +109,8 @@
 //   kernel_w + kx) * in_c + c = input (c, oy * stride_h + ky - pad_top, ox * stride_w + kx -
 //   pad_left), +0 outside the input; its n_out = out_c outputs go to (oy, ox, 0 .. out_c - 1).
 //   The same blocks, skipped zeros, order and bias as dense (the trainer's GEMM over im2col
-//   rows computes the same bits).
+//   rows computes the same bits); with int8 activations the same integer arithmetic as dense,
+//   each of the column's values quantised as above (the +0 of padding gives q_x = 0).
 //   maxpool: each output (oy, ox, c) is the largest of the window's values (rows of the window
 //   top to bottom, left to right; the first wins ties, so the result is that value's bits);
 //   avgpool: their f32 sum in that order, divided by kernel_h * kernel_w.

@@ -397,7 +397,8 @@ Status parse_model_layer(const void* data, size_t size, const ModelHeader& heade
         return fail(err, Status::Format,
                     "model blob: layer %d input scale is not a finite value >= 0", l);
     }
-    if (e.qscale != 0.0f && (type != WeightType::Int8 || kind != LayerKind::Dense)) {
+    if (e.qscale != 0.0f &&
+        (type != WeightType::Int8 || (kind != LayerKind::Dense && kind != LayerKind::Conv2d))) {
         return fail(err, Status::Format,
                     "model blob: layer %d has int8 activations but is %s with %s weights", l,
                     layer_kind_name(kind), weight_type_name(type));

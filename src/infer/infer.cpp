@@ -92,7 +92,7 @@ size_t arena_plan_bytes(const Plan& p) {
                    arena_round(sizeof(BlobLayer) * p.header.n_layers) +
                    2 * arena_floats(p.max_width) + arena_floats(p.max_columns);
     if (p.max_window > 0) bytes += arena_floats(p.max_window);
-    if (p.int8_activations) bytes += arena_round(p.max_input);
+    if (p.int8_activations) bytes += arena_round(max_size(p.max_input, p.max_window));
     return arena_buffer_bytes(bytes);
 }
 
@@ -154,10 +154,35 @@ void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float
     for (int j = 0; j < n_out; ++j) out[j] = out[j] + load_f32le(layer.bias + 4 * j);
 }
 
+// int8 x int8 with int32 sums: q_x = round(x / s_in) clamped to [-127, 127], then
+// out[j] = (sum_k q_x[k] q_w[k][j]) * (s_in * s_j). |sum| <= 127 * 127 * 65536 < 2^31.
+void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int32_t* sums,
+                float* out) {
+    const int n_in = layer.desc.w_rows, n_out = layer.desc.w_cols;
+    const float s_in = layer.input_qscale;
+    for (int k = 0; k < n_in; ++k) {
+        float v = in.at(k) / s_in;
+        v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
+        quantized[k] = static_cast<int8_t>(static_cast<int>(v + (v >= 0.0f ? 0.5f : -0.5f)));
+    }
+    for (int j = 0; j < n_out; ++j) sums[j] = 0;
+    for (int k = 0; k < n_in; ++k) {
+        const int32_t qx = quantized[k];
+        if (qx == 0) continue;
+        const int8_t* row =
+            reinterpret_cast<const int8_t*>(layer.weights) + static_cast<size_t>(k) * n_out;
+        for (int j = 0; j < n_out; ++j) sums[j] += qx * row[j];
+    }
+    for (int j = 0; j < n_out; ++j)
+        out[j] = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
+    for (int j = 0; j < n_out; ++j) out[j] = out[j] + load_f32le(layer.bias + 4 * j);
+}
+
 // A convolution: for each output position, its column (the window's values in (ky, kx, c)
-// order, +0 outside the input) through dense_float into the position's out.c outputs.
-void conv_float(const BlobLayer& layer, WeightType type, const Input& in, float* out,
-                float* column, float* partial) {
+// order, +0 outside the input) through the dense arithmetic (float, or int8 activations) into
+// the position's out.c outputs.
+void conv_run(const BlobLayer& layer, WeightType type, const Input& in, float* out,
+              float* column, float* partial, int8_t* quantized) {
     const LayerDesc& d = layer.desc;
     const TensorIndex at(d.in, d.planar_in);
     const int C = d.in.c;
@@ -173,8 +198,13 @@ void conv_float(const BlobLayer& layer, WeightType type, const Input& in, float*
                         v[c] = inside ? in.at(static_cast<int>(at.at(c, iy, ix))) : 0.0f;
                 }
             }
-            dense_float(layer, type, Input{column, nullptr, 1.0f},
-                        out + (static_cast<size_t>(oy) * d.out.w + ox) * d.out.c, partial);
+            const Input window{column, nullptr, 1.0f};
+            float* at_position = out + (static_cast<size_t>(oy) * d.out.w + ox) * d.out.c;
+            if (layer.input_qscale != 0.0f) {
+                dense_int8(layer, window, quantized, reinterpret_cast<int32_t*>(partial), at_position);
+            } else {
+                dense_float(layer, type, window, at_position, partial);
+            }
         }
     }
 }
@@ -197,30 +227,6 @@ void batchnorm_run(const BlobLayer& layer, const float* x, float* y) {
             y[k] = x[k] * scale + shift;
         }
     }
-}
-
-// int8 x int8 with int32 sums: q_x = round(x / s_in) clamped to [-127, 127], then
-// out[j] = (sum_k q_x[k] q_w[k][j]) * (s_in * s_j). |sum| <= 127 * 127 * 65536 < 2^31.
-void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int32_t* sums,
-                float* out) {
-    const int n_in = layer.n_in, n_out = layer.n_out;
-    const float s_in = layer.input_qscale;
-    for (int k = 0; k < n_in; ++k) {
-        float v = in.at(k) / s_in;
-        v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
-        quantized[k] = static_cast<int8_t>(static_cast<int>(v + (v >= 0.0f ? 0.5f : -0.5f)));
-    }
-    for (int j = 0; j < n_out; ++j) sums[j] = 0;
-    for (int k = 0; k < n_in; ++k) {
-        const int32_t qx = quantized[k];
-        if (qx == 0) continue;
-        const int8_t* row =
-            reinterpret_cast<const int8_t*>(layer.weights) + static_cast<size_t>(k) * n_out;
-        for (int j = 0; j < n_out; ++j) sums[j] += qx * row[j];
-    }
-    for (int j = 0; j < n_out; ++j)
-        out[j] = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
-    for (int j = 0; j < n_out; ++j) out[j] = out[j] + load_f32le(layer.bias + 4 * j);
 }
 
 bool all_finite(const float* v, int n) {
@@ -253,7 +259,9 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
                     dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest);
                 else dense_float(layer, type, in, dest, m->partial);
                 break;
-            case LayerKind::Conv2d: conv_float(layer, type, in, dest, m->column, m->partial); break;
+            case LayerKind::Conv2d:
+                conv_run(layer, type, in, dest, m->column, m->partial, m->quantized);
+                break;
             case LayerKind::MaxPool: maxpool_forward(d, x, dest, nullptr); break;
             case LayerKind::AvgPool: avgpool_forward(d, x, dest); break;
             case LayerKind::BatchNorm: batchnorm_run(layer, x, dest); break;
@@ -325,7 +333,9 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     float* partial = a.alloc_floats(plan.max_columns);
     float* column = plan.max_window > 0 ? a.alloc_floats(plan.max_window) : nullptr;
     int8_t* quantized =
-        plan.int8_activations ? static_cast<int8_t*>(a.alloc(plan.max_input)) : nullptr;
+        plan.int8_activations
+            ? static_cast<int8_t*>(a.alloc(max_size(plan.max_input, plan.max_window)))
+            : nullptr;
     if (m == nullptr || layers == nullptr || ping == nullptr || pong == nullptr ||
         partial == nullptr || (plan.max_window > 0 && column == nullptr) ||
         (plan.int8_activations && quantized == nullptr)) {

@@ -145,9 +145,9 @@ Status write_model_blob(const NetworkShape& shape, const float* params, const fl
     }
     for (int l = 0; input_qscales != nullptr && l < shape.n_layers; ++l) {
         if (type != WeightType::Int8 ||
-            (input_qscales[l] != 0.0f && shape.layers[l].kind != LayerKind::Dense)) {
+            (input_qscales[l] != 0.0f && !shape.layers[l].has_weights())) {
             return fail(err, Status::Arg,
-                        "model blob: int8 activations need int8 weights and dense layers");
+                        "model blob: int8 activations need int8 weights and dense or conv2d layers");
         }
     }
     memset(out, 0, total);
