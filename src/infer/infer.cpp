@@ -1,5 +1,6 @@
 // Implements fnn.h: a model blob read in place, bookkeeping and activations in the caller's
-// arena, one layer at a time (whole feature maps, alternating between two buffers). Dense and
+// arena, one layer at a time (whole feature maps in one region: each layer's output at the end
+// opposite its input, so the region is the largest input plus output, not the sum of all). Dense and
 // conv2d follow gemm.hpp's Reproducible contract (K blocks of gemm_k_step, separate multiply
 // and add, zero inputs skipped; a convolution is a dense layer per output position over the
 // gathered column); pools, batch norm and activations run the trainer's own kernels, so fp32
@@ -22,8 +23,8 @@
 struct fnn_model {
     fnn::ModelHeader header;
     fnn::BlobLayer* layers;  // header.n_layers entries, pointing into the blob
-    float* ping;             // (widest tensor) layer outputs, alternating
-    float* pong;
+    float* region;           // (region_floats) layer outputs: see place_output()
+    size_t region_floats;
     float* partial;     // (most output columns) one K block's sums; int32 sums for int8 activations
     float* column;      // (largest conv window) one output position's inputs
     int8_t* quantized;  // (max input width) int8 activations, when the model uses them
@@ -43,7 +44,7 @@ fnn_status to_c(Status s) { return static_cast<fnn_status>(static_cast<int>(s));
 // What the arena must hold for a model, computed from its validated header and layers.
 struct Plan {
     ModelHeader header;
-    size_t max_width = 0;   // the widest tensor a layer writes (or layer 0 reads as a tensor)
+    size_t region = 0;      // floats of activations: the most any one layer has live
     size_t max_columns = 0; // the most weight columns (output values of one dense step)
     size_t max_window = 0;  // the largest conv window (kh * kw * in channels)
     size_t max_input = 0;
@@ -52,6 +53,12 @@ struct Plan {
 };
 
 size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
+
+// Batch norm, activation and dropout layers write their output over their input.
+bool in_place(LayerKind kind) {
+    return kind == LayerKind::BatchNorm || kind == LayerKind::Activation ||
+           kind == LayerKind::Dropout;
+}
 
 // The first layer that computes (dropout layers before it pass the input on) reads the
 // caller's input in place if it is dense or conv2d; pools, batch norm and activations read a
@@ -71,12 +78,19 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
         const LayerDesc& d = layer.desc;
+        // Live while layer l runs: its input (unless it is the caller's, read in place) and
+        // its output (unless written over the input; the last layer writes the caller's).
+        size_t live_in = static_cast<size_t>(d.n_in);
         if (first && d.kind != LayerKind::Dropout) {
-            if (!reads_input_in_place(d.kind)) plan.max_width = max_size(plan.max_width, d.n_in);
+            if (reads_input_in_place(d.kind)) live_in = 0;
             first = false;
+        } else if (first) {
+            live_in = 0;
         }
+        const bool last = l == plan.header.n_layers - 1;
+        const size_t live_out = in_place(d.kind) || last ? 0 : static_cast<size_t>(d.n_out);
+        plan.region = max_size(plan.region, live_in + live_out);
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
-        plan.max_width = max_size(plan.max_width, static_cast<size_t>(d.n_out));
         plan.max_columns = max_size(plan.max_columns, static_cast<size_t>(d.w_cols));
         if (d.kind == LayerKind::Conv2d) plan.max_window = max_size(plan.max_window, d.w_rows);
         plan.max_input = max_size(plan.max_input, static_cast<size_t>(d.n_in));
@@ -90,7 +104,7 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
 size_t arena_plan_bytes(const Plan& p) {
     size_t bytes = arena_round(sizeof(fnn_model)) +
                    arena_round(sizeof(BlobLayer) * p.header.n_layers) +
-                   2 * arena_floats(p.max_width) + arena_floats(p.max_columns);
+                   arena_floats(p.region > 0 ? p.region : 1) + arena_floats(p.max_columns);
     if (p.max_window > 0) bytes += arena_floats(p.max_window);
     if (p.int8_activations) bytes += arena_round(max_size(p.max_input, p.max_window));
     return arena_buffer_bytes(bytes);
@@ -238,22 +252,29 @@ bool all_finite(const float* v, int n) {
 fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     const WeightType type = m->header.weight_type;
     const float* x = nullptr;  // output of the previous layer; null: the caller's input
-    float* out = m->ping;
+    bool x_at_start = false;   // where x lies in the region
     int first_computing = 0;
     while (m->layers[first_computing].desc.kind == LayerKind::Dropout) ++first_computing;
     if (!reads_input_in_place(m->layers[first_computing].desc.kind)) {
         // Pools, batch norm and activations read a float tensor: the input, copied.
-        for (int k = 0; k < m->header.n_in; ++k) m->pong[k] = first.at(k);
-        x = m->pong;
+        float* copy = m->region;
+        for (int k = 0; k < m->header.n_in; ++k) copy[k] = first.at(k);
+        x = copy;
+        x_at_start = true;
     }
     for (int l = 0; l < m->header.n_layers; ++l) {
         const BlobLayer& layer = m->layers[l];
         const LayerDesc& d = layer.desc;
         const bool last = l == m->header.n_layers - 1;
-        float* dest = last ? probs : out;
+        if (d.kind == LayerKind::Dropout) continue;  // the identity outside training
+        // The output goes over the input (in-place kinds), to the caller (last layer), or to
+        // the end of the region opposite the input.
+        float* dest = last ? probs
+                      : in_place(d.kind) ? const_cast<float*>(x)
+                      : x_at_start ? m->region + (m->region_floats - static_cast<size_t>(d.n_out))
+                                   : m->region;
         const Input in = x == nullptr ? first : Input{x, nullptr, 1.0f};
         switch (d.kind) {
-            case LayerKind::Dropout: continue;  // the identity outside training
             case LayerKind::Dense:
                 if (layer.input_qscale != 0.0f)
                     dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest);
@@ -266,16 +287,15 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
             case LayerKind::AvgPool: avgpool_forward(d, x, dest); break;
             case LayerKind::BatchNorm: batchnorm_run(layer, x, dest); break;
             case LayerKind::Activation:
-                for (int j = 0; j < d.n_out; ++j) dest[j] = x[j];
-                break;
-            case LayerKind::Flatten: break;  // never stored
+            case LayerKind::Dropout:
+            case LayerKind::Flatten: break;  // in place: nothing to move
         }
         // Only an overflow makes a value non-finite; stop before it reaches the next layer (whose
         // int8 quantization could not represent it) or the probabilities.
         if (!all_finite(dest, d.n_out)) return FNN_E_NUMERIC;
         activation_forward(layer.act, MatView{dest, 1, d.n_out, d.n_out});
+        if (!in_place(d.kind)) x_at_start = dest == m->region;
         x = dest;
-        out = out == m->ping ? m->pong : m->ping;
     }
     return FNN_OK;
 }
@@ -328,23 +348,22 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     Arena a(arena, arena_len);
     fnn_model* m = static_cast<fnn_model*>(a.alloc(sizeof(fnn_model)));
     BlobLayer* layers = static_cast<BlobLayer*>(a.alloc(sizeof(BlobLayer) * plan.header.n_layers));
-    float* ping = a.alloc_floats(plan.max_width);
-    float* pong = a.alloc_floats(plan.max_width);
+    float* region = a.alloc_floats(plan.region > 0 ? plan.region : 1);
     float* partial = a.alloc_floats(plan.max_columns);
     float* column = plan.max_window > 0 ? a.alloc_floats(plan.max_window) : nullptr;
     int8_t* quantized =
         plan.int8_activations
             ? static_cast<int8_t*>(a.alloc(max_size(plan.max_input, plan.max_window)))
             : nullptr;
-    if (m == nullptr || layers == nullptr || ping == nullptr || pong == nullptr ||
+    if (m == nullptr || layers == nullptr || region == nullptr ||
         partial == nullptr || (plan.max_window > 0 && column == nullptr) ||
         (plan.int8_activations && quantized == nullptr)) {
         return FNN_E_NOMEM;  // cannot happen after the size check, kept for safety
     }
     m->header = plan.header;
     m->layers = layers;
-    m->ping = ping;
-    m->pong = pong;
+    m->region = region;
+    m->region_floats = plan.region;
     m->partial = partial;
     m->column = column;
     m->quantized = quantized;
