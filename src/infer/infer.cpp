@@ -27,6 +27,7 @@ struct fnn_model {
     size_t region_floats;
     float* partial;     // (most output columns) one K block's sums; int32 sums for int8 activations
     float* column;      // (largest conv window) one output position's inputs
+    float* band;        // (largest band) the conv rows one pooled row needs, when fused
     int8_t* quantized;  // (max input width) int8 activations, when the model uses them
     size_t macs;
 };
@@ -47,6 +48,7 @@ struct Plan {
     size_t region = 0;      // floats of activations: the most any one layer has live
     size_t max_columns = 0; // the most weight columns (output values of one dense step)
     size_t max_window = 0;  // the largest conv window (kh * kw * in channels)
+    size_t band = 0;        // floats of the largest conv band a fused pool reads
     size_t max_input = 0;
     size_t macs = 0;
     bool int8_activations = false;
@@ -58,6 +60,38 @@ size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
 bool in_place(LayerKind kind) {
     return kind == LayerKind::BatchNorm || kind == LayerKind::Activation ||
            kind == LayerKind::Dropout;
+}
+
+// What a layer looks like to fusion: its kind and, for pools, kernel and stride rows.
+struct Peek {
+    LayerKind kind;
+    int kh, sh;
+};
+Peek peek(const BlobLayer& layer) { return {layer.desc.kind, layer.desc.kh, layer.desc.sh}; }
+// From the raw table entry (version 3; read before the layer is validated, which the plan
+// then does in order, so a bad entry still fails the load).
+Peek peek(const uint8_t* blob, const ModelHeader& h, int l) {
+    const uint8_t* e = blob + kModelHeaderBytes + h.layer_bytes * static_cast<size_t>(l);
+    if (h.version < 3) return {LayerKind::Dense, 0, 0};
+    return {static_cast<LayerKind>(e[0]), e[24], e[26]};
+}
+
+// A conv layer at `l` whose output reaches a pool only through batch norm, activation and
+// dropout layers, the pool's windows not overlapping vertically (stride rows = kernel rows) and
+// the pool not the last layer, runs fused: conv rows are made a band of pool rows at a time,
+// so its whole output never exists. Returns the pool's index, or -1.
+template <typename PeekAt>
+int fused_pool(int l, int n_layers, PeekAt at) {
+    if (at(l).kind != LayerKind::Conv2d) return -1;
+    for (int k = l + 1; k + 1 < n_layers; ++k) {
+        const Peek p = at(k);
+        if (p.kind == LayerKind::BatchNorm || p.kind == LayerKind::Activation ||
+            p.kind == LayerKind::Dropout)
+            continue;
+        const bool pool = p.kind == LayerKind::MaxPool || p.kind == LayerKind::AvgPool;
+        return pool && p.sh == p.kh ? k : -1;
+    }
+    return -1;
 }
 
 // The first layer that computes (dropout layers before it pass the input on) reads the
@@ -74,6 +108,9 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     plan.max_input = static_cast<size_t>(plan.header.n_in);
     size_t sections_end = plan.header.sections_begin;
     bool first = true;  // no computing layer yet
+    int group_end = -1;    // the pool ending the fused conv group being planned
+    size_t group_in = 0;   // that group's live input
+    const uint8_t* bytes = static_cast<const uint8_t*>(blob);
     for (int l = 0; l < plan.header.n_layers; ++l) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
@@ -89,7 +126,18 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
         }
         const bool last = l == plan.header.n_layers - 1;
         const size_t live_out = in_place(d.kind) || last ? 0 : static_cast<size_t>(d.n_out);
-        plan.region = max_size(plan.region, live_in + live_out);
+        if (l > group_end) {
+            group_end = fused_pool(l, plan.header.n_layers,
+                                   [&](int k) { return peek(bytes, plan.header, k); });
+            group_in = live_in;
+        }
+        if (group_end >= 0 && l == group_end) {
+            // The group's input and the pooled output; the band is apart.
+            plan.region = max_size(plan.region, group_in + live_out);
+            plan.band = max_size(plan.band, static_cast<size_t>(d.kh) * d.in.w * d.in.c);
+        } else if (l > group_end) {
+            plan.region = max_size(plan.region, live_in + live_out);
+        }
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
         plan.max_columns = max_size(plan.max_columns, static_cast<size_t>(d.w_cols));
         if (d.kind == LayerKind::Conv2d) plan.max_window = max_size(plan.max_window, d.w_rows);
@@ -106,6 +154,7 @@ size_t arena_plan_bytes(const Plan& p) {
                    arena_round(sizeof(BlobLayer) * p.header.n_layers) +
                    arena_floats(p.region > 0 ? p.region : 1) + arena_floats(p.max_columns);
     if (p.max_window > 0) bytes += arena_floats(p.max_window);
+    if (p.band > 0) bytes += arena_floats(p.band);
     if (p.int8_activations) bytes += arena_round(max_size(p.max_input, p.max_window));
     return arena_buffer_bytes(bytes);
 }
@@ -195,12 +244,13 @@ void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int3
 // A convolution: for each output position, its column (the window's values in (ky, kx, c)
 // order, +0 outside the input) through the dense arithmetic (float, or int8 activations) into
 // the position's out.c outputs.
-void conv_run(const BlobLayer& layer, WeightType type, const Input& in, float* out,
-              float* column, float* partial, int8_t* quantized) {
+// Output rows [y0, y0 + rows) go to out (row y0 first).
+void conv_rows(const BlobLayer& layer, WeightType type, const Input& in, float* out, int y0,
+               int rows, float* column, float* partial, int8_t* quantized) {
     const LayerDesc& d = layer.desc;
     const TensorIndex at(d.in, d.planar_in);
     const int C = d.in.c;
-    for (int oy = 0; oy < d.out.h; ++oy) {
+    for (int oy = y0; oy < y0 + rows; ++oy) {
         for (int ox = 0; ox < d.out.w; ++ox) {
             float* v = column;
             for (int ky = 0; ky < d.kh; ++ky) {
@@ -213,7 +263,7 @@ void conv_run(const BlobLayer& layer, WeightType type, const Input& in, float* o
                 }
             }
             const Input window{column, nullptr, 1.0f};
-            float* at_position = out + (static_cast<size_t>(oy) * d.out.w + ox) * d.out.c;
+            float* at_position = out + (static_cast<size_t>(oy - y0) * d.out.w + ox) * d.out.c;
             if (layer.input_qscale != 0.0f) {
                 dense_int8(layer, window, quantized, reinterpret_cast<int32_t*>(partial), at_position);
             } else {
@@ -225,10 +275,9 @@ void conv_run(const BlobLayer& layer, WeightType type, const Input& in, float* o
 
 // Batch norm on running statistics, folded per channel exactly as the trainer's evaluation
 // folds it (kernels/batchnorm.hpp); the four arrays are read from the blob as needed.
-void batchnorm_run(const BlobLayer& layer, const float* x, float* y) {
+void batchnorm_run(const BlobLayer& layer, const float* x, float* y, size_t positions) {
     const LayerDesc& d = layer.desc;
     const int C = d.out.c;
-    const size_t positions = static_cast<size_t>(d.out.h) * static_cast<size_t>(d.out.w);
     for (int c = 0; c < C; ++c) {
         const float gamma = load_f32le(layer.bias + 4 * c);
         const float beta = load_f32le(layer.bias + 4 * (C + c));
@@ -249,6 +298,50 @@ bool all_finite(const float* v, int n) {
     return ok;
 }
 
+// The layers after a conv (batch norm, activations, dropout) on `rows` of its output in place,
+// each followed by the finite check and its activation as when run whole.
+bool band_layers(const fnn_model* m, int conv, int pool, float* band, int rows) {
+    const LayerDesc& c = m->layers[conv].desc;
+    const size_t positions = static_cast<size_t>(rows) * static_cast<size_t>(c.out.w);
+    const int n = static_cast<int>(positions) * c.out.c;
+    if (!all_finite(band, n)) return false;
+    activation_forward(m->layers[conv].act, MatView{band, 1, n, n});
+    for (int k = conv + 1; k < pool; ++k) {
+        const BlobLayer& layer = m->layers[k];
+        if (layer.desc.kind == LayerKind::Dropout) continue;
+        if (layer.desc.kind == LayerKind::BatchNorm) batchnorm_run(layer, band, band, positions);
+        if (!all_finite(band, n)) return false;
+        activation_forward(layer.act, MatView{band, 1, n, n});
+    }
+    return true;
+}
+
+// A fused conv ... pool group (see fused_pool): for each pooled row, the conv rows under it
+// into the band, the layers between, then the pool into that row of `out`. Conv rows no pool
+// window covers are still computed, so a value that overflows there is caught as before.
+bool run_fused(fnn_model* m, int conv, int pool, const Input& in, float* out) {
+    const BlobLayer& c = m->layers[conv];
+    LayerDesc band = m->layers[pool].desc;  // the pool over one band: kh rows in, one row out
+    const int rows = band.kh;
+    band.in.h = rows;
+    band.out.h = 1;
+    const size_t pooled_row = static_cast<size_t>(band.out.w) * static_cast<size_t>(band.out.c);
+    const WeightType type = m->header.weight_type;
+    const int pooled_rows = m->layers[pool].desc.out.h;
+    for (int py = 0; py < pooled_rows; ++py) {
+        conv_rows(c, type, in, m->band, py * rows, rows, m->column, m->partial, m->quantized);
+        if (!band_layers(m, conv, pool, m->band, rows)) return false;
+        float* dest = out + static_cast<size_t>(py) * pooled_row;
+        if (band.kind == LayerKind::MaxPool) maxpool_forward(band, m->band, dest, nullptr);
+        else avgpool_forward(band, m->band, dest);
+    }
+    for (int y = pooled_rows * rows; y < c.desc.out.h; ++y) {
+        conv_rows(c, type, in, m->band, y, 1, m->column, m->partial, m->quantized);
+        if (!band_layers(m, conv, pool, m->band, 1)) return false;
+    }
+    return true;
+}
+
 fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     const WeightType type = m->header.weight_type;
     const float* x = nullptr;  // output of the previous layer; null: the caller's input
@@ -263,7 +356,8 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
         x_at_start = true;
     }
     for (int l = 0; l < m->header.n_layers; ++l) {
-        const BlobLayer& layer = m->layers[l];
+        const int pool = fused_pool(l, m->header.n_layers, [m](int k) { return peek(m->layers[k]); });
+        const BlobLayer& layer = m->layers[pool >= 0 ? pool : l];  // a group writes as its pool
         const LayerDesc& d = layer.desc;
         const bool last = l == m->header.n_layers - 1;
         if (d.kind == LayerKind::Dropout) continue;  // the identity outside training
@@ -274,21 +368,27 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
                       : x_at_start ? m->region + (m->region_floats - static_cast<size_t>(d.n_out))
                                    : m->region;
         const Input in = x == nullptr ? first : Input{x, nullptr, 1.0f};
-        switch (d.kind) {
+        if (pool >= 0) {
+            if (!run_fused(m, l, pool, in, dest)) return FNN_E_NUMERIC;
+            l = pool;
+        }
+        switch (pool >= 0 ? LayerKind::Flatten : d.kind) {
             case LayerKind::Dense:
                 if (layer.input_qscale != 0.0f)
                     dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest);
                 else dense_float(layer, type, in, dest, m->partial);
                 break;
             case LayerKind::Conv2d:
-                conv_run(layer, type, in, dest, m->column, m->partial, m->quantized);
+                conv_rows(layer, type, in, dest, 0, d.out.h, m->column, m->partial, m->quantized);
                 break;
             case LayerKind::MaxPool: maxpool_forward(d, x, dest, nullptr); break;
             case LayerKind::AvgPool: avgpool_forward(d, x, dest); break;
-            case LayerKind::BatchNorm: batchnorm_run(layer, x, dest); break;
+            case LayerKind::BatchNorm:
+                batchnorm_run(layer, x, dest, static_cast<size_t>(d.out.h) * d.out.w);
+                break;
             case LayerKind::Activation:
             case LayerKind::Dropout:
-            case LayerKind::Flatten: break;  // in place: nothing to move
+            case LayerKind::Flatten: break;  // in place: nothing to move (or a fused group, done)
         }
         // Only an overflow makes a value non-finite; stop before it reaches the next layer (whose
         // int8 quantization could not represent it) or the probabilities.
@@ -351,12 +451,14 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     float* region = a.alloc_floats(plan.region > 0 ? plan.region : 1);
     float* partial = a.alloc_floats(plan.max_columns);
     float* column = plan.max_window > 0 ? a.alloc_floats(plan.max_window) : nullptr;
+    float* band = plan.band > 0 ? a.alloc_floats(plan.band) : nullptr;
     int8_t* quantized =
         plan.int8_activations
             ? static_cast<int8_t*>(a.alloc(max_size(plan.max_input, plan.max_window)))
             : nullptr;
     if (m == nullptr || layers == nullptr || region == nullptr ||
         partial == nullptr || (plan.max_window > 0 && column == nullptr) ||
+        (plan.band > 0 && band == nullptr) ||
         (plan.int8_activations && quantized == nullptr)) {
         return FNN_E_NOMEM;  // cannot happen after the size check, kept for safety
     }
@@ -366,6 +468,7 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     m->region_floats = plan.region;
     m->partial = partial;
     m->column = column;
+    m->band = band;
     m->quantized = quantized;
     m->macs = plan.macs;
     Shape3 input = model_input(plan.header);
