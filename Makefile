@@ -223,6 +223,11 @@ $(FUZZ_DIR)/corpus/.seeded: | fnn fnnpack data
 	./fnnpack model $(FUZZ_DIR)/seed_a/model.fnn --to fp16 -o $(FUZZ_DIR)/corpus/a_fp16.fnn >/dev/null
 	./fnnpack model $(FUZZ_DIR)/seed_b/model.fnn --to int8 --int8_activations \
 	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/b_int8.fnn >/dev/null
+	./fnn train -q -e 1 --limit_train 300 --arch conv2k3psame,bn,relu,pool2,conv3k2s2,relu,avgpool2s1,dropout0.1,dense3 \
+	  --out $(FUZZ_DIR)/seed_c >/dev/null
+	cp $(FUZZ_DIR)/seed_c/model.fnn $(FUZZ_DIR)/corpus/c_cnn_fp32.fnn
+	./fnnpack model $(FUZZ_DIR)/seed_c/model.fnn --to int8 --int8_activations \
+	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/c_cnn_int8.fnn >/dev/null
 	@touch $@
 $(FUZZ_DIR)/host_corpus/.seeded: tests/fuzz_host_seeds.sh | fnn fnnpack data
 	tests/fuzz_host_seeds.sh $(FUZZ_DIR)/host_corpus

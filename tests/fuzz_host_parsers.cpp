@@ -120,14 +120,12 @@ void fuzz_model_decode(std::vector<uint8_t> file) {
     for (int pass = 0; pass < 2; ++pass) {
         if (pass == 1 && !fix_crc(file)) return;
         fnn::ModelBlob blob;
-        fnn::NetworkSpec spec;
         fnn::NetworkShape shape;
         if (fnn::parse_model_blob(file.data(), file.size(), blob, nullptr) != fnn::Status::Ok ||
-            fnn::network_spec_from_blob(blob, spec, nullptr) != fnn::Status::Ok ||
-            fnn::plan_network(spec, shape, nullptr) != fnn::Status::Ok)
+            fnn::network_from_blob(blob, shape, nullptr) != fnn::Status::Ok)
             continue;
-        std::vector<float> params(shape.n_params);
-        fnn::params_from_blob(blob, shape, params.data(), nullptr);
+        std::vector<float> params(shape.n_params), state(shape.n_state);
+        fnn::params_from_blob(blob, shape, params.data(), state.data());
     }
 }
 

@@ -31,5 +31,8 @@ printf '\000\000\010\001\000\000\000\002\000\001' > "$tmp/labels.idx"
 ./fnnpack model "$tmp/run/model.fnn" --to int8 -o "$tmp/int8.fnn" > /dev/null
 { printf '\006'; cat "$tmp/int8.fnn"; } > "$out/model_int8"
 { printf '\007'; cat "$tmp/run/metrics.csv"; } > "$out/metrics_csv"
+./fnn train -q -e 1 --limit_train 300 --arch conv2k3psame,bn,relu,pool2,dropout0.1,dense3 \
+    --out "$tmp/cnn" > /dev/null
+{ printf '\006'; cat "$tmp/cnn/model.fnn"; } > "$out/model_cnn"
 
 rm -rf "$tmp"

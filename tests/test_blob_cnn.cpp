@@ -70,9 +70,7 @@ void decode(const std::vector<uint8_t>& blob, NetworkShape& shape, std::vector<f
     ModelBlob m;
     ErrorText err;
     REQUIRE_MESSAGE(parse_model_blob(blob.data(), blob.size(), m, &err) == Status::Ok, err.text);
-    NetworkSpec spec;
-    REQUIRE_MESSAGE(network_spec_from_blob(m, spec, &err) == Status::Ok, err.text);
-    REQUIRE_MESSAGE(plan_network(spec, shape, &err) == Status::Ok, err.text);
+    REQUIRE_MESSAGE(network_from_blob(m, shape, &err) == Status::Ok, err.text);
     params.assign(shape.n_params, 0.0f);
     state.assign(shape.n_state, 0.0f);
     params_from_blob(m, shape, params.data(), state.data());
@@ -251,6 +249,36 @@ TEST_CASE("cnn blob: hostile geometry and values with a valid CRC are caught by 
         CHECK(parse(edited(good, e.offset, e.value, e.width), &message) == Status::Format);
         CHECK_MESSAGE(message.find(e.part) != std::string::npos, message);
     }
+}
+
+TEST_CASE("cnn blob: layers the planner would lay out differently are refused when decoding") {
+    // dense 6, dropout, output: the dropout entry turned into a relu layer is a valid blob the
+    // library runs, but fnn train would have fused that relu into the dense layer.
+    NetworkSpec spec;
+    spec.input = Shape3{1, 2, 3};
+    spec.n_in = 6;
+    spec.n_classes = 3;
+    spec.specs[spec.n_specs++] = dense(6);
+    spec.specs[spec.n_specs++] = dropout(0.0f);
+    NetworkShape shape;
+    ErrorText err;
+    REQUIRE(plan_network(spec, shape, &err) == Status::Ok);
+    std::vector<float> params(shape.n_params, 0.25f);
+    ModelMeta meta;
+    meta.rows = 2;
+    meta.cols = 3;
+    std::vector<uint8_t> blob(model_blob_bytes(shape, WeightType::F32));
+    REQUIRE(write_model_blob(shape, params.data(), nullptr, meta, WeightType::F32, nullptr,
+                             blob.data(), blob.size(), &err) == Status::Ok);
+    std::vector<uint8_t> relu = edited(blob, entry(1), static_cast<uint8_t>(LayerKind::Activation), 1);
+    relu = edited(relu, entry(1) + 1, static_cast<uint8_t>(Activation::Relu), 1);
+    ModelBlob m;
+    REQUIRE(parse_model_blob(relu.data(), relu.size(), m, &err) == Status::Ok);
+    NetworkShape decoded;
+    CHECK(network_from_blob(m, decoded, &err) == Status::Unsupported);
+    CHECK(std::string(err.text).find("not a network fnn plans") != std::string::npos);
+    char message[256];
+    CHECK(fnn_check_blob(relu.data(), relu.size(), message, sizeof message) == FNN_OK);
 }
 
 TEST_CASE("cnn blob: writing refuses batch norm without its statistics") {

@@ -72,10 +72,8 @@ int cmd_info(int argc, char** argv) {
         fprintf(stderr, "fnnpack info: %s: %s\n", path.c_str(), err.text);
         return 1;
     }
-    NetworkSpec spec;
     NetworkShape shape;
-    if (network_spec_from_blob(m, spec, &err) != Status::Ok ||
-        plan_network(spec, shape, &err) != Status::Ok) {
+    if (network_from_blob(m, shape, &err) != Status::Ok) {
         fprintf(stderr, "fnnpack info: %s: %s\n", path.c_str(), err.text);
         return 1;
     }

@@ -210,9 +210,14 @@ Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText
 // The network a blob describes, as a spec plan_network() turns back into the blob's layers.
 Status network_spec_from_blob(const ModelBlob& blob, NetworkSpec& spec, ErrorText* err);
 
+// network_spec_from_blob() and plan_network(), and a check that the plan is the blob's layers
+// (a hostile blob can list layers the planner would lay out differently).
+Status network_from_blob(const ModelBlob& blob, NetworkShape& shape, ErrorText* err);
+
 // Decodes the blob's weights, biases and batch norm values into a parameter array and a state
 // array laid out by `shape` (which must come from network_spec_from_blob). fp32 weights come
-// back bit for bit. `state` may be null when shape.n_state is 0.
+// back bit for bit. `state` may be null when shape.n_state is 0. `shape` must come from
+// network_from_blob().
 void params_from_blob(const ModelBlob& blob, const NetworkShape& shape, float* params, float* state);
 
 // Bytes of a blob for this network and weight type, with names_bytes of class names.

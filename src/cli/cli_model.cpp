@@ -93,10 +93,8 @@ bool LoadedModel::probabilities(const uint8_t* sample, float* out) const {
 bool decode_model(const std::vector<uint8_t>& bytes, const std::string& path, DecodedModel& out,
                   std::string& error) {
     ErrorText err;
-    NetworkSpec spec;
     if (parse_model_blob(bytes.data(), bytes.size(), out.blob, &err) != Status::Ok ||
-        network_spec_from_blob(out.blob, spec, &err) != Status::Ok ||
-        plan_network(spec, out.shape, &err) != Status::Ok) {
+        network_from_blob(out.blob, out.shape, &err) != Status::Ok) {
         error = path + ": " + err.text;
         return false;
     }

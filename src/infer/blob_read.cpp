@@ -308,16 +308,16 @@ Status entry_geometry(const Entry& e, Shape3 input, int l, LayerDesc& d, ErrorTe
                         "model blob: layer %d input is %ux%ux%u, previous layer gives %dx%dx%d", l,
                         e.in[0], e.in[1], e.in[2], input.c, input.h, input.w);
         }
-        d.kh = e.kernel[0];
-        d.kw = e.kernel[1];
-        d.sh = e.stride[0];
-        d.sw = e.stride[1];
-        d.pad_top = e.pad[0];
-        d.pad_left = e.pad[1];
-        d.pad_bottom = e.pad[2];
-        d.pad_right = e.pad[3];
         const bool padded = e.pad[0] | e.pad[1] | e.pad[2] | e.pad[3];
         if (windowed(d.kind)) {
+            d.kh = e.kernel[0];
+            d.kw = e.kernel[1];
+            d.sh = e.stride[0];
+            d.sw = e.stride[1];
+            d.pad_top = e.pad[0];
+            d.pad_left = e.pad[1];
+            d.pad_bottom = e.pad[2];
+            d.pad_right = e.pad[3];
             if (d.kh < 1 || d.kw < 1 || d.sh < 1 || d.sw < 1 ||
                 (padded && d.kind != LayerKind::Conv2d)) {
                 return fail(err, Status::Format,

@@ -85,6 +85,32 @@ Status network_spec_from_blob(const ModelBlob& blob, NetworkSpec& spec, ErrorTex
     return Status::Ok;
 }
 
+Status network_from_blob(const ModelBlob& blob, NetworkShape& shape, ErrorText* err) {
+    NetworkSpec spec;
+    FNN_TRY(network_spec_from_blob(blob, spec, err));
+    FNN_TRY(plan_network(spec, shape, err));
+    // A valid blob can still list layers the planner would lay out differently (an activation
+    // layer after a layer that would have taken it, a window the planner refuses): refuse those
+    // rather than decode parameters into a different network.
+    bool same = shape.n_layers == blob.header.n_layers;
+    for (int l = 0; same && l < shape.n_layers; ++l) {
+        const LayerDesc& a = shape.layers[l];
+        const LayerDesc& b = blob.layers[l].desc;
+        same = a.kind == b.kind && a.act == b.act && a.n_in == b.n_in && a.n_out == b.n_out &&
+               a.out.c == b.out.c && a.w_rows == b.w_rows && a.w_cols == b.w_cols &&
+               a.kh == b.kh && a.kw == b.kw && a.sh == b.sh && a.sw == b.sw &&
+               a.pad_top == b.pad_top && a.pad_left == b.pad_left &&
+               a.pad_bottom == b.pad_bottom && a.pad_right == b.pad_right;
+    }
+    if (!same) {
+        return fail(err, Status::Unsupported,
+                    "model blob: its layers are not a network fnn plans (an activation layer "
+                    "right after a dense, conv2d or batchnorm layer without one, or a window "
+                    "fnn train would refuse)");
+    }
+    return Status::Ok;
+}
+
 void params_from_blob(const ModelBlob& blob, const NetworkShape& shape, float* params,
                       float* state) {
     FNN_ASSERT(shape.n_layers == blob.header.n_layers);
