@@ -326,6 +326,21 @@ TEST_CASE("cli: make install, then a plain C program embeds a model and builds w
     CHECK(correct >= 28);
     CHECK(contains(r.output, "Ankle boot\n"));  // the model's class names travel with it
     CHECK(run(dir + "/classify " + dir + "/model.c").exit_code == 1);  // not a PGM
+    // The same program, unchanged, embeds a small CNN (its arena fits the example's 16 KB).
+    r = run(dir + "/prefix/bin/fnn train -q -e 1 --arch conv8k3,relu,pool2,dense32,relu -o adam "
+            "-lr 0.002 --out " + dir + "/cnn && " + dir + "/prefix/bin/fnnpack c-array " + dir +
+            "/cnn/model.fnn -o " + dir + "/cnn.c");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    r = run(env + "gcc -std=c99 -Wall -Werror tools/example/classify.c " + dir + "/cnn.c $(" +
+            env + "pkg-config --cflags --libs fnn-infer)" + link_like_the_library + " -o " + dir +
+            "/classify_cnn");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    r = run(dir + "/classify_cnn " + dir + "/pgm/*.pgm");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    int cnn_correct = 0;
+    for (pos = 0; (pos = r.output.find(".pgm ", pos)) != std::string::npos; pos += 5)
+        cnn_correct += r.output[pos - 1] == r.output[pos + 5];
+    CHECK(cnn_correct >= 30);
 }
 
 TEST_CASE("cli: fnnpack stores multi-channel IDX images channel-planar, as dataset blobs specify") {
