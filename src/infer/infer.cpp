@@ -49,7 +49,7 @@ struct Plan {
     size_t max_columns = 0; // the most weight columns (output values of one dense step)
     size_t max_window = 0;  // the largest conv window (kh * kw * in channels)
     size_t band = 0;        // floats of the largest conv band a fused pool reads
-    size_t max_input = 0;
+    size_t quantized = 0;   // bytes of int8 inputs: the widest int8 layer's (dense) or window's (conv)
     size_t macs = 0;
     bool int8_activations = false;
 };
@@ -105,7 +105,6 @@ bool reads_input_in_place(LayerKind kind) {
 Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     FNN_TRY(parse_model_header(blob, len, plan.header, err));
     Shape3 input = model_input(plan.header);
-    plan.max_input = static_cast<size_t>(plan.header.n_in);
     size_t sections_end = plan.header.sections_begin;
     bool first = true;  // no computing layer yet
     int group_end = -1;    // the pool ending the fused conv group being planned
@@ -141,7 +140,8 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
         plan.max_columns = max_size(plan.max_columns, static_cast<size_t>(d.w_cols));
         if (d.kind == LayerKind::Conv2d) plan.max_window = max_size(plan.max_window, d.w_rows);
-        plan.max_input = max_size(plan.max_input, static_cast<size_t>(d.n_in));
+        if (layer.input_qscale != 0.0f)
+            plan.quantized = max_size(plan.quantized, static_cast<size_t>(d.w_rows));
         plan.macs += (d.kind == LayerKind::Conv2d ? static_cast<size_t>(d.out.h) * d.out.w : 1) *
                      static_cast<size_t>(d.w_rows) * static_cast<size_t>(d.w_cols);
         input = d.out;
@@ -155,7 +155,7 @@ size_t arena_plan_bytes(const Plan& p) {
                    arena_floats(p.region > 0 ? p.region : 1) + arena_floats(p.max_columns);
     if (p.max_window > 0) bytes += arena_floats(p.max_window);
     if (p.band > 0) bytes += arena_floats(p.band);
-    if (p.int8_activations) bytes += arena_round(max_size(p.max_input, p.max_window));
+    if (p.int8_activations) bytes += arena_round(p.quantized);
     return arena_buffer_bytes(bytes);
 }
 
@@ -454,7 +454,7 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     float* band = plan.band > 0 ? a.alloc_floats(plan.band) : nullptr;
     int8_t* quantized =
         plan.int8_activations
-            ? static_cast<int8_t*>(a.alloc(max_size(plan.max_input, plan.max_window)))
+            ? static_cast<int8_t*>(a.alloc(plan.quantized))
             : nullptr;
     if (m == nullptr || layers == nullptr || region == nullptr ||
         partial == nullptr || (plan.max_window > 0 && column == nullptr) ||
