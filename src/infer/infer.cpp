@@ -332,7 +332,7 @@ bool run_fused(fnn_model* m, int conv, int pool, const Input& in, float* out) {
         conv_rows(c, type, in, m->band, py * rows, rows, m->column, m->partial, m->quantized);
         if (!band_layers(m, conv, pool, m->band, rows)) return false;
         float* dest = out + static_cast<size_t>(py) * pooled_row;
-        if (band.kind == LayerKind::MaxPool) maxpool_forward(band, m->band, dest, nullptr);
+        if (band.kind == LayerKind::MaxPool) maxpool_forward(band, m->band, dest);
         else avgpool_forward(band, m->band, dest);
     }
     for (int y = pooled_rows * rows; y < c.desc.out.h; ++y) {
@@ -381,7 +381,7 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
             case LayerKind::Conv2d:
                 conv_rows(layer, type, in, dest, 0, d.out.h, m->column, m->partial, m->quantized);
                 break;
-            case LayerKind::MaxPool: maxpool_forward(d, x, dest, nullptr); break;
+            case LayerKind::MaxPool: maxpool_forward(d, x, dest); break;
             case LayerKind::AvgPool: avgpool_forward(d, x, dest); break;
             case LayerKind::BatchNorm:
                 batchnorm_run(layer, x, dest, static_cast<size_t>(d.out.h) * d.out.w);

@@ -8,7 +8,7 @@ namespace fnn {
 namespace {
 
 // Channels-last input: a window position's C values are contiguous, so the loop over channels
-// runs innermost (vectorisable); same visiting order and first-largest-wins rule as below.
+// runs innermost (vectorisable); the same visiting order and first-largest-wins rule.
 template <bool kWinner>
 void maxpool_channels_last(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
     const TensorIndex in(d.in, false);
@@ -38,14 +38,9 @@ void maxpool_channels_last(const LayerDesc& d, const float* x, float* y, int32_t
     }
 }
 
-}  // namespace
-
-void maxpool_forward(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
-    if (!d.planar_in || d.in.c == 1) {
-        if (winner != nullptr) maxpool_channels_last<true>(d, x, y, winner);
-        else maxpool_channels_last<false>(d, x, y, nullptr);
-        return;
-    }
+// Windows of a channel-planar input (the network's image): one channel at a time.
+template <bool kWinner>
+void maxpool_planar(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
     const TensorIndex in(d.in, d.planar_in);
     const int C = d.out.c;
     for (int oy = 0; oy < d.out.h; ++oy) {
@@ -60,11 +55,25 @@ void maxpool_forward(const LayerDesc& d, const float* x, float* y, int32_t* winn
                     }
                 }
                 out[c] = x[best];
-                if (winner != nullptr)
+                if (kWinner)
                     winner[(static_cast<size_t>(oy) * d.out.w + ox) * C + c] = static_cast<int32_t>(best);
             }
         }
     }
+}
+
+template <bool kWinner>
+void maxpool(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
+    if (!d.planar_in || d.in.c == 1) maxpool_channels_last<kWinner>(d, x, y, winner);
+    else maxpool_planar<kWinner>(d, x, y, winner);
+}
+
+}  // namespace
+
+void maxpool_forward(const LayerDesc& d, const float* x, float* y) { maxpool<false>(d, x, y, nullptr); }
+
+void maxpool_forward_winners(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
+    maxpool<true>(d, x, y, winner);
 }
 
 void avgpool_forward(const LayerDesc& d, const float* x, float* y) {

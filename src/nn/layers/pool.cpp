@@ -33,8 +33,10 @@ size_t pool_keep_bytes(const LayerDesc& d, int batch) {
 void pool_forward(const LayerDesc& d, ConstMatView x, MatView y, int32_t* winners) {
     for (int i = 0; i < x.rows; ++i) {
         if (d.kind == LayerKind::MaxPool) {
-            maxpool_forward(d, x.row(i), y.row(i),
-                            winners != nullptr ? winners + static_cast<size_t>(i) * d.n_out : nullptr);
+            if (winners != nullptr)
+                maxpool_forward_winners(d, x.row(i), y.row(i), winners + static_cast<size_t>(i) * d.n_out);
+            else
+                maxpool_forward(d, x.row(i), y.row(i));
         } else {
             avgpool_forward(d, x.row(i), y.row(i));
         }
