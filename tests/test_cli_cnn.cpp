@@ -3,6 +3,7 @@
 // fnnpack info, --init); --arch and --dropout errors name what is wrong; CIFAR-10 batches in the
 // real format train a CNN on channel-planar colour images.
 #include <doctest/doctest.h>
+#include <cmath>
 
 #include <stdlib.h>
 
@@ -84,8 +85,14 @@ TEST_CASE("cnn cli: a small CNN learns real Fashion-MNIST; eval, predict, report
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     r = run("./fnnpack model " + dir + "/model.fnn --to int8 --int8_activations --calibrate "
             "data/fashion_mnist-train.fnnd -o " + dir + "/q.fnn");
-    CHECK(r.exit_code == 1);
-    CHECK(contains(r.output, "dense layers only"));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK_MESSAGE(contains(r.output, "int8 weights, int8 activations"), r.output);
+    // The integer CNN keeps the float one's accuracy to within a point.
+    r = run("./fnn eval --model " + dir + "/q.fnn -d fashion_mnist");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const size_t at = r.output.find("accuracy ");
+    REQUIRE_MESSAGE(at != std::string::npos, r.output);
+    CHECK(std::abs(std::atof(r.output.c_str() + at + 9) / 100 - test_acc) < 0.01);
 }
 
 TEST_CASE("cnn cli: --arch and --dropout errors name what is wrong; presets bring their recipe") {

@@ -201,6 +201,12 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
 // holding all of them at once.
 Status parse_model_layer(const void* data, size_t size, const ModelHeader& header, int l,
                          Shape3 input, size_t& sections_end, BlobLayer& out, ErrorText* err);
+// Layer l of a blob that parse_model_blob() (or the layer walk above) already accepted, again,
+// without re-reading its values: the inference library keeps no copy of the layer table and
+// decodes each layer when it runs it. `input` as for parse_model_layer().
+Status decode_model_layer(const void* data, size_t size, const ModelHeader& header, int l,
+                          Shape3 input, BlobLayer& out);
+
 // The tensor layer 0 reads: (channels, rows, cols) from the header.
 Shape3 model_input(const ModelHeader& header);
 

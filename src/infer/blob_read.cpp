@@ -356,8 +356,10 @@ Status entry_geometry(const Entry& e, Shape3 input, int l, LayerDesc& d, ErrorTe
 
 }  // namespace
 
-Status parse_model_layer(const void* data, size_t size, const ModelHeader& header, int l,
-                         Shape3 input, size_t& sections_end, BlobLayer& out, ErrorText* err) {
+namespace {
+
+Status parse_layer(const void* data, size_t size, const ModelHeader& header, int l, Shape3 input,
+                   size_t& sections_end, BlobLayer& out, ErrorText* err, bool check_values) {
     FNN_ASSERT(l >= 0 && l < header.n_layers);
     const uint8_t* base = static_cast<const uint8_t*>(data);
     const size_t payload_end = size - 4;
@@ -449,9 +451,22 @@ Status parse_model_layer(const void* data, size_t size, const ModelHeader& heade
     layer.n_in = layer.desc.n_in;
     layer.n_out = layer.desc.n_out;
     layer.input_qscale = e.qscale;
-    FNN_TRY(check_finite_values(layer, type, l, err));
+    if (check_values) FNN_TRY(check_finite_values(layer, type, l, err));
     out = layer;
     return Status::Ok;
+}
+
+}  // namespace
+
+Status parse_model_layer(const void* data, size_t size, const ModelHeader& header, int l,
+                         Shape3 input, size_t& sections_end, BlobLayer& out, ErrorText* err) {
+    return parse_layer(data, size, header, l, input, sections_end, out, err, true);
+}
+
+Status decode_model_layer(const void* data, size_t size, const ModelHeader& header, int l,
+                          Shape3 input, BlobLayer& out) {
+    size_t any = 0;  // the order of sections was checked when the blob was parsed
+    return parse_layer(data, size, header, l, input, any, out, nullptr, false);
 }
 
 Status parse_model_blob(const void* data, size_t size, ModelBlob& out, ErrorText* err) {

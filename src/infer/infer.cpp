@@ -22,7 +22,8 @@
 // Everything a loaded model owns; lives in the caller's arena.
 struct fnn_model {
     fnn::ModelHeader header;
-    fnn::BlobLayer* layers;  // header.n_layers entries, pointing into the blob
+    const uint8_t* blob;     // read in place; each layer is decoded from it when it runs
+    size_t blob_len;
     float* region;           // (region_floats) layer outputs: see place_output()
     size_t region_floats;
     float* partial;     // (most output columns) one K block's sums; int32 sums for int8 activations
@@ -67,7 +68,6 @@ struct Peek {
     LayerKind kind;
     int kh, sh;
 };
-Peek peek(const BlobLayer& layer) { return {layer.desc.kind, layer.desc.kh, layer.desc.sh}; }
 // From the raw table entry (version 3; read before the layer is validated, which the plan
 // then does in order, so a bad entry still fails the load).
 Peek peek(const uint8_t* blob, const ModelHeader& h, int l) {
@@ -151,7 +151,6 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
 
 size_t arena_plan_bytes(const Plan& p) {
     size_t bytes = arena_round(sizeof(fnn_model)) +
-                   arena_round(sizeof(BlobLayer) * p.header.n_layers) +
                    arena_floats(p.region > 0 ? p.region : 1) + arena_floats(p.max_columns);
     if (p.max_window > 0) bytes += arena_floats(p.max_window);
     if (p.band > 0) bytes += arena_floats(p.band);
@@ -298,16 +297,24 @@ bool all_finite(const float* v, int n) {
     return ok;
 }
 
+// Layer l of the loaded (validated) blob, whose input is `input`.
+BlobLayer layer_at(const fnn_model* m, int l, Shape3 input) {
+    BlobLayer layer;
+    decode_model_layer(m->blob, m->blob_len, m->header, l, input, layer);
+    return layer;
+}
+
 // The layers after a conv (batch norm, activations, dropout) on `rows` of its output in place,
 // each followed by the finite check and its activation as when run whole.
-bool band_layers(const fnn_model* m, int conv, int pool, float* band, int rows) {
-    const LayerDesc& c = m->layers[conv].desc;
+bool band_layers(const fnn_model* m, const BlobLayer& conv, int from, int pool, float* band,
+                 int rows) {
+    const LayerDesc& c = conv.desc;
     const size_t positions = static_cast<size_t>(rows) * static_cast<size_t>(c.out.w);
     const int n = static_cast<int>(positions) * c.out.c;
     if (!all_finite(band, n)) return false;
-    activation_forward(m->layers[conv].act, MatView{band, 1, n, n});
-    for (int k = conv + 1; k < pool; ++k) {
-        const BlobLayer& layer = m->layers[k];
+    activation_forward(conv.act, MatView{band, 1, n, n});
+    for (int k = from; k < pool; ++k) {
+        const BlobLayer layer = layer_at(m, k, c.out);  // these keep the conv's shape
         if (layer.desc.kind == LayerKind::Dropout) continue;
         if (layer.desc.kind == LayerKind::BatchNorm) batchnorm_run(layer, band, band, positions);
         if (!all_finite(band, n)) return false;
@@ -319,47 +326,53 @@ bool band_layers(const fnn_model* m, int conv, int pool, float* band, int rows) 
 // A fused conv ... pool group (see fused_pool): for each pooled row, the conv rows under it
 // into the band, the layers between, then the pool into that row of `out`. Conv rows no pool
 // window covers are still computed, so a value that overflows there is caught as before.
-bool run_fused(fnn_model* m, int conv, int pool, const Input& in, float* out) {
-    const BlobLayer& c = m->layers[conv];
-    LayerDesc band = m->layers[pool].desc;  // the pool over one band: kh rows in, one row out
+bool run_fused(fnn_model* m, const BlobLayer& c, int conv, const BlobLayer& pooling, int pool,
+               const Input& in, float* out) {
+    LayerDesc band = pooling.desc;  // the pool over one band: kh rows in, one row out
     const int rows = band.kh;
     band.in.h = rows;
     band.out.h = 1;
     const size_t pooled_row = static_cast<size_t>(band.out.w) * static_cast<size_t>(band.out.c);
     const WeightType type = m->header.weight_type;
-    const int pooled_rows = m->layers[pool].desc.out.h;
+    const int pooled_rows = pooling.desc.out.h;
     for (int py = 0; py < pooled_rows; ++py) {
         conv_rows(c, type, in, m->band, py * rows, rows, m->column, m->partial, m->quantized);
-        if (!band_layers(m, conv, pool, m->band, rows)) return false;
+        if (!band_layers(m, c, conv + 1, pool, m->band, rows)) return false;
         float* dest = out + static_cast<size_t>(py) * pooled_row;
         if (band.kind == LayerKind::MaxPool) maxpool_forward(band, m->band, dest);
         else avgpool_forward(band, m->band, dest);
     }
     for (int y = pooled_rows * rows; y < c.desc.out.h; ++y) {
         conv_rows(c, type, in, m->band, y, 1, m->column, m->partial, m->quantized);
-        if (!band_layers(m, conv, pool, m->band, 1)) return false;
+        if (!band_layers(m, c, conv + 1, pool, m->band, 1)) return false;
     }
     return true;
 }
 
 fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     const WeightType type = m->header.weight_type;
+    const ModelHeader& h = m->header;
     const float* x = nullptr;  // output of the previous layer; null: the caller's input
     bool x_at_start = false;   // where x lies in the region
     int first_computing = 0;
-    while (m->layers[first_computing].desc.kind == LayerKind::Dropout) ++first_computing;
-    if (!reads_input_in_place(m->layers[first_computing].desc.kind)) {
+    while (peek(m->blob, h, first_computing).kind == LayerKind::Dropout) ++first_computing;
+    if (!reads_input_in_place(peek(m->blob, h, first_computing).kind)) {
         // Pools, batch norm and activations read a float tensor: the input, copied.
         float* copy = m->region;
-        for (int k = 0; k < m->header.n_in; ++k) copy[k] = first.at(k);
+        for (int k = 0; k < h.n_in; ++k) copy[k] = first.at(k);
         x = copy;
         x_at_start = true;
     }
-    for (int l = 0; l < m->header.n_layers; ++l) {
-        const int pool = fused_pool(l, m->header.n_layers, [m](int k) { return peek(m->layers[k]); });
-        const BlobLayer& layer = m->layers[pool >= 0 ? pool : l];  // a group writes as its pool
+    Shape3 input = model_input(h);
+    for (int l = 0; l < h.n_layers; ++l) {
+        const BlobLayer here = layer_at(m, l, input);
+        const int pool = fused_pool(l, h.n_layers, [m, &h](int k) { return peek(m->blob, h, k); });
+        // A fused group writes as its pool (whose input has the conv's output shape).
+        const BlobLayer pooling = pool >= 0 ? layer_at(m, pool, here.desc.out) : here;
+        const BlobLayer& layer = pool >= 0 ? pooling : here;
         const LayerDesc& d = layer.desc;
-        const bool last = l == m->header.n_layers - 1;
+        const bool last = l == h.n_layers - 1;
+        input = d.out;
         if (d.kind == LayerKind::Dropout) continue;  // the identity outside training
         // The output goes over the input (in-place kinds), to the caller (last layer), or to
         // the end of the region opposite the input.
@@ -369,7 +382,7 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
                                    : m->region;
         const Input in = x == nullptr ? first : Input{x, nullptr, 1.0f};
         if (pool >= 0) {
-            if (!run_fused(m, l, pool, in, dest)) return FNN_E_NUMERIC;
+            if (!run_fused(m, here, l, pooling, pool, in, dest)) return FNN_E_NUMERIC;
             l = pool;
         }
         switch (pool >= 0 ? LayerKind::Flatten : d.kind) {
@@ -447,7 +460,6 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     if (arena_len < arena_plan_bytes(plan)) return FNN_E_NOMEM;
     Arena a(arena, arena_len);
     fnn_model* m = static_cast<fnn_model*>(a.alloc(sizeof(fnn_model)));
-    BlobLayer* layers = static_cast<BlobLayer*>(a.alloc(sizeof(BlobLayer) * plan.header.n_layers));
     float* region = a.alloc_floats(plan.region > 0 ? plan.region : 1);
     float* partial = a.alloc_floats(plan.max_columns);
     float* column = plan.max_window > 0 ? a.alloc_floats(plan.max_window) : nullptr;
@@ -456,14 +468,15 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
         plan.int8_activations
             ? static_cast<int8_t*>(a.alloc(plan.quantized))
             : nullptr;
-    if (m == nullptr || layers == nullptr || region == nullptr ||
+    if (m == nullptr || region == nullptr ||
         partial == nullptr || (plan.max_window > 0 && column == nullptr) ||
         (plan.band > 0 && band == nullptr) ||
         (plan.int8_activations && quantized == nullptr)) {
         return FNN_E_NOMEM;  // cannot happen after the size check, kept for safety
     }
     m->header = plan.header;
-    m->layers = layers;
+    m->blob = static_cast<const uint8_t*>(blob);
+    m->blob_len = blob_len;
     m->region = region;
     m->region_floats = plan.region;
     m->partial = partial;
@@ -471,15 +484,6 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     m->band = band;
     m->quantized = quantized;
     m->macs = plan.macs;
-    Shape3 input = model_input(plan.header);
-    size_t sections_end = plan.header.sections_begin;
-    for (int l = 0; l < plan.header.n_layers; ++l) {
-        // Validated in plan_model already; parsing again keeps no copy of the layer table.
-        const Status ls = parse_model_layer(blob, blob_len, plan.header, l, input, sections_end,
-                                            layers[l], nullptr);
-        if (ls != Status::Ok) return to_c(ls);
-        input = layers[l].desc.out;
-    }
     *out = m;
     return FNN_OK;
 }
