@@ -131,6 +131,20 @@ TEST_CASE(
               FNN_E_NOMEM);
         CHECK(m == nullptr);
     }
+    // What each layer uses: layer 1 reads the caller's input in place and writes 128 floats
+    // with 128 partial sums; the middle layers also hold their 128 inputs; the last layer
+    // writes the caller's buffer, its scratch 10 partial sums. Each is below the whole arena.
+    const size_t expect_layer[4] = {4 * (128 + 128), 4 * (128 + 128 + 128), 4 * (128 + 128 + 128),
+                                    4 * (128 + 10)};
+    for (size_t l = 0; l < 4; ++l) {
+        size_t live = 0;
+        REQUIRE(fnn_layer_bytes(t.blob.data(), t.blob.size(), l, &live) == FNN_OK);
+        CHECK(live == expect_layer[l]);
+        CHECK(live < need);
+    }
+    size_t live = 0;
+    CHECK(fnn_layer_bytes(t.blob.data(), t.blob.size(), 4, &live) == FNN_E_ARG);
+    CHECK(fnn_layer_bytes(t.blob.data(), t.blob.size(), 0, nullptr) == FNN_E_ARG);
     // Two models (here: two copies of one blob) interleaved give the same answers as one alone.
     Loaded a(t.blob), b(t.blob, 3);
     const Dataset& test = data().test.view;

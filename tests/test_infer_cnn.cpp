@@ -50,6 +50,18 @@ void check_preset(const char* preset) {
     REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
     std::vector<unsigned char> arena(bytes);
     fnn_model* m = nullptr;
+    // Each layer's own use fits the arena, and the largest comes close to it: the buffers are
+    // the layers' needs, not a sum of whole feature maps.
+    size_t largest = 0, layers = 0, live = 0;
+    for (; fnn_layer_bytes(blob.data(), blob.size(), layers, &live) == FNN_OK; ++layers) {
+        CHECK(live > 0);
+        CHECK(live < bytes);
+        largest = live > largest ? live : largest;
+    }
+    CHECK(layers >= 6);  // cnn1: conv, pool, conv, pool, dense, dense (activations folded in)
+    CHECK(largest > bytes / 2);
+    fnn_model* too_small = nullptr;
+    CHECK(fnn_load(blob.data(), blob.size(), arena.data(), bytes - 1, &too_small) == FNN_E_NOMEM);
     REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
     CHECK(fnn_macs(m) == trainer.shape().macs());
     const Dataset& t = test.view;

@@ -89,6 +89,15 @@ int cmd_info(int argc, char** argv) {
     for (int l = 0; l < m.header.n_layers; ++l) {
         if (m.layers[l].input_qscale != 0.0f) printf("  layer %d: int8 activations\n", l + 1);
     }
+    if (runs != FNN_OK) return 0;
+    // What each layer keeps live in the inference library's arena while it runs.
+    printf("  arena in use while each layer runs (activations + scratch), bytes:");
+    for (int l = 0; l < m.header.n_layers; ++l) {
+        size_t live = 0;
+        if (fnn_layer_bytes(bytes.data(), bytes.size(), static_cast<size_t>(l), &live) != FNN_OK) break;
+        printf("%s%d: %zu", l % 6 == 0 ? "\n    " : ", ", l + 1, live);
+    }
+    printf("\n");
     return 0;
 }
 

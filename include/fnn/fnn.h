@@ -60,6 +60,16 @@ typedef struct fnn_model fnn_model;
  * Returns FNN_OK, FNN_E_ARG (null pointer) or why the blob is invalid. */
 fnn_status fnn_arena_bytes(const void* blob, size_t blob_len, size_t* out_bytes);
 
+/* Bytes of arena that layer `layer` (0-based, in the blob's order) uses while it runs: its
+ * live activations (its input unless that is the caller's, and its output unless written over
+ * the input or into the caller's buffer) and its scratch (weight columns, a convolution's
+ * window, int8 inputs). A convolution whose output reaches a pool through batch norm,
+ * activations or dropout runs fused with them: each layer of that group reports the group's
+ * input, its band of convolution rows and the pooled output. fnn_arena_bytes() is larger than
+ * every layer's figure: each buffer is sized by the layer that needs it most, plus the model's
+ * own bookkeeping. FNN_E_ARG for a layer index past the last. */
+fnn_status fnn_layer_bytes(const void* blob, size_t blob_len, size_t layer, size_t* out_bytes);
+
 /* Like fnn_arena_bytes(), and also writes a one-line description of the first problem found
  * ("layer 2 bias 7 is not a finite number") into message (message_len bytes, always
  * NUL-terminated; empty when the library is built with FNN_NO_MESSAGES). */

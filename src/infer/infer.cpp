@@ -53,6 +53,9 @@ struct Plan {
     size_t quantized = 0;   // bytes of int8 inputs: the widest int8 layer's (dense) or window's (conv)
     size_t macs = 0;
     bool int8_activations = false;
+    // One layer's own use, for fnn_layer_bytes(): set watch to its index before planning.
+    int watch = -1;
+    size_t watch_bytes = 0;
 };
 
 size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
@@ -109,6 +112,8 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     bool first = true;  // no computing layer yet
     int group_end = -1;    // the pool ending the fused conv group being planned
     size_t group_in = 0;   // that group's live input
+    int group_start = 0;   // its conv layer
+    size_t group_scratch = 0;  // the most scratch one of its layers before the pool uses
     const uint8_t* bytes = static_cast<const uint8_t*>(blob);
     for (int l = 0; l < plan.header.n_layers; ++l) {
         BlobLayer layer;
@@ -129,13 +134,27 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
             group_end = fused_pool(l, plan.header.n_layers,
                                    [&](int k) { return peek(bytes, plan.header, k); });
             group_in = live_in;
+            group_start = l;
+            group_scratch = 0;
         }
+        // This layer's scratch: weight columns, a conv window, int8 inputs.
+        size_t scratch = sizeof(float) * static_cast<size_t>(d.w_cols);
+        if (d.kind == LayerKind::Conv2d) scratch += sizeof(float) * d.w_rows;
+        if (layer.input_qscale != 0.0f) scratch += d.w_rows;
         if (group_end >= 0 && l == group_end) {
             // The group's input and the pooled output; the band is apart.
+            const size_t band = static_cast<size_t>(d.kh) * d.in.w * d.in.c;
             plan.region = max_size(plan.region, group_in + live_out);
-            plan.band = max_size(plan.band, static_cast<size_t>(d.kh) * d.in.w * d.in.c);
+            plan.band = max_size(plan.band, band);
+            // Every layer of the group runs while all of it is live.
+            if (plan.watch >= group_start && plan.watch <= l)
+                plan.watch_bytes = sizeof(float) * (group_in + live_out + band) +
+                                   max_size(group_scratch, scratch);
         } else if (l > group_end) {
             plan.region = max_size(plan.region, live_in + live_out);
+            if (plan.watch == l) plan.watch_bytes = sizeof(float) * (live_in + live_out) + scratch;
+        } else {
+            group_scratch = max_size(group_scratch, scratch);
         }
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
         plan.max_columns = max_size(plan.max_columns, static_cast<size_t>(d.w_cols));
@@ -447,6 +466,17 @@ fnn_status fnn_arena_bytes(const void* blob, size_t blob_len, size_t* out_bytes)
     const Status s = plan_model(blob, blob_len, plan, nullptr);
     if (s != Status::Ok) return to_c(s);
     *out_bytes = arena_plan_bytes(plan);
+    return FNN_OK;
+}
+
+fnn_status fnn_layer_bytes(const void* blob, size_t blob_len, size_t layer, size_t* out_bytes) {
+    if (out_bytes == nullptr) return FNN_E_ARG;
+    Plan plan;
+    plan.watch = layer < static_cast<size_t>(kMaxLayers) ? static_cast<int>(layer) : -1;
+    const Status s = plan_model(blob, blob_len, plan, nullptr);
+    if (s != Status::Ok) return to_c(s);
+    if (layer >= static_cast<size_t>(plan.header.n_layers)) return FNN_E_ARG;
+    *out_bytes = plan.watch_bytes;
     return FNN_OK;
 }
 

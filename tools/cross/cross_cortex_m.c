@@ -49,6 +49,43 @@ size_t cross_stack_peak(void) {
     return (size_t)(stack_mark_top - p) * sizeof(uint32_t);
 }
 
+/* Instruction counting: make cross runs QEMU with -icount shift=0, where virtual time advances
+ * 1 ns per instruction, so the SysTick timer (clocked from the CPU clock, counting down, 24
+ * bits) counts instructions divided by a board constant. That constant is measured here with a
+ * loop of known length (two instructions per iteration) instead of trusting the board's clock. */
+#define SYST_CSR (*(volatile uint32_t*)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t*)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t*)0xE000E018u)
+#define SYST_MAX 0xFFFFFFu
+
+static void systick_start(void) {
+    SYST_RVR = SYST_MAX;
+    SYST_CVR = 0;      /* any write clears the count and COUNTFLAG */
+    SYST_CSR = 5u;     /* enable, CPU clock, no interrupt */
+}
+
+/* Ticks since systick_start, or 0 when the counter wrapped (COUNTFLAG, bit 16). */
+static uint32_t systick_elapsed(void) {
+    const uint32_t now = SYST_CVR;
+    if (SYST_CSR & (1u << 16)) return 0;
+    return SYST_MAX - now;
+}
+
+uint64_t cross_instructions(void (*run)(void*), void* context) {
+    enum { LOOPS = 1u << 20 };
+    uint32_t loop_ticks, run_ticks, n = LOOPS;
+    systick_start();
+    /* GCC hands inline assembly over in divided syntax; Thumb-1 needs unified for "subs". */
+    __asm__ volatile(".syntax unified\n1: subs %0, %0, #1\n bne 1b\n.syntax divided" : "+l"(n) : : "cc");
+    loop_ticks = systick_elapsed();
+    systick_start();
+    run(context);
+    run_ticks = systick_elapsed();
+    SYST_CSR = 0;
+    if (loop_ticks == 0 || run_ticks == 0) return 0;
+    return (uint64_t)run_ticks * (2u * LOOPS) / loop_ticks;
+}
+
 void* memcpy(void* dest, const void* src, size_t n) {
     unsigned char* d = (unsigned char*)dest;
     const unsigned char* s = (const unsigned char*)src;

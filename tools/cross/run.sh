@@ -3,7 +3,8 @@
 # targets, runs each (qemu-user for aarch64, armhf and big-endian MIPS Linux; qemu-system-arm
 # for bare-metal Cortex-M4F and Cortex-M0), and requires every target's output lines to equal
 # the host's bit for bit. Prints each target's result, and for Cortex-M the inference code size
-# (text, weights excluded) and RAM (arena + stack). Installs missing Debian packages.
+# (text, weights excluded), RAM (arena + stack) and instructions per inference (counted under
+# QEMU's -icount, see cross_cortex_m.c). Installs missing Debian packages.
 # Usage: tools/cross/run.sh   (from `make cross`, after fnn, fnnpack and data are built)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,17 +31,39 @@ fi
 
 # --- models and images -------------------------------------------------------------------------
 # The reference network (784-128-128-128-10) as fp32 and as int8 with int8 activations, a small
-# fp32 network (784-16-10) that fits the micro:bit's 256 KiB of flash, and 16 test images.
+# fp32 network (784-16-10) that fits the micro:bit's 256 KiB of flash, the cnn2 preset (fp32 and
+# int8 with int8 activations), a tiny CNN that fits the micro:bit (fp32 and int8), and 16 test
+# images. The CNNs are trained briefly: bit-identity across targets needs trained layers of every
+# kind (batch norm statistics included), not a good model.
+tiny_cnn="conv8k3,relu,pool2,conv16k3,relu,pool2"
 [ -f "$out/ref/model.fnn" ] || ./fnn train -q -e 2 -nhl 3 -sz 128 --seed 1 --out "$out/ref" >/dev/null
 [ -f "$out/small/model.fnn" ] || ./fnn train -q -e 2 -nhl 1 -sz 16 --seed 1 --out "$out/small" >/dev/null
-./fnnpack model "$out/ref/model.fnn" --to int8 --int8_activations --calibrate data/fashion_mnist-train.fnnd \
-    -o "$out/ref_int8.fnn" >/dev/null
+[ -f "$out/cnn2/model.fnn" ] ||
+    ./fnn train -q -e 1 --arch cnn2 --limit_train 3000 --seed 1 --out "$out/cnn2" >/dev/null
+[ -f "$out/tiny_cnn/model.fnn" ] ||
+    ./fnn train -q -e 1 --arch "$tiny_cnn" --limit_train 3000 --seed 1 --out "$out/tiny_cnn" >/dev/null
+# int8 with int8 activations, calibrated on the training images: quantize MODEL NAME
+quantize() {
+    rm -f "$out/$2.fnn"
+    ./fnnpack model "$1" --to int8 --int8_activations --calibrate data/fashion_mnist-train.fnnd \
+        -o "$out/$2.fnn" >/dev/null
+}
+quantize "$out/ref/model.fnn" ref_int8
+quantize "$out/cnn2/model.fnn" cnn2_int8
+quantize "$out/tiny_cnn/model.fnn" tiny_cnn_int8
 ./fnnpack images data/fashion_mnist-test.fnnd --count 16 --raw "$out/images.raw" >/dev/null
-./fnnpack c-array "$out/ref/model.fnn" --name model_ref_f32 -o "$out/model_ref_f32.c" >/dev/null
-./fnnpack c-array "$out/ref_int8.fnn" --name model_ref_int8 -o "$out/model_ref_int8.c" >/dev/null
-./fnnpack c-array "$out/small/model.fnn" --name model_small_f32 -o "$out/model_small_f32.c" >/dev/null
-./fnnpack c-array "$out/images.raw" --name test_images -o "$out/test_images.c" >/dev/null
-printf '#include <stddef.h>\nconst unsigned char probe_blob[1] = {0};\nconst size_t probe_blob_len = 1;\n' > "$out/probe_blob.c"
+# c_array FILE NAME: fnn_model_blob-style array NAME in $out/NAME.c
+c_array() { ./fnnpack c-array "$1" --name "$2" -o "$out/$2.c" >/dev/null; }
+c_array "$out/ref/model.fnn" model_ref_f32
+c_array "$out/ref_int8.fnn" model_ref_int8
+c_array "$out/small/model.fnn" model_small_f32
+c_array "$out/cnn2/model.fnn" model_cnn2_f32
+c_array "$out/cnn2_int8.fnn" model_cnn2_int8
+c_array "$out/tiny_cnn/model.fnn" model_tiny_cnn_f32
+c_array "$out/tiny_cnn_int8.fnn" model_tiny_cnn_int8
+c_array "$out/images.raw" test_images
+printf '#include <stddef.h>\nconst unsigned char probe_blob[1] = {0};\nconst size_t probe_blob_len = 1;\nconst unsigned char probe_image[784] = {0};\n' \
+    > "$out/probe_blob.c"
 
 # --- build helpers -----------------------------------------------------------------------------
 # The inference library: every source in the MCU-safe folders (as the Makefile's libfnn_infer.a).
@@ -48,7 +71,10 @@ lib_sources=$(find src/base src/kernels src/infer -name '*.cpp' | sort)
 cxx_flags="-std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables
            -ffp-contract=off -Wall -Wextra -Wshadow -Werror -Iinclude -Isrc -DFNN_NO_ASSERT"
 c_flags="-std=c99 -ffp-contract=off -Wall -Wextra -Werror -Iinclude"
-data_sources="$out/model_small_f32.c $out/model_ref_int8.c $out/test_images.c"
+# Every target gets these; all but the micro:bit also get big_sources.
+data_sources="$out/model_small_f32.c $out/model_ref_int8.c $out/model_tiny_cnn_f32.c $out/model_tiny_cnn_int8.c
+              $out/test_images.c"
+big_sources="$out/model_ref_f32.c $out/model_cnn2_f32.c $out/model_cnn2_int8.c"
 
 # compile DIR CXX CC "FLAGS" SOURCES...: objects for C and C++ sources into DIR
 compile() {
@@ -81,7 +107,7 @@ compare() {
 }
 
 # --- host reference (x86-64) ---------------------------------------------------------------------
-compile "$out/host" g++ gcc "-O2" $lib_sources $here/cross_check.c $here/cross_linux.c $data_sources "$out/model_ref_f32.c"
+compile "$out/host" g++ gcc "-O2" $lib_sources $here/cross_check.c $here/cross_linux.c $data_sources $big_sources
 gcc -o "$out/host/cross_check" "$out"/host/*.o
 "$out/host/cross_check" > "$out/host.txt"
 grep -q '^# RESULT ok' "$out/host.txt" || { echo "host run failed: $out/host.txt"; exit 1; }
@@ -91,7 +117,7 @@ for spec in aarch64-linux-gnu:qemu-aarch64 arm-linux-gnueabihf:qemu-arm mips-lin
     triple=${spec%%:*}
     emulator=${spec##*:}
     compile "$out/$triple" "$triple-g++" "$triple-gcc" "-O2" $lib_sources $here/cross_check.c $here/cross_linux.c \
-        $data_sources "$out/model_ref_f32.c"
+        $data_sources $big_sources
     "$triple-gcc" -static -o "$out/$triple/cross_check" "$out/$triple"/*.o
     "$emulator" "$out/$triple/cross_check" > "$out/$triple.txt" 2>&1 || true
     compare "$triple ($emulator)" "$out/$triple.txt"
@@ -113,9 +139,9 @@ cortex_m() {
     local lib_objs=$(for s in $lib_sources; do echo "$dir/$(basename "${s%.cpp}").o"; done)
     arm-none-eabi-gcc $cpu -nostdlib -Wl,--gc-sections -L$here -T $script -o "$dir/cross_check.elf" \
         "$dir"/cross_cortex_m.o "$dir"/cross_check.o $lib_objs $(for d in "$@"; do echo "$dir/$(basename "${d%.*}").o"; done) -lgcc
-    timeout 300 qemu-system-arm -M "$machine" $qemu_io -kernel "$dir/cross_check.elf" < /dev/null > "$dir.txt" 2>"$dir.qemu.log" || true
+    timeout 600 qemu-system-arm -M "$machine" -icount shift=0 $qemu_io -kernel "$dir/cross_check.elf" < /dev/null > "$dir.txt" 2>"$dir.qemu.log" || true
     local exclude='^#'
-    [ -n "$defines" ] && exclude='^ref_f32 '
+    [ -n "$defines" ] && exclude='^ref_f32 \|^cnn2_'
     compare "$name ($machine)" "$dir.txt" "$exclude"
 
     # Code size: a probe program linked with and without its fnn.h calls; the difference in
@@ -130,19 +156,23 @@ cortex_m() {
     local with without
     with=$(arm-none-eabi-size "$dir/probe_with.elf" | awk 'NR == 2 {print $1}')
     without=$(arm-none-eabi-size "$dir/probe_without.elf" | awk 'NR == 2 {print $1}')
-    local ram
-    ram=$(grep -h '^# ref_' "$dir.txt" | sed 's/^# //' | awk -F'[ ,:]+' '{printf "%s: arena %s + stack %s = %d bytes; ", $1, $6, $9, $6 + $9}')
-    sizes+=("$(printf '%-6s inference code %5d bytes of text (-Os, weights excluded); RAM besides the input: %s' \
-        "$name" $((with - without)) "$ram")")
+    sizes+=("$(printf '%s: inference code %d bytes of text (-Os, weights excluded); per model:' \
+        "$name" $((with - without)))")
+    sizes+=("$(printf '  %-14s %9s %7s %6s %7s %9s %12s %9s' model blob arena stack RAM MACs instructions 'per MAC')")
+    while read -r line; do sizes+=("$line"); done < <(grep -h '^# [a-z0-9_]*: blob' "$dir.txt" | sed 's/^# //' |
+        awk -F'[ ,:]+' '{printf "  %-14s %9d %7d %6d %7d %9d %12d %9.1f\n", $1, $3, $6, $9, $6 + $9, $12, $14, $14 / $12}')
 }
 
 cortex_m cortex-m4f "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16" mps2.ld mps2-an386 "" \
-    $data_sources "$out/model_ref_f32.c"
-cortex_m cortex-m0 "-mcpu=cortex-m0 -mthumb -mfloat-abi=soft" microbit.ld microbit "-DCROSS_SMALL_FLASH" $data_sources
+    $data_sources $big_sources
+cortex_m cortex-m0 "-mcpu=cortex-m0 -mthumb -mfloat-abi=soft" microbit.ld microbit \
+    "-DCROSS_SMALL_FLASH -DCROSS_ARENA_BYTES=11264" $data_sources
 
 echo "make cross: every target's outputs against the x86-64 host ($(grep -vc '^#' "$out/host.txt") lines:"
-echo "  models small_f32, ref_int8, ref_f32 on 16 Fashion-MNIST test images; cortex-m0 skips ref_f32)"
+echo "  models small_f32, ref_int8, tiny_cnn_f32, tiny_cnn_int8, ref_f32, cnn2_f32, cnn2_int8 on 16"
+echo "  Fashion-MNIST test images; cortex-m0 skips ref_f32 and cnn2_*)"
 for line in "${report[@]}"; do echo "  $line"; done
+echo "bytes (RAM = arena + stack, besides the input image):"
 for line in "${sizes[@]}"; do echo "  $line"; done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
