@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,10 +34,29 @@ inline CommandResult run(const std::string& command) {
     return r;
 }
 
-// A fresh directory under /tmp; tests leave them behind for inspection when they fail.
+// Directories made by temp_dir(), removed with their contents when the test program exits,
+// unless FNN_KEEP_TEST_DIRS is set (to look at what a failing test left).
+struct TempDirs {
+    std::vector<std::string> paths;
+    ~TempDirs() {
+        if (getenv("FNN_KEEP_TEST_DIRS") != nullptr) return;
+        for (const std::string& p : paths) {
+            std::error_code ignored;
+            std::filesystem::remove_all(p, ignored);
+        }
+    }
+};
+
+inline TempDirs& temp_dirs() {
+    static TempDirs dirs;
+    return dirs;
+}
+
+// A fresh directory under /tmp.
 inline std::string temp_dir() {
     char tmpl[] = "/tmp/fnn_test_XXXXXX";
     REQUIRE(mkdtemp(tmpl) != nullptr);
+    temp_dirs().paths.push_back(tmpl);
     return tmpl;
 }
 

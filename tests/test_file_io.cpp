@@ -13,15 +13,13 @@
 
 #include "fnn/file_io.hpp"
 
+#include "command.hpp"
+
 using namespace fnn;
 
 namespace {
 
-std::string temp_dir() {
-    char tmpl[] = "/tmp/fnn_test_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    return tmpl;
-}
+using fnn_test::temp_dir;
 
 int files_in(const std::string& dir) {
     int n = 0;

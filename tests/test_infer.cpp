@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/byte_cursor.hpp"
+#include "command.hpp"
 #include "cli/cli_data.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/crc32.hpp"
@@ -319,9 +320,7 @@ TEST_CASE("infer: fp16 and int8 weights give the fp32 model's predictions on mos
 
 TEST_CASE("infer: a C99 program linked by gcc against libfnn_infer.a gives the same bits") {
     Trained& t = trained();
-    char dir_template[] = "/tmp/fnn_infer_c_XXXXXX";
-    REQUIRE(mkdtemp(dir_template) != nullptr);
-    const std::string dir = dir_template;
+    const std::string dir = fnn_test::temp_dir();
     ErrorText err;
     REQUIRE(write_file_atomic(dir + "/model.fnn", t.blob.data(), t.blob.size(), &err) ==
             Status::Ok);
