@@ -52,8 +52,16 @@ inline int gemm_k_step(int k) {
     return (k + blocks - 1) / blocks;
 }
 
-// Name of the micro-kernel gemm() uses on this machine: "portable", "avx" or "avx2+fma".
+// Name of the micro-kernel gemm() uses on this machine: "portable", "avx", "avx2+fma",
+// "avx512" or "avx512+fma".
 const char* gemm_kernel_name(GemmArithmetic arithmetic = GemmArithmetic::Reproducible);
+
+// The best kernel family the environment allows: FNN_ISA=avx512 (the default: whatever the CPU
+// has), avx2 (AVX2+FMA at most), avx or ref (the portable kernel), for comparisons and bug
+// reports. Every family gives the same bits, so this changes speed only. An unknown value is
+// reported on stderr once and ignored. Read once, at the first GEMM.
+enum class GemmIsa { Ref, Avx, Avx2, Avx512 };
+GemmIsa gemm_isa_limit();
 
 // Plain triple loop with double accumulation: the test oracle, never used for speed.
 void gemm_naive(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta,

@@ -1,6 +1,10 @@
 // The BLIS-style loop nest: which block of A and B is packed when, and which kernel runs.
 #include "fnn/gemm.hpp"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "fnn/status.hpp"
 #include "gemm/gemm_internal.hpp"
 
@@ -37,12 +41,33 @@ size_t gemm_bytes(int m, int n, int k) {
            arena_floats(sizes.b_floats);
 }
 
+GemmIsa gemm_isa_limit() {
+    static const GemmIsa limit = [] {
+        const char* text = getenv("FNN_ISA");
+        if (text == nullptr || text[0] == '\0') return GemmIsa::Avx512;
+        const struct {
+            const char* name;
+            GemmIsa isa;
+        } names[] = {{"avx512", GemmIsa::Avx512}, {"avx2", GemmIsa::Avx2}, {"avx", GemmIsa::Avx},
+                     {"ref", GemmIsa::Ref}};
+        for (const auto& n : names) {
+            if (strcmp(text, n.name) == 0) return n.isa;
+        }
+        fprintf(stderr, "fnn: FNN_ISA=%s is not one of avx512, avx2, avx, ref; using the best "
+                        "kernels this CPU has\n", text);
+        return GemmIsa::Avx512;
+    }();
+    return limit;
+}
+
 const GemmKernels& gemm_kernels_for(GemmArithmetic arithmetic) {
 #if defined(FNN_GEMM_HAVE_AVX)
-    const bool wide = gemm_cpu_has_avx512();
-    if (arithmetic == GemmArithmetic::Fast && gemm_cpu_has_fma())
+    const GemmIsa limit = gemm_isa_limit();
+    const bool wide = limit >= GemmIsa::Avx512 && gemm_cpu_has_avx512();
+    if (arithmetic == GemmArithmetic::Fast && limit >= GemmIsa::Avx2 && gemm_cpu_has_fma())
         return wide ? kGemmAvx512FmaKernels : kGemmFmaKernels;
-    if (gemm_cpu_has_avx()) return wide ? kGemmAvx512Kernels : kGemmAvxKernels;
+    if (limit >= GemmIsa::Avx && gemm_cpu_has_avx())
+        return wide ? kGemmAvx512Kernels : kGemmAvxKernels;
 #else
     (void)arithmetic;
 #endif
