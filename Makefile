@@ -72,8 +72,10 @@ $(BUILD)/src/%.o: src/%.cpp
 $(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(FLAGS_OBJ) $(DATA_SRC:%.cpp=$(BUILD)/%.o) $(ARCH_SRC:%.cpp=$(BUILD)/%.o) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
+# BENCH_THREADS=N times the training jobs on N threads (the GEMM table stays on one).
+BENCH_THREADS ?= 1
 bench: $(BUILD)/fnn_bench data
-	$(BUILD)/fnn_bench
+	$(BUILD)/fnn_bench --threads $(BENCH_THREADS)
 
 $(BUILD)/tools/%.o: tools/%.cpp
 	@mkdir -p $(dir $@)

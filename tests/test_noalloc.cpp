@@ -156,11 +156,16 @@ TEST_CASE("noalloc: a CNN's training steps, evaluation and epochs allocate nothi
         c.opt.weight_decay = 1e-4f;
         c.batch_size = 17;
         c.epochs = 2;
-        Trainer trainer;
-        ErrorText err;
-        REQUIRE_MESSAGE(trainer.setup(c, data.view, &err) == Status::Ok, err.text);
-        REQUIRE(trainer.shape().n_state > 0);
-        CHECK(allocations_while_training(trainer, data) == 0);
+        // With three threads sharing every product (however small) too.
+        for (int threads : {1, 3}) {
+            c.threads = threads;
+            Trainer trainer;
+            ErrorText err;
+            REQUIRE_MESSAGE(trainer.setup(c, data.view, &err) == Status::Ok, err.text);
+            trainer.gemm_threads().set_min_parallel_macs(0);
+            REQUIRE(trainer.shape().n_state > 0);
+            CHECK(allocations_while_training(trainer, data) == 0);
+        }
     }
 }
 

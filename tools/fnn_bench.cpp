@@ -22,6 +22,7 @@
 #include "cli/cli_data.hpp"
 #include "cli/cli_flags.hpp"
 #include "fnn/gemm.hpp"
+#include "fnn/gemm_threads.hpp"
 #include "fnn/trainer.hpp"
 
 using namespace fnn;
@@ -112,7 +113,7 @@ double training_macs(const NetworkShape& shape) {
 }
 
 // One CNN preset trained for `epochs` epochs; prints its epochs and median.
-bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs,
+bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs, int threads,
                const Dataset& train) {
     std::vector<LayerSpec> specs;
     std::string error;
@@ -125,6 +126,7 @@ bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs
     c.opt.learning_rate = lr;
     c.batch_size = 64;
     c.epochs = epochs;
+    c.threads = threads;
     Trainer trainer;
     ErrorText err;
     if (trainer.setup(c, train, &err) != Status::Ok || trainer.run(nullptr, &err) != Status::Ok) {
@@ -151,10 +153,10 @@ bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs
 }  // namespace
 
 int main(int argc, char** argv) {
-    long epochs = 10, rounds = 5, cnn_epochs = 2;
+    long epochs = 10, rounds = 5, cnn_epochs = 2, threads = 1;
     std::string data_dir;
     bool skip_epochs = false, skip_gemm = false;
-    FlagParser p("fnn_bench", "Print fnn's single-threaded speed figures.");
+    FlagParser p("fnn_bench", "Print fnn's speed figures.");
     p.add(
         int_flag("", "--epochs", "N", "epochs of the reference job (default 10)", epochs, 1, 1000));
     p.add(int_flag("", "--rounds", "N", "timed rounds per GEMM shape (default 5)", rounds, 1, 100));
@@ -163,6 +165,10 @@ int main(int argc, char** argv) {
     p.add(switch_flag("", "--skip_gemm", "skip the GEMM table", skip_gemm));
     p.add(int_flag("", "--cnn_epochs", "N", "epochs of each CNN preset, 0 to skip (default 2)",
                    cnn_epochs, 0, 100));
+    p.add(int_flag("", "--threads", "N",
+                   "threads sharing the training jobs' GEMMs (default 1; the GEMM table is one "
+                   "thread)",
+                   threads, 1, GemmThreads::kMaxThreads));
     const ParseResult r = p.parse(argc, argv, 1, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
 
@@ -175,7 +181,8 @@ int main(int argc, char** argv) {
         "MR=%d NR=%d KC=%d MC=%d NC=%d\n",
         gemm_kernel_name(GemmArithmetic::Fast), gemm_kernel_name(GemmArithmetic::Reproducible),
         kGemmMR, kGemmNR, kGemmKC, kGemmMC, kGemmNC);
-    printf("single thread; median of %ld timed rounds\n\n", rounds);
+    printf("GEMM table on one thread, median of %ld timed rounds; training jobs on %ld thread%s\n\n",
+           rounds, threads, threads == 1 ? "" : "s");
 
     const Shape shapes[] = {
         {"forward  layer 1: X W1", Trans::No, Trans::No, 64, 128, 784},
@@ -222,6 +229,7 @@ int main(int argc, char** argv) {
     c.opt.weight_decay = 5e-4f;
     c.batch_size = 64;
     c.epochs = static_cast<int>(epochs);
+    c.threads = static_cast<int>(threads);
     Trainer trainer;
     ErrorText err;
     SampleTimer sampling;
@@ -249,8 +257,9 @@ int main(int argc, char** argv) {
     printf("report diagnostics: %d samples per epoch, median %.3f ms each (%.2f%% of an epoch)\n",
            kSamplesPerEpoch, 1e3 * per_sample, 100 * kSamplesPerEpoch * per_sample / median(secs));
     if (cnn_epochs > 0) {
-        if (!bench_cnn("cnn1", OptimizerKind::Momentum, 0.02f, static_cast<int>(cnn_epochs), train.view) ||
-            !bench_cnn("cnn2", OptimizerKind::Adam, 0.002f, static_cast<int>(cnn_epochs), train.view))
+        const int n_threads = static_cast<int>(threads);
+        if (!bench_cnn("cnn1", OptimizerKind::Momentum, 0.02f, static_cast<int>(cnn_epochs), n_threads, train.view) ||
+            !bench_cnn("cnn2", OptimizerKind::Adam, 0.002f, static_cast<int>(cnn_epochs), n_threads, train.view))
             return 1;
     }
     return 0;

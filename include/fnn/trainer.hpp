@@ -13,10 +13,12 @@
 
 #include <stdint.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "fnn/dataset.hpp"
+#include "fnn/gemm_threads.hpp"
 #include "fnn/loss.hpp"
 #include "fnn/lr_schedule.hpp"
 #include "fnn/network.hpp"
@@ -41,6 +43,7 @@ struct TrainConfig {
     LrSchedule schedule;               // the rate each step uses, from opt.learning_rate
     int early_stop = 0;                // epochs without a better `monitor` before stopping; 0: never
     Monitor monitor = Monitor::ValAcc;
+    int threads = 1;                   // threads sharing the GEMMs (GemmThreads); same bits for any
 };
 
 struct EpochMetrics {
@@ -129,6 +132,7 @@ public:
     int eval_batch() const { return network_.max_batch(); }
     const std::vector<EpochMetrics>& history() const { return history_; }
     size_t arena_bytes() const { return buffer_.size(); }
+    GemmThreads& gemm_threads() { return *threads_; }  // after setup()
 
     // One optimisation step on samples order[0 .. batch) of the training set; returns the
     // batch's summed loss and correct count. Allocation-free (tests count this).
@@ -159,6 +163,7 @@ private:
     int n_train_ = 0;
     int n_val_ = 0;
     std::vector<unsigned char> buffer_;  // the arena's bytes, allocated once in setup()
+    std::unique_ptr<GemmThreads> threads_;  // made in setup(); its buffers are in the arena
     Arena arena_;
     Network network_;
     Optimizer optimizer_;

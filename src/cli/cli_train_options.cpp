@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -247,6 +248,10 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
     p.add(double_flag("", "--lr_warmup_epochs", "F",
                       "linear warm-up of the learning rate over the first F epochs (default 0)",
                       c.schedule.warmup_epochs, 0, 100000));
+    p.add(int_flag("", "--threads", "N",
+                   "threads sharing the matrix products; the model is the same bits for any N "
+                   "(default 1; 0: one per core)",
+                   c.threads, 0, GemmThreads::kMaxThreads));
     p.add(int_flag("", "--early_stop", "N",
                    "stop after N epochs without a better validation metric (default 0: never)",
                    c.early_stop, 0, 100000));
@@ -360,6 +365,11 @@ std::vector<std::string> full_train_args(const TrainOptions& o) {
 }
 
 bool finish_train_options(FlagParser& p, TrainOptions& o, std::string& error) {
+    if (o.config.threads == 0) {
+        const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        o.config.threads = cores < 1 ? 1 : cores > GemmThreads::kMaxThreads ? GemmThreads::kMaxThreads
+                                                                           : static_cast<int>(cores);
+    }
     NetworkSpec& net = o.config.net;
     net.n_specs = 0;
     if (!o.dropout.empty() && o.arch.empty()) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnn/gemm_threads.hpp"
 #include "fnn/status.hpp"
 #include "gemm/gemm_internal.hpp"
 
@@ -80,7 +81,10 @@ const char* gemm_kernel_name(GemmArithmetic arithmetic) {
 
 void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta, MatView c,
           Arena& scratch, GemmArithmetic arithmetic) {
-    gemm_with_kernels(gemm_kernels_for(arithmetic), ta, tb, alpha, a, b, beta, c, scratch);
+    const GemmKernels& kernels = gemm_kernels_for(arithmetic);
+    GemmThreads* threads = GemmThreads::current();
+    if (threads != nullptr && threads->run(kernels, ta, tb, alpha, a, b, beta, c, scratch)) return;
+    gemm_with_kernels(kernels, ta, tb, alpha, a, b, beta, c, scratch);
 }
 
 void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,

@@ -74,6 +74,10 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     }
     if (config.early_stop < 0)
         return fail(err, Status::Arg, "early_stop: expected >= 0, got %d", config.early_stop);
+    if (config.threads < 1 || config.threads > GemmThreads::kMaxThreads) {
+        return fail(err, Status::Arg, "threads: expected 1..%d, got %d", GemmThreads::kMaxThreads,
+                    config.threads);
+    }
     config_ = config;
     config_.net.n_in = train_set.features();
     config_.net.n_classes = train_set.classes();
@@ -102,9 +106,13 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
                         arena_floats(features * max_batch) +           // batch inputs
                         arena_round(static_cast<size_t>(max_batch)) +  // batch labels
                         arena_round(sizeof(int) * static_cast<size_t>(n_train_)) +  // shuffle order
-                        Network::scratch_bytes(shape, max_batch);
+                        Network::scratch_bytes(shape, max_batch) +
+                        GemmThreads::bytes(config.threads);            // workers' pack buffers
+    threads_.reset();  // joins the workers of an earlier setup() before their buffers go
     buffer_.assign(arena_buffer_bytes(plan), 0);
     arena_ = Arena(buffer_.data(), buffer_.size());
+    threads_.reset(new GemmThreads);
+    FNN_TRY(threads_->start(config.threads, arena_, err));
     FNN_TRY(network_.init(shape, max_batch, config.batch_size, arena_, err));
     FNN_TRY(optimizer_.init(config.opt, shape.n_params, arena_, err));
     good_params_ = arena_.alloc_floats(shape.n_params);
@@ -160,6 +168,7 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
 }
 
 BatchScore Trainer::train_step(const int* order, int batch) {
+    const GemmThreads::Use use(threads_.get());
     load_batch(train_, order, 0, batch);
     const ConstMatView x = x_.row_range(0, batch);
     const ConstMatView logits = network_.forward(x, arena_, GemmArithmetic::Fast, /*training=*/true);
@@ -221,6 +230,7 @@ void Trainer::track_best(const EpochMetrics& m) {
 }
 
 Status Trainer::run(TrainObserver* observer, ErrorText* err) {
+    const GemmThreads::Use use(threads_.get());
     Rng shuffle_rng(config_.seed, /*stream=*/1);
     stopped_early_ = false;
     interrupted_ = false;
@@ -335,6 +345,7 @@ void Trainer::sample_layers() {
 }
 
 EvalResult Trainer::evaluate(const Dataset& data, int begin, int count) {
+    const GemmThreads::Use use(threads_.get());
     FNN_ASSERT(data.features() == shape().n_in() && data.classes() == shape().n_out());
     EvalResult result;
     double loss_sum = 0.0;
@@ -368,6 +379,7 @@ EvalResult Trainer::evaluate(const Dataset& data, int begin, int count) {
 }
 
 ConstMatView Trainer::predict(const Dataset& data, int begin, int count) {
+    const GemmThreads::Use use(threads_.get());
     FNN_ASSERT(count <= eval_batch());
     load_batch(data, nullptr, begin, count);
     const ConstMatView logits = network_.forward(x_.row_range(0, count), arena_);

@@ -1,0 +1,102 @@
+// GemmThreads: worker threads that share every large gemm() with the thread that calls it.
+//
+// A product is cut into one part per thread: by rows of C when C has at least as many rows as
+// columns (parts a multiple of MR rows), otherwise by columns (a multiple of 2 NR). Every part
+// runs the same loop nest on its slice, and every element of C is computed by the same
+// operations in the same order whichever slice it falls in (zero-step skipping and reading A in
+// place change no bits, see gemm.hpp), so results do not depend on the thread count. The
+// floating-point control register (flush-to-zero during training) is copied to the workers
+// for each product. Small products (kMinParallelMacs) stay on the caller.
+//
+// The workers spin briefly between products, then sleep. Each has pack buffers carved from the
+// caller's arena at start(); nothing is allocated per product.
+#pragma once
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+#include "fnn/arena.hpp"
+#include "fnn/gemm.hpp"
+#include "fnn/status.hpp"
+
+namespace fnn {
+
+struct GemmKernels;
+
+class GemmThreads {
+public:
+    static constexpr int kMaxThreads = 64;
+
+    GemmThreads() = default;
+    GemmThreads(const GemmThreads&) = delete;
+    GemmThreads& operator=(const GemmThreads&) = delete;
+    ~GemmThreads();  // stops and joins the workers
+
+    // Arena bytes start() carves for `threads` threads in all (the caller's own scratch aside).
+    static size_t bytes(int threads);
+    // Starts threads - 1 workers (1: none). Fails with a message if a thread cannot be made.
+    Status start(int threads, Arena& arena, ErrorText* err);
+    int threads() const { return n_workers_ + 1; }
+    // Products with fewer multiply-adds stay on the caller (default kMinParallelMacs; tests
+    // lower it to share small products too).
+    static constexpr size_t kMinParallelMacs = size_t{1} << 19;
+    void set_min_parallel_macs(size_t macs) { min_macs_ = macs; }
+
+    // While a Use lives, gemm() calls on this thread share their work with `pool` (null: none).
+    class Use {
+    public:
+        explicit Use(GemmThreads* pool);
+        ~Use();
+        Use(const Use&) = delete;
+        Use& operator=(const Use&) = delete;
+
+    private:
+        GemmThreads* previous_;
+    };
+
+    // The pool of the calling thread's innermost Use, or null.
+    static GemmThreads* current();
+
+    // gemm()'s entry: runs the product in parts when it is large enough; false leaves it to
+    // the caller (small products, or no workers).
+    bool run(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
+             ConstMatView b, float beta, MatView c, Arena& scratch);
+
+private:
+    struct Task {
+        const GemmKernels* kernels = nullptr;
+        Trans ta = Trans::No, tb = Trans::No;
+        float alpha = 1.0f, beta = 0.0f;
+        ConstMatView a, b;
+        MatView c;
+        int parts = 0;
+        bool by_rows = true;
+        int unit = 0;          // rows or columns per part (the last part takes the rest)
+        unsigned control = 0;  // the caller's floating-point control register
+    };
+    static void* worker_main(void* self_and_index);
+    void work(int index);
+    void run_part(int index, Arena& scratch);
+
+    Task task_;
+    std::atomic<unsigned> generation_{0};
+    std::atomic<int> remaining_{0};
+    std::atomic<bool> stop_{false};
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    int n_workers_ = 0;
+    size_t min_macs_ = kMinParallelMacs;
+    pthread_t handles_[kMaxThreads] = {};
+    unsigned char* scratch_[kMaxThreads] = {};
+    size_t scratch_bytes_ = 0;
+    struct Start {
+        GemmThreads* pool;
+        int index;
+    } starts_[kMaxThreads] = {};
+};
+
+}  // namespace fnn

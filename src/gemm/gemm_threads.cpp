@@ -1,0 +1,173 @@
+// Worker threads for gemm() (see gemm_threads.hpp): start and stop, the hand-over of one
+// product, and how it is cut into parts.
+#include "fnn/gemm_threads.hpp"
+
+#include <string.h>
+
+#include "gemm/gemm_internal.hpp"
+
+#if defined(__SSE__)
+#include <immintrin.h>
+#endif
+
+namespace fnn {
+namespace {
+
+thread_local GemmThreads* t_current = nullptr;
+
+// Pause instructions a worker spins for a new product before it sleeps (well under a millisecond).
+constexpr int kSpins = 1 << 14;
+
+void cpu_relax() {
+#if defined(__SSE__)
+    _mm_pause();
+#endif
+}
+
+unsigned read_control() {
+#if defined(__SSE__)
+    return _mm_getcsr();
+#else
+    return 0;
+#endif
+}
+
+void write_control(unsigned control) {
+#if defined(__SSE__)
+    if (_mm_getcsr() != control) _mm_setcsr(control);
+#else
+    (void)control;
+#endif
+}
+
+}  // namespace
+
+GemmThreads::Use::Use(GemmThreads* pool) : previous_(t_current) { t_current = pool; }
+GemmThreads::Use::~Use() { t_current = previous_; }
+GemmThreads* GemmThreads::current() { return t_current; }
+
+size_t GemmThreads::bytes(int threads) {
+    // Every part is at most one MC x KC block of A and one KC x NC panel of B at a time.
+    const size_t one = gemm_bytes(kGemmMC, kGemmNC, kGemmKC);
+    return threads > 1 ? static_cast<size_t>(threads - 1) * one : 0;
+}
+
+Status GemmThreads::start(int threads, Arena& arena, ErrorText* err) {
+    FNN_ASSERT(n_workers_ == 0);
+    if (threads < 1 || threads > kMaxThreads)
+        return fail(err, Status::Arg, "threads must be 1 to %d, not %d", kMaxThreads,
+                    threads);
+    scratch_bytes_ = gemm_bytes(kGemmMC, kGemmNC, kGemmKC);
+    for (int i = 1; i < threads; ++i) {
+        scratch_[i] = static_cast<unsigned char*>(arena.alloc(scratch_bytes_));
+        if (scratch_[i] == nullptr)
+            return fail(err, Status::NoMem, "no arena left for thread %d's GEMM buffers", i);
+    }
+    for (int i = 1; i < threads; ++i) {
+        starts_[i] = {this, i};
+        const int code = pthread_create(&handles_[i], nullptr, worker_main, &starts_[i]);
+        if (code != 0)
+            return fail(err, Status::Unsupported, "cannot start GEMM thread %d of %d: %s", i,
+                        threads, strerror(code));
+        n_workers_ = i;
+    }
+    return Status::Ok;
+}
+
+GemmThreads::~GemmThreads() {
+    if (n_workers_ == 0) return;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_.store(true, std::memory_order_release);
+    }
+    wake_.notify_all();
+    for (int i = 1; i <= n_workers_; ++i) pthread_join(handles_[i], nullptr);
+}
+
+void* GemmThreads::worker_main(void* start) {
+    const Start* s = static_cast<const Start*>(start);
+    s->pool->work(s->index);
+    return nullptr;
+}
+
+void GemmThreads::work(int index) {
+    Arena scratch(scratch_[index], scratch_bytes_);
+    unsigned seen = 0;
+    for (;;) {
+        unsigned now = generation_.load(std::memory_order_acquire);
+        for (int spins = 0; now == seen && !stop_.load(std::memory_order_acquire); ++spins) {
+            if (spins < kSpins) {
+                cpu_relax();
+            } else {
+                std::unique_lock<std::mutex> lock(mutex_);
+                wake_.wait(lock, [&] {
+                    return generation_.load(std::memory_order_acquire) != seen ||
+                           stop_.load(std::memory_order_acquire);
+                });
+            }
+            now = generation_.load(std::memory_order_acquire);
+        }
+        if (stop_.load(std::memory_order_acquire)) return;
+        seen = now;
+        if (index < task_.parts) run_part(index, scratch);
+        remaining_.fetch_sub(1, std::memory_order_acq_rel);
+    }
+}
+
+void GemmThreads::run_part(int index, Arena& scratch) {
+    const Task& t = task_;
+    write_control(t.control);
+    const int total = t.by_rows ? t.c.rows : t.c.cols;
+    const int begin = index * t.unit;
+    const int count = index == t.parts - 1 ? total - begin : t.unit;
+    MatView c = t.c;
+    ConstMatView a = t.a, b = t.b;
+    if (t.by_rows) {
+        // Rows [begin, begin + count) of C and of op(A).
+        c = MatView{t.c.row(begin), count, t.c.cols, t.c.stride};
+        a = t.ta == Trans::No ? ConstMatView{t.a.row(begin), count, t.a.cols, t.a.stride}
+                              : ConstMatView{t.a.data + begin, t.a.rows, count, t.a.stride};
+    } else {
+        // Columns [begin, begin + count) of C and of op(B).
+        c = MatView{t.c.data + begin, t.c.rows, count, t.c.stride};
+        b = t.tb == Trans::No ? ConstMatView{t.b.data + begin, t.b.rows, count, t.b.stride}
+                              : ConstMatView{t.b.row(begin), count, t.b.cols, t.b.stride};
+    }
+    gemm_with_kernels(*t.kernels, t.ta, t.tb, t.alpha, a, b, t.beta, c, scratch);
+}
+
+bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
+                      ConstMatView b, float beta, MatView c, Arena& scratch) {
+    const int m = c.rows, n = c.cols;
+    const int k = ta == Trans::No ? a.cols : a.rows;
+    if (n_workers_ == 0 || static_cast<size_t>(m) * n * k < min_macs_) return false;
+    const bool by_rows = m >= n;
+    const int step = by_rows ? kGemmMR : 2 * kGemmNR;
+    const int units = ((by_rows ? m : n) + step - 1) / step;
+    const int per_part = (units + threads() - 1) / threads();  // units per part
+    const int parts = (units + per_part - 1) / per_part;         // every part non-empty
+    if (parts < 2) return false;
+    task_.kernels = &kernels;
+    task_.ta = ta;
+    task_.tb = tb;
+    task_.alpha = alpha;
+    task_.beta = beta;
+    task_.a = a;
+    task_.b = b;
+    task_.c = c;
+    task_.parts = parts;
+    task_.by_rows = by_rows;
+    task_.unit = per_part * step;
+    task_.control = read_control();
+    remaining_.store(n_workers_, std::memory_order_relaxed);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        generation_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    run_part(0, scratch);
+    while (remaining_.load(std::memory_order_acquire) != 0) cpu_relax();
+    return true;
+}
+
+}  // namespace fnn

@@ -1,0 +1,117 @@
+// GemmThreads: products shared between threads give the single-threaded bits (cut by rows, by
+// columns, sparse A, transposes, beta over C, both arithmetic modes, uneven parts), small
+// products stay on the caller, and whole training runs give the same model with 1, 2 and 3
+// threads; bad thread counts are refused.
+#include <doctest/doctest.h>
+
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "fnn/gemm.hpp"
+#include "fnn/gemm_threads.hpp"
+#include "fnn/rng.hpp"
+
+using namespace fnn;
+using namespace fnn_test;
+
+namespace {
+
+struct Buffer {
+    std::vector<unsigned char> bytes;
+    Arena arena;
+    explicit Buffer(size_t planned)
+        : bytes(arena_buffer_bytes(planned)), arena(bytes.data(), bytes.size()) {}
+};
+
+// C = alpha op(A) op(B) + beta C on one thread and on `threads`; the two Cs must be equal bytes.
+void check_shape(int threads, Trans ta, Trans tb, int m, int n, int k, GemmArithmetic mode,
+                 float zero_share, Rng& rng) {
+    CAPTURE(threads);
+    CAPTURE(m);
+    CAPTURE(n);
+    CAPTURE(k);
+    const int ar = ta == Trans::No ? m : k, ac = ta == Trans::No ? k : m;
+    const int br = tb == Trans::No ? k : n, bc = tb == Trans::No ? n : k;
+    std::vector<float> a(static_cast<size_t>(ar) * (ac + 3)), b(static_cast<size_t>(br) * (bc + 1));
+    for (float& x : a) x = rng.uniform(0.0f, 1.0f) < zero_share ? 0.0f : rng.uniform(-1.0f, 1.0f);
+    for (float& x : b) x = rng.uniform(-1.0f, 1.0f);
+    std::vector<float> c1(static_cast<size_t>(m) * n), c2;
+    for (float& x : c1) x = rng.uniform(-1.0f, 1.0f);
+    c2 = c1;
+    const ConstMatView av{a.data(), ar, ac, ac + 3}, bv{b.data(), br, bc, bc + 1};
+    Buffer scratch(gemm_bytes(m, n, k));
+    gemm(ta, tb, 0.5f, av, bv, 0.25f, MatView{c1.data(), m, n, n}, scratch.arena, mode);
+    Buffer pool_arena(GemmThreads::bytes(threads));
+    GemmThreads pool;
+    ErrorText err;
+    REQUIRE(pool.start(threads, pool_arena.arena, &err) == Status::Ok);
+    pool.set_min_parallel_macs(0);  // share even the small products
+    {
+        const GemmThreads::Use use(&pool);
+        gemm(ta, tb, 0.5f, av, bv, 0.25f, MatView{c2.data(), m, n, n}, scratch.arena, mode);
+    }
+    CHECK(memcmp(c1.data(), c2.data(), c1.size() * sizeof(float)) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("threads: shared products give the single-threaded bits") {
+    Rng rng(7, 0);
+    const struct {
+        int m, n, k;
+    } shapes[] = {
+        {64, 128, 784},   // dense forward: cut by columns
+        {784, 128, 64},   // weight gradient: cut by rows
+        {677, 64, 288},   // a conv chunk: rows, uneven parts
+        {64, 10, 128},    // small: by rows
+        {3, 5, 2},        // tiny: one unit, stays on the caller
+        {130, 2100, 300}, // beyond MC, NC and KC
+        {7, 200, 2000},   // one MR unit of rows: columns
+    };
+    for (const auto& s : shapes) {
+        for (GemmArithmetic mode : {GemmArithmetic::Fast, GemmArithmetic::Reproducible}) {
+            check_shape(2, Trans::No, Trans::No, s.m, s.n, s.k, mode, 0.5f, rng);
+            check_shape(3, Trans::Yes, Trans::No, s.m, s.n, s.k, mode, 0.0f, rng);
+            check_shape(4, Trans::No, Trans::Yes, s.m, s.n, s.k, mode, 0.3f, rng);
+            check_shape(5, Trans::Yes, Trans::Yes, s.m, s.n, s.k, mode, 0.9f, rng);
+        }
+    }
+}
+
+TEST_CASE("threads: start() refuses bad counts and a too-small arena") {
+    GemmThreads pool;
+    ErrorText err;
+    Buffer none(64);
+    CHECK(pool.start(0, none.arena, &err) == Status::Arg);
+    CHECK(pool.start(GemmThreads::kMaxThreads + 1, none.arena, &err) == Status::Arg);
+    CHECK(pool.start(2, none.arena, &err) == Status::NoMem);
+    CHECK(pool.threads() == 1);
+}
+
+TEST_CASE("threads: --threads 1, 2 and 3 train the same models bit for bit") {
+    const std::string dir = temp_dir();
+    const std::string nets[] = {
+        "-nhl 2 -sz 96 --limit_train 4000",
+        "--arch conv8k3,relu,pool2,conv16k3psame,bn,relu,pool2,dropout0.2,dense32,relu "
+        "--limit_train 1500"};
+    int net = 0;
+    for (const std::string& flags : nets) {
+        std::string first;
+        for (int threads = 1; threads <= 3; ++threads) {
+            const std::string out = dir + "/n" + std::to_string(net) + "t" + std::to_string(threads);
+            const CommandResult r = run("./fnn train -q -e 1 " + flags + " --threads " +
+                                        std::to_string(threads) + " --out " + out);
+            REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+            const std::string model = read_text(out + "/model.fnn");
+            if (threads == 1) first = model;
+            CHECK_MESSAGE(model == first, flags << " with " << threads << " threads");
+        }
+        ++net;
+    }
+    const CommandResult r = run("./fnn train -q -e 1 --threads 65 --out " + dir + "/bad");
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(contains(r.output, "--threads"), r.output);
+}
