@@ -86,6 +86,7 @@ private:
     std::atomic<unsigned> generation_{0};
     std::atomic<int> remaining_{0};
     std::atomic<bool> stop_{false};
+    std::atomic<int> started_{0};  // workers that have begun running
     std::mutex mutex_;
     std::condition_variable wake_;
     int n_workers_ = 0;

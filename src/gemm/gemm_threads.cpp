@@ -2,6 +2,7 @@
 // product, and how it is cut into parts.
 #include "fnn/gemm_threads.hpp"
 
+#include <sched.h>
 #include <string.h>
 
 #include "gemm/gemm_internal.hpp"
@@ -71,6 +72,9 @@ Status GemmThreads::start(int threads, Arena& arena, ErrorText* err) {
                         threads, strerror(code));
         n_workers_ = i;
     }
+    // Return with every worker running: a thread's start-up (the C library's, a sanitizer's)
+    // may allocate, and that belongs to start(), not to the first training step.
+    while (started_.load(std::memory_order_acquire) < n_workers_) sched_yield();
     return Status::Ok;
 }
 
@@ -86,6 +90,7 @@ GemmThreads::~GemmThreads() {
 
 void* GemmThreads::worker_main(void* start) {
     const Start* s = static_cast<const Start*>(start);
+    s->pool->started_.fetch_add(1, std::memory_order_acq_rel);
     s->pool->work(s->index);
     return nullptr;
 }
