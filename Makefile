@@ -60,8 +60,9 @@ fnn: $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(CLI_OBJS) $(FLAGS_OBJ) libfnn.a -o $@
 
 FNNPACK_OBJS := $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tools/fnnpack*.cpp))
-# fnnpack decodes models as the CLI does (cli_model, with what it names layers with).
-MODEL_OBJS := $(patsubst %.cpp,$(BUILD)/%.o,$(filter %cli_model.cpp %cli_json.cpp %cli_arch.cpp,$(CLI_ALL)))
+# fnnpack decodes models as the CLI does (cli_model, with what it names layers with) and
+# quantizes them as sweeps do (cli_deploy).
+MODEL_OBJS := $(patsubst %.cpp,$(BUILD)/%.o,$(filter %cli_model.cpp %cli_json.cpp %cli_arch.cpp %cli_deploy.cpp %cli_c_array.cpp,$(CLI_ALL)))
 fnnpack: $(FNNPACK_OBJS) $(MODEL_OBJS) $(FLAGS_OBJ) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 

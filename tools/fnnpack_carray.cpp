@@ -3,10 +3,10 @@
 // no filesystem.
 #include <stdio.h>
 
-#include <cctype>
 #include <string>
 #include <vector>
 
+#include "cli/cli_c_array.hpp"
 #include "cli/cli_flags.hpp"
 #include "fnn/file_io.hpp"
 #include "fnnpack.hpp"
@@ -35,12 +35,9 @@ int cmd_c_array(int argc, char** argv) {
            "C identifier of the array; NAME_len holds its length (default fnn_model_blob)",
            {},
            [&](const std::string& v, std::string& e) {
-               bool ok = !v.empty() && !std::isdigit(static_cast<unsigned char>(v[0]));
-               for (char c : v)
-                   ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-               if (!ok) e = "'" + v + "' is not a C identifier";
+               if (!is_c_identifier(v)) e = "'" + v + "' is not a C identifier";
                name = v;
-               return ok;
+               return e.empty();
            }});
     p.add(text_flag("-o", "--output", "FILE", "C source file to write", out_path));
     p.add(text_flag("", "--header", "FILE",
@@ -64,32 +61,9 @@ int cmd_c_array(int argc, char** argv) {
         fprintf(stderr, "fnnpack c-array: %s\n", err.text);
         return 1;
     }
-    std::string text =
-        "/* " + name + ": " + std::to_string(bytes.size()) + " bytes of " + inputs[0] +
-        ", written by fnnpack c-array.\n   Declare it with: extern const unsigned char " + name +
-        "[]; extern const size_t " + name +
-        "_len; */\n"
-        "#include <stddef.h>\n\n"
-        "/* 16-byte alignment lets fp32 weights be read in place. */\n"
-        "#if defined(__GNUC__) || defined(__clang__)\n"
-        "__attribute__((aligned(16)))\n"
-        "#endif\n"
-        "const unsigned char " +
-        name + "[" + std::to_string(bytes.size()) + "] = {";
-    char hex[16];
-    for (size_t i = 0; i < bytes.size(); ++i) {
-        snprintf(hex, sizeof hex, "%s0x%02x,", i % 16 == 0 ? "\n    " : " ", bytes[i]);
-        text += hex;
-    }
-    text += "\n};\nconst size_t " + name + "_len = " + std::to_string(bytes.size()) + ";\n";
-    std::string guard = name + "_H";
-    for (char& c : guard) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const std::string header =
-        "/* " + name + ": " + std::to_string(bytes.size()) + " bytes of " + inputs[0] +
-        ", defined in " + out_path + " (fnnpack c-array). */\n#ifndef " + guard + "\n#define " +
-        guard + "\n\n#include <stddef.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n" +
-        "extern const unsigned char " + name + "[" + std::to_string(bytes.size()) + "];\n" +
-        "extern const size_t " + name + "_len;\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+    const std::string origin = inputs[0] + ", written by fnnpack c-array";
+    const std::string text = c_array_source(name, bytes, origin);
+    const std::string header = c_array_header(name, bytes.size(), origin, out_path);
     if (write_file_atomic(out_path, text, &err) != Status::Ok ||
         write_file_atomic(header_path, header, &err) != Status::Ok) {
         fprintf(stderr, "fnnpack c-array: %s\n", err.text);

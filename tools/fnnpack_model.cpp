@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_deploy.hpp"
 #include "cli/cli_flags.hpp"
 #include "cli/cli_model.hpp"
 #include "fnn/blob.hpp"
@@ -23,48 +24,6 @@
 
 namespace fnn {
 namespace {
-
-// Per-layer input scales for int8 activations: the largest |input| each layer sees over the
-// first `samples` images of `data`, divided by 127.
-std::vector<float> calibrate(const DecodedModel& model, const Dataset& data, int samples) {
-    const NetworkShape& shape = model.shape;
-    const int batch = 64;
-    std::vector<unsigned char> bytes(
-        arena_buffer_bytes(Network::bytes(shape, batch, 1) + Network::scratch_bytes(shape, batch)));
-    Arena arena(bytes.data(), bytes.size());
-    Network net;
-    ErrorText err;
-    FNN_ASSERT(net.init(shape, batch, 1, arena, &err) == Status::Ok);
-    std::copy(model.params.begin(), model.params.end(), net.params());
-    std::copy(model.state.begin(), model.state.end(), net.state());  // batch norm statistics
-    std::vector<float> max_abs(shape.n_layers, 0.0f),
-        x(static_cast<size_t>(batch) * data.features());
-    const float divisor = model.blob.header.meta.input_divisor;
-    for (int first = 0; first < samples; first += batch) {
-        const int n = std::min(batch, samples - first);
-        for (int i = 0; i < n; ++i) {
-            for (int f = 0; f < data.features(); ++f) {
-                x[static_cast<size_t>(i) * data.features() + f] =
-                    static_cast<float>(data.sample(first + i)[f]) / divisor;
-                max_abs[0] = std::max(max_abs[0], x[static_cast<size_t>(i) * data.features() + f]);
-            }
-        }
-        net.forward(ConstMatView{x.data(), n, data.features(), data.features()}, arena);
-        for (int l = 1; l < shape.n_layers; ++l) {
-            const ConstMatView a = net.layer_output(l - 1, n);
-            for (int i = 0; i < n; ++i)
-                for (int j = 0; j < a.cols; ++j)
-                    max_abs[l] = std::max(max_abs[l], std::abs(a.at(i, j)));
-        }
-    }
-    // Only dense and conv2d layers multiply their input by int8 weights; the others keep 0.
-    std::vector<float> scales(shape.n_layers, 0.0f);
-    for (int l = 0; l < shape.n_layers; ++l) {
-        if (shape.layers[l].has_weights())
-            scales[l] = max_abs[l] > 0.0f ? max_abs[l] / 127.0f : 1.0f / 127.0f;
-    }
-    return scales;
-}
 
 struct Variant {
     std::string name;
@@ -197,9 +156,10 @@ int cmd_model(int argc, char** argv) {
                     calibration_path.c_str(), calibration.features(), model.shape.n_in());
             return 1;
         }
-        scales =
-            calibrate(model, calibration,
-                      std::min<int>(static_cast<int>(calibration_samples), calibration.count()));
+        scales = calibrate_activations(
+            model.shape, model.params.data(), model.state.data(),
+            model.blob.header.meta.input_divisor, calibration,
+            std::min<int>(static_cast<int>(calibration_samples), calibration.count()));
     }
     const WeightType type = to == "fp16"   ? WeightType::F16
                             : to == "int8" ? WeightType::Int8

@@ -58,6 +58,8 @@ bool read_journal(const std::string& path, JournalRead& out, std::string& error)
         if (!trial_from_json(text.substr(start, end - start), r, why)) {
             out.bad_lines.push_back(line_no);
             out.warnings.push_back(where + "not a trial record (" + why + "); skipped");
+        } else if (r.status == "infeasible") {
+            out.infeasible.push_back(r);
         } else if (index.count(r.trial) == 0) {
             index[r.trial] = out.trials.size();
             first_line[r.trial] = line_no;
@@ -97,6 +99,7 @@ Status clean_journal(const std::string& path, const JournalRead& read, ErrorText
     }
     std::string good;
     for (const TrialResult& r : read.trials) good += trial_to_json(r) + "\n";
+    for (const TrialResult& r : read.infeasible) good += trial_to_json(r) + "\n";
     // The damaged lines are kept beside the journal before the journal loses them.
     std::vector<uint8_t> old;
     if (file_exists(path + ".damaged")) FNN_TRY(read_file(path + ".damaged", old, err));

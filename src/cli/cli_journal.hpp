@@ -6,7 +6,9 @@
 //     append never lands after a fragment;
 //   - one process at a time appends (cli_sweep_lock.hpp);
 //   - readers skip a line that is not a trial record, saying which, and keep the last record of
-//     a trial that appears more than once (a --retry_failed run replaces a failed one).
+//     a trial that appears more than once (a --retry_failed run replaces a failed one);
+//   - a device sweep's candidates over budget are lines with status "infeasible" and trial -1,
+//     kept apart from the trials (one per configuration: the sweep writes each once).
 #pragma once
 
 #include <string>
@@ -23,6 +25,7 @@ Status append_journal_line(const std::string& path, const std::string& line, Err
 
 struct JournalRead {
     std::vector<TrialResult> trials;    // one per trial id, in the order the ids first appear
+    std::vector<TrialResult> infeasible;  // device sweeps: candidates over budget, never trained
     bool torn_tail = false;             // the last line has no newline (a write cut by a crash)
     std::vector<int> bad_lines;         // 1-based numbers of lines that are not trial records
     std::vector<std::string> warnings;  // one per skipped line and per repeated trial, "FILE:LINE: ..."

@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "cli/cli_arch.hpp"
+#include "cli/cli_deploy.hpp"
 #include "cli/cli_json.hpp"
 #include "cli/cli_trial.hpp"
 #include "fnn/file_io.hpp"
@@ -174,13 +175,7 @@ std::string summary_json(const RunSummary& s) {
 
 Status save_model(const std::string& path, const Trainer& trainer, const Dataset& data,
                   ErrorText* err) {
-    ModelMeta meta;
-    meta.rows = static_cast<uint16_t>(data.header.rows);
-    meta.cols = static_cast<uint16_t>(data.header.cols);
-    meta.channels = static_cast<uint16_t>(data.header.channels);
-    meta.loss = trainer.config().loss;
-    meta.names = data.names;  // so the model labels its outputs away from the dataset
-    meta.names_bytes = data.names != nullptr ? data.header.names_bytes : 0;
+    const ModelMeta meta = model_meta(trainer.config().loss, data);
     std::vector<uint8_t> blob(model_blob_bytes(trainer.shape(), WeightType::F32, meta.names_bytes));
     FNN_TRY(write_model_blob(trainer.shape(), trainer.params(), trainer.state(), meta,
                              WeightType::F32, nullptr, blob.data(), blob.size(), err));

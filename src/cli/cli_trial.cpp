@@ -11,7 +11,9 @@
 
 #include "cli/cli_json.hpp"
 #include "cli/cli_run_files.hpp"
+#include "cli/sweep/cli_device.hpp"
 #include "fnn/file_io.hpp"
+#include "fnn/fnn.h"
 
 namespace fnn {
 namespace {
@@ -99,8 +101,53 @@ double epoch_metric(const std::string& metric, const EpochMetrics& m) {
 }
 
 double trial_metric(const std::string& metric, const TrialResult& r) {
+    if (r.deployment.present && metric == "val_acc") return r.val_acc;
     return r.epochs.empty() ? NAN : epoch_metric(metric, r.epochs.back());
 }
+
+namespace {
+
+std::string deployment_json(const Deployment& d) {
+    const Footprint& f = d.footprint;
+    JsonObject o;
+    o.add("variant", deploy_variant_name(d.variant))
+        .add("flash", static_cast<double>(f.flash()))
+        .add("ram", static_cast<double>(f.ram()))
+        .add("code", static_cast<double>(f.code))
+        .add("blob", static_cast<double>(f.blob))
+        .add("arena", static_cast<double>(f.arena))
+        .add("stack", static_cast<double>(f.stack))
+        .add("input", static_cast<double>(f.input))
+        .add("macs", static_cast<double>(f.macs))
+        .add("parent_val_acc", d.parent_val_acc)
+        .add("parent_test_acc", d.parent_test_acc);
+    return o.compact();
+}
+
+bool deployment_from_json(const JsonValue& v, Deployment& d, std::string& error) {
+    if (!parse_deploy_variant(v.text_or("variant", ""), d.variant)) {
+        error = "device.variant: expected fp32, fp16 or int8";
+        return false;
+    }
+    Footprint& f = d.footprint;
+    const std::pair<const char*, size_t*> sizes[] = {{"code", &f.code},   {"blob", &f.blob},
+                                                     {"arena", &f.arena}, {"stack", &f.stack},
+                                                     {"input", &f.input}, {"macs", &f.macs}};
+    for (const auto& [key, field] : sizes) {
+        const JsonValue* n = v.find(key);
+        if (!is_whole_number_in(n, 0, 1e15)) {
+            error = std::string("device.") + key + ": expected a whole number of bytes";
+            return false;
+        }
+        *field = static_cast<size_t>(n->number);
+    }
+    d.parent_val_acc = v.number_or("parent_val_acc", NAN);
+    d.parent_test_acc = v.number_or("parent_test_acc", NAN);
+    d.present = true;
+    return true;
+}
+
+}  // namespace
 
 std::string trial_to_json(const TrialResult& r) {
     std::string args = "[";
@@ -112,7 +159,7 @@ std::string trial_to_json(const TrialResult& r) {
            ",\"epochs\":" + epochs_json(r.epochs) + ",\"val_acc\":" + json_number(r.val_acc) +
            ",\"val_loss\":" + json_number(r.val_loss) + ",\"test_acc\":" + json_number(r.test_acc) +
            ",\"test_loss\":" + json_number(r.test_loss) + ",\"seconds\":" + json_number(r.seconds) +
-           "}";
+           (r.deployment.present ? ",\"device\":" + deployment_json(r.deployment) : "") + "}";
 }
 
 bool trial_from_json(const std::string& line, TrialResult& out, std::string& error) {
@@ -161,6 +208,9 @@ bool trial_from_json(const std::string& line, TrialResult& out, std::string& err
     r.test_acc = number_or_nan(v, "test_acc");
     r.test_loss = number_or_nan(v, "test_loss");
     r.seconds = number_or_nan(v, "seconds");
+    if (const JsonValue* device = v.find("device")) {
+        if (!deployment_from_json(*device, r.deployment, error)) return false;
+    }
     out = r;
     return true;
 }
@@ -186,8 +236,40 @@ TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<st
     return r;
 }
 
+namespace {
+
+// Converts the trained model to the device's variant, scores it through the inference library
+// (validation samples: the trainer's, the end of `train`) and keeps its blob at `path`.
+Status deploy_trial(const DeviceBudget& device, const Trainer& trainer, const Dataset& train,
+                    const Dataset& test, const std::string& path, TrialResult& r, ErrorText* err) {
+    const std::vector<uint8_t> blob =
+        deploy_blob(trainer.shape(), trainer.params(), trainer.state(),
+                    model_meta(trainer.config().loss, train), device.variant, train);
+    Deployment& d = r.deployment;
+    d.present = true;
+    d.variant = device.variant;
+    d.parent_val_acc = r.val_acc;
+    d.parent_test_acc = r.test_acc;
+    Footprint& f = d.footprint;
+    f.blob = blob.size();
+    if (fnn_arena_bytes(blob.data(), blob.size(), &f.arena) != FNN_OK)
+        return fail(err, Status::Format, "the inference library refuses the %s model",
+                    deploy_variant_name(device.variant));
+    f.code = device.profile->code_bytes;
+    f.stack = device.profile->stack_bytes;
+    f.input = static_cast<size_t>(train.features());
+    f.macs = trainer.shape().macs();
+    r.val_acc = blob_accuracy(blob, train, trainer.train_count(), trainer.val_count());
+    r.test_acc = blob_accuracy(blob, test, 0, test.count());
+    if (path.empty()) return Status::Ok;
+    return write_file_atomic(path, blob.data(), blob.size(), err);
+}
+
+}  // namespace
+
 TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train,
-                      const Dataset& test, EpochGate* gate, const std::string& run_dir) {
+                      const Dataset& test, EpochGate* gate, const std::string& run_dir,
+                      const DeviceBudget* device, const std::string& deploy_path) {
     TrainOptions o;
     std::string error;
     if (!train_options_from_args(args, o, error)) {
@@ -220,6 +302,11 @@ TrialResult run_trial(long trial, const std::vector<std::string>& args, const Da
     const EvalResult result = trainer.evaluate(test, 0, test.count());
     TrialResult r = trial_result(trial, o, args, trainer, s, err.text, trainer.stopped_early(),
                                  observer.reason(), result);
+    if (device != nullptr && device->enabled() && (r.status == "ok" || r.status == "stopped") &&
+        deploy_trial(*device, trainer, slice, test, deploy_path, r, &err) != Status::Ok) {
+        r.status = "failed";
+        r.reason = std::string("cannot ship the model: ") + err.text;
+    }
     if (!run_dir.empty()) {
         RunSummary summary = summarize(trainer.history());
         summary.status = r.status;

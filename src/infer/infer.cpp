@@ -36,6 +36,12 @@ struct fnn_model {
 namespace fnn {
 namespace {
 
+// The arena reserves this many bytes for the fnn_model record on every target, whatever its
+// pointers' size, so fnn_arena_bytes() gives the same figure on the host as on a 32-bit
+// microcontroller: a budget planned on the host holds on the device (make cross checks it).
+constexpr size_t kModelRecordBytes = 192;
+static_assert(sizeof(fnn_model) <= kModelRecordBytes, "fnn_model outgrew its reservation");
+
 static_assert(static_cast<int>(Status::Numeric) == FNN_E_NUMERIC,
               "fnn_status and Status must agree");
 static_assert(static_cast<int>(Status::Checksum) == FNN_E_CHECKSUM,
@@ -169,7 +175,7 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
 }
 
 size_t arena_plan_bytes(const Plan& p) {
-    size_t bytes = arena_round(sizeof(fnn_model)) +
+    size_t bytes = arena_round(kModelRecordBytes) +
                    arena_floats(p.region > 0 ? p.region : 1) + arena_floats(p.max_columns);
     if (p.max_window > 0) bytes += arena_floats(p.max_window);
     if (p.band > 0) bytes += arena_floats(p.band);
@@ -489,7 +495,7 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     if (s != Status::Ok) return to_c(s);
     if (arena_len < arena_plan_bytes(plan)) return FNN_E_NOMEM;
     Arena a(arena, arena_len);
-    fnn_model* m = static_cast<fnn_model*>(a.alloc(sizeof(fnn_model)));
+    fnn_model* m = static_cast<fnn_model*>(a.alloc(kModelRecordBytes));
     float* region = a.alloc_floats(plan.region > 0 ? plan.region : 1);
     float* partial = a.alloc_floats(plan.max_columns);
     float* column = plan.max_window > 0 ? a.alloc_floats(plan.max_window) : nullptr;

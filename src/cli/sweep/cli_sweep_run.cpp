@@ -100,6 +100,82 @@ private:
     std::map<std::string, std::unique_ptr<std::pair<LoadedDataset, LoadedDataset>>> sets_;
 };
 
+// Feasibility of configurations on the sweep's device: each configuration's footprint computed
+// once (cli_device.hpp), and the ones over budget kept as journal records, in the order found.
+class DeviceCheck {
+public:
+    DeviceCheck(const SweepSettings& s, DatasetCache& datasets) : s_(s), datasets_(datasets) {}
+
+    bool operator()(const Assignment& a) {
+        const std::vector<std::string> args = assignment_args(s_.spec, a, 0, s_.fixed);
+        std::string key;
+        for (const std::string& part : args) key += part + '\x1f';
+        const auto known = verdicts_.find(key);
+        if (known != verdicts_.end()) return known->second;
+        TrainOptions options;
+        const LoadedDataset *train = nullptr, *test = nullptr;
+        std::string error;
+        Footprint f;
+        // Flags a trial would refuse are left to the trial, which fails saying why.
+        bool fits = !train_options_from_args(args, options, error) ||
+                    !datasets_.get(options.dataset, train, test, error) ||
+                    !candidate_footprint(s_.spec.device, args, train->view, f, error);
+        std::string over;
+        if (!fits) {
+            over = over_budget(s_.spec.device, f);
+            fits = over.empty();
+        }
+        if (!fits) {
+            TrialResult r;
+            r.trial = -1;
+            r.status = "infeasible";
+            r.reason = over;
+            r.config = settings_object(options).compact();
+            for (size_t i = 0; i < a.size(); ++i) r.args.insert(r.args.end(), {"--" + s_.spec.params[i].name, a[i]});
+            r.val_acc = r.val_loss = r.test_acc = r.test_loss = NAN;
+            r.deployment.present = true;
+            r.deployment.variant = s_.spec.device.variant;
+            r.deployment.footprint = f;
+            r.deployment.parent_val_acc = r.deployment.parent_test_acc = NAN;
+            found_.push_back(r);
+        }
+        verdicts_[key] = fits;
+        return fits;
+    }
+
+    // Appends the records found since the last call that the journal does not hold yet.
+    bool record(const std::string& journal, std::set<std::string>& recorded, std::string& error) {
+        for (; flushed_ < found_.size(); ++flushed_) {
+            const TrialResult& r = found_[flushed_];
+            if (!recorded.insert(record_key(r)).second) continue;
+            ErrorText err;
+            if (append_journal_line(journal, trial_to_json(r), &err) != Status::Ok) {
+                error = err.text;
+                return false;
+            }
+            printf("            infeasible: %s (%s)\n", args_text(r.args).c_str(), r.reason.c_str());
+        }
+        return true;
+    }
+    size_t infeasible() const { return found_.size(); }
+
+    static std::string record_key(const TrialResult& r) { return args_text(r.args); }
+
+private:
+    static std::string args_text(const std::vector<std::string>& args) {
+        std::string out;
+        for (size_t i = 0; i + 1 < args.size(); i += 2)
+            out += (out.empty() ? "" : " ") + args[i].substr(2) + "=" + args[i + 1];
+        return out;
+    }
+
+    const SweepSettings& s_;
+    DatasetCache& datasets_;
+    std::map<std::string, bool> verdicts_;
+    std::vector<TrialResult> found_;
+    size_t flushed_ = 0;
+};
+
 std::string executable_path(const char* argv0) {
     char exe[PATH_MAX];
     const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -108,7 +184,8 @@ std::string executable_path(const char* argv0) {
 
 // Reads the journal before appending to it. Lines that are not trial records and a torn last
 // line are moved to journal.jsonl.damaged (their trials run again), so appends start clean.
-bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std::string& error) {
+bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std::string& error,
+                     std::vector<TrialResult>* infeasible = nullptr) {
     JournalRead read;
     if (!read_journal(journal_path(dir), read, error)) return false;
     for (const std::string& w : read.warnings) fprintf(stderr, "fnn sweep: warning: %s\n", w.c_str());
@@ -126,6 +203,7 @@ bool finished_trials(const std::string& dir, std::vector<TrialResult>& done, std
                 read.bad_lines.size() + read.torn_tail == 1 ? "" : "s");
     }
     done = read.trials;
+    if (infeasible != nullptr) *infeasible = read.infeasible;
     return true;
 }
 
@@ -263,9 +341,9 @@ const TrialResult* reached_target(const SweepSpec& spec, const std::map<long, Tr
 int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const char* argv0,
               bool retry_failed) {
     const SweepSpec& spec = s.spec;
-    std::vector<TrialResult> done;
+    std::vector<TrialResult> done, infeasible_done;
     std::string error;
-    if (!finished_trials(dir, done, error)) {
+    if (!finished_trials(dir, done, error, &infeasible_done)) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 1;
     }
@@ -277,8 +355,19 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
     }
     if (retried > 0) printf("fnn sweep: running %d failed trial%s again\n", retried, retried == 1 ? "" : "s");
     DatasetCache datasets(resolve_data_dir(s.data_dir, argv0));
-    std::vector<Assignment> planned;
-    if (spec.method != SweepMethod::Bayes) planned = planned_assignments(spec, s.trials, s.seed);
+    // A device sweep: only configurations within budget are proposed; the others are recorded.
+    DeviceCheck device(s, datasets);
+    Feasible feasible;
+    std::set<std::string> recorded;  // infeasible configurations the journal holds
+    if (spec.device.enabled()) {
+        feasible = [&device](const Assignment& a) { return device(a); };
+        for (const TrialResult& r : infeasible_done) recorded.insert(DeviceCheck::record_key(r));
+        ErrorText err;
+        if (make_directories(dir + "/deploy", &err) != Status::Ok) {
+            fprintf(stderr, "fnn sweep: %s\n", err.text);
+            return 1;
+        }
+    }
     std::vector<Assignment> assignments;  // by trial id, as far as known
     std::mutex journal_mutex;
     int unrecorded = 0;  // trials whose journal line could not be written (a full disk)
@@ -287,12 +376,32 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
         "already done)\n",
         sweep_method_name(spec.method), s.trials, kSweepRoundSize, workers, workers == 1 ? "" : "s",
         journal_path(dir).c_str(), by_id.size());
+    if (spec.device.enabled()) {
+        printf("fnn sweep: device %s, %s, budget flash %s bytes, RAM %s bytes%s\n",
+               spec.device.profile->name, deploy_variant_name(spec.device.variant),
+               thousands(spec.device.flash_bytes).c_str(), thousands(spec.device.ram_bytes).c_str(),
+               spec.device.macs > 0 ? (", " + thousands(spec.device.macs) + " MACs").c_str() : "");
+    }
     fflush(stdout);
+    long trials = s.trials;
+    std::vector<Assignment> planned;
+    if (spec.method != SweepMethod::Bayes) {
+        planned = planned_assignments(spec, s.trials, s.seed, feasible);
+        if (!device.record(journal_path(dir), recorded, error)) {
+            fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+            return 1;
+        }
+        if (static_cast<long>(planned.size()) < trials) {
+            printf("fnn sweep: only %zu configurations fit the device (%zu over budget): %zu trials\n",
+                   planned.size(), device.infeasible(), planned.size());
+            trials = static_cast<long>(planned.size());
+        }
+    }
     const TrialResult* target = nullptr;
-    for (long first = 0; first < s.trials; first += kSweepRoundSize) {
+    for (long first = 0; first < trials; first += kSweepRoundSize) {
         // metric.target: once a finished trial reaches it, no new round starts.
         if ((target = reached_target(spec, by_id)) != nullptr) break;
-        const long last = std::min(s.trials, first + kSweepRoundSize);
+        long last = std::min(trials, first + kSweepRoundSize);
         const int round = static_cast<int>(first / kSweepRoundSize);
         // Everything this round may know: the trials of earlier rounds, all finished.
         std::vector<TrialResult> earlier;
@@ -312,7 +421,17 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                 if (!isfinite(o.score)) o.score = -1e30;  // failed or diverged: worst of all
             }
             round_assignments = propose_bayes(spec, history, assignments,
-                                              static_cast<int>(last - first), s.seed, round);
+                                              static_cast<int>(last - first), s.seed, round, feasible);
+            if (!device.record(journal_path(dir), recorded, error)) {
+                fprintf(stderr, "fnn sweep: %s\n", error.c_str());
+                return 1;
+            }
+            if (static_cast<long>(round_assignments.size()) < last - first) {
+                printf("fnn sweep: no further configuration fits the device: %ld trials\n",
+                       first + static_cast<long>(round_assignments.size()));
+                last = first + static_cast<long>(round_assignments.size());
+                trials = last;
+            }
         } else {
             round_assignments.assign(planned.begin() + first, planned.begin() + last);
         }
@@ -341,8 +460,11 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                     r.reason = trial_error;
                     r.val_acc = r.val_loss = r.test_acc = r.test_loss = NAN;
                 } else {
+                    char deploy[40];
+                    snprintf(deploy, sizeof deploy, "/deploy/trial-%05ld.fnn", t);
                     r = run_trial(t, args, train->view, test->view, &gate,
-                                  s.keep_runs ? trial_run_dir(dir, t) : "");
+                                  s.keep_runs ? trial_run_dir(dir, t) : "", &spec.device,
+                                  spec.device.enabled() ? dir + deploy : "");
                 }
                 std::lock_guard<std::mutex> lock(journal_mutex);
                 ErrorText err;
@@ -354,7 +476,7 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                 }
                 by_id[t] = r;
                 printf("[%4zu/%ld] trial %-4ld %s %.4f  test_acc %.4f  %6.1f s  %-8s %s\n",
-                       by_id.size(), s.trials, t, spec.metric.c_str(), trial_metric(spec.metric, r),
+                       by_id.size(), trials, t, spec.metric.c_str(), trial_metric(spec.metric, r),
                        r.test_acc, r.seconds, r.status.c_str(),
                        assignment_text(spec, assignments[static_cast<size_t>(t)]).c_str());
                 if (r.status != "ok") printf("            %s\n", r.reason.c_str());
@@ -390,10 +512,16 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                 by_id.begin()->first, by_id.begin()->second.reason.c_str(), dir.c_str());
         return 1;
     }
-    return target != nullptr || by_id.size() == static_cast<size_t>(s.trials) ? 0 : 1;
+    return target != nullptr || by_id.size() >= static_cast<size_t>(trials) ? 0 : 1;
 }
 
 int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0) {
+    if (s.spec.device.enabled()) {
+        fprintf(stderr,
+                "fnn sweep: --plan runs trials as separate fnn train commands, which do not ship "
+                "and score the device's variant; run a device sweep with fnn sweep itself\n");
+        return 2;
+    }
     if (s.spec.method == SweepMethod::Bayes) {
         fprintf(stderr,
                 "fnn sweep: --plan needs a grid or random sweep: bayes proposals depend on earlier "

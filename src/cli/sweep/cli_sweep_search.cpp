@@ -161,9 +161,11 @@ long sweep_trial_count(const SweepSpec& spec) {
     return size > 0 ? static_cast<long>(std::min<double>(spec.run_cap, size)) : spec.run_cap;
 }
 
-std::vector<Assignment> planned_assignments(const SweepSpec& spec, long count, uint64_t seed) {
+std::vector<Assignment> planned_assignments(const SweepSpec& spec, long count, uint64_t seed,
+                                            const Feasible& feasible) {
     Rng rng(seed, /*stream=*/2);
     std::vector<Assignment> out;
+    auto fits = [&](const Assignment& a) { return !feasible || feasible(a); };
     const double size = discrete_space_size(spec);
     if (spec.method == SweepMethod::Grid) {
         // Every combination, in a seeded shuffled order (Fisher-Yates over the indices).
@@ -171,39 +173,59 @@ std::vector<Assignment> planned_assignments(const SweepSpec& spec, long count, u
         for (size_t i = 0; i < order.size(); ++i) order[i] = i;
         for (size_t i = order.size(); i > 1; --i)
             std::swap(order[i - 1], order[rng.below(static_cast<uint32_t>(i))]);
-        for (long t = 0; t < count; ++t)
-            out.push_back(decode_index(spec, order[static_cast<size_t>(t)]));
+        for (size_t i = 0; i < order.size() && static_cast<long>(out.size()) < count; ++i) {
+            Assignment a = decode_index(spec, order[i]);
+            if (fits(a)) out.push_back(std::move(a));
+        }
         return out;
     }
     if (size > 0 && size < 4e9) {
         // A discrete space: distinct configurations (rejection on the index, fine while count <<
-        // size, and count <= size always holds here).
+        // size; count <= size always holds here, and every index is seen at most once).
         std::set<uint64_t> seen;
-        while (static_cast<long>(out.size()) < count) {
+        while (static_cast<long>(out.size()) < count && static_cast<double>(seen.size()) < size) {
             const uint64_t index = (static_cast<uint64_t>(rng.next_u32()) << 32 | rng.next_u32()) %
                                    static_cast<uint64_t>(size);
-            if (seen.insert(index).second) out.push_back(decode_index(spec, index));
+            if (!seen.insert(index).second) continue;
+            Assignment a = decode_index(spec, index);
+            if (fits(a)) out.push_back(std::move(a));
         }
         return out;
     }
-    for (long t = 0; t < count; ++t) out.push_back(random_assignment(spec, rng));
+    for (long t = 0, misses = 0; t < count && misses < kFeasibleAttempts; ) {
+        Assignment a = random_assignment(spec, rng);
+        if (!fits(a)) {
+            ++misses;
+            continue;
+        }
+        out.push_back(std::move(a));
+        ++t;
+        misses = 0;
+    }
     return out;
 }
 
 std::vector<Assignment> propose_bayes(const SweepSpec& spec, std::vector<Observation> history,
                                       const std::vector<Assignment>& taken_list, int count,
-                                      uint64_t seed, int round) {
+                                      uint64_t seed, int round, const Feasible& feasible) {
     Rng rng(seed, /*stream=*/3 + static_cast<uint64_t>(round));
     std::set<Assignment> taken(taken_list.begin(), taken_list.end());
     const double size = discrete_space_size(spec);
     std::vector<Assignment> out;
+    auto fits = [&](const Assignment& a) { return !feasible || feasible(a); };
     auto fresh = [&](const Assignment& a) { return size == 0 || taken.count(a) == 0; };
+    // A fresh feasible configuration; empty when none turns up. Without a device, a repeat is
+    // better than nothing (as before devices existed).
     auto random_fresh = [&]() {
-        for (int attempt = 0; attempt < 1000; ++attempt) {
+        for (int attempt = 0; attempt < kFeasibleAttempts; ++attempt) {
             Assignment a = random_assignment(spec, rng);
-            if (fresh(a)) return a;
+            if (fresh(a) && fits(a)) return a;
         }
-        return random_assignment(spec, rng);
+        for (int attempt = 0; feasible && attempt < kFeasibleAttempts; ++attempt) {
+            Assignment a = random_assignment(spec, rng);
+            if (fits(a)) return a;
+        }
+        return feasible ? Assignment() : random_assignment(spec, rng);
     };
     // A stable order first: results arrive in any order from several workers.
     std::sort(history.begin(), history.end(), [](const Observation& a, const Observation& b) {
@@ -211,7 +233,9 @@ std::vector<Assignment> propose_bayes(const SweepSpec& spec, std::vector<Observa
     });
     for (int k = 0; k < count; ++k) {
         if (static_cast<int>(history.size()) < kStartupTrials) {
-            out.push_back(random_fresh());
+            Assignment a = random_fresh();
+            if (a.empty()) return out;
+            out.push_back(a);
             taken.insert(out.back());
             continue;
         }
@@ -235,12 +259,13 @@ std::vector<Assignment> propose_bayes(const SweepSpec& spec, std::vector<Observa
                 a.push_back(good[i].sample(rng));
                 score += good[i].log_density(a.back()) - bad[i].log_density(a.back());
             }
-            if (fresh(a) && score > best_score) {
+            if (fresh(a) && score > best_score && fits(a)) {
                 best_score = score;
                 best = a;
             }
         }
         if (best.empty()) best = random_fresh();
+        if (best.empty()) return out;
         out.push_back(best);
         taken.insert(best);
     }

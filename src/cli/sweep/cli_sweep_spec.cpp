@@ -155,14 +155,18 @@ private:
                 have_parameters = true;
             } else if (key == "command") {
                 command_node = &node;
+            } else if (key == "device") {
+                std::vector<std::pair<int, std::string>> found;
+                parse_device(node, spec.device, found);
+                for (const auto& [line, what] : found) problem(line, what);
             } else if (key == "name" || key == "description" || key == "program" ||
                        key == "project" || key == "entity") {
                 continue;  // W&B metadata: no effect on the search
             } else {
                 problem(node.line,
                         "unknown key '" + key +
-                            "'; fnn reads method, metric, parameters, early_terminate, run_cap and "
-                            "command");
+                            "'; fnn reads method, metric, parameters, early_terminate, run_cap, "
+                            "command and device (fnn's own)");
             }
         }
         if (!have_method && problems_.empty())

@@ -26,6 +26,8 @@
 //       the program's file name (fnn runs its own trainer); after it: fnn train flags, applied to
 //       every trial. Anything else is an error, never dropped.
 //   name, description, program, project, entity: accepted and ignored (W&B metadata)
+//   device: fnn's extension, not W&B's: the chip every trial must fit (cli_device.hpp). Trials
+//       over its budget are never trained, and the metric is the shipped variant's.
 //
 // YAML covered: block mappings by indentation (spaces), `- item` block sequences, flow
 // collections nested to any depth and continued over several lines, plain and quoted scalars,
@@ -36,6 +38,8 @@
 
 #include <string>
 #include <vector>
+
+#include "cli/sweep/cli_device.hpp"
 
 namespace fnn {
 
@@ -91,6 +95,7 @@ struct SweepSpec {
     std::vector<SweepParam> params;  // in file order
     std::vector<std::string> fixed;  // fnn train flags from command: after ${args}
     std::vector<std::string> notes;  // one-line remarks for the user (defaults W&B differs on)
+    DeviceBudget device;             // the device section (device.enabled() when present)
 
     const SweepParam* find(const std::string& name) const;
     bool is_bracket(int epoch) const;

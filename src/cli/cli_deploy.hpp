@@ -1,0 +1,65 @@
+// The deployable variants of a trained model: the blob an embedder ships (fp32, fp16 or int8
+// weights; int8 also quantizes activations, calibrated on training samples) and its accuracy as
+// the inference library computes it. fnnpack model converts files with it; a device-constrained
+// sweep scores every trial on the variant it would deploy.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <string>
+#include <vector>
+
+#include "fnn/blob.hpp"
+#include "fnn/dataset.hpp"
+#include "fnn/network.hpp"
+
+namespace fnn {
+
+// What a device runs. Int8: int8 weights and int8 activations (the smallest RAM and flash).
+enum class DeployVariant { Fp32, Fp16, Int8 };
+const char* deploy_variant_name(DeployVariant v);                      // "fp32", "fp16", "int8"
+bool parse_deploy_variant(const std::string& name, DeployVariant& out);  // false if unknown
+
+// A model on a device, in bytes (macs: multiply-adds per inference). What each part is:
+// sweep/cli_device.hpp.
+struct Footprint {
+    size_t code = 0, blob = 0, arena = 0, stack = 0, input = 0, macs = 0;
+    size_t flash() const { return code + blob; }
+    size_t ram() const { return arena + stack + input; }
+};
+
+// What a device-constrained sweep's trial ships, and how the shipped variant scores.
+struct Deployment {
+    bool present = false;
+    DeployVariant variant = DeployVariant::Int8;
+    Footprint footprint;
+    double parent_val_acc = 0.0, parent_test_acc = 0.0;  // the fp32 model it came from
+};
+
+// The blob header fields a model trained on `data` with `loss` carries (input shape, divisor,
+// class names pointing into `data`).
+ModelMeta model_meta(Loss loss, const Dataset& data);
+
+// Samples the int8 activation scales are calibrated on: the first this many training samples
+// (fnnpack model --calibration_samples' default).
+constexpr int kCalibrationSamples = 1000;
+
+// Per-layer input scales for int8 activations: the largest |input| each dense or conv2d layer
+// sees over the first `samples` samples of `data`, divided by 127 (1/127 when it saw only
+// zeros); 0 for layers without weights.
+std::vector<float> calibrate_activations(const NetworkShape& shape, const float* params,
+                                         const float* state, float input_divisor,
+                                         const Dataset& data, int samples);
+
+// The blob of `variant` for these parameters. Int8 calibrates on `calibration` (its first
+// kCalibrationSamples samples, or all it has).
+std::vector<uint8_t> deploy_blob(const NetworkShape& shape, const float* params, const float* state,
+                                 const ModelMeta& meta, DeployVariant variant,
+                                 const Dataset& calibration);
+
+// A blob's accuracy on samples [begin, begin + count) of `data` through the inference library
+// (fnn_run_u8, as a device runs it); NaN when the library refuses the blob or a run fails.
+double blob_accuracy(const std::vector<uint8_t>& blob, const Dataset& data, int begin, int count);
+
+}  // namespace fnn
