@@ -14,15 +14,18 @@ const std::vector<std::string>& known_datasets() {
     return names;
 }
 
+std::string executable_path(const char* argv0) {
+    char exe[PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    return n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string(argv0 ? argv0 : "");
+}
+
 std::string resolve_data_dir(const std::string& flag_value, const char* argv0) {
     if (!flag_value.empty()) return flag_value;
     if (const char* env = getenv("FNN_DATA_DIR")) {
         if (*env != '\0') return env;
     }
-    char exe[PATH_MAX];
-    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    std::string path =
-        n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string(argv0 ? argv0 : "");
+    const std::string path = executable_path(argv0);
     const size_t slash = path.rfind('/');
     if (slash != std::string::npos) {
         const std::string dir = path.substr(0, slash);

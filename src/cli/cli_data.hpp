@@ -13,6 +13,9 @@ namespace fnn {
 // Dataset names the CLI knows, as `make` names their files: data/<name>-train.fnnd, -test.fnnd.
 const std::vector<std::string>& known_datasets();
 
+// The running fnn executable's path (argv0 when /proc/self/exe cannot be read).
+std::string executable_path(const char* argv0);
+
 // --data_dir if given, else $FNN_DATA_DIR, else data/ next to the fnn executable (a source
 // tree), else ../share/fnn/data from it (an installed copy), else ./data.
 std::string resolve_data_dir(const std::string& flag_value, const char* argv0);

@@ -12,22 +12,8 @@ here=tools/cross
 out=build/cross
 mkdir -p "$out"
 
-# --- toolchains ------------------------------------------------------------------------------
-packages=()
-need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
-need aarch64-linux-gnu-g++ g++-aarch64-linux-gnu
-need arm-linux-gnueabihf-g++ g++-arm-linux-gnueabihf
-need mips-linux-gnu-g++ g++-mips-linux-gnu
-need qemu-aarch64 qemu-user
-need arm-none-eabi-gcc gcc-arm-none-eabi
-need qemu-system-arm qemu-system-arm
-if [ ${#packages[@]} -gt 0 ]; then
-    echo "installing ${packages[*]}"
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-fi
+. $here/common.sh
+install_toolchains
 
 # --- models and images -------------------------------------------------------------------------
 # The reference network (784-128-128-128-10) as fp32 and as int8 with int8 activations, a small
@@ -62,33 +48,12 @@ c_array "$out/cnn2_int8.fnn" model_cnn2_int8
 c_array "$out/tiny_cnn/model.fnn" model_tiny_cnn_f32
 c_array "$out/tiny_cnn_int8.fnn" model_tiny_cnn_int8
 c_array "$out/images.raw" test_images
-printf '#include <stddef.h>\nconst unsigned char probe_blob[1] = {0};\nconst size_t probe_blob_len = 1;\nconst unsigned char probe_image[784] = {0};\n' \
-    > "$out/probe_blob.c"
 
 # --- build helpers -----------------------------------------------------------------------------
-# The inference library: every source in the MCU-safe folders (as the Makefile's libfnn_infer.a).
-lib_sources=$(find src/base src/kernels src/infer -name '*.cpp' | sort)
-cxx_flags="-std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables
-           -ffp-contract=off -Wall -Wextra -Wshadow -Werror -Iinclude -Isrc -DFNN_NO_ASSERT"
-c_flags="-std=c99 -ffp-contract=off -Wall -Wextra -Werror -Iinclude"
 # Every target gets these; all but the micro:bit also get big_sources.
 data_sources="$out/model_small_f32.c $out/model_ref_int8.c $out/model_tiny_cnn_f32.c $out/model_tiny_cnn_int8.c
               $out/test_images.c"
 big_sources="$out/model_ref_f32.c $out/model_cnn2_f32.c $out/model_cnn2_int8.c"
-
-# compile DIR CXX CC "FLAGS" SOURCES...: objects for C and C++ sources into DIR
-compile() {
-    local dir=$1 cxx=$2 cc=$3 flags=$4
-    shift 4
-    mkdir -p "$dir"
-    for src in "$@"; do
-        local obj="$dir/$(basename "${src%.*}").o"
-        case "$src" in
-            *.cpp) $cxx $flags $cxx_flags -c "$src" -o "$obj" ;;
-            *) $cc $flags $c_flags -c "$src" -o "$obj" ;;
-        esac
-    done
-}
 
 passed=0
 failed=0
@@ -124,48 +89,26 @@ for spec in aarch64-linux-gnu:qemu-aarch64 arm-linux-gnueabihf:qemu-arm mips-lin
 done
 
 # --- bare-metal Cortex-M under qemu-system-arm -----------------------------------------------------
-mcu_flags="-Os -ffunction-sections -fdata-sections -DFNN_NO_MESSAGES -DFNN_SMALL_CRC"
-qemu_io="-display none -monitor none -serial none -chardev stdio,id=sh0 -semihosting-config enable=on,target=native,chardev=sh0"
 sizes=()
 # cortex_m NAME "CPU FLAGS" BOARD-SCRIPT QEMU-MACHINE EXTRA-DEFINES DATA...
 cortex_m() {
     local name=$1 cpu=$2 script=$3 machine=$4 defines=$5
     shift 5
     local dir="$out/$name"
-    compile "$dir" "arm-none-eabi-g++ $cpu -nostdinc++" "arm-none-eabi-gcc $cpu" "$mcu_flags $defines" $lib_sources \
-        $here/cross_check.c "$@"
-    arm-none-eabi-gcc $cpu $mcu_flags $c_flags -ffreestanding -fno-tree-loop-distribute-patterns \
-        -c $here/cross_cortex_m.c -o "$dir/cross_cortex_m.o"
-    local lib_objs=$(for s in $lib_sources; do echo "$dir/$(basename "${s%.cpp}").o"; done)
-    arm-none-eabi-gcc $cpu -nostdlib -Wl,--gc-sections -L$here -T $script -o "$dir/cross_check.elf" \
-        "$dir"/cross_cortex_m.o "$dir"/cross_check.o $lib_objs $(for d in "$@"; do echo "$dir/$(basename "${d%.*}").o"; done) -lgcc
-    timeout 600 qemu-system-arm -M "$machine" -icount shift=0 $qemu_io -kernel "$dir/cross_check.elf" < /dev/null > "$dir.txt" 2>"$dir.qemu.log" || true
+    cortex_m_run "$dir" "$cpu" "$script" "$machine" "$defines" "$@"
     local exclude='^#'
     [ -n "$defines" ] && exclude='^ref_f32 \|^cnn2_'
     compare "$name ($machine)" "$dir.txt" "$exclude"
-
-    # Code size: a probe program linked with and without its fnn.h calls; the difference in
-    # text is the inference library (no weights: the probe's blob is one byte).
-    arm-none-eabi-gcc $cpu $mcu_flags $c_flags -c $here/size_probe.c -o "$dir/probe_without.o"
-    arm-none-eabi-gcc $cpu $mcu_flags $c_flags -DCALL_FNN -c $here/size_probe.c -o "$dir/probe_with.o"
-    arm-none-eabi-gcc $cpu $mcu_flags $c_flags -c "$out/probe_blob.c" -o "$dir/probe_blob.o"
-    for variant in without with; do
-        arm-none-eabi-gcc $cpu -nostdlib -Wl,--gc-sections -L$here -T $script -o "$dir/probe_$variant.elf" \
-            "$dir"/cross_cortex_m.o "$dir/probe_$variant.o" "$dir/probe_blob.o" $lib_objs -lgcc
-    done
-    local with without
-    with=$(arm-none-eabi-size "$dir/probe_with.elf" | awk 'NR == 2 {print $1}')
-    without=$(arm-none-eabi-size "$dir/probe_without.elf" | awk 'NR == 2 {print $1}')
     sizes+=("$(printf '%s: inference code %d bytes of text (-Os, weights excluded); per model:' \
-        "$name" $((with - without)))")
+        "$name" "$(cortex_m_code_bytes "$dir" "$cpu" "$script")")")
     sizes+=("$(printf '  %-14s %9s %7s %6s %7s %9s %12s %9s' model blob arena stack RAM MACs instructions 'per MAC')")
     while read -r line; do sizes+=("$line"); done < <(grep -h '^# [a-z0-9_]*: blob' "$dir.txt" | sed 's/^# //' |
         awk -F'[ ,:]+' '{printf "  %-14s %9d %7d %6d %7d %9d %12d %9.1f\n", $1, $3, $6, $9, $6 + $9, $12, $14, $14 / $12}')
 }
 
-cortex_m cortex-m4f "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16" mps2.ld mps2-an386 "" \
+cortex_m cortex-m4f "$cortex_m4f_cpu" mps2.ld mps2-an386 "" \
     $data_sources $big_sources
-cortex_m cortex-m0 "-mcpu=cortex-m0 -mthumb -mfloat-abi=soft" microbit.ld microbit \
+cortex_m cortex-m0 "$cortex_m0_cpu" microbit.ld microbit \
     "-DCROSS_SMALL_FLASH -DCROSS_ARENA_BYTES=11264" $data_sources
 
 echo "make cross: every target's outputs against the x86-64 host ($(grep -vc '^#' "$out/host.txt") lines:"

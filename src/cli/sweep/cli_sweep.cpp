@@ -9,6 +9,7 @@
 
 #include "cli/cli_flags.hpp"
 #include "cli/sweep/cli_sweep_check.hpp"
+#include "cli/sweep/cli_sweep_export.hpp"
 #include "cli/sweep/cli_sweep_lock.hpp"
 #include "cli/sweep/cli_sweep_run.hpp"
 #include "cli/sweep/cli_sweep_search.hpp"
@@ -30,6 +31,7 @@ const char* const kSummary =
     "  fnn sweep --collect DIR                merge the journals of planned trials\n"
     "  fnn sweep --check DIR                  report damage to a sweep's journal\n"
     "  fnn sweep --summary DIR [--top K]      leaderboard, correlations, importance (also as CSV)\n"
+    "  fnn sweep --export DIR --out FIRMWARE  a device sweep's best model as C, checked under QEMU\n"
     "  fnn sweep --compare DIR_A DIR_B        two sweeps side by side\n"
     "  fnn sweep --transfer DATASET DIR [--top K]   retrain the best configurations on DATASET";
 
@@ -47,7 +49,7 @@ std::string default_sweep_dir(const std::string& config) {
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
-    std::string out, resume, collect, summary, transfer, data_dir, check;
+    std::string out, resume, collect, summary, transfer, data_dir, check, export_dir;
     std::vector<std::string> sets, positionals;
     long seed = 1, workers = 1, run_cap = 0, top = 10;
     std::string method;
@@ -92,6 +94,10 @@ int cmd_sweep(int argc, char** argv) {
     p.add(text_flag("", "--collect", "DIR", "merge DIR/parts/*.jsonl into DIR/journal.jsonl",
                     collect));
     p.add(text_flag("", "--summary", "DIR", "summarise the sweep in DIR", summary));
+    p.add(text_flag("", "--export", "DIR",
+                    "write the best model of the device sweep in DIR to --out as firmware sources "
+                    "and check it on the device's board under QEMU",
+                    export_dir));
     p.add(switch_flag("", "--compare", "compare the two sweep directories given", compare));
     p.add(text_flag("", "--transfer", "DATASET",
                     "retrain the best configurations of the sweep directory given on DATASET",
@@ -105,6 +111,13 @@ int cmd_sweep(int argc, char** argv) {
 
     if (!summary.empty()) return summarize_sweep(summary, static_cast<int>(top));
     if (!check.empty()) return check_sweep(check);
+    if (!export_dir.empty()) {
+        if (out.empty()) {
+            fprintf(stderr, "fnn sweep: --export DIR needs --out FIRMWARE_DIR\n");
+            return 2;
+        }
+        return export_sweep(export_dir, out, argv[0]);
+    }
     if (retry_failed && resume.empty()) {
         fprintf(stderr, "fnn sweep: --retry_failed goes with --resume DIR\n");
         return 2;
@@ -206,6 +219,12 @@ int cmd_sweep(int argc, char** argv) {
                 return 2;
             }
         }
+    }
+    if (plan && s.spec.device.enabled()) {
+        fprintf(stderr,
+                "fnn sweep: --plan runs trials as separate fnn train commands, which do not ship "
+                "and score the device's variant; run a device sweep with fnn sweep itself\n");
+        return 2;
     }
     s.sets = sets;
     std::vector<std::string> notes = s.spec.notes;

@@ -176,11 +176,6 @@ private:
     size_t flushed_ = 0;
 };
 
-std::string executable_path(const char* argv0) {
-    char exe[PATH_MAX];
-    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    return n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string(argv0);
-}
 
 // Reads the journal before appending to it. Lines that are not trial records and a torn last
 // line are moved to journal.jsonl.damaged (their trials run again), so appends start clean.
