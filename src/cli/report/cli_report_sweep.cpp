@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/report/cli_html_page.hpp"
+#include "cli/report/cli_report_device.hpp"
 #include "cli/cli_json.hpp"
 #include "cli/report/cli_report_sweep_script.hpp"
 #include "cli/report/cli_svg.hpp"
@@ -68,6 +69,8 @@ std::string sweep_page(const std::string& dir, const SweepData& s, const SweepDa
         overview.push_back({"reproduce the best", reproduce_command(s.settings, s.rows[0].result)});
     }
     page.section("overview", "Sweep", html_table({"", ""}, overview, 2));
+    if (spec.device.enabled())
+        page.section("device", "Device: accuracy against flash and RAM", device_section_html(s));
     // Every trial, best first: sortable by any column, filtered by text and by the brushes.
     std::string table = "<p><input id=\"trial-filter\" placeholder=\"filter trials\" "
                         "size=\"30\"> <span id=\"trial-count\" class=\"note\"></span> <span "

@@ -196,10 +196,17 @@ std::string svg_line_chart(const std::string& x_label, const std::string& y_labe
         std::string points;
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
             const bool drawable = isfinite(s.x[i]) && isfinite(s.y[i]) && (!o.log_y || s.y[i] > 0);
-            if (drawable)
+            if (drawable && s.points) {
+                out += "<circle cx=\"" + num(area.px(s.x[i])) + "\" cy=\"" +
+                       num(area.py(area.axis_y(s.y[i]))) + "\" r=\"3.5\" fill=\"" + color +
+                       "\"><title>" +
+                       xml_escape(i < s.point_names.size() ? s.point_names[i] : s.name) +
+                       "</title></circle>";
+            } else if (drawable) {
                 points += num(area.px(s.x[i])) + "," + num(area.py(area.axis_y(s.y[i]))) + " ";
+            }
         }
-        out += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"" +
+        if (!s.points) out += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"" +
                (o.legend ? "1.8" : "1.2") + "\"" + (s.dashed ? " stroke-dasharray=\"5,3\"" : "") +
                " points=\"" + points + "\"><title>" + xml_escape(s.name) + "</title></polyline>";
         if (s.end_mark && !s.x.empty() && isfinite(s.y.back()) && (!o.log_y || s.y.back() > 0)) {
@@ -208,11 +215,14 @@ std::string svg_line_chart(const std::string& x_label, const std::string& y_labe
                    num(ey + 3) + "M" + num(ex - 3) + " " + num(ey + 3) + "L" + num(ex + 3) + " " +
                    num(ey - 3) + "\" stroke=\"" + color + "\" stroke-width=\"1.5\"/>";
         }
-        if (!o.legend) continue;
+        if (!o.legend || s.name.empty()) continue;  // unnamed: a range helper, not data
         const double ly = top + 10 + 16 * k, lx = left + area.width;
-        out += "<line x1=\"" + num(lx + 8) + "\" x2=\"" + num(lx + 26) + "\" y1=\"" + num(ly) +
+        out += s.points ? "<circle cx=\"" + num(lx + 17) + "\" cy=\"" + num(ly) + "\" r=\"3.5\" fill=\"" +
+                              color + "\"/>"
+                        : "<line x1=\"" + num(lx + 8) + "\" x2=\"" + num(lx + 26) + "\" y1=\"" + num(ly) +
                "\" y2=\"" + num(ly) + "\" stroke=\"" + color + "\" stroke-width=\"2\"" +
-               (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + "/><text x=\"" + num(lx + 30) +
+               (s.dashed ? " stroke-dasharray=\"5,3\"" : "") + "/>";
+        out += "<text x=\"" + num(lx + 30) +
                "\" y=\"" + num(ly + 4) + "\">" + xml_escape(s.name) + "</text>";
     }
     return out + "</svg>";

@@ -5,16 +5,23 @@
 #include <math.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fnn {
 
 struct Series {
+    Series(std::string name_ = "", std::vector<double> x_ = {}, std::vector<double> y_ = {},
+           std::string color_ = "", bool dashed_ = false, bool end_mark_ = false)
+        : name(std::move(name_)), x(std::move(x_)), y(std::move(y_)), color(std::move(color_)),
+          dashed(dashed_), end_mark(end_mark_) {}
     std::string name;
     std::vector<double> x, y;
     std::string color;  // CSS colour; empty picks one from the palette
-    bool dashed = false;
-    bool end_mark = false;  // a cross at the last point (a trial stopped there)
+    bool dashed;
+    bool end_mark;  // a cross at the last point (a trial stopped there)
+    bool points = false;    // dots (each with its own tooltip in point_names) instead of a line
+    std::vector<std::string> point_names;
 };
 
 std::string xml_escape(const std::string& text);

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "cli/sweep/cli_forest.hpp"
+#include "cli/sweep/cli_sweep_pareto.hpp"
 #include "cli/cli_journal.hpp"
 #include "cli/cli_json.hpp"
 #include "cli/cli_quote.hpp"
@@ -37,6 +38,7 @@ bool load_sweep(const std::string& dir, SweepData& out, std::string& error) {
     JournalRead journal;
     if (!read_journal(dir + "/journal.jsonl", journal, error)) return false;
     out.warnings = journal.warnings;
+    out.infeasible = journal.infeasible;
     if (journal.torn_tail)
         out.warnings.push_back(dir + "/journal.jsonl: the last line is torn (a crash mid-write); "
                                "fnn sweep --resume reruns its trial");
@@ -222,6 +224,7 @@ int summarize_sweep(const std::string& dir, int top) {
     const std::string best_run = trial_run_dir(dir, best.result.trial);
     if (file_exists(best_run + "/model.fnn")) printf("      its run: %s\n", best_run.c_str());
     printf("\n");
+    if (spec.device.enabled()) printf("%s\n", device_summary_text(l).c_str());
     printf("top %d trials\n %4s %6s %8s %8s %-8s", top, "rank", "trial", spec.metric.c_str(),
            "test_acc", "status");
     for (const SweepParam& p : spec.params) {

@@ -22,6 +22,7 @@ struct SweepData {
     SweepSettings settings;
     std::vector<SweepRow> rows;
     int ok = 0, stopped = 0, diverged = 0, failed = 0;
+    std::vector<TrialResult> infeasible;  // a device sweep's candidates over budget
     std::vector<std::string> warnings;  // journal lines skipped or repeated (cli_journal.hpp)
 };
 bool load_sweep(const std::string& dir, SweepData& out, std::string& error);
