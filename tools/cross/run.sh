@@ -4,7 +4,8 @@
 # for bare-metal Cortex-M4F and Cortex-M0), and requires every target's output lines to equal
 # the host's bit for bit. Prints each target's result, and for Cortex-M the inference code size
 # (text, weights excluded), RAM (arena + stack) and instructions per inference (counted under
-# QEMU's -icount, see cross_cortex_m.c). Installs missing Debian packages.
+# QEMU's -icount, see cross_cortex_m.c). Last, fnn sweep --export on a small device sweep (its
+# model checked on the micro:bit). Installs missing Debian packages.
 # Usage: tools/cross/run.sh   (from `make cross`, after fnn, fnnpack and data are built)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -110,6 +111,28 @@ cortex_m cortex-m4f "$cortex_m4f_cpu" mps2.ld mps2-an386 "" \
     $data_sources $big_sources
 cortex_m cortex-m0 "$cortex_m0_cpu" microbit.ld microbit \
     "-DCROSS_SMALL_FLASH -DCROSS_ARENA_BYTES=11264" $data_sources
+
+# --- fnn sweep --export: a small device sweep's best model, checked on the micro:bit -------------
+exported=$out/export
+rm -rf "$exported"
+mkdir -p "$exported"
+cat > "$exported/m0.yaml" <<'YAML'
+method: grid
+metric: {name: val_acc, goal: maximize}
+device: {profile: cortex-m0, variant: int8}
+parameters:
+  arch: {values: ["conv6k3,relu,pool2,dense24,relu", "conv32k3psame,relu,pool2,conv64k3psame,relu,pool2"]}
+  epochs: {value: 1}
+  limit_train: {value: 3000}
+YAML
+./fnn sweep "$exported/m0.yaml" --out "$exported/sweep" > "$exported/sweep.txt" 2>&1
+if ./fnn sweep --export "$exported/sweep" --out "$exported/firmware" > "$exported/export.txt" 2>&1; then
+    passed=$((passed + 1))
+    report+=("$(printf '%-34s ok: %s' "fnn sweep --export (microbit)" "$(grep -o 'flash .*MACs' "$exported/export.txt")")")
+else
+    failed=$((failed + 1))
+    report+=("$(printf '%-34s FAILED (see %s)' "fnn sweep --export (microbit)" "$exported/export.txt")")
+fi
 
 echo "make cross: every target's outputs against the x86-64 host ($(grep -vc '^#' "$out/host.txt") lines:"
 echo "  models small_f32, ref_int8, tiny_cnn_f32, tiny_cnn_int8, ref_f32, cnn2_f32, cnn2_int8 on 16"
