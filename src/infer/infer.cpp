@@ -1,6 +1,8 @@
 // Implements fnn.h: a model blob read in place, bookkeeping and activations in the caller's
 // arena, one layer at a time (whole feature maps in one region: each layer's output at the end
-// opposite its input, so the region is the largest input plus output, not the sum of all). Dense and
+// opposite its input, so the region is the largest input plus output, not the sum of all). With
+// int8 activations, a tensor whose reader quantizes it anyway is stored as those int8 codes
+// (a quarter of the bytes; the same codes the reader would compute, so the same outputs). Dense and
 // conv2d follow gemm.hpp's Reproducible contract (K blocks of gemm_k_step, separate multiply
 // and add, zero inputs skipped; a convolution is a dense layer per output position over the
 // gathered column); pools, batch norm and activations run the trainer's own kernels, so fp32
@@ -24,12 +26,13 @@ struct fnn_model {
     fnn::ModelHeader header;
     const uint8_t* blob;     // read in place; each layer is decoded from it when it runs
     size_t blob_len;
-    float* region;           // (region_floats) layer outputs: see place_output()
-    size_t region_floats;
+    uint8_t* region;         // (region_bytes) layer outputs, floats or int8 codes: see run_one()
+    size_t region_bytes;
     float* partial;     // (most output columns) one K block's sums; int32 sums for int8 activations
     float* column;      // (largest conv window) one output position's inputs
     float* band;        // (largest band) the conv rows one pooled row needs, when fused
     int8_t* quantized;  // (max input width) int8 activations, when the model uses them
+    float* staging;     // (widest row stored as int8) floats before they are quantized
     size_t macs;
 };
 
@@ -52,11 +55,12 @@ fnn_status to_c(Status s) { return static_cast<fnn_status>(static_cast<int>(s));
 // What the arena must hold for a model, computed from its validated header and layers.
 struct Plan {
     ModelHeader header;
-    size_t region = 0;      // floats of activations: the most any one layer has live
+    size_t region = 0;      // bytes of activations: the most any one layer has live
     size_t max_columns = 0; // the most weight columns (output values of one dense step)
     size_t max_window = 0;  // the largest conv window (kh * kw * in channels)
     size_t band = 0;        // floats of the largest conv band a fused pool reads
     size_t quantized = 0;   // bytes of int8 inputs: the widest int8 layer's (dense) or window's (conv)
+    size_t staging = 0;     // floats of the widest row stored as int8 codes
     size_t macs = 0;
     bool int8_activations = false;
     // One layer's own use, for fnn_layer_bytes(): set watch to its index before planning.
@@ -76,14 +80,37 @@ bool in_place(LayerKind kind) {
 struct Peek {
     LayerKind kind;
     int kh, sh;
+    bool q_in;  // runs with int8 activations (input scale > 0)
 };
 // From the raw table entry (version 3; read before the layer is validated, which the plan
-// then does in order, so a bad entry still fails the load).
+// then does in order, so a bad entry still fails the load). Versions 1 and 2: dense layers
+// whose inputs are stored as floats.
 Peek peek(const uint8_t* blob, const ModelHeader& h, int l) {
     const uint8_t* e = blob + kModelHeaderBytes + h.layer_bytes * static_cast<size_t>(l);
-    if (h.version < 3) return {LayerKind::Dense, 0, 0};
-    return {static_cast<LayerKind>(e[0]), e[24], e[26]};
+    if (h.version < 3) return {LayerKind::Dense, 0, 0, false};
+    return {static_cast<LayerKind>(e[0]), e[24], e[26], load_f32le(e + 44) > 0.0f};
 }
+
+// Whether the tensor written by the layer (or fused group) starting at `first` and ending at
+// `end` is stored as int8 codes: a dense or conv2d layer (or group) writes it, and the next
+// layer that reads it (dropouts pass it on) is a dense or conv2d layer with int8 activations,
+// which would quantize it with its own scale anyway. Batch norm and activation layers read
+// floats, so a tensor they read stays float.
+template <typename PeekAt>
+bool stores_int8(int first, int end, int n_layers, PeekAt at) {
+    const LayerKind producer = at(first).kind;
+    if (producer != LayerKind::Dense && producer != LayerKind::Conv2d) return false;
+    if (end >= n_layers - 1) return false;  // the last layer writes the caller's probabilities
+    int c = end + 1;
+    while (c < n_layers && at(c).kind == LayerKind::Dropout) ++c;
+    if (c >= n_layers) return false;
+    const Peek reader = at(c);
+    return reader.q_in && (reader.kind == LayerKind::Dense || reader.kind == LayerKind::Conv2d);
+}
+
+// Bytes a stored tensor of n values takes in the region: int8 codes or floats, rounded up to
+// whole floats so the next float tensor placed after it stays aligned.
+size_t tensor_bytes(size_t n, bool int8) { return int8 ? (n + 3) / 4 * 4 : n * sizeof(float); }
 
 // A conv layer at `l` whose output reaches a pool only through batch norm, activation and
 // dropout layers, the pool's windows not overlapping vertically (stride rows = kernel rows) and
@@ -117,28 +144,36 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     size_t sections_end = plan.header.sections_begin;
     bool first = true;  // no computing layer yet
     int group_end = -1;    // the pool ending the fused conv group being planned
-    size_t group_in = 0;   // that group's live input
+    size_t group_in = 0;   // that group's live input, bytes
     int group_start = 0;   // its conv layer
     size_t group_scratch = 0;  // the most scratch one of its layers before the pool uses
+    bool x_int8 = false;   // the stored tensor the next layer reads holds int8 codes
+    bool out_int8 = false;  // the output of the layer or group being planned will
     const uint8_t* bytes = static_cast<const uint8_t*>(blob);
-    for (int l = 0; l < plan.header.n_layers; ++l) {
+    const int n_layers = plan.header.n_layers;
+    auto at = [&](int k) { return peek(bytes, plan.header, k); };
+    for (int l = 0; l < n_layers; ++l) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
         const LayerDesc& d = layer.desc;
+        const bool starting = l > group_end;  // a layer on its own, or a fused group's conv
+        if (starting) {
+            group_end = fused_pool(l, n_layers, at);
+            out_int8 = stores_int8(l, group_end >= 0 ? group_end : l, n_layers, at);
+        }
         // Live while layer l runs: its input (unless it is the caller's, read in place) and
         // its output (unless written over the input; the last layer writes the caller's).
-        size_t live_in = static_cast<size_t>(d.n_in);
+        size_t live_in = tensor_bytes(static_cast<size_t>(d.n_in), x_int8);
         if (first && d.kind != LayerKind::Dropout) {
             if (reads_input_in_place(d.kind)) live_in = 0;
             first = false;
         } else if (first) {
             live_in = 0;
         }
-        const bool last = l == plan.header.n_layers - 1;
-        const size_t live_out = in_place(d.kind) || last ? 0 : static_cast<size_t>(d.n_out);
-        if (l > group_end) {
-            group_end = fused_pool(l, plan.header.n_layers,
-                                   [&](int k) { return peek(bytes, plan.header, k); });
+        const bool last = l == n_layers - 1;
+        const size_t live_out =
+            in_place(d.kind) || last ? 0 : tensor_bytes(static_cast<size_t>(d.n_out), out_int8);
+        if (starting) {
             group_in = live_in;
             group_start = l;
             group_scratch = 0;
@@ -147,6 +182,13 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
         size_t scratch = sizeof(float) * static_cast<size_t>(d.w_cols);
         if (d.kind == LayerKind::Conv2d) scratch += sizeof(float) * d.w_rows;
         if (layer.input_qscale != 0.0f) scratch += d.w_rows;
+        // An output stored as int8 passes through floats one row at a time.
+        size_t staging = 0;
+        if (out_int8 && !in_place(d.kind) && (l == group_end || group_end < 0)) {
+            staging = d.kind == LayerKind::Dense ? static_cast<size_t>(d.n_out)
+                                                 : static_cast<size_t>(d.out.w) * d.out.c;
+            plan.staging = max_size(plan.staging, staging);
+        }
         if (group_end >= 0 && l == group_end) {
             // The group's input and the pooled output; the band is apart.
             const size_t band = static_cast<size_t>(d.kh) * d.in.w * d.in.c;
@@ -154,14 +196,16 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
             plan.band = max_size(plan.band, band);
             // Every layer of the group runs while all of it is live.
             if (plan.watch >= group_start && plan.watch <= l)
-                plan.watch_bytes = sizeof(float) * (group_in + live_out + band) +
+                plan.watch_bytes = group_in + live_out + sizeof(float) * (band + staging) +
                                    max_size(group_scratch, scratch);
         } else if (l > group_end) {
             plan.region = max_size(plan.region, live_in + live_out);
-            if (plan.watch == l) plan.watch_bytes = sizeof(float) * (live_in + live_out) + scratch;
+            if (plan.watch == l)
+                plan.watch_bytes = live_in + live_out + sizeof(float) * staging + scratch;
         } else {
             group_scratch = max_size(group_scratch, scratch);
         }
+        if (!in_place(d.kind) && (group_end < 0 || l == group_end)) x_int8 = out_int8;
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
         plan.max_columns = max_size(plan.max_columns, static_cast<size_t>(d.w_cols));
         if (d.kind == LayerKind::Conv2d) plan.max_window = max_size(plan.max_window, d.w_rows);
@@ -176,21 +220,31 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
 
 size_t arena_plan_bytes(const Plan& p) {
     size_t bytes = arena_round(kModelRecordBytes) +
-                   arena_floats(p.region > 0 ? p.region : 1) + arena_floats(p.max_columns);
+                   arena_round(p.region > 0 ? p.region : 4) + arena_floats(p.max_columns);
     if (p.max_window > 0) bytes += arena_floats(p.max_window);
     if (p.band > 0) bytes += arena_floats(p.band);
     if (p.int8_activations) bytes += arena_round(p.quantized);
+    if (p.staging > 0) bytes += arena_floats(p.staging);
     return arena_buffer_bytes(bytes);
 }
 
 // A layer's input: floats (a previous layer's output, or the caller's), or the caller's uint8
 // pixels divided by the input divisor (the same division the trainer applies to a batch).
+// Or, for a reader with int8 activations, the int8 codes a previous layer stored for it.
 struct Input {
     const float* x;
     const uint8_t* pixels;
     float divisor;
+    const int8_t* codes;  // when set, x and pixels are null
     float at(int k) const { return x != nullptr ? x[k] : static_cast<float>(pixels[k]) / divisor; }
 };
+
+// An int8 activation: round(x / s) clamped to +-127, exactly as blob.hpp specifies it.
+int8_t quantize(float x, float s) {
+    float v = x / s;
+    v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
+    return static_cast<int8_t>(static_cast<int>(v + (v >= 0.0f ? 0.5f : -0.5f)));
+}
 
 // partial[j] += x * w[row + j] over one row of weights; the weight type is fixed per call so the
 // inner loop has no branches.
@@ -241,20 +295,14 @@ void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float
     for (int j = 0; j < n_out; ++j) out[j] = out[j] + load_f32le(layer.bias + 4 * j);
 }
 
-// int8 x int8 with int32 sums: q_x = round(x / s_in) clamped to [-127, 127], then
-// out[j] = (sum_k q_x[k] q_w[k][j]) * (s_in * s_j). |sum| <= 127 * 127 * 65536 < 2^31.
-void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int32_t* sums,
-                float* out) {
+// int8 x int8 with int32 sums over codes q_x (quantize() of the inputs), then
+// out[j] = (sum_k q_x[k] q_w[k][j]) * (s_in * s_j) + b_j. |sum| <= 127 * 127 * 65536 < 2^31.
+void dense_int8_codes(const BlobLayer& layer, const int8_t* q, int32_t* sums, float* out) {
     const int n_in = layer.desc.w_rows, n_out = layer.desc.w_cols;
     const float s_in = layer.input_qscale;
-    for (int k = 0; k < n_in; ++k) {
-        float v = in.at(k) / s_in;
-        v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
-        quantized[k] = static_cast<int8_t>(static_cast<int>(v + (v >= 0.0f ? 0.5f : -0.5f)));
-    }
     for (int j = 0; j < n_out; ++j) sums[j] = 0;
     for (int k = 0; k < n_in; ++k) {
-        const int32_t qx = quantized[k];
+        const int32_t qx = q[k];
         if (qx == 0) continue;
         const int8_t* row =
             reinterpret_cast<const int8_t*>(layer.weights) + static_cast<size_t>(k) * n_out;
@@ -263,6 +311,17 @@ void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int3
     for (int j = 0; j < n_out; ++j)
         out[j] = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
     for (int j = 0; j < n_out; ++j) out[j] = out[j] + load_f32le(layer.bias + 4 * j);
+}
+
+// The same on float inputs (or stored codes, used as they are).
+void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int32_t* sums,
+                float* out) {
+    const int8_t* q = in.codes;
+    if (q == nullptr) {
+        for (int k = 0; k < layer.desc.w_rows; ++k) quantized[k] = quantize(in.at(k), layer.input_qscale);
+        q = quantized;
+    }
+    dense_int8_codes(layer, q, sums, out);
 }
 
 // A convolution: for each output position, its column (the window's values in (ky, kx, c)
@@ -276,6 +335,22 @@ void conv_rows(const BlobLayer& layer, WeightType type, const Input& in, float* 
     const int C = d.in.c;
     for (int oy = y0; oy < y0 + rows; ++oy) {
         for (int ox = 0; ox < d.out.w; ++ox) {
+            float* at_position = out + (static_cast<size_t>(oy - y0) * d.out.w + ox) * d.out.c;
+            if (in.codes != nullptr) {
+                // Stored codes: the window's codes, 0 (the code of +0) outside the input.
+                int8_t* q = quantized;
+                for (int ky = 0; ky < d.kh; ++ky) {
+                    const int iy = oy * d.sh + ky - d.pad_top;
+                    for (int kx = 0; kx < d.kw; ++kx, q += C) {
+                        const int ix = ox * d.sw + kx - d.pad_left;
+                        const bool inside = iy >= 0 && iy < d.in.h && ix >= 0 && ix < d.in.w;
+                        for (int c = 0; c < C; ++c)
+                            q[c] = inside ? in.codes[at.at(c, iy, ix)] : static_cast<int8_t>(0);
+                    }
+                }
+                dense_int8_codes(layer, quantized, reinterpret_cast<int32_t*>(partial), at_position);
+                continue;
+            }
             float* v = column;
             for (int ky = 0; ky < d.kh; ++ky) {
                 const int iy = oy * d.sh + ky - d.pad_top;
@@ -286,8 +361,7 @@ void conv_rows(const BlobLayer& layer, WeightType type, const Input& in, float* 
                         v[c] = inside ? in.at(static_cast<int>(at.at(c, iy, ix))) : 0.0f;
                 }
             }
-            const Input window{column, nullptr, 1.0f};
-            float* at_position = out + (static_cast<size_t>(oy - y0) * d.out.w + ox) * d.out.c;
+            const Input window{column, nullptr, 1.0f, nullptr};
             if (layer.input_qscale != 0.0f) {
                 dense_int8(layer, window, quantized, reinterpret_cast<int32_t*>(partial), at_position);
             } else {
@@ -348,11 +422,23 @@ bool band_layers(const fnn_model* m, const BlobLayer& conv, int from, int pool, 
     return true;
 }
 
+// Finishes `n` output floats of a layer whose activation is `act` into int8 codes for its
+// reader (scale s): the finite check and the activation as when the layer runs whole, then
+// quantize(). False if a value overflowed.
+bool finish_codes(float* v, int n, Activation act, float s, int8_t* codes) {
+    if (!all_finite(v, n)) return false;
+    activation_forward(act, MatView{v, 1, n, n});
+    for (int k = 0; k < n; ++k) codes[k] = quantize(v[k], s);
+    return true;
+}
+
 // A fused conv ... pool group (see fused_pool): for each pooled row, the conv rows under it
-// into the band, the layers between, then the pool into that row of `out`. Conv rows no pool
-// window covers are still computed, so a value that overflows there is caught as before.
+// into the band, the layers between, then the pool into that row of `out` (floats), or through
+// the staging row into that row of `codes` (int8, for a reader with scale s).
+// Conv rows no pool window covers are still computed, so a value that overflows there is caught
+// as before.
 bool run_fused(fnn_model* m, const BlobLayer& c, int conv, const BlobLayer& pooling, int pool,
-               const Input& in, float* out) {
+               const Input& in, float* out, int8_t* codes, float s) {
     LayerDesc band = pooling.desc;  // the pool over one band: kh rows in, one row out
     const int rows = band.kh;
     band.in.h = rows;
@@ -363,9 +449,13 @@ bool run_fused(fnn_model* m, const BlobLayer& c, int conv, const BlobLayer& pool
     for (int py = 0; py < pooled_rows; ++py) {
         conv_rows(c, type, in, m->band, py * rows, rows, m->column, m->partial, m->quantized);
         if (!band_layers(m, c, conv + 1, pool, m->band, rows)) return false;
-        float* dest = out + static_cast<size_t>(py) * pooled_row;
+        float* dest = codes != nullptr ? m->staging : out + static_cast<size_t>(py) * pooled_row;
         if (band.kind == LayerKind::MaxPool) maxpool_forward(band, m->band, dest);
         else avgpool_forward(band, m->band, dest);
+        if (codes != nullptr &&
+            !finish_codes(dest, static_cast<int>(pooled_row), pooling.act, s,
+                          codes + static_cast<size_t>(py) * pooled_row))
+            return false;
     }
     for (int y = pooled_rows * rows; y < c.desc.out.h; ++y) {
         conv_rows(c, type, in, m->band, y, 1, m->column, m->partial, m->quantized);
@@ -374,16 +464,47 @@ bool run_fused(fnn_model* m, const BlobLayer& c, int conv, const BlobLayer& pool
     return true;
 }
 
+// The input scale of the layer that reads what layer `end` writes (dropouts pass it on): the
+// int8 reader stores_int8() found. Its entry was validated at load.
+float reader_scale(const fnn_model* m, int end) {
+    int c = end + 1;
+    while (peek(m->blob, m->header, c).kind == LayerKind::Dropout) ++c;
+    const uint8_t* e = m->blob + kModelHeaderBytes + m->header.layer_bytes * static_cast<size_t>(c);
+    return load_f32le(e + 44);
+}
+
+// A dense or conv2d layer (not fused) whose output is stored as codes: a row of outputs at a
+// time (a dense layer is one row) into the staging floats, then finish_codes().
+bool run_to_codes(fnn_model* m, const BlobLayer& layer, const Input& in, float s, int8_t* codes) {
+    const LayerDesc& d = layer.desc;
+    if (d.kind == LayerKind::Dense) {
+        if (layer.input_qscale != 0.0f)
+            dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), m->staging);
+        else dense_float(layer, m->header.weight_type, in, m->staging, m->partial);
+        return finish_codes(m->staging, d.n_out, layer.act, s, codes);
+    }
+    const int row = d.out.w * d.out.c;
+    for (int oy = 0; oy < d.out.h; ++oy) {
+        conv_rows(layer, m->header.weight_type, in, m->staging, oy, 1, m->column, m->partial,
+                  m->quantized);
+        if (!finish_codes(m->staging, row, layer.act, s, codes + static_cast<size_t>(oy) * row))
+            return false;
+    }
+    return true;
+}
+
 fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     const WeightType type = m->header.weight_type;
     const ModelHeader& h = m->header;
-    const float* x = nullptr;  // output of the previous layer; null: the caller's input
-    bool x_at_start = false;   // where x lies in the region
+    auto at = [m, &h](int k) { return peek(m->blob, h, k); };
+    const float* x = nullptr;     // float output of the previous layer; null: see codes, first
+    const int8_t* codes = nullptr;  // or the int8 codes it stored for an int8 reader
+    bool x_at_start = false;      // where the previous output lies in the region
     int first_computing = 0;
     while (peek(m->blob, h, first_computing).kind == LayerKind::Dropout) ++first_computing;
     if (!reads_input_in_place(peek(m->blob, h, first_computing).kind)) {
         // Pools, batch norm and activations read a float tensor: the input, copied.
-        float* copy = m->region;
+        float* copy = reinterpret_cast<float*>(m->region);
         for (int k = 0; k < h.n_in; ++k) copy[k] = first.at(k);
         x = copy;
         x_at_start = true;
@@ -391,7 +512,7 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     Shape3 input = model_input(h);
     for (int l = 0; l < h.n_layers; ++l) {
         const BlobLayer here = layer_at(m, l, input);
-        const int pool = fused_pool(l, h.n_layers, [m, &h](int k) { return peek(m->blob, h, k); });
+        const int pool = fused_pool(l, h.n_layers, at);
         // A fused group writes as its pool (whose input has the conv's output shape).
         const BlobLayer pooling = pool >= 0 ? layer_at(m, pool, here.desc.out) : here;
         const BlobLayer& layer = pool >= 0 ? pooling : here;
@@ -400,40 +521,55 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
         input = d.out;
         if (d.kind == LayerKind::Dropout) continue;  // the identity outside training
         // The output goes over the input (in-place kinds), to the caller (last layer), or to
-        // the end of the region opposite the input.
-        float* dest = last ? probs
-                      : in_place(d.kind) ? const_cast<float*>(x)
-                      : x_at_start ? m->region + (m->region_floats - static_cast<size_t>(d.n_out))
-                                   : m->region;
-        const Input in = x == nullptr ? first : Input{x, nullptr, 1.0f};
+        // the end of the region opposite the input; as floats, or as its reader's int8 codes.
+        const bool to_codes =
+            !last && !in_place(d.kind) && stores_int8(l, pool >= 0 ? pool : l, h.n_layers, at);
+        const size_t out_bytes = tensor_bytes(static_cast<size_t>(d.n_out), to_codes);
+        uint8_t* dest = last ? reinterpret_cast<uint8_t*>(probs)
+                        : in_place(d.kind) ? reinterpret_cast<uint8_t*>(const_cast<float*>(x))
+                        : x_at_start ? m->region + (m->region_bytes - out_bytes)
+                                     : m->region;
+        float* dest_f = reinterpret_cast<float*>(dest);
+        const Input in = codes != nullptr ? Input{nullptr, nullptr, 1.0f, codes}
+                         : x == nullptr   ? first
+                                          : Input{x, nullptr, 1.0f, nullptr};
+        const float s = to_codes ? reader_scale(m, pool >= 0 ? pool : l) : 0.0f;
+        int8_t* dest_codes = reinterpret_cast<int8_t*>(dest);
         if (pool >= 0) {
-            if (!run_fused(m, here, l, pooling, pool, in, dest)) return FNN_E_NUMERIC;
+            if (!run_fused(m, here, l, pooling, pool, in, to_codes ? nullptr : dest_f,
+                           to_codes ? dest_codes : nullptr, s))
+                return FNN_E_NUMERIC;
             l = pool;
+        } else if (to_codes) {
+            if (!run_to_codes(m, layer, in, s, dest_codes)) return FNN_E_NUMERIC;
         }
-        switch (pool >= 0 ? LayerKind::Flatten : d.kind) {
-            case LayerKind::Dense:
-                if (layer.input_qscale != 0.0f)
-                    dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest);
-                else dense_float(layer, type, in, dest, m->partial);
-                break;
-            case LayerKind::Conv2d:
-                conv_rows(layer, type, in, dest, 0, d.out.h, m->column, m->partial, m->quantized);
-                break;
-            case LayerKind::MaxPool: maxpool_forward(d, x, dest); break;
-            case LayerKind::AvgPool: avgpool_forward(d, x, dest); break;
-            case LayerKind::BatchNorm:
-                batchnorm_run(layer, x, dest, static_cast<size_t>(d.out.h) * d.out.w);
-                break;
-            case LayerKind::Activation:
-            case LayerKind::Dropout:
-            case LayerKind::Flatten: break;  // in place: nothing to move (or a fused group, done)
+        if (!to_codes) {
+            switch (pool >= 0 ? LayerKind::Flatten : d.kind) {
+                case LayerKind::Dense:
+                    if (layer.input_qscale != 0.0f)
+                        dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest_f);
+                    else dense_float(layer, type, in, dest_f, m->partial);
+                    break;
+                case LayerKind::Conv2d:
+                    conv_rows(layer, type, in, dest_f, 0, d.out.h, m->column, m->partial, m->quantized);
+                    break;
+                case LayerKind::MaxPool: maxpool_forward(d, x, dest_f); break;
+                case LayerKind::AvgPool: avgpool_forward(d, x, dest_f); break;
+                case LayerKind::BatchNorm:
+                    batchnorm_run(layer, x, dest_f, static_cast<size_t>(d.out.h) * d.out.w);
+                    break;
+                case LayerKind::Activation:
+                case LayerKind::Dropout:
+                case LayerKind::Flatten: break;  // in place: nothing to move (or a fused group, done)
+            }
+            // Only an overflow makes a value non-finite; stop before it reaches the next layer
+            // (whose int8 quantization could not represent it) or the probabilities.
+            if (!all_finite(dest_f, d.n_out)) return FNN_E_NUMERIC;
+            activation_forward(layer.act, MatView{dest_f, 1, d.n_out, d.n_out});
         }
-        // Only an overflow makes a value non-finite; stop before it reaches the next layer (whose
-        // int8 quantization could not represent it) or the probabilities.
-        if (!all_finite(dest, d.n_out)) return FNN_E_NUMERIC;
-        activation_forward(layer.act, MatView{dest, 1, d.n_out, d.n_out});
         if (!in_place(d.kind)) x_at_start = dest == m->region;
-        x = dest;
+        x = to_codes ? nullptr : dest_f;
+        codes = to_codes ? dest_codes : nullptr;
     }
     return FNN_OK;
 }
@@ -496,7 +632,7 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     if (arena_len < arena_plan_bytes(plan)) return FNN_E_NOMEM;
     Arena a(arena, arena_len);
     fnn_model* m = static_cast<fnn_model*>(a.alloc(kModelRecordBytes));
-    float* region = a.alloc_floats(plan.region > 0 ? plan.region : 1);
+    uint8_t* region = static_cast<uint8_t*>(a.alloc(plan.region > 0 ? plan.region : 4));
     float* partial = a.alloc_floats(plan.max_columns);
     float* column = plan.max_window > 0 ? a.alloc_floats(plan.max_window) : nullptr;
     float* band = plan.band > 0 ? a.alloc_floats(plan.band) : nullptr;
@@ -504,21 +640,23 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
         plan.int8_activations
             ? static_cast<int8_t*>(a.alloc(plan.quantized))
             : nullptr;
+    float* staging = plan.staging > 0 ? a.alloc_floats(plan.staging) : nullptr;
     if (m == nullptr || region == nullptr ||
         partial == nullptr || (plan.max_window > 0 && column == nullptr) ||
         (plan.band > 0 && band == nullptr) ||
-        (plan.int8_activations && quantized == nullptr)) {
+        (plan.int8_activations && quantized == nullptr) || (plan.staging > 0 && staging == nullptr)) {
         return FNN_E_NOMEM;  // cannot happen after the size check, kept for safety
     }
     m->header = plan.header;
     m->blob = static_cast<const uint8_t*>(blob);
     m->blob_len = blob_len;
     m->region = region;
-    m->region_floats = plan.region;
+    m->region_bytes = plan.region;
     m->partial = partial;
     m->column = column;
     m->band = band;
     m->quantized = quantized;
+    m->staging = staging;
     m->macs = plan.macs;
     *out = m;
     return FNN_OK;
@@ -552,12 +690,12 @@ fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_
         !all_finite(in, static_cast<int>(n_in))) {
         return FNN_E_ARG;
     }
-    return run_checked(m, Input{in, nullptr, 1.0f}, n_in, out, n_out);
+    return run_checked(m, Input{in, nullptr, 1.0f, nullptr}, n_in, out, n_out);
 }
 
 fnn_status fnn_run_u8(fnn_model* m, const uint8_t* in, size_t n_in, float* out, size_t n_out) {
     if (in == nullptr || m == nullptr) return FNN_E_ARG;
-    return run_checked(m, Input{nullptr, in, m->header.meta.input_divisor}, n_in, out, n_out);
+    return run_checked(m, Input{nullptr, in, m->header.meta.input_divisor, nullptr}, n_in, out, n_out);
 }
 
 fnn_status fnn_run_batch(fnn_model* m, const float* in, size_t n_in, size_t batch, float* out,

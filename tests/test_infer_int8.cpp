@@ -1,0 +1,170 @@
+// The inference library's int8 activations against blob.hpp's words: a straightforward forward
+// pass written from the format's "Arithmetic" section alone (quantize each weighted layer's
+// input, int32 sums, the two scales, then the bias; float pools, batch norm and activations),
+// whole feature maps as float vectors and no storage tricks. The library stores int8 codes
+// between layers and fuses conv, batch norm and pool by bands; outputs must still be the same bits.
+#include <doctest/doctest.h>
+
+#include <math.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "base/byte_cursor.hpp"
+#include "cli/cli_arch.hpp"
+#include "cli/cli_data.hpp"
+#include "cli/cli_deploy.hpp"
+#include "fnn/activation.hpp"
+#include "fnn/blob.hpp"
+#include "fnn/fnn.h"
+#include "fnn/trainer.hpp"
+
+using namespace fnn;
+
+namespace {
+
+// q = trunc(v +- 0.5) of v = x / s clamped to +-127 (blob.hpp).
+int32_t quantize_spec(float x, float s) {
+    float v = x / s;
+    if (v > 127.0f) v = 127.0f;
+    if (v < -127.0f) v = -127.0f;
+    const float r = v >= 0.0f ? v + 0.5f : v - 0.5f;
+    return static_cast<int32_t>(r);
+}
+
+// One weighted layer on its input vector `x` (a conv window or a dense input): int8 activations.
+void int8_dot(const BlobLayer& L, const std::vector<float>& x, float* out) {
+    const int n_in = L.desc.w_rows, n_out = L.desc.w_cols;
+    const int8_t* w = reinterpret_cast<const int8_t*>(L.weights);
+    for (int j = 0; j < n_out; ++j) {
+        int32_t acc = 0;
+        for (int k = 0; k < n_in; ++k)
+            acc += quantize_spec(x[k], L.input_qscale) * static_cast<int32_t>(w[k * n_out + j]);
+        const float scale = L.input_qscale * load_f32le(L.scales + 4 * j);
+        out[j] = static_cast<float>(acc) * scale;
+        out[j] = out[j] + load_f32le(L.bias + 4 * j);
+    }
+}
+
+std::vector<float> forward_spec(const ModelBlob& blob, const uint8_t* pixels) {
+    const ModelHeader& h = blob.header;
+    std::vector<float> x(h.n_in);
+    for (int k = 0; k < h.n_in; ++k) x[k] = static_cast<float>(pixels[k]) / h.meta.input_divisor;
+    for (int l = 0; l < h.n_layers; ++l) {
+        const BlobLayer& L = blob.layers[l];
+        const LayerDesc& d = L.desc;
+        std::vector<float> y(d.n_out);
+        // Value (c, iy, ix) of the input: channel-planar for the image, else channels-last.
+        auto in_at = [&](int c, int iy, int ix) {
+            return d.planar_in ? x[(static_cast<size_t>(c) * d.in.h + iy) * d.in.w + ix]
+                               : x[(static_cast<size_t>(iy) * d.in.w + ix) * d.in.c + c];
+        };
+        switch (d.kind) {
+            case LayerKind::Dense:
+                REQUIRE(L.input_qscale > 0.0f);
+                int8_dot(L, x, y.data());
+                break;
+            case LayerKind::Conv2d: {
+                REQUIRE(L.input_qscale > 0.0f);
+                std::vector<float> window(d.w_rows);
+                for (int oy = 0; oy < d.out.h; ++oy)
+                    for (int ox = 0; ox < d.out.w; ++ox) {
+                        for (int ky = 0; ky < d.kh; ++ky)
+                            for (int kx = 0; kx < d.kw; ++kx)
+                                for (int c = 0; c < d.in.c; ++c) {
+                                    const int iy = oy * d.sh + ky - d.pad_top,
+                                              ix = ox * d.sw + kx - d.pad_left;
+                                    const bool inside = iy >= 0 && iy < d.in.h && ix >= 0 && ix < d.in.w;
+                                    window[(ky * d.kw + kx) * d.in.c + c] = inside ? in_at(c, iy, ix) : 0.0f;
+                                }
+                        int8_dot(L, window, &y[(static_cast<size_t>(oy) * d.out.w + ox) * d.out.c]);
+                    }
+                break;
+            }
+            case LayerKind::MaxPool:
+                for (int oy = 0; oy < d.out.h; ++oy)
+                    for (int ox = 0; ox < d.out.w; ++ox)
+                        for (int c = 0; c < d.out.c; ++c) {
+                            float best = in_at(c, oy * d.sh, ox * d.sw);
+                            for (int ky = 0; ky < d.kh; ++ky)
+                                for (int kx = 0; kx < d.kw; ++kx) {
+                                    const float v = in_at(c, oy * d.sh + ky, ox * d.sw + kx);
+                                    if (v > best) best = v;
+                                }
+                            y[(static_cast<size_t>(oy) * d.out.w + ox) * d.out.c + c] = best;
+                        }
+                break;
+            case LayerKind::BatchNorm: {
+                const int C = d.out.c;
+                for (size_t k = 0; k < y.size(); ++k) {
+                    const int c = static_cast<int>(k % C);
+                    const float gamma = load_f32le(L.bias + 4 * c), beta = load_f32le(L.bias + 4 * (C + c)),
+                                mean = load_f32le(L.bias + 4 * (2 * C + c)),
+                                var = load_f32le(L.bias + 4 * (3 * C + c));
+                    const float s = gamma / sqrtf(var + d.bn_eps);
+                    const float t = beta - mean * s;
+                    const float xs = x[k] * s;
+                    y[k] = xs + t;
+                }
+                break;
+            }
+            default:  // activation and dropout layers pass their input on
+                y = x;
+                break;
+        }
+        activation_forward(d.act, MatView{y.data(), 1, d.n_out, d.n_out});
+        x = y;
+    }
+    return x;
+}
+
+void check_architecture(const std::string& arch) {
+    CAPTURE(arch);
+    LoadedDataset train, test;
+    std::string error;
+    const bool loaded = load_dataset("data", "fashion_mnist", "train", train, error) &&
+                        load_dataset("data", "fashion_mnist", "test", test, error);
+    REQUIRE_MESSAGE(loaded, error);
+    std::vector<LayerSpec> specs;
+    REQUIRE_MESSAGE(parse_architecture(arch, specs, error), error);
+    TrainConfig c;
+    c.net.n_specs = static_cast<int>(specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) c.net.specs[i] = specs[i];
+    c.init = Init::He;
+    c.opt.learning_rate = 2e-3f;
+    c.epochs = 1;
+    Dataset slice = train.view;
+    slice.header.count = 2000;
+    Trainer trainer;
+    ErrorText err;
+    REQUIRE(trainer.setup(c, slice, &err) == Status::Ok);
+    REQUIRE(trainer.run(nullptr, &err) == Status::Ok);
+    const std::vector<uint8_t> blob =
+        deploy_blob(trainer.shape(), trainer.params(), trainer.state(),
+                    model_meta(Loss::CrossEntropy, slice), DeployVariant::Int8, slice);
+    ModelBlob parsed;
+    REQUIRE(parse_model_blob(blob.data(), blob.size(), parsed, &err) == Status::Ok);
+    size_t bytes = 0;
+    REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
+    std::vector<unsigned char> arena(bytes);
+    fnn_model* m = nullptr;
+    REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
+    int differ = 0;
+    float probs[10];
+    for (int i = 0; i < 300; ++i) {
+        REQUIRE(fnn_run_u8(m, test.view.sample(i), 784, probs, 10) == FNN_OK);
+        const std::vector<float> expect = forward_spec(parsed, test.view.sample(i));
+        differ += memcmp(probs, expect.data(), sizeof probs) != 0;
+    }
+    CHECK(differ == 0);
+}
+
+}  // namespace
+
+TEST_CASE("infer int8: CNN outputs equal blob.hpp's arithmetic written out plainly, bit for bit") {
+    check_architecture("conv8k3,relu,pool2,conv16k3,relu,pool2");
+    check_architecture("conv6k3psame,bn,relu,pool2,conv12k3,bn,relu,pool2,dropout0.2,dense24,relu");
+    check_architecture("conv4k5s2,relu,conv8k3,relu,dense16,bn,relu,dense16,relu");
+    check_architecture("conv6k3,relu,pool3s2,conv8k3,relu,pool2,dense16,relu");
+}
