@@ -8,11 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_arch.hpp"
-#include "cli/cli_data.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/fnn.h"
 #include "fnn/trainer.hpp"
+#include "trained_arch.hpp"
 
 using namespace fnn;
 
@@ -21,25 +20,10 @@ namespace {
 // The preset trained for one epoch on the first 1,280 training images (the weights only need
 // to be a trained network's, not a good one's), then compared image by image.
 void check_preset(const char* preset) {
-    LoadedDataset train, test;
-    std::string error;
-    const bool loaded = load_dataset("data", "fashion_mnist", "train", train, error) &&
-                        load_dataset("data", "fashion_mnist", "test", test, error);
-    REQUIRE_MESSAGE(loaded, error);
-    std::vector<LayerSpec> specs;
-    REQUIRE(parse_architecture(preset, specs, error));
-    TrainConfig c;
-    c.net.n_specs = static_cast<int>(specs.size());
-    for (size_t i = 0; i < specs.size(); ++i) c.net.specs[i] = specs[i];
-    c.init = Init::He;
-    c.opt.learning_rate = 1e-3f;
-    c.epochs = 1;
-    Dataset slice = train.view;
-    slice.header.count = 1280;
-    Trainer trainer;
+    fnn_test::TrainedArch t;
+    fnn_test::train_architecture(t, preset, 1e-3f, 1280);
+    const Trainer& trainer = t.trainer;
     ErrorText err;
-    REQUIRE(trainer.setup(c, slice, &err) == Status::Ok);
-    REQUIRE(trainer.run(nullptr, &err) == Status::Ok);
     ModelMeta meta;
     meta.rows = 28;
     meta.cols = 28;
@@ -64,16 +48,17 @@ void check_preset(const char* preset) {
     CHECK(fnn_load(blob.data(), blob.size(), arena.data(), bytes - 1, &too_small) == FNN_E_NOMEM);
     REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
     CHECK(fnn_macs(m) == trainer.shape().macs());
-    const Dataset& t = test.view;
+    const Dataset& test = t.test.view;
     int differ = 0, correct = 0;
     std::vector<float> probs(10);
-    for (int first = 0; first < t.count(); first += trainer.eval_batch()) {
-        const int n = t.count() - first < trainer.eval_batch() ? t.count() - first : trainer.eval_batch();
-        const ConstMatView expect = trainer.predict(t, first, n);
+    for (int first = 0; first < test.count(); first += t.trainer.eval_batch()) {
+        const int n = test.count() - first < t.trainer.eval_batch() ? test.count() - first
+                                                                    : t.trainer.eval_batch();
+        const ConstMatView expect = t.trainer.predict(test, first, n);
         for (int i = 0; i < n; ++i) {
-            REQUIRE(fnn_run_u8(m, t.sample(first + i), 784, probs.data(), 10) == FNN_OK);
+            REQUIRE(fnn_run_u8(m, test.sample(first + i), 784, probs.data(), 10) == FNN_OK);
             differ += memcmp(probs.data(), expect.row(i), 10 * sizeof(float)) != 0;
-            correct += fnn_argmax(probs.data(), 10) == t.labels[first + i];
+            correct += fnn_argmax(probs.data(), 10) == test.labels[first + i];
         }
     }
     CHECK(differ == 0);

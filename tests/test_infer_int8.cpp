@@ -12,13 +12,12 @@
 #include <vector>
 
 #include "base/byte_cursor.hpp"
-#include "cli/cli_arch.hpp"
-#include "cli/cli_data.hpp"
 #include "cli/cli_deploy.hpp"
 #include "fnn/activation.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/fnn.h"
 #include "fnn/trainer.hpp"
+#include "trained_arch.hpp"
 
 using namespace fnn;
 
@@ -121,25 +120,11 @@ std::vector<float> forward_spec(const ModelBlob& blob, const uint8_t* pixels) {
 
 void check_architecture(const std::string& arch) {
     CAPTURE(arch);
-    LoadedDataset train, test;
-    std::string error;
-    const bool loaded = load_dataset("data", "fashion_mnist", "train", train, error) &&
-                        load_dataset("data", "fashion_mnist", "test", test, error);
-    REQUIRE_MESSAGE(loaded, error);
-    std::vector<LayerSpec> specs;
-    REQUIRE_MESSAGE(parse_architecture(arch, specs, error), error);
-    TrainConfig c;
-    c.net.n_specs = static_cast<int>(specs.size());
-    for (size_t i = 0; i < specs.size(); ++i) c.net.specs[i] = specs[i];
-    c.init = Init::He;
-    c.opt.learning_rate = 2e-3f;
-    c.epochs = 1;
-    Dataset slice = train.view;
-    slice.header.count = 2000;
-    Trainer trainer;
+    fnn_test::TrainedArch t;
+    fnn_test::train_architecture(t, arch, 2e-3f, 2000);
+    const Trainer& trainer = t.trainer;
+    const Dataset& slice = t.slice;
     ErrorText err;
-    REQUIRE(trainer.setup(c, slice, &err) == Status::Ok);
-    REQUIRE(trainer.run(nullptr, &err) == Status::Ok);
     const std::vector<uint8_t> blob =
         deploy_blob(trainer.shape(), trainer.params(), trainer.state(),
                     model_meta(Loss::CrossEntropy, slice), DeployVariant::Int8, slice);
@@ -153,8 +138,8 @@ void check_architecture(const std::string& arch) {
     int differ = 0;
     float probs[10];
     for (int i = 0; i < 300; ++i) {
-        REQUIRE(fnn_run_u8(m, test.view.sample(i), 784, probs, 10) == FNN_OK);
-        const std::vector<float> expect = forward_spec(parsed, test.view.sample(i));
+        REQUIRE(fnn_run_u8(m, t.test.view.sample(i), 784, probs, 10) == FNN_OK);
+        const std::vector<float> expect = forward_spec(parsed, t.test.view.sample(i));
         differ += memcmp(probs, expect.data(), sizeof probs) != 0;
     }
     CHECK(differ == 0);

@@ -56,14 +56,17 @@ typedef enum fnn_status {
 /* An opaque loaded model; it lives inside the caller's arena. */
 typedef struct fnn_model fnn_model;
 
-/* Validates the blob and stores in *out_bytes the arena size fnn_load() needs for it.
+/* Validates the blob and stores in *out_bytes the arena size fnn_load() needs for it: the same
+ * number on every target (the model's record is reserved at a fixed size), so a figure computed
+ * on a PC holds on the device. With int8 activations, a tensor between two layers whose reader
+ * quantizes it is kept as int8 codes, one byte per value.
  * Returns FNN_OK, FNN_E_ARG (null pointer) or why the blob is invalid. */
 fnn_status fnn_arena_bytes(const void* blob, size_t blob_len, size_t* out_bytes);
 
 /* Bytes of arena that layer `layer` (0-based, in the blob's order) uses while it runs: its
  * live activations (its input unless that is the caller's, and its output unless written over
  * the input or into the caller's buffer) and its scratch (weight columns, a convolution's
- * window, int8 inputs). A convolution whose output reaches a pool through batch norm,
+ * window, int8 inputs, and the float row an output kept as int8 codes passes through). A convolution whose output reaches a pool through batch norm,
  * activations or dropout runs fused with them: each layer of that group reports the group's
  * input, its band of convolution rows and the pooled output. fnn_arena_bytes() is larger than
  * every layer's figure: each buffer is sized by the layer that needs it most, plus the model's

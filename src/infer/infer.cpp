@@ -324,49 +324,45 @@ void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int3
     dense_int8_codes(layer, q, sums, out);
 }
 
-// A convolution: for each output position, its column (the window's values in (ky, kx, c)
-// order, +0 outside the input) through the dense arithmetic (float, or int8 activations) into
-// the position's out.c outputs.
+// One output position's window of a convolution's input, in (ky, kx, c) order, into `out`:
+// value(index into the input tensor) inside the input, `outside` beyond its edges (padding).
+template <typename T, typename Value>
+void gather_window(const LayerDesc& d, const TensorIndex& at, int oy, int ox, Value value,
+                   T outside, T* out) {
+    const int C = d.in.c;
+    for (int ky = 0; ky < d.kh; ++ky) {
+        const int iy = oy * d.sh + ky - d.pad_top;
+        for (int kx = 0; kx < d.kw; ++kx, out += C) {
+            const int ix = ox * d.sw + kx - d.pad_left;
+            const bool inside = iy >= 0 && iy < d.in.h && ix >= 0 && ix < d.in.w;
+            for (int c = 0; c < C; ++c) out[c] = inside ? value(at.at(c, iy, ix)) : outside;
+        }
+    }
+}
+
+// A convolution: for each output position, its column (the window's values, +0 outside the
+// input) through the dense arithmetic (float, or int8 activations) into the position's out.c
+// outputs. Stored int8 codes are gathered as they are (0 is the code of +0).
 // Output rows [y0, y0 + rows) go to out (row y0 first).
 void conv_rows(const BlobLayer& layer, WeightType type, const Input& in, float* out, int y0,
                int rows, float* column, float* partial, int8_t* quantized) {
     const LayerDesc& d = layer.desc;
     const TensorIndex at(d.in, d.planar_in);
-    const int C = d.in.c;
+    int32_t* sums = reinterpret_cast<int32_t*>(partial);
     for (int oy = y0; oy < y0 + rows; ++oy) {
         for (int ox = 0; ox < d.out.w; ++ox) {
             float* at_position = out + (static_cast<size_t>(oy - y0) * d.out.w + ox) * d.out.c;
             if (in.codes != nullptr) {
-                // Stored codes: the window's codes, 0 (the code of +0) outside the input.
-                int8_t* q = quantized;
-                for (int ky = 0; ky < d.kh; ++ky) {
-                    const int iy = oy * d.sh + ky - d.pad_top;
-                    for (int kx = 0; kx < d.kw; ++kx, q += C) {
-                        const int ix = ox * d.sw + kx - d.pad_left;
-                        const bool inside = iy >= 0 && iy < d.in.h && ix >= 0 && ix < d.in.w;
-                        for (int c = 0; c < C; ++c)
-                            q[c] = inside ? in.codes[at.at(c, iy, ix)] : static_cast<int8_t>(0);
-                    }
-                }
-                dense_int8_codes(layer, quantized, reinterpret_cast<int32_t*>(partial), at_position);
+                gather_window(d, at, oy, ox, [&in](size_t k) { return in.codes[k]; },
+                              static_cast<int8_t>(0), quantized);
+                dense_int8_codes(layer, quantized, sums, at_position);
                 continue;
             }
-            float* v = column;
-            for (int ky = 0; ky < d.kh; ++ky) {
-                const int iy = oy * d.sh + ky - d.pad_top;
-                for (int kx = 0; kx < d.kw; ++kx, v += C) {
-                    const int ix = ox * d.sw + kx - d.pad_left;
-                    const bool inside = iy >= 0 && iy < d.in.h && ix >= 0 && ix < d.in.w;
-                    for (int c = 0; c < C; ++c)
-                        v[c] = inside ? in.at(static_cast<int>(at.at(c, iy, ix))) : 0.0f;
-                }
-            }
+            gather_window(d, at, oy, ox, [&in](size_t k) { return in.at(static_cast<int>(k)); },
+                          0.0f, column);
             const Input window{column, nullptr, 1.0f, nullptr};
-            if (layer.input_qscale != 0.0f) {
-                dense_int8(layer, window, quantized, reinterpret_cast<int32_t*>(partial), at_position);
-            } else {
-                dense_float(layer, type, window, at_position, partial);
-            }
+            if (layer.input_qscale != 0.0f) dense_int8(layer, window, quantized, sums, at_position);
+            else dense_float(layer, type, window, at_position, partial);
         }
     }
 }
