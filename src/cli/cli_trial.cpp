@@ -260,7 +260,9 @@ Status deploy_trial(const DeviceBudget& device, const Trainer& trainer, const Da
     f.input = static_cast<size_t>(train.features());
     f.macs = trainer.shape().macs();
     r.val_acc = blob_accuracy(blob, train, trainer.train_count(), trainer.val_count());
-    r.test_acc = blob_accuracy(blob, test, 0, test.count());
+    // A trial stopped early is not a candidate to ship: its test run through the library (as
+    // long as some trials' training) is skipped.
+    r.test_acc = r.status == "ok" ? blob_accuracy(blob, test, 0, test.count()) : NAN;
     if (path.empty()) return Status::Ok;
     return write_file_atomic(path, blob.data(), blob.size(), err);
 }

@@ -56,7 +56,8 @@ public:
 // With a `run_dir`, the trial's run directory (model, metrics, config, summary) is kept there;
 // a trial whose directory cannot be written is failed, with the reason.
 // With a `device`, the trained model is converted to the device's variant, scored through the
-// inference library on the validation and test samples, and its blob written to `deploy_path`.
+// inference library on the validation samples (and the test samples, unless the gate stopped
+// the trial: then test_acc is NaN), and its blob written to `deploy_path`.
 TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train,
                       const Dataset& test, EpochGate* gate, const std::string& run_dir = "",
                       const DeviceBudget* device = nullptr, const std::string& deploy_path = "");
