@@ -9,7 +9,9 @@
 // for each product. Small products (kMinParallelMacs) stay on the caller.
 //
 // The workers spin briefly between products, then sleep. Each has pack buffers carved from the
-// caller's arena at start(); nothing is allocated per product.
+// caller's arena at start(); nothing is allocated per product. They are POSIX threads, not
+// std::thread: std::thread reports a failed start by throwing, which under -fno-exceptions is
+// an abort, where pthread_create returns an error start() can turn into a Status.
 #pragma once
 
 #include <pthread.h>

@@ -2,8 +2,9 @@
 // product, and how it is cut into parts.
 #include "fnn/gemm_threads.hpp"
 
-#include <sched.h>
 #include <string.h>
+
+#include <thread>
 
 #include "gemm/gemm_internal.hpp"
 
@@ -74,7 +75,7 @@ Status GemmThreads::start(int threads, Arena& arena, ErrorText* err) {
     }
     // Return with every worker running: a thread's start-up (the C library's, a sanitizer's)
     // may allocate, and that belongs to start(), not to the first training step.
-    while (started_.load(std::memory_order_acquire) < n_workers_) sched_yield();
+    while (started_.load(std::memory_order_acquire) < n_workers_) std::this_thread::yield();
     return Status::Ok;
 }
 
