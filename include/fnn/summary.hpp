@@ -15,4 +15,7 @@ std::string layer_title(const LayerDesc& d);
 // The table, each line ending in '\n', indented by `indent` spaces.
 std::string network_summary(const NetworkShape& shape, int indent = 2);
 
+// 1234567 -> "1,234,567" (tables of sizes and counts).
+std::string grouped(size_t n);
+
 }  // namespace fnn

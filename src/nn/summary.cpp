@@ -6,15 +6,6 @@
 namespace fnn {
 namespace {
 
-// 1234567 -> "1,234,567"
-std::string grouped(size_t n) {
-    std::string digits = std::to_string(n), out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 std::string shape_text(const LayerDesc& d) {
     if (d.out.h == 1 && d.out.w == 1) return std::to_string(d.out.c);
@@ -76,6 +67,15 @@ std::string network_summary(const NetworkShape& shape, int indent) {
         snprintf(line, sizeof line, "%s      plus %s batch norm running statistics (not trained)\n",
                  pad.c_str(), grouped(shape.n_state).c_str());
         out += line;
+    }
+    return out;
+}
+
+std::string grouped(size_t n) {
+    std::string digits = std::to_string(n), out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
     }
     return out;
 }

@@ -69,8 +69,8 @@ std::string device_section_html(const SweepData& data) {
     }
     std::string html =
         "<p>" + xml_escape(d.profile->board) + ", shipping the " + deploy_variant_name(d.variant) +
-        " model: flash " + thousands(d.flash_bytes) + " bytes, RAM " + thousands(d.ram_bytes) +
-        " bytes" + (d.macs > 0 ? ", " + thousands(d.macs) + " MACs" : "") +
+        " model: flash " + grouped(d.flash_bytes) + " bytes, RAM " + grouped(d.ram_bytes) +
+        " bytes" + (d.macs > 0 ? ", " + grouped(d.macs) + " MACs" : "") +
         ". Flash = inference code + model; RAM = arena + stack + input image. " +
         std::to_string(data.infeasible.size()) +
         " candidate configurations were over budget and never trained.</p>";
@@ -79,8 +79,8 @@ std::string device_section_html(const SweepData& data) {
     for (const SweepRow* r : front) {
         const Footprint& f = r->result.deployment.footprint;
         rows.push_back({std::to_string(r->result.trial), fixed_digits(100 * r->metric, 2) + "%",
-                        fixed_digits(100 * r->result.test_acc, 2) + "%", thousands(f.flash()),
-                        thousands(f.ram()), thousands(f.macs),
+                        fixed_digits(100 * r->result.test_acc, 2) + "%", grouped(f.flash()),
+                        grouped(f.ram()), grouped(f.macs),
                         sweep_config_text(data.settings.spec, *r) + (r == chosen ? " (chosen)" : "")});
     }
     html += "<p>The front: no other trial is as accurate with no more flash, RAM and "

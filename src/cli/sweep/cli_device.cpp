@@ -28,14 +28,6 @@ const DeviceProfile* find_device_profile(const std::string& name) {
     return nullptr;
 }
 
-std::string thousands(size_t n) {
-    std::string digits = std::to_string(n), out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 namespace {
 
@@ -144,26 +136,26 @@ bool candidate_footprint(const DeviceBudget& budget, const std::vector<std::stri
 std::string over_budget(const DeviceBudget& budget, const Footprint& f) {
     std::string out;
     if (f.flash() > budget.flash_bytes) {
-        out += "flash " + thousands(f.flash()) + " > " + thousands(budget.flash_bytes) +
-               " bytes (code " + thousands(f.code) + " + model " + thousands(f.blob) + ")";
+        out += "flash " + grouped(f.flash()) + " > " + grouped(budget.flash_bytes) +
+               " bytes (code " + grouped(f.code) + " + model " + grouped(f.blob) + ")";
     }
     if (f.ram() > budget.ram_bytes) {
-        out += std::string(out.empty() ? "" : "; ") + "RAM " + thousands(f.ram()) + " > " +
-               thousands(budget.ram_bytes) + " bytes (arena " + thousands(f.arena) + " + stack " +
-               thousands(f.stack) + " + input " + thousands(f.input) + ")";
+        out += std::string(out.empty() ? "" : "; ") + "RAM " + grouped(f.ram()) + " > " +
+               grouped(budget.ram_bytes) + " bytes (arena " + grouped(f.arena) + " + stack " +
+               grouped(f.stack) + " + input " + grouped(f.input) + ")";
     }
     if (budget.macs > 0 && f.macs > budget.macs) {
-        out += std::string(out.empty() ? "" : "; ") + thousands(f.macs) + " MACs > " +
-               thousands(budget.macs);
+        out += std::string(out.empty() ? "" : "; ") + grouped(f.macs) + " MACs > " +
+               grouped(budget.macs);
     }
     return out;
 }
 
 std::string footprint_text(const DeviceBudget& budget, const Footprint& f) {
-    std::string out = "flash " + thousands(f.flash()) + " of " + thousands(budget.flash_bytes) +
-                      ", RAM " + thousands(f.ram()) + " of " + thousands(budget.ram_bytes) + ", " +
-                      thousands(f.macs) + " MACs";
-    if (budget.macs > 0) out += " of " + thousands(budget.macs);
+    std::string out = "flash " + grouped(f.flash()) + " of " + grouped(budget.flash_bytes) +
+                      ", RAM " + grouped(f.ram()) + " of " + grouped(budget.ram_bytes) + ", " +
+                      grouped(f.macs) + " MACs";
+    if (budget.macs > 0) out += " of " + grouped(budget.macs);
     return out;
 }
 

@@ -24,6 +24,7 @@
 #include "cli/cli_deploy.hpp"
 #include "cli/cli_yaml.hpp"
 #include "fnn/dataset.hpp"
+#include "fnn/summary.hpp"  // grouped(): 16384 -> "16,384"
 
 namespace fnn {
 
@@ -64,6 +65,5 @@ std::string over_budget(const DeviceBudget& budget, const Footprint& f);
 
 // "flash 24,331 of 262,144, RAM 4,120 of 16,384, 192,064 MACs" for tables and READMEs.
 std::string footprint_text(const DeviceBudget& budget, const Footprint& f);
-std::string thousands(size_t n);  // 16384 -> "16,384"
 
 }  // namespace fnn

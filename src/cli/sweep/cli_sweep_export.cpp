@@ -160,15 +160,15 @@ int export_sweep(const std::string& dir, const std::string& out, const char* arg
     if (value_of(v, "lines") != static_cast<size_t>(images) + 1)
         problems.push_back("the board ran " + v["lines"] + " lines, expected " + std::to_string(images + 1));
     if (measured.arena != planned.arena)
-        problems.push_back("arena " + thousands(measured.arena) + " bytes on the board, planned " +
-                           thousands(planned.arena));
+        problems.push_back("arena " + grouped(measured.arena) + " bytes on the board, planned " +
+                           grouped(planned.arena));
     const std::string over = over_budget(device, measured);
     if (!over.empty()) problems.push_back("over budget on the board: " + over);
     std::vector<std::string> notes;
     if (measured.code > planned.code || measured.stack > planned.stack) {
-        notes.push_back("the board's code (" + thousands(measured.code) + ") or stack (" +
-                        thousands(measured.stack) + ") exceeds the profile's figures (" +
-                        thousands(planned.code) + ", " + thousands(planned.stack) +
+        notes.push_back("the board's code (" + grouped(measured.code) + ") or stack (" +
+                        grouped(measured.stack) + ") exceeds the profile's figures (" +
+                        grouped(planned.code) + ", " + grouped(planned.stack) +
                         ") the sweep planned with: update kDeviceProfiles (cli_device.cpp)");
     }
     const double per_mac = measured.macs > 0 ? static_cast<double>(instructions) / measured.macs : 0.0;
@@ -187,21 +187,21 @@ int export_sweep(const std::string& dir, const std::string& out, const char* arg
     readme += "Trained with: `" + reproduce_command(s, trial) + "`\n\n";
     readme += "| bytes | planned before training | measured on the board | budget |\n|---|---:|---:|---:|\n";
     auto line = [&](const char* what, size_t p, size_t m, const std::string& b) {
-        snprintf(row, sizeof row, "| %s | %s | %s | %s |\n", what, thousands(p).c_str(),
-                 thousands(m).c_str(), b.c_str());
+        snprintf(row, sizeof row, "| %s | %s | %s | %s |\n", what, grouped(p).c_str(),
+                 grouped(m).c_str(), b.c_str());
         readme += row;
     };
     line("inference code (text, -Os)", planned.code, measured.code, "");
     line("model blob (weights)", planned.blob, measured.blob, "");
-    line("**flash**", planned.flash(), measured.flash(), thousands(device.flash_bytes));
+    line("**flash**", planned.flash(), measured.flash(), grouped(device.flash_bytes));
     line("arena", planned.arena, measured.arena, "");
     line("stack", planned.stack, measured.stack, "");
     line("input image", planned.input, measured.input, "");
-    line("**RAM**", planned.ram(), measured.ram(), thousands(device.ram_bytes));
-    line("multiply-adds", planned.macs, measured.macs, device.macs > 0 ? thousands(device.macs) : "");
+    line("**RAM**", planned.ram(), measured.ram(), grouped(device.ram_bytes));
+    line("multiply-adds", planned.macs, measured.macs, device.macs > 0 ? grouped(device.macs) : "");
     snprintf(row, sizeof row,
              "\nInstructions per inference on the board (QEMU -icount): %s (%.1f per multiply-add).\n",
-             thousands(instructions).c_str(), per_mac);
+             grouped(instructions).c_str(), per_mac);
     readme += row;
     readme += std::string("\nCheck: ") +
               (problems.empty() ? "passed: the board's outputs for the " + std::to_string(images) +
@@ -221,12 +221,12 @@ int export_sweep(const std::string& dir, const std::string& out, const char* arg
     }
     printf("  flash %s of %s bytes (code %s + model %s), RAM %s of %s bytes (arena %s + stack %s + "
            "input %s), %s MACs, %s instructions\n",
-           thousands(measured.flash()).c_str(), thousands(device.flash_bytes).c_str(),
-           thousands(measured.code).c_str(), thousands(measured.blob).c_str(),
-           thousands(measured.ram()).c_str(), thousands(device.ram_bytes).c_str(),
-           thousands(measured.arena).c_str(), thousands(measured.stack).c_str(),
-           thousands(measured.input).c_str(), thousands(measured.macs).c_str(),
-           thousands(instructions).c_str());
+           grouped(measured.flash()).c_str(), grouped(device.flash_bytes).c_str(),
+           grouped(measured.code).c_str(), grouped(measured.blob).c_str(),
+           grouped(measured.ram()).c_str(), grouped(device.ram_bytes).c_str(),
+           grouped(measured.arena).c_str(), grouped(measured.stack).c_str(),
+           grouped(measured.input).c_str(), grouped(measured.macs).c_str(),
+           grouped(instructions).c_str());
     for (const std::string& n : notes) printf("  note: %s\n", n.c_str());
     for (const std::string& p : problems) fprintf(stderr, "fnn sweep: export check: %s\n", p.c_str());
     if (!problems.empty()) return 1;

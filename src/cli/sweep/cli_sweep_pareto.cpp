@@ -49,8 +49,8 @@ std::string device_summary_text(const SweepData& data) {
     const DeviceBudget& d = spec.device;
     std::string out = "device: " + std::string(d.profile->name) + " (" + d.profile->board +
                       "), ships " + deploy_variant_name(d.variant) + "; budget flash " +
-                      thousands(d.flash_bytes) + " bytes, RAM " + thousands(d.ram_bytes) +
-                      " bytes" + (d.macs > 0 ? ", " + thousands(d.macs) + " MACs" : "") +
+                      grouped(d.flash_bytes) + " bytes, RAM " + grouped(d.ram_bytes) +
+                      " bytes" + (d.macs > 0 ? ", " + grouped(d.macs) + " MACs" : "") +
                       (d.custom ? " (custom)" : "") + "\n";
     out += "  " + std::to_string(data.infeasible.size()) +
            " candidate configuration" + (data.infeasible.size() == 1 ? "" : "s") +
@@ -86,8 +86,8 @@ std::string device_summary_text(const SweepData& data) {
     for (const SweepRow* r : front) {
         const Footprint& f = r->result.deployment.footprint;
         snprintf(line, sizeof line, " %6ld %8.4f %8.4f %9s %8s %10s  %s%s\n", r->result.trial,
-                 r->metric, r->result.test_acc, thousands(f.flash()).c_str(),
-                 thousands(f.ram()).c_str(), thousands(f.macs).c_str(),
+                 r->metric, r->result.test_acc, grouped(f.flash()).c_str(),
+                 grouped(f.ram()).c_str(), grouped(f.macs).c_str(),
                  sweep_config_text(spec, *r).c_str(), r == chosen ? "   <- chosen (fnn sweep --export)" : "");
         out += line;
     }

@@ -374,8 +374,8 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
     if (spec.device.enabled()) {
         printf("fnn sweep: device %s, %s, budget flash %s bytes, RAM %s bytes%s\n",
                spec.device.profile->name, deploy_variant_name(spec.device.variant),
-               thousands(spec.device.flash_bytes).c_str(), thousands(spec.device.ram_bytes).c_str(),
-               spec.device.macs > 0 ? (", " + thousands(spec.device.macs) + " MACs").c_str() : "");
+               grouped(spec.device.flash_bytes).c_str(), grouped(spec.device.ram_bytes).c_str(),
+               spec.device.macs > 0 ? (", " + grouped(spec.device.macs) + " MACs").c_str() : "");
     }
     fflush(stdout);
     long trials = s.trials;
