@@ -29,6 +29,12 @@ bool parse_deploy_variant(const std::string& name, DeployVariant& out) {
     return false;
 }
 
+WeightType deploy_weight_type(DeployVariant v) {
+    return v == DeployVariant::Fp16 ? WeightType::F16
+           : v == DeployVariant::Int8 ? WeightType::Int8
+                                      : WeightType::F32;
+}
+
 ModelMeta model_meta(Loss loss, const Dataset& data) {
     ModelMeta meta;
     meta.rows = static_cast<uint16_t>(data.header.rows);
@@ -82,9 +88,7 @@ std::vector<float> calibrate_activations(const NetworkShape& shape, const float*
 std::vector<uint8_t> deploy_blob(const NetworkShape& shape, const float* params, const float* state,
                                  const ModelMeta& meta, DeployVariant variant,
                                  const Dataset& calibration) {
-    const WeightType type = variant == DeployVariant::Fp16   ? WeightType::F16
-                            : variant == DeployVariant::Int8 ? WeightType::Int8
-                                                             : WeightType::F32;
+    const WeightType type = deploy_weight_type(variant);
     std::vector<float> scales;
     if (variant == DeployVariant::Int8) {
         scales = calibrate_activations(shape, params, state, meta.input_divisor, calibration,

@@ -20,6 +20,7 @@ namespace fnn {
 enum class DeployVariant { Fp32, Fp16, Int8 };
 const char* deploy_variant_name(DeployVariant v);                      // "fp32", "fp16", "int8"
 bool parse_deploy_variant(const std::string& name, DeployVariant& out);  // false if unknown
+WeightType deploy_weight_type(DeployVariant v);  // the blob's weight type for the variant
 
 // A model on a device, in bytes (macs: multiply-adds per inference). What each part is:
 // sweep/cli_device.hpp.

@@ -80,15 +80,15 @@ bool in_place(LayerKind kind) {
 struct Peek {
     LayerKind kind;
     int kh, sh;
-    bool q_in;  // runs with int8 activations (input scale > 0)
+    float s_in;  // input scale: > 0 when the layer runs with int8 activations
 };
 // From the raw table entry (version 3; read before the layer is validated, which the plan
 // then does in order, so a bad entry still fails the load). Versions 1 and 2: dense layers
 // whose inputs are stored as floats.
 Peek peek(const uint8_t* blob, const ModelHeader& h, int l) {
     const uint8_t* e = blob + kModelHeaderBytes + h.layer_bytes * static_cast<size_t>(l);
-    if (h.version < 3) return {LayerKind::Dense, 0, 0, false};
-    return {static_cast<LayerKind>(e[0]), e[24], e[26], load_f32le(e + 44) > 0.0f};
+    if (h.version < 3) return {LayerKind::Dense, 0, 0, 0.0f};
+    return {static_cast<LayerKind>(e[0]), e[24], e[26], load_f32le(e + 44)};
 }
 
 // Whether the tensor written by the layer (or fused group) starting at `first` and ending at
@@ -105,7 +105,7 @@ bool stores_int8(int first, int end, int n_layers, PeekAt at) {
     while (c < n_layers && at(c).kind == LayerKind::Dropout) ++c;
     if (c >= n_layers) return false;
     const Peek reader = at(c);
-    return reader.q_in && (reader.kind == LayerKind::Dense || reader.kind == LayerKind::Conv2d);
+    return reader.s_in > 0.0f && (reader.kind == LayerKind::Dense || reader.kind == LayerKind::Conv2d);
 }
 
 // Bytes a stored tensor of n values takes in the region: int8 codes or floats, rounded up to
@@ -465,8 +465,7 @@ bool run_fused(fnn_model* m, const BlobLayer& c, int conv, const BlobLayer& pool
 float reader_scale(const fnn_model* m, int end) {
     int c = end + 1;
     while (peek(m->blob, m->header, c).kind == LayerKind::Dropout) ++c;
-    const uint8_t* e = m->blob + kModelHeaderBytes + m->header.layer_bytes * static_cast<size_t>(c);
-    return load_f32le(e + 44);
+    return peek(m->blob, m->header, c).s_in;
 }
 
 // A dense or conv2d layer (not fused) whose output is stored as codes: a row of outputs at a

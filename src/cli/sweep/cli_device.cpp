@@ -114,9 +114,7 @@ bool candidate_footprint(const DeviceBudget& budget, const std::vector<std::stri
     std::vector<float> scales(shape.n_layers, 0.0f);
     for (int l = 0; l < shape.n_layers; ++l) scales[l] = shape.layers[l].has_weights() ? 1.0f / 127 : 0.0f;
     const ModelMeta meta = model_meta(o.config.loss, data);
-    const WeightType type = budget.variant == DeployVariant::Fp16   ? WeightType::F16
-                            : budget.variant == DeployVariant::Int8 ? WeightType::Int8
-                                                                    : WeightType::F32;
+    const WeightType type = deploy_weight_type(budget.variant);
     std::vector<uint8_t> blob(model_blob_bytes(shape, type, meta.names_bytes));
     if (write_model_blob(shape, params.data(), state.data(), meta, type,
                          budget.variant == DeployVariant::Int8 ? scales.data() : nullptr,

@@ -511,12 +511,6 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
 }
 
 int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0) {
-    if (s.spec.device.enabled()) {
-        fprintf(stderr,
-                "fnn sweep: --plan runs trials as separate fnn train commands, which do not ship "
-                "and score the device's variant; run a device sweep with fnn sweep itself\n");
-        return 2;
-    }
     if (s.spec.method == SweepMethod::Bayes) {
         fprintf(stderr,
                 "fnn sweep: --plan needs a grid or random sweep: bayes proposals depend on earlier "

@@ -52,7 +52,8 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
               bool retry_failed = false);
 
 // Prints one self-contained `fnn train ... --journal DIR/parts/... --trial N` command per trial
-// (grid and random sweeps; trials run without early termination).
+// (grid and random sweeps; trials run without early termination; cmd_sweep refuses device
+// sweeps first).
 int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0);
 
 // Merges DIR/parts/*.jsonl into DIR/journal.jsonl (trials not yet in it).
