@@ -1,18 +1,28 @@
 // Implements fnn.h: a model blob read in place, bookkeeping and activations in the caller's
-// arena, one layer at a time (whole feature maps in one region: each layer's output at the end
-// opposite its input, so the region is the largest input plus output, not the sum of all). With
-// int8 activations, a tensor whose reader quantizes it anyway is stored as those int8 codes
-// (a quarter of the bytes; the same codes the reader would compute, so the same outputs). Dense and
+// arena. Layers run one at a time over whole tensors in one region (each layer's output at the
+// end opposite its input, so the region is the largest input plus output, not the sum of all),
+// except convolutions followed by a pool: see "Fused groups and chains" below. With int8
+// activations, a tensor whose reader quantizes it anyway is stored as those int8 codes (a
+// quarter of the bytes; the same codes the reader would compute, so the same outputs). Dense and
 // conv2d follow gemm.hpp's Reproducible contract (K blocks of gemm_k_step, separate multiply
 // and add, zero inputs skipped; a convolution is a dense layer per output position over the
 // gathered column); pools, batch norm and activations run the trainer's own kernels, so fp32
-// outputs equal the trainer's bit for bit.
+// outputs equal the trainer's bit for bit: every value is computed by the same operations in
+// the same order whichever way the work is scheduled.
 // Built with compiler-provided C headers only (stdint, stddef, stdarg), so it compiles for
 // bare-metal targets that have no C library headers at all.
+//
+// Fused groups and chains. A conv layer whose output reaches a pool only through batch norm,
+// activation and dropout layers (the pool's windows not overlapping vertically, the pool not
+// the last layer) runs as one group, a pooled position at a time: the conv outputs under one
+// pool window are computed into a small window buffer, the layers between run on them, and the
+// pool makes that position's channels. The un-pooled conv output never exists. When a group's
+// output is read by the conv of another group, it is not stored whole either: it lives in a
+// ring of the rows that conv needs at once, and the reader pulls rows from its producer as it
+// goes (a chain of groups). Only the chain's input and its last output are whole tensors.
 #include "base/byte_cursor.hpp"
 #include "base/class_names.hpp"
 #include "fnn/activation.hpp"
-#include "fnn/arena.hpp"
 #include "fnn/blob.hpp"
 #include "fnn/fnn.h"
 #include "fnn/gemm.hpp"
@@ -21,16 +31,24 @@
 #include "kernels/pool.hpp"
 #include "kernels/tensor.hpp"
 
+namespace fnn {
+namespace {
+struct Stage;
+}  // namespace
+}  // namespace fnn
+
 // Everything a loaded model owns; lives in the caller's arena.
 struct fnn_model {
     fnn::ModelHeader header;
     const uint8_t* blob;     // read in place; each layer is decoded from it when it runs
     size_t blob_len;
-    uint8_t* region;         // (region_bytes) layer outputs, floats or int8 codes: see run_one()
+    uint8_t* region;         // (region_bytes) whole tensors, floats or int8 codes: see run_one()
     size_t region_bytes;
+    uint8_t* rings;     // the rows of the tensors inside a chain
+    fnn::Stage* stages; // one per group of the longest chain
     float* partial;     // (most output columns) one K block's sums; int32 sums for int8 activations
     float* column;      // (largest conv window) one output position's inputs
-    float* band;        // (largest band) the conv rows one pooled row needs, when fused
+    float* window;      // (largest pool window x channels) the conv outputs one pooled position reads
     int8_t* quantized;  // (max input width) int8 activations, when the model uses them
     float* staging;     // (widest row stored as int8) floats before they are quantized
     size_t macs;
@@ -39,11 +57,17 @@ struct fnn_model {
 namespace fnn {
 namespace {
 
-// The arena reserves this many bytes for the fnn_model record on every target, whatever its
-// pointers' size, so fnn_arena_bytes() gives the same figure on the host as on a 32-bit
-// microcontroller: a budget planned on the host holds on the device (make cross checks it).
+// The arena reserves this many bytes for the fnn_model record, and kStageBytes per chain stage,
+// on every target, whatever its pointers' size, so fnn_arena_bytes() gives the same figure on
+// the host as on a 32-bit microcontroller: a budget planned on the host holds on the device
+// (make cross checks it).
 constexpr size_t kModelRecordBytes = 192;
 static_assert(sizeof(fnn_model) <= kModelRecordBytes, "fnn_model outgrew its reservation");
+
+// Arena carving: 8-byte alignment is all the library needs (floats, int32 sums, pointers), so
+// buffers waste at most 7 bytes each, and the arena's own start at most 7.
+constexpr size_t kAlign = 8;
+constexpr size_t carve_round(size_t bytes) { return (bytes + kAlign - 1) & ~(kAlign - 1); }
 
 static_assert(static_cast<int>(Status::Numeric) == FNN_E_NUMERIC,
               "fnn_status and Status must agree");
@@ -52,13 +76,27 @@ static_assert(static_cast<int>(Status::Checksum) == FNN_E_CHECKSUM,
 
 fnn_status to_c(Status s) { return static_cast<fnn_status>(static_cast<int>(s)); }
 
+// One group of a running chain (see the top of this file).
+struct Stage {
+    int16_t conv, pool;  // layer indices
+    Shape3 in;           // the conv's input shape
+    uint8_t* out;        // its pooled output: a ring of out_ring rows, or whole (out_ring 0)
+    int32_t out_ring;
+    float s;             // out_codes: the reader's int8 scale
+    bool out_codes;      // the output is stored as int8 codes
+};
+constexpr size_t kStageBytes = 48;
+static_assert(sizeof(Stage) <= kStageBytes, "Stage outgrew its reservation");
+
 // What the arena must hold for a model, computed from its validated header and layers.
 struct Plan {
     ModelHeader header;
-    size_t region = 0;      // bytes of activations: the most any one layer has live
+    size_t region = 0;      // bytes of whole tensors: the most any one layer or chain has live
+    size_t rings = 0;       // bytes of the rings of the chain that needs the most
+    size_t stages = 0;      // groups in the longest chain
     size_t max_columns = 0; // the most weight columns (output values of one dense step)
     size_t max_window = 0;  // the largest conv window (kh * kw * in channels)
-    size_t band = 0;        // floats of the largest conv band a fused pool reads
+    size_t window = 0;      // floats of the largest pool window over a fused conv's output
     size_t quantized = 0;   // bytes of int8 inputs: the widest int8 layer's (dense) or window's (conv)
     size_t staging = 0;     // floats of the widest row stored as int8 codes
     size_t macs = 0;
@@ -91,6 +129,13 @@ Peek peek(const uint8_t* blob, const ModelHeader& h, int l) {
     return {static_cast<LayerKind>(e[0]), e[24], e[26], load_f32le(e + 44)};
 }
 
+// The first layer at or after l that is not a dropout (the identity at inference), or n_layers.
+template <typename PeekAt>
+int skip_dropouts(int l, int n_layers, PeekAt at) {
+    while (l < n_layers && at(l).kind == LayerKind::Dropout) ++l;
+    return l;
+}
+
 // Whether the tensor written by the layer (or fused group) starting at `first` and ending at
 // `end` is stored as int8 codes: a dense or conv2d layer (or group) writes it, and the next
 // layer that reads it (dropouts pass it on) is a dense or conv2d layer with int8 activations,
@@ -101,21 +146,20 @@ bool stores_int8(int first, int end, int n_layers, PeekAt at) {
     const LayerKind producer = at(first).kind;
     if (producer != LayerKind::Dense && producer != LayerKind::Conv2d) return false;
     if (end >= n_layers - 1) return false;  // the last layer writes the caller's probabilities
-    int c = end + 1;
-    while (c < n_layers && at(c).kind == LayerKind::Dropout) ++c;
+    const int c = skip_dropouts(end + 1, n_layers, at);
     if (c >= n_layers) return false;
     const Peek reader = at(c);
     return reader.s_in > 0.0f && (reader.kind == LayerKind::Dense || reader.kind == LayerKind::Conv2d);
 }
 
-// Bytes a stored tensor of n values takes in the region: int8 codes or floats, rounded up to
-// whole floats so the next float tensor placed after it stays aligned.
+// Bytes a stored tensor of n values takes: int8 codes or floats, rounded up to whole floats so
+// the next float tensor placed after it stays aligned.
 size_t tensor_bytes(size_t n, bool int8) { return int8 ? (n + 3) / 4 * 4 : n * sizeof(float); }
 
 // A conv layer at `l` whose output reaches a pool only through batch norm, activation and
 // dropout layers, the pool's windows not overlapping vertically (stride rows = kernel rows) and
-// the pool not the last layer, runs fused: conv rows are made a band of pool rows at a time,
-// so its whole output never exists. Returns the pool's index, or -1.
+// the pool not the last layer, runs fused (see the top of the file). Returns the pool's index,
+// or -1.
 template <typename PeekAt>
 int fused_pool(int l, int n_layers, PeekAt at) {
     if (at(l).kind != LayerKind::Conv2d) return -1;
@@ -128,6 +172,26 @@ int fused_pool(int l, int n_layers, PeekAt at) {
         return pool && p.sh == p.kh ? k : -1;
     }
     return -1;
+}
+
+// The conv of the group that reads what the group ending at `pool` writes, when that reader
+// starts a fused group itself (the output then streams through a ring); otherwise -1.
+template <typename PeekAt>
+int streams_into(int pool, int n_layers, PeekAt at) {
+    const int c = skip_dropouts(pool + 1, n_layers, at);
+    return c < n_layers && fused_pool(c, n_layers, at) >= 0 ? c : -1;
+}
+
+// The last input row that conv output row oy reads (-1 if none), and the rows of its input a
+// fused group reads at once: the conv rows under one pooled row (pool_rows of them) span
+// (pool_rows - 1) * sh + kh input rows; the ring holds that many (or the whole input).
+int last_input_row(const LayerDesc& conv, int oy) {
+    const int r = oy * conv.sh - conv.pad_top + conv.kh - 1;
+    return r < conv.in.h - 1 ? (r < -1 ? -1 : r) : conv.in.h - 1;
+}
+int ring_rows(const LayerDesc& conv, int pool_rows) {
+    const int span = (pool_rows - 1) * conv.sh + conv.kh;
+    return span < conv.in.h ? span : conv.in.h;
 }
 
 // The first layer that computes (dropout layers before it pass the input on) reads the
@@ -143,10 +207,12 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     Shape3 input = model_input(plan.header);
     size_t sections_end = plan.header.sections_begin;
     bool first = true;  // no computing layer yet
-    int group_end = -1;    // the pool ending the fused conv group being planned
-    size_t group_in = 0;   // that group's live input, bytes
-    int group_start = 0;   // its conv layer
-    size_t group_scratch = 0;  // the most scratch one of its layers before the pool uses
+    int group_end = -1;    // the pool ending the fused group being planned
+    bool streamed_in = false;  // that group reads a ring (the previous group streams into it)
+    bool streams_out = false;  // and writes one
+    // The chain being planned: its input (whole), first layer, rings, groups and scratch.
+    size_t chain_in = 0, chain_rings = 0, chain_groups = 0, chain_scratch = 0;
+    int chain_start = 0;
     bool x_int8 = false;   // the stored tensor the next layer reads holds int8 codes
     bool out_int8 = false;  // the output of the layer or group being planned will
     const uint8_t* bytes = static_cast<const uint8_t*>(blob);
@@ -156,9 +222,14 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
         const LayerDesc& d = layer.desc;
-        const bool starting = l > group_end;  // a layer on its own, or a fused group's conv
+        // A layer on its own, or a fused group's conv (a dropout after a group is on its own,
+        // but leaves the group's state: the group may stream through it into the next).
+        const bool starting = l > group_end && d.kind != LayerKind::Dropout;
+        const bool streaming_gap = l > group_end && d.kind == LayerKind::Dropout && streams_out;
         if (starting) {
+            streamed_in = streams_out;  // the previous group streams into this layer
             group_end = fused_pool(l, n_layers, at);
+            streams_out = group_end >= 0 && streams_into(group_end, n_layers, at) >= 0;
             out_int8 = stores_int8(l, group_end >= 0 ? group_end : l, n_layers, at);
         }
         // Live while layer l runs: its input (unless it is the caller's, read in place) and
@@ -173,44 +244,59 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
         const bool last = l == n_layers - 1;
         const size_t live_out =
             in_place(d.kind) || last ? 0 : tensor_bytes(static_cast<size_t>(d.n_out), out_int8);
-        if (starting) {
-            group_in = live_in;
-            group_start = l;
-            group_scratch = 0;
+        if (starting && group_end >= 0) {
+            if (streamed_in) {
+                const int rows = ring_rows(d, at(group_end).kh);
+                chain_rings += tensor_bytes(static_cast<size_t>(rows) * d.in.w * d.in.c, x_int8);
+            } else {
+                chain_in = live_in;
+                chain_start = l;
+                chain_rings = chain_groups = chain_scratch = 0;
+            }
         }
-        // This layer's scratch: weight columns, a conv window, int8 inputs.
+        // This layer's scratch: weight columns, a conv window of float inputs, int8 inputs (a
+        // dense layer reads stored codes where they are; a conv gathers its window of them).
+        const bool gathers_floats = d.kind == LayerKind::Conv2d && !x_int8;
+        const bool quantizes = layer.input_qscale != 0.0f && (d.kind == LayerKind::Conv2d || !x_int8);
         size_t scratch = sizeof(float) * static_cast<size_t>(d.w_cols);
-        if (d.kind == LayerKind::Conv2d) scratch += sizeof(float) * d.w_rows;
-        if (layer.input_qscale != 0.0f) scratch += d.w_rows;
-        // An output stored as int8 passes through floats one row at a time.
+        if (gathers_floats) scratch += sizeof(float) * d.w_rows;
+        if (quantizes) scratch += d.w_rows;
+        // An output stored as int8 passes through floats: a dense layer's all at once, a conv's
+        // a row at a time, a group's a pooled position at a time.
         size_t staging = 0;
         if (out_int8 && !in_place(d.kind) && (l == group_end || group_end < 0)) {
             staging = d.kind == LayerKind::Dense ? static_cast<size_t>(d.n_out)
+                      : group_end >= 0           ? static_cast<size_t>(d.out.c)
                                                  : static_cast<size_t>(d.out.w) * d.out.c;
             plan.staging = max_size(plan.staging, staging);
         }
-        if (group_end >= 0 && l == group_end) {
-            // The group's input and the pooled output; the band is apart.
-            const size_t band = static_cast<size_t>(d.kh) * d.in.w * d.in.c;
-            plan.region = max_size(plan.region, group_in + live_out);
-            plan.band = max_size(plan.band, band);
-            // Every layer of the group runs while all of it is live.
-            if (plan.watch >= group_start && plan.watch <= l)
-                plan.watch_bytes = group_in + live_out + sizeof(float) * (band + staging) +
-                                   max_size(group_scratch, scratch);
-        } else if (l > group_end) {
+        if (group_end >= 0 && l <= group_end) {
+            chain_scratch = max_size(chain_scratch, scratch + sizeof(float) * staging);
+            if (l == group_end) {
+                // The pool's window over the conv's output, as floats.
+                const size_t window = static_cast<size_t>(d.kh) * d.kw * d.in.c;
+                plan.window = max_size(plan.window, window);
+                plan.stages = max_size(plan.stages, ++chain_groups);
+                if (!streams_out) {
+                    // The chain's input and last output are whole; the rest are its rings.
+                    plan.region = max_size(plan.region, chain_in + live_out);
+                    plan.rings = max_size(plan.rings, chain_rings);
+                    // Every layer of the chain runs while all of it is live.
+                    if (plan.watch >= chain_start && plan.watch <= l)
+                        plan.watch_bytes = chain_in + live_out + chain_rings +
+                                           sizeof(float) * window + chain_scratch;
+                }
+            }
+        } else if (!streaming_gap) {  // (a gap's tensor is a ring: the chain reports it)
             plan.region = max_size(plan.region, live_in + live_out);
             if (plan.watch == l)
                 plan.watch_bytes = live_in + live_out + sizeof(float) * staging + scratch;
-        } else {
-            group_scratch = max_size(group_scratch, scratch);
         }
         if (!in_place(d.kind) && (group_end < 0 || l == group_end)) x_int8 = out_int8;
         plan.int8_activations = plan.int8_activations || layer.input_qscale != 0.0f;
         plan.max_columns = max_size(plan.max_columns, static_cast<size_t>(d.w_cols));
-        if (d.kind == LayerKind::Conv2d) plan.max_window = max_size(plan.max_window, d.w_rows);
-        if (layer.input_qscale != 0.0f)
-            plan.quantized = max_size(plan.quantized, static_cast<size_t>(d.w_rows));
+        if (gathers_floats) plan.max_window = max_size(plan.max_window, d.w_rows);
+        if (quantizes) plan.quantized = max_size(plan.quantized, static_cast<size_t>(d.w_rows));
         plan.macs += (d.kind == LayerKind::Conv2d ? static_cast<size_t>(d.out.h) * d.out.w : 1) *
                      static_cast<size_t>(d.w_rows) * static_cast<size_t>(d.w_cols);
         input = d.out;
@@ -218,25 +304,29 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     return Status::Ok;
 }
 
+// The arena's layout, in carving order; fnn_load() carves exactly these.
 size_t arena_plan_bytes(const Plan& p) {
-    size_t bytes = arena_round(kModelRecordBytes) +
-                   arena_round(p.region > 0 ? p.region : 4) + arena_floats(p.max_columns);
-    if (p.max_window > 0) bytes += arena_floats(p.max_window);
-    if (p.band > 0) bytes += arena_floats(p.band);
-    if (p.int8_activations) bytes += arena_round(p.quantized);
-    if (p.staging > 0) bytes += arena_floats(p.staging);
-    return arena_buffer_bytes(bytes);
+    size_t bytes = carve_round(kModelRecordBytes) + carve_round(p.region > 0 ? p.region : 4) +
+                   carve_round(p.rings) + carve_round(p.stages * kStageBytes) +
+                   carve_round(sizeof(float) * p.max_columns) +
+                   carve_round(sizeof(float) * p.max_window) +
+                   carve_round(sizeof(float) * p.window) +
+                   (p.int8_activations ? carve_round(p.quantized) : 0) +
+                   carve_round(sizeof(float) * p.staging);
+    return bytes + kAlign - 1;  // wherever the caller's arena starts
 }
 
 // A layer's input: floats (a previous layer's output, or the caller's), or the caller's uint8
 // pixels divided by the input divisor (the same division the trainer applies to a batch).
 // Or, for a reader with int8 activations, the int8 codes a previous layer stored for it.
+// Inside a chain, the tensor is a ring of `ring` rows: row y is kept at row y % ring.
 struct Input {
     const float* x;
     const uint8_t* pixels;
     float divisor;
     const int8_t* codes;  // when set, x and pixels are null
-    float at(int k) const { return x != nullptr ? x[k] : static_cast<float>(pixels[k]) / divisor; }
+    int ring;             // 0: the whole tensor
+    float at(size_t k) const { return x != nullptr ? x[k] : static_cast<float>(pixels[k]) / divisor; }
 };
 
 // An int8 activation: round(x / s) clamped to +-127, exactly as blob.hpp specifies it.
@@ -272,7 +362,7 @@ void dense_float(const BlobLayer& layer, WeightType type, const Input& in, float
         const int k1 = k0 + step < n_in ? k0 + step : n_in;
         for (int j = 0; j < n_out; ++j) partial[j] = 0.0f;
         for (int k = k0; k < k1; ++k) {
-            const float x = in.at(k);
+            const float x = in.at(static_cast<size_t>(k));
             if (x == 0.0f) continue;  // adds exactly nothing: weights are finite (checked at load)
             const size_t row = static_cast<size_t>(k) * n_out;
             switch (type) {
@@ -318,7 +408,8 @@ void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int3
                 float* out) {
     const int8_t* q = in.codes;
     if (q == nullptr) {
-        for (int k = 0; k < layer.desc.w_rows; ++k) quantized[k] = quantize(in.at(k), layer.input_qscale);
+        for (int k = 0; k < layer.desc.w_rows; ++k)
+            quantized[k] = quantize(in.at(static_cast<size_t>(k)), layer.input_qscale);
         q = quantized;
     }
     dense_int8_codes(layer, q, sums, out);
@@ -327,43 +418,46 @@ void dense_int8(const BlobLayer& layer, const Input& in, int8_t* quantized, int3
 // One output position's window of a convolution's input, in (ky, kx, c) order, into `out`:
 // value(index into the input tensor) inside the input, `outside` beyond its edges (padding).
 template <typename T, typename Value>
-void gather_window(const LayerDesc& d, const TensorIndex& at, int oy, int ox, Value value,
-                   T outside, T* out) {
+void gather_window(const LayerDesc& d, int ring, int oy, int ox, Value value, T outside, T* out) {
+    const TensorIndex at(d.in, d.planar_in);
     const int C = d.in.c;
     for (int ky = 0; ky < d.kh; ++ky) {
         const int iy = oy * d.sh + ky - d.pad_top;
+        const int row = ring > 0 && iy >= 0 ? iy % ring : iy;
         for (int kx = 0; kx < d.kw; ++kx, out += C) {
             const int ix = ox * d.sw + kx - d.pad_left;
             const bool inside = iy >= 0 && iy < d.in.h && ix >= 0 && ix < d.in.w;
-            for (int c = 0; c < C; ++c) out[c] = inside ? value(at.at(c, iy, ix)) : outside;
+            for (int c = 0; c < C; ++c) out[c] = inside ? value(at.at(c, row, ix)) : outside;
         }
     }
 }
 
-// A convolution: for each output position, its column (the window's values, +0 outside the
-// input) through the dense arithmetic (float, or int8 activations) into the position's out.c
-// outputs. Stored int8 codes are gathered as they are (0 is the code of +0).
-// Output rows [y0, y0 + rows) go to out (row y0 first).
-void conv_rows(const BlobLayer& layer, WeightType type, const Input& in, float* out, int y0,
-               int rows, float* column, float* partial, int8_t* quantized) {
+// A convolution's output position (oy, ox): its column (the window's values, +0 outside the
+// input) through the dense arithmetic (float, or int8 activations) into out[0, out.c). Stored
+// int8 codes are gathered as they are (0 is the code of +0).
+void conv_at(const fnn_model* m, const BlobLayer& layer, const Input& in, int oy, int ox,
+             float* out) {
     const LayerDesc& d = layer.desc;
-    const TensorIndex at(d.in, d.planar_in);
-    int32_t* sums = reinterpret_cast<int32_t*>(partial);
+    int32_t* sums = reinterpret_cast<int32_t*>(m->partial);
+    if (in.codes != nullptr) {
+        gather_window(d, in.ring, oy, ox, [&in](size_t k) { return in.codes[k]; },
+                      static_cast<int8_t>(0), m->quantized);
+        dense_int8_codes(layer, m->quantized, sums, out);
+        return;
+    }
+    gather_window(d, in.ring, oy, ox, [&in](size_t k) { return in.at(k); }, 0.0f, m->column);
+    const Input window{m->column, nullptr, 1.0f, nullptr, 0};
+    if (layer.input_qscale != 0.0f) dense_int8(layer, window, m->quantized, sums, out);
+    else dense_float(layer, m->header.weight_type, window, out, m->partial);
+}
+
+// Output rows [y0, y0 + rows) of a convolution into out (row y0 first).
+void conv_rows(const fnn_model* m, const BlobLayer& layer, const Input& in, float* out, int y0,
+               int rows) {
+    const LayerDesc& d = layer.desc;
     for (int oy = y0; oy < y0 + rows; ++oy) {
-        for (int ox = 0; ox < d.out.w; ++ox) {
-            float* at_position = out + (static_cast<size_t>(oy - y0) * d.out.w + ox) * d.out.c;
-            if (in.codes != nullptr) {
-                gather_window(d, at, oy, ox, [&in](size_t k) { return in.codes[k]; },
-                              static_cast<int8_t>(0), quantized);
-                dense_int8_codes(layer, quantized, sums, at_position);
-                continue;
-            }
-            gather_window(d, at, oy, ox, [&in](size_t k) { return in.at(static_cast<int>(k)); },
-                          0.0f, column);
-            const Input window{column, nullptr, 1.0f, nullptr};
-            if (layer.input_qscale != 0.0f) dense_int8(layer, window, quantized, sums, at_position);
-            else dense_float(layer, type, window, at_position, partial);
-        }
+        for (int ox = 0; ox < d.out.w; ++ox)
+            conv_at(m, layer, in, oy, ox, out + (static_cast<size_t>(oy - y0) * d.out.w + ox) * d.out.c);
     }
 }
 
@@ -399,90 +493,179 @@ BlobLayer layer_at(const fnn_model* m, int l, Shape3 input) {
     return layer;
 }
 
-// The layers after a conv (batch norm, activations, dropout) on `rows` of its output in place,
-// each followed by the finite check and its activation as when run whole.
-bool band_layers(const fnn_model* m, const BlobLayer& conv, int from, int pool, float* band,
-                 int rows) {
+// The layers after a conv (batch norm, activations, dropout) on `positions` of its output in
+// place, each followed by the finite check and its activation as when run whole.
+bool group_layers(const fnn_model* m, const BlobLayer& conv, int from, int pool, float* v,
+                  int positions) {
     const LayerDesc& c = conv.desc;
-    const size_t positions = static_cast<size_t>(rows) * static_cast<size_t>(c.out.w);
-    const int n = static_cast<int>(positions) * c.out.c;
-    if (!all_finite(band, n)) return false;
-    activation_forward(conv.act, MatView{band, 1, n, n});
+    const int n = positions * c.out.c;
+    if (!all_finite(v, n)) return false;
+    activation_forward(conv.act, MatView{v, 1, n, n});
     for (int k = from; k < pool; ++k) {
         const BlobLayer layer = layer_at(m, k, c.out);  // these keep the conv's shape
         if (layer.desc.kind == LayerKind::Dropout) continue;
-        if (layer.desc.kind == LayerKind::BatchNorm) batchnorm_run(layer, band, band, positions);
-        if (!all_finite(band, n)) return false;
-        activation_forward(layer.act, MatView{band, 1, n, n});
+        if (layer.desc.kind == LayerKind::BatchNorm)
+            batchnorm_run(layer, v, v, static_cast<size_t>(positions));
+        if (!all_finite(v, n)) return false;
+        activation_forward(layer.act, MatView{v, 1, n, n});
     }
     return true;
 }
 
-// Finishes `n` output floats of a layer whose activation is `act` into int8 codes for its
-// reader (scale s): the finite check and the activation as when the layer runs whole, then
-// quantize(). False if a value overflowed.
-bool finish_codes(float* v, int n, Activation act, float s, int8_t* codes) {
+// Finishes `n` output floats of a layer whose activation is `act`: the finite check and the
+// activation as when the layer runs whole, then (codes set) quantize() for its reader (scale
+// s). False if a value overflowed.
+bool finish(float* v, int n, Activation act, float s, int8_t* codes) {
     if (!all_finite(v, n)) return false;
     activation_forward(act, MatView{v, 1, n, n});
-    for (int k = 0; k < n; ++k) codes[k] = quantize(v[k], s);
+    for (int k = 0; codes != nullptr && k < n; ++k) codes[k] = quantize(v[k], s);
     return true;
 }
 
-// A fused conv ... pool group (see fused_pool): for each pooled row, the conv rows under it
-// into the band, the layers between, then the pool into that row of `out` (floats), or through
-// the staging row into that row of `codes` (int8, for a reader with scale s).
-// Conv rows no pool window covers are still computed, so a value that overflows there is caught
-// as before.
-bool run_fused(fnn_model* m, const BlobLayer& c, int conv, const BlobLayer& pooling, int pool,
-               const Input& in, float* out, int8_t* codes, float s) {
-    LayerDesc band = pooling.desc;  // the pool over one band: kh rows in, one row out
-    const int rows = band.kh;
-    band.in.h = rows;
-    band.out.h = 1;
-    const size_t pooled_row = static_cast<size_t>(band.out.w) * static_cast<size_t>(band.out.c);
-    const WeightType type = m->header.weight_type;
-    const int pooled_rows = pooling.desc.out.h;
-    for (int py = 0; py < pooled_rows; ++py) {
-        conv_rows(c, type, in, m->band, py * rows, rows, m->column, m->partial, m->quantized);
-        if (!band_layers(m, c, conv + 1, pool, m->band, rows)) return false;
-        float* dest = codes != nullptr ? m->staging : out + static_cast<size_t>(py) * pooled_row;
-        if (band.kind == LayerKind::MaxPool) maxpool_forward(band, m->band, dest);
-        else avgpool_forward(band, m->band, dest);
-        if (codes != nullptr &&
-            !finish_codes(dest, static_cast<int>(pooled_row), pooling.act, s,
-                          codes + static_cast<size_t>(py) * pooled_row))
-            return false;
-    }
-    for (int y = pooled_rows * rows; y < c.desc.out.h; ++y) {
-        conv_rows(c, type, in, m->band, y, 1, m->column, m->partial, m->quantized);
-        if (!band_layers(m, c, conv + 1, pool, m->band, 1)) return false;
+// Whether some window of a pool covers column x of its input.
+bool pool_covers_column(const LayerDesc& p, int x) {
+    if (p.sw <= p.kw) return x < (p.out.w - 1) * p.sw + p.kw;
+    return x / p.sw < p.out.w && x % p.sw < p.kw;
+}
+
+// The conv output position (oy, ox) no pool window reads, computed anyway so a value that
+// overflows there is caught as when the layers run whole.
+bool uncovered_position(const fnn_model* m, const BlobLayer& c, const Stage& st, const Input& in,
+                        int oy, int ox) {
+    conv_at(m, c, in, oy, ox, m->window);
+    return group_layers(m, c, st.conv + 1, st.pool, m->window, 1);
+}
+
+bool produce_row(fnn_model* m, const Input& chain_in, int k, int py);
+
+// Stage k's input: the chain's input for the first stage, else the ring of the one before.
+Input stage_input(const fnn_model* m, const Input& chain_in, int k) {
+    if (k == 0) return chain_in;
+    const Stage& p = m->stages[k - 1];
+    const int8_t* codes = p.out_codes ? reinterpret_cast<const int8_t*>(p.out) : nullptr;
+    const float* x = p.out_codes ? nullptr : reinterpret_cast<const float*>(p.out);
+    return Input{x, nullptr, 1.0f, codes, p.out_ring};
+}
+
+// Makes rows (from, to] of stage k's input exist: the previous stage's pooled rows (nothing
+// for the first stage, whose input is whole).
+bool pull(fnn_model* m, const Input& chain_in, int k, int from, int to) {
+    for (int r = from + 1; k > 0 && r <= to; ++r) {
+        if (!produce_row(m, chain_in, k - 1, r)) return false;
     }
     return true;
+}
+
+// Pooled row py of stage k: its input rows pulled, then a pooled position at a time the conv
+// outputs under its window, the layers between, the pool, and finish() into the output row
+// (or its ring slot). After the last pooled row, the conv rows no pool window reads, and the
+// rest of the input, so that every value is computed as when the layers run whole.
+bool produce_row(fnn_model* m, const Input& chain_in, int k, int py) {
+    const Stage& st = m->stages[k];
+    const BlobLayer c = layer_at(m, st.conv, st.in);
+    const BlobLayer pooling = layer_at(m, st.pool, c.desc.out);
+    const LayerDesc& p = pooling.desc;
+    const int rows = p.kh;  // = p.sh: pooled row py reads conv rows [py * rows, py * rows + rows)
+    if (!pull(m, chain_in, k, py > 0 ? last_input_row(c.desc, py * rows - 1) : -1,
+              last_input_row(c.desc, py * rows + rows - 1)))
+        return false;
+    const Input in = stage_input(m, chain_in, k);
+    LayerDesc window = p;  // the pool over one window: kh x kw positions in, one out
+    window.in.h = p.kh;
+    window.in.w = p.kw;
+    window.out.h = window.out.w = 1;
+    window.planar_in = false;
+    const int C = p.out.c;
+    const size_t row_values = static_cast<size_t>(p.out.w) * C;
+    const size_t row = static_cast<size_t>(st.out_ring > 0 ? py % st.out_ring : py) * row_values;
+    for (int px = 0; px < p.out.w; ++px) {
+        for (int ky = 0; ky < p.kh; ++ky) {
+            for (int kx = 0; kx < p.kw; ++kx)
+                conv_at(m, c, in, py * rows + ky, px * p.sw + kx, m->window + (ky * p.kw + kx) * C);
+        }
+        if (!group_layers(m, c, st.conv + 1, st.pool, m->window, p.kh * p.kw)) return false;
+        const size_t at = row + static_cast<size_t>(px) * C;
+        float* dest = st.out_codes ? m->staging : reinterpret_cast<float*>(st.out) + at;
+        if (p.kind == LayerKind::MaxPool) maxpool_forward(window, m->window, dest);
+        else avgpool_forward(window, m->window, dest);
+        int8_t* codes = st.out_codes ? reinterpret_cast<int8_t*>(st.out) + at : nullptr;
+        if (!finish(dest, C, pooling.act, st.s, codes)) return false;
+    }
+    for (int oy = py * rows; oy < py * rows + rows; ++oy) {
+        for (int ox = 0; ox < c.desc.out.w; ++ox) {
+            if (!pool_covers_column(p, ox) && !uncovered_position(m, c, st, in, oy, ox)) return false;
+        }
+    }
+    if (py < p.out.h - 1) return true;
+    for (int oy = p.out.h * rows; oy < c.desc.out.h; ++oy) {
+        if (!pull(m, chain_in, k, last_input_row(c.desc, oy - 1), last_input_row(c.desc, oy)))
+            return false;
+        for (int ox = 0; ox < c.desc.out.w; ++ox) {
+            if (!uncovered_position(m, c, st, in, oy, ox)) return false;
+        }
+    }
+    return pull(m, chain_in, k, last_input_row(c.desc, c.desc.out.h - 1), st.in.h - 1);
 }
 
 // The input scale of the layer that reads what layer `end` writes (dropouts pass it on): the
 // int8 reader stores_int8() found. Its entry was validated at load.
 float reader_scale(const fnn_model* m, int end) {
-    int c = end + 1;
-    while (peek(m->blob, m->header, c).kind == LayerKind::Dropout) ++c;
-    return peek(m->blob, m->header, c).s_in;
+    auto at = [m](int k) { return peek(m->blob, m->header, k); };
+    return at(skip_dropouts(end + 1, m->header.n_layers, at)).s_in;
+}
+
+// The chain starting with the group whose conv is layer l (input shape `input`, whole input
+// `in`): its stages set up in the arena, then the last stage's pooled rows made one by one
+// into `dest` (floats, or codes when to_codes), pulling the rows of the stages before.
+// Returns the last stage's pool layer index, or -1 on overflow.
+int run_chain(fnn_model* m, int l, Shape3 input, const Input& in, uint8_t* dest, bool to_codes) {
+    auto at = [m](int k) { return peek(m->blob, m->header, k); };
+    const int n_layers = m->header.n_layers;
+    uint8_t* ring = m->rings;
+    int k = 0;
+    for (int conv = l;; ++k) {
+        Stage& st = m->stages[k];
+        st.conv = static_cast<int16_t>(conv);
+        st.pool = static_cast<int16_t>(fused_pool(conv, n_layers, at));
+        st.in = input;
+        const BlobLayer c = layer_at(m, conv, input);
+        input = layer_at(m, st.pool, c.desc.out).desc.out;
+        const int next = streams_into(st.pool, n_layers, at);
+        st.out_codes = next >= 0 ? stores_int8(conv, st.pool, n_layers, at) : to_codes;
+        st.s = st.out_codes ? reader_scale(m, st.pool) : 0.0f;
+        if (next < 0) {
+            st.out = dest;
+            st.out_ring = 0;
+            break;
+        }
+        // The reader's ring: the rows one of its pooled rows reads.
+        const LayerDesc reader = layer_at(m, next, input).desc;
+        st.out = ring;
+        st.out_ring = ring_rows(reader, at(fused_pool(next, n_layers, at)).kh);
+        ring += tensor_bytes(static_cast<size_t>(st.out_ring) * input.w * input.c, st.out_codes);
+        conv = next;
+    }
+    const int last_rows = input.h;
+    for (int py = 0; py < last_rows; ++py) {
+        if (!produce_row(m, in, k, py)) return -1;
+    }
+    return m->stages[k].pool;
 }
 
 // A dense or conv2d layer (not fused) whose output is stored as codes: a row of outputs at a
-// time (a dense layer is one row) into the staging floats, then finish_codes().
+// time (a dense layer is one row) into the staging floats, then finish().
 bool run_to_codes(fnn_model* m, const BlobLayer& layer, const Input& in, float s, int8_t* codes) {
     const LayerDesc& d = layer.desc;
     if (d.kind == LayerKind::Dense) {
         if (layer.input_qscale != 0.0f)
             dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), m->staging);
         else dense_float(layer, m->header.weight_type, in, m->staging, m->partial);
-        return finish_codes(m->staging, d.n_out, layer.act, s, codes);
+        return finish(m->staging, d.n_out, layer.act, s, codes);
     }
     const int row = d.out.w * d.out.c;
     for (int oy = 0; oy < d.out.h; ++oy) {
-        conv_rows(layer, m->header.weight_type, in, m->staging, oy, 1, m->column, m->partial,
-                  m->quantized);
-        if (!finish_codes(m->staging, row, layer.act, s, codes + static_cast<size_t>(oy) * row))
+        conv_rows(m, layer, in, m->staging, oy, 1);
+        if (!finish(m->staging, row, layer.act, s, codes + static_cast<size_t>(oy) * row))
             return false;
     }
     return true;
@@ -495,76 +678,82 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     const float* x = nullptr;     // float output of the previous layer; null: see codes, first
     const int8_t* codes = nullptr;  // or the int8 codes it stored for an int8 reader
     bool x_at_start = false;      // where the previous output lies in the region
-    int first_computing = 0;
-    while (peek(m->blob, h, first_computing).kind == LayerKind::Dropout) ++first_computing;
-    if (!reads_input_in_place(peek(m->blob, h, first_computing).kind)) {
+    const int first_computing = skip_dropouts(0, h.n_layers, at);
+    if (!reads_input_in_place(at(first_computing).kind)) {
         // Pools, batch norm and activations read a float tensor: the input, copied.
         float* copy = reinterpret_cast<float*>(m->region);
-        for (int k = 0; k < h.n_in; ++k) copy[k] = first.at(k);
+        for (int k = 0; k < h.n_in; ++k) copy[k] = first.at(static_cast<size_t>(k));
         x = copy;
         x_at_start = true;
     }
     Shape3 input = model_input(h);
     for (int l = 0; l < h.n_layers; ++l) {
         const BlobLayer here = layer_at(m, l, input);
-        const int pool = fused_pool(l, h.n_layers, at);
-        // A fused group writes as its pool (whose input has the conv's output shape).
-        const BlobLayer pooling = pool >= 0 ? layer_at(m, pool, here.desc.out) : here;
-        const BlobLayer& layer = pool >= 0 ? pooling : here;
-        const LayerDesc& d = layer.desc;
+        const bool group = fused_pool(l, h.n_layers, at) >= 0;
+        const LayerDesc& d = here.desc;
         const bool last = l == h.n_layers - 1;
-        input = d.out;
-        if (d.kind == LayerKind::Dropout) continue;  // the identity outside training
+        if (d.kind == LayerKind::Dropout) continue;  // the identity outside training (same shape)
+        // A chain's output: its last pool's.
+        int end = l;
+        Shape3 out_shape = d.out;
+        if (group) {
+            auto streams = [&](int pool) { return streams_into(pool, h.n_layers, at); };
+            Shape3 shape = input;
+            for (int conv = l;;) {
+                end = fused_pool(conv, h.n_layers, at);
+                out_shape = layer_at(m, end, layer_at(m, conv, shape).desc.out).desc.out;
+                if (streams(end) < 0) break;
+                conv = streams(end);
+                shape = out_shape;
+            }
+        }
         // The output goes over the input (in-place kinds), to the caller (last layer), or to
         // the end of the region opposite the input; as floats, or as its reader's int8 codes.
-        const bool to_codes =
-            !last && !in_place(d.kind) && stores_int8(l, pool >= 0 ? pool : l, h.n_layers, at);
-        const size_t out_bytes = tensor_bytes(static_cast<size_t>(d.n_out), to_codes);
+        const bool to_codes = !last && !in_place(d.kind) && stores_int8(l, end, h.n_layers, at);
+        const size_t n_out = out_shape.size();
+        const size_t out_bytes = tensor_bytes(n_out, to_codes);
         uint8_t* dest = last ? reinterpret_cast<uint8_t*>(probs)
                         : in_place(d.kind) ? reinterpret_cast<uint8_t*>(const_cast<float*>(x))
                         : x_at_start ? m->region + (m->region_bytes - out_bytes)
                                      : m->region;
         float* dest_f = reinterpret_cast<float*>(dest);
-        const Input in = codes != nullptr ? Input{nullptr, nullptr, 1.0f, codes}
+        const Input in = codes != nullptr ? Input{nullptr, nullptr, 1.0f, codes, 0}
                          : x == nullptr   ? first
-                                          : Input{x, nullptr, 1.0f, nullptr};
-        const float s = to_codes ? reader_scale(m, pool >= 0 ? pool : l) : 0.0f;
-        int8_t* dest_codes = reinterpret_cast<int8_t*>(dest);
-        if (pool >= 0) {
-            if (!run_fused(m, here, l, pooling, pool, in, to_codes ? nullptr : dest_f,
-                           to_codes ? dest_codes : nullptr, s))
-                return FNN_E_NUMERIC;
-            l = pool;
+                                          : Input{x, nullptr, 1.0f, nullptr, 0};
+        if (group) {
+            // Stages that write a ring are set up inside; the last writes dest, finished.
+            if (run_chain(m, l, input, in, dest, to_codes) < 0) return FNN_E_NUMERIC;
+            l = end;
+            input = out_shape;
         } else if (to_codes) {
-            if (!run_to_codes(m, layer, in, s, dest_codes)) return FNN_E_NUMERIC;
-        }
-        if (!to_codes) {
-            switch (pool >= 0 ? LayerKind::Flatten : d.kind) {
+            input = d.out;
+            if (!run_to_codes(m, here, in, reader_scale(m, l), reinterpret_cast<int8_t*>(dest)))
+                return FNN_E_NUMERIC;
+        } else {
+            input = d.out;
+            switch (d.kind) {
                 case LayerKind::Dense:
-                    if (layer.input_qscale != 0.0f)
-                        dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest_f);
-                    else dense_float(layer, type, in, dest_f, m->partial);
+                    if (here.input_qscale != 0.0f)
+                        dense_int8(here, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest_f);
+                    else dense_float(here, type, in, dest_f, m->partial);
                     break;
-                case LayerKind::Conv2d:
-                    conv_rows(layer, type, in, dest_f, 0, d.out.h, m->column, m->partial, m->quantized);
-                    break;
+                case LayerKind::Conv2d: conv_rows(m, here, in, dest_f, 0, d.out.h); break;
                 case LayerKind::MaxPool: maxpool_forward(d, x, dest_f); break;
                 case LayerKind::AvgPool: avgpool_forward(d, x, dest_f); break;
                 case LayerKind::BatchNorm:
-                    batchnorm_run(layer, x, dest_f, static_cast<size_t>(d.out.h) * d.out.w);
+                    batchnorm_run(here, x, dest_f, static_cast<size_t>(d.out.h) * d.out.w);
                     break;
                 case LayerKind::Activation:
                 case LayerKind::Dropout:
-                case LayerKind::Flatten: break;  // in place: nothing to move (or a fused group, done)
+                case LayerKind::Flatten: break;  // in place: nothing to move
             }
             // Only an overflow makes a value non-finite; stop before it reaches the next layer
             // (whose int8 quantization could not represent it) or the probabilities.
-            if (!all_finite(dest_f, d.n_out)) return FNN_E_NUMERIC;
-            activation_forward(layer.act, MatView{dest_f, 1, d.n_out, d.n_out});
+            if (!finish(dest_f, d.n_out, here.act, 0.0f, nullptr)) return FNN_E_NUMERIC;
         }
         if (!in_place(d.kind)) x_at_start = dest == m->region;
         x = to_codes ? nullptr : dest_f;
-        codes = to_codes ? dest_codes : nullptr;
+        codes = to_codes ? reinterpret_cast<const int8_t*>(dest) : nullptr;
     }
     return FNN_OK;
 }
@@ -625,33 +814,27 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     const Status s = plan_model(blob, blob_len, plan, nullptr);
     if (s != Status::Ok) return to_c(s);
     if (arena_len < arena_plan_bytes(plan)) return FNN_E_NOMEM;
-    Arena a(arena, arena_len);
-    fnn_model* m = static_cast<fnn_model*>(a.alloc(kModelRecordBytes));
-    uint8_t* region = static_cast<uint8_t*>(a.alloc(plan.region > 0 ? plan.region : 4));
-    float* partial = a.alloc_floats(plan.max_columns);
-    float* column = plan.max_window > 0 ? a.alloc_floats(plan.max_window) : nullptr;
-    float* band = plan.band > 0 ? a.alloc_floats(plan.band) : nullptr;
-    int8_t* quantized =
-        plan.int8_activations
-            ? static_cast<int8_t*>(a.alloc(plan.quantized))
-            : nullptr;
-    float* staging = plan.staging > 0 ? a.alloc_floats(plan.staging) : nullptr;
-    if (m == nullptr || region == nullptr ||
-        partial == nullptr || (plan.max_window > 0 && column == nullptr) ||
-        (plan.band > 0 && band == nullptr) ||
-        (plan.int8_activations && quantized == nullptr) || (plan.staging > 0 && staging == nullptr)) {
-        return FNN_E_NOMEM;  // cannot happen after the size check, kept for safety
-    }
+    // Carved in arena_plan_bytes()'s order; the size check above guarantees room.
+    uintptr_t next = (reinterpret_cast<uintptr_t>(arena) + kAlign - 1) & ~uintptr_t(kAlign - 1);
+    auto carve = [&next](size_t bytes) {
+        void* p = reinterpret_cast<void*>(next);
+        next += carve_round(bytes);
+        return p;
+    };
+    fnn_model* m = static_cast<fnn_model*>(carve(kModelRecordBytes));
+    uint8_t* region = static_cast<uint8_t*>(carve(plan.region > 0 ? plan.region : 4));
+    m->rings = static_cast<uint8_t*>(carve(plan.rings));
+    m->stages = static_cast<Stage*>(carve(plan.stages * kStageBytes));
+    m->partial = static_cast<float*>(carve(sizeof(float) * plan.max_columns));
+    m->column = static_cast<float*>(carve(sizeof(float) * plan.max_window));
+    m->window = static_cast<float*>(carve(sizeof(float) * plan.window));
+    m->quantized = static_cast<int8_t*>(carve(plan.int8_activations ? plan.quantized : 0));
+    m->staging = static_cast<float*>(carve(sizeof(float) * plan.staging));
     m->header = plan.header;
     m->blob = static_cast<const uint8_t*>(blob);
     m->blob_len = blob_len;
     m->region = region;
     m->region_bytes = plan.region;
-    m->partial = partial;
-    m->column = column;
-    m->band = band;
-    m->quantized = quantized;
-    m->staging = staging;
     m->macs = plan.macs;
     *out = m;
     return FNN_OK;
@@ -685,12 +868,12 @@ fnn_status fnn_run(fnn_model* m, const float* in, size_t n_in, float* out, size_
         !all_finite(in, static_cast<int>(n_in))) {
         return FNN_E_ARG;
     }
-    return run_checked(m, Input{in, nullptr, 1.0f, nullptr}, n_in, out, n_out);
+    return run_checked(m, Input{in, nullptr, 1.0f, nullptr, 0}, n_in, out, n_out);
 }
 
 fnn_status fnn_run_u8(fnn_model* m, const uint8_t* in, size_t n_in, float* out, size_t n_out) {
     if (in == nullptr || m == nullptr) return FNN_E_ARG;
-    return run_checked(m, Input{nullptr, in, m->header.meta.input_divisor, nullptr}, n_in, out, n_out);
+    return run_checked(m, Input{nullptr, in, m->header.meta.input_divisor, nullptr, 0}, n_in, out, n_out);
 }
 
 fnn_status fnn_run_batch(fnn_model* m, const float* in, size_t n_in, size_t batch, float* out,
