@@ -65,8 +65,48 @@ void check_preset(const char* preset) {
     CHECK(correct > 6000);  // a trained network: far above the 1,000 of chance
 }
 
+// An architecture trained briefly; its fp32 outputs on the first 1,000 test images.
+void check_outputs(const char* arch) {
+    CAPTURE(arch);
+    fnn_test::TrainedArch t;
+    fnn_test::train_architecture(t, arch, 1e-3f, 1280);
+    ErrorText err;
+    ModelMeta meta;
+    meta.rows = 28;
+    meta.cols = 28;
+    std::vector<uint8_t> blob(model_blob_bytes(t.trainer.shape(), WeightType::F32));
+    REQUIRE(write_model_blob(t.trainer.shape(), t.trainer.params(), t.trainer.state(), meta,
+                             WeightType::F32, nullptr, blob.data(), blob.size(), &err) == Status::Ok);
+    size_t bytes = 0;
+    REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
+    std::vector<unsigned char> arena(bytes);
+    fnn_model* m = nullptr;
+    REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
+    int differ = 0;
+    std::vector<float> probs(10);
+    const int batch = t.trainer.eval_batch();
+    for (int first = 0; first < 1000; first += batch) {
+        const int n = 1000 - first < batch ? 1000 - first : batch;
+        const ConstMatView expect = t.trainer.predict(t.test.view, first, n);
+        for (int i = 0; i < n; ++i) {
+            REQUIRE(fnn_run_u8(m, t.test.view.sample(first + i), 784, probs.data(), 10) == FNN_OK);
+            differ += memcmp(probs.data(), expect.row(i), 10 * sizeof(float)) != 0;
+        }
+    }
+    CHECK(differ == 0);
+}
+
 }  // namespace
 
 TEST_CASE("infer cnn: cnn1 gives the trainer's bits on all 10,000 test images") { check_preset("cnn1"); }
 
 TEST_CASE("infer cnn: cnn2 gives the trainer's bits on all 10,000 test images") { check_preset("cnn2"); }
+
+// Chains of fused groups (a group's pooled rows streamed through a ring into the next group's
+// conv): three groups with a dropout between two, a strided conv, an average pool, and pools
+// that leave conv rows and columns no window reads; and a conv whose output is not pooled.
+TEST_CASE("infer cnn: chains of conv-pool groups give the trainer's bits") {
+    check_outputs("conv6k3psame,relu,pool2,dropout0.1,conv8k3s2,bn,relu,avgpool2,conv8k3p1,relu,pool2,dense16,relu");
+    check_outputs("conv6k3,relu,pool2,conv8k3,bn,relu,pool2,conv4k2,relu,pool2");
+    check_outputs("conv4k3,relu,conv6k3s2,relu,pool2,conv6k3psame,relu,pool3");
+}

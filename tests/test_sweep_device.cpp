@@ -35,8 +35,8 @@ const std::string kParams = "parameters:\n  hidden_size: {values: [16, 32]}\n";
 // Two architectures: a tiny MLP that fits 16 KiB of RAM, and a CNN whose arena does not.
 const std::string kTwoArchs =
     "method: grid\nmetric: {name: val_acc, goal: maximize}\ndevice: {profile: cortex-m0, variant: "
-    "int8}\nparameters:\n  arch:\n    values: [\"dense16,relu\", \"conv32k3psame,relu,pool2,"
-    "conv64k3psame,relu,pool2\"]\n  learning_rate: {values: [0.002, 0.004]}\n"
+    "int8}\nparameters:\n  arch:\n    values: [\"dense16,relu\", \"conv32k3psame,relu,"
+    "conv32k3psame,relu,pool2\"]\n  learning_rate: {values: [0.002, 0.004]}\n"
     "  epochs: {value: 1}\n  limit_train: {value: 2000}\n";
 
 std::string write_spec(const std::string& dir, const std::string& text) {
@@ -189,7 +189,7 @@ TEST_CASE("sweep device: candidates over budget are recorded, never trained, and
         CHECK(r.epochs.empty());  // never trained
         CHECK(contains(r.reason, "RAM"));
         CHECK(r.deployment.footprint.ram() > 16384);
-        CHECK(r.args[1] == "conv32k3psame,relu,pool2,conv64k3psame,relu,pool2");
+        CHECK(r.args[1] == "conv32k3psame,relu,conv32k3psame,relu,pool2");
     }
     const CommandResult resumed = run("./fnn sweep --resume " + sweep);
     REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.output);
