@@ -66,11 +66,15 @@ fnn_status fnn_arena_bytes(const void* blob, size_t blob_len, size_t* out_bytes)
 /* Bytes of arena that layer `layer` (0-based, in the blob's order) uses while it runs: its
  * live activations (its input unless that is the caller's, and its output unless written over
  * the input or into the caller's buffer) and its scratch (weight columns, a convolution's
- * window, int8 inputs, and the float row an output kept as int8 codes passes through). A convolution whose output reaches a pool through batch norm,
- * activations or dropout runs fused with them: each layer of that group reports the group's
- * input, its band of convolution rows and the pooled output. fnn_arena_bytes() is larger than
- * every layer's figure: each buffer is sized by the layer that needs it most, plus the model's
- * own bookkeeping. FNN_E_ARG for a layer index past the last. */
+ * window of float inputs, int8 inputs, and the floats an output kept as int8 codes passes
+ * through). A convolution whose output reaches a pool through batch norm, activations or
+ * dropout runs fused with them, a pooled position at a time; when such a group's output is
+ * read by the convolution of another group, it is kept only as a ring of the rows that
+ * convolution reads at once (a chain of groups). Each layer of a chain reports the chain's
+ * input, its rings, its last pooled output, one pool window of convolution outputs and the
+ * largest scratch. fnn_arena_bytes() is at least every layer's figure: each buffer is sized by
+ * the layer that needs it most, plus the model's own bookkeeping. FNN_E_ARG for a layer index
+ * past the last. */
 fnn_status fnn_layer_bytes(const void* blob, size_t blob_len, size_t layer, size_t* out_bytes);
 
 /* Like fnn_arena_bytes(), and also writes a one-line description of the first problem found

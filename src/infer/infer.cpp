@@ -31,6 +31,13 @@
 #include "kernels/pool.hpp"
 #include "kernels/tensor.hpp"
 
+// Keeps a function's frame off the stack of its callers (see produce_row()).
+#if defined(__GNUC__)
+#define FNN_NOINLINE __attribute__((noinline))
+#else
+#define FNN_NOINLINE
+#endif
+
 namespace fnn {
 namespace {
 struct Stage;
@@ -182,13 +189,9 @@ int streams_into(int pool, int n_layers, PeekAt at) {
     return c < n_layers && fused_pool(c, n_layers, at) >= 0 ? c : -1;
 }
 
-// The last input row that conv output row oy reads (-1 if none), and the rows of its input a
-// fused group reads at once: the conv rows under one pooled row (pool_rows of them) span
-// (pool_rows - 1) * sh + kh input rows; the ring holds that many (or the whole input).
-int last_input_row(const LayerDesc& conv, int oy) {
-    const int r = oy * conv.sh - conv.pad_top + conv.kh - 1;
-    return r < conv.in.h - 1 ? (r < -1 ? -1 : r) : conv.in.h - 1;
-}
+// The rows of its input a fused group reads at once: the conv rows under one pooled row
+// (pool_rows of them) span (pool_rows - 1) * sh + kh input rows; the ring holds that many (or
+// the whole input).
 int ring_rows(const LayerDesc& conv, int pool_rows) {
     const int span = (pool_rows - 1) * conv.sh + conv.kh;
     return span < conv.in.h ? span : conv.in.h;
@@ -522,12 +525,6 @@ bool finish(float* v, int n, Activation act, float s, int8_t* codes) {
     return true;
 }
 
-// Whether some window of a pool covers column x of its input.
-bool pool_covers_column(const LayerDesc& p, int x) {
-    if (p.sw <= p.kw) return x < (p.out.w - 1) * p.sw + p.kw;
-    return x / p.sw < p.out.w && x % p.sw < p.kw;
-}
-
 // The conv output position (oy, ox) no pool window reads, computed anyway so a value that
 // overflows there is caught as when the layers run whole.
 bool uncovered_position(const fnn_model* m, const BlobLayer& c, const Stage& st, const Input& in,
@@ -556,55 +553,104 @@ bool pull(fnn_model* m, const Input& chain_in, int k, int from, int to) {
     return true;
 }
 
-// Pooled row py of stage k: its input rows pulled, then a pooled position at a time the conv
+// Rows of a stage's geometry, decoded apart from the recursion (see produce_row()).
+struct StageRows {
+    int pool_rows;  // conv rows per pooled row (the pool's kernel and stride rows)
+    int pooled_h, conv_h, in_h;
+    int kh, sh, pad_top;
+    // The last input row conv output row oy reads (-1 if none).
+    int last_input_row(int oy) const {
+        const int r = oy * sh - pad_top + kh - 1;
+        return r < in_h - 1 ? (r < -1 ? -1 : r) : in_h - 1;
+    }
+};
+
+FNN_NOINLINE StageRows stage_rows(const fnn_model* m, int k) {
+    const Stage& st = m->stages[k];
+    const LayerDesc c = layer_at(m, st.conv, st.in).desc;
+    const LayerDesc p = layer_at(m, st.pool, c.out).desc;
+    return StageRows{p.kh, p.out.h, c.out.h, c.in.h, c.kh, c.sh, c.pad_top};
+}
+
+// A pool layer's description and activation (decoded apart, to keep the caller's frame small).
+FNN_NOINLINE LayerDesc pool_desc(const fnn_model* m, int l, Shape3 input, Activation* act) {
+    const BlobLayer pooling = layer_at(m, l, input);
+    *act = pooling.act;
+    return pooling.desc;
+}
+
+// Pooled row py of stage k, its input rows present: a pooled position at a time the conv
 // outputs under its window, the layers between, the pool, and finish() into the output row
-// (or its ring slot). After the last pooled row, the conv rows no pool window reads, and the
-// rest of the input, so that every value is computed as when the layers run whole.
-bool produce_row(fnn_model* m, const Input& chain_in, int k, int py) {
+// (or its ring slot); then the conv outputs of these rows that no window reads.
+FNN_NOINLINE bool pooled_row(fnn_model* m, const Input& chain_in, int k, int py) {
     const Stage& st = m->stages[k];
     const BlobLayer c = layer_at(m, st.conv, st.in);
-    const BlobLayer pooling = layer_at(m, st.pool, c.desc.out);
-    const LayerDesc& p = pooling.desc;
-    const int rows = p.kh;  // = p.sh: pooled row py reads conv rows [py * rows, py * rows + rows)
-    if (!pull(m, chain_in, k, py > 0 ? last_input_row(c.desc, py * rows - 1) : -1,
-              last_input_row(c.desc, py * rows + rows - 1)))
-        return false;
-    const Input in = stage_input(m, chain_in, k);
-    LayerDesc window = p;  // the pool over one window: kh x kw positions in, one out
-    window.in.h = p.kh;
-    window.in.w = p.kw;
+    Activation act;
+    LayerDesc window = pool_desc(m, st.pool, c.desc.out, &act);  // then made the pool of one window
+    const int pooled_w = window.out.w;
+    window.in.h = window.kh;
+    window.in.w = window.kw;
     window.out.h = window.out.w = 1;
     window.planar_in = false;
-    const int C = p.out.c;
-    const size_t row_values = static_cast<size_t>(p.out.w) * C;
+    const Input in = stage_input(m, chain_in, k);
+    const int C = window.out.c, rows = window.kh, kw = window.kw, sw = window.sw;
+    const size_t row_values = static_cast<size_t>(pooled_w) * C;
     const size_t row = static_cast<size_t>(st.out_ring > 0 ? py % st.out_ring : py) * row_values;
-    for (int px = 0; px < p.out.w; ++px) {
-        for (int ky = 0; ky < p.kh; ++ky) {
-            for (int kx = 0; kx < p.kw; ++kx)
-                conv_at(m, c, in, py * rows + ky, px * p.sw + kx, m->window + (ky * p.kw + kx) * C);
+    for (int px = 0; px < pooled_w; ++px) {
+        for (int ky = 0; ky < rows; ++ky) {
+            for (int kx = 0; kx < kw; ++kx)
+                conv_at(m, c, in, py * rows + ky, px * sw + kx, m->window + (ky * kw + kx) * C);
         }
-        if (!group_layers(m, c, st.conv + 1, st.pool, m->window, p.kh * p.kw)) return false;
+        if (!group_layers(m, c, st.conv + 1, st.pool, m->window, rows * kw)) return false;
         const size_t at = row + static_cast<size_t>(px) * C;
         float* dest = st.out_codes ? m->staging : reinterpret_cast<float*>(st.out) + at;
-        if (p.kind == LayerKind::MaxPool) maxpool_forward(window, m->window, dest);
+        if (window.kind == LayerKind::MaxPool) maxpool_forward(window, m->window, dest);
         else avgpool_forward(window, m->window, dest);
         int8_t* codes = st.out_codes ? reinterpret_cast<int8_t*>(st.out) + at : nullptr;
-        if (!finish(dest, C, pooling.act, st.s, codes)) return false;
+        if (!finish(dest, C, act, st.s, codes)) return false;
     }
+    // Whether some window covers column x of the conv output.
+    auto covered = [=](int x) {
+        return sw <= kw ? x < (pooled_w - 1) * sw + kw : x / sw < pooled_w && x % sw < kw;
+    };
     for (int oy = py * rows; oy < py * rows + rows; ++oy) {
         for (int ox = 0; ox < c.desc.out.w; ++ox) {
-            if (!pool_covers_column(p, ox) && !uncovered_position(m, c, st, in, oy, ox)) return false;
+            if (!covered(ox) && !uncovered_position(m, c, st, in, oy, ox)) return false;
         }
     }
-    if (py < p.out.h - 1) return true;
-    for (int oy = p.out.h * rows; oy < c.desc.out.h; ++oy) {
-        if (!pull(m, chain_in, k, last_input_row(c.desc, oy - 1), last_input_row(c.desc, oy)))
+    return true;
+}
+
+// Conv output row oy of stage k, which no pool window reads, its input rows present.
+FNN_NOINLINE bool unpooled_row(fnn_model* m, const Input& chain_in, int k, int oy) {
+    const Stage& st = m->stages[k];
+    const BlobLayer c = layer_at(m, st.conv, st.in);
+    const Input in = stage_input(m, chain_in, k);
+    for (int ox = 0; ox < c.desc.out.w; ++ox) {
+        if (!uncovered_position(m, c, st, in, oy, ox)) return false;
+    }
+    return true;
+}
+
+// Pooled row py of stage k: the input rows it reads pulled from the stage before, then
+// pooled_row(). After the last pooled row, the conv rows no pool window reads and the rest of
+// the input, so that every value is computed as when the layers run whole. The recursion
+// through pull() keeps only small frames on the stack: the layers are decoded in the
+// functions it calls.
+bool produce_row(fnn_model* m, const Input& chain_in, int k, int py) {
+    const StageRows g = stage_rows(m, k);
+    const int first = py * g.pool_rows;
+    if (!pull(m, chain_in, k, py > 0 ? g.last_input_row(first - 1) : -1,
+              g.last_input_row(first + g.pool_rows - 1)) ||
+        !pooled_row(m, chain_in, k, py))
+        return false;
+    if (py < g.pooled_h - 1) return true;
+    for (int oy = g.pooled_h * g.pool_rows; oy < g.conv_h; ++oy) {
+        if (!pull(m, chain_in, k, g.last_input_row(oy - 1), g.last_input_row(oy)) ||
+            !unpooled_row(m, chain_in, k, oy))
             return false;
-        for (int ox = 0; ox < c.desc.out.w; ++ox) {
-            if (!uncovered_position(m, c, st, in, oy, ox)) return false;
-        }
     }
-    return pull(m, chain_in, k, last_input_row(c.desc, c.desc.out.h - 1), st.in.h - 1);
+    return pull(m, chain_in, k, g.last_input_row(g.conv_h - 1), g.in_h - 1);
 }
 
 // The input scale of the layer that reads what layer `end` writes (dropouts pass it on): the
@@ -614,42 +660,47 @@ float reader_scale(const fnn_model* m, int end) {
     return at(skip_dropouts(end + 1, m->header.n_layers, at)).s_in;
 }
 
-// The chain starting with the group whose conv is layer l (input shape `input`, whole input
-// `in`): its stages set up in the arena, then the last stage's pooled rows made one by one
-// into `dest` (floats, or codes when to_codes), pulling the rows of the stages before.
-// Returns the last stage's pool layer index, or -1 on overflow.
-int run_chain(fnn_model* m, int l, Shape3 input, const Input& in, uint8_t* dest, bool to_codes) {
+// The chain starting with the group whose conv is layer l (input shape `input`): the index
+// of its last pool, whose output (shape *out) is the chain's.
+FNN_NOINLINE int chain_end(const fnn_model* m, int l, Shape3 input, Shape3* out) {
+    auto at = [m](int k) { return peek(m->blob, m->header, k); };
+    for (int conv = l;;) {
+        const int end = fused_pool(conv, m->header.n_layers, at);
+        input = layer_at(m, end, layer_at(m, conv, input).desc.out).desc.out;
+        conv = streams_into(end, m->header.n_layers, at);
+        if (conv < 0) {
+            *out = input;
+            return end;
+        }
+    }
+}
+
+// Sets up in the arena the stages of the chain starting with the conv at layer l (input shape
+// `input`): each group but the last writes a ring of the rows its reader's conv reads at once;
+// the last writes `dest` whole (floats, or codes when to_codes). Returns the last stage's index.
+FNN_NOINLINE int setup_chain(fnn_model* m, int l, Shape3 input, uint8_t* dest, bool to_codes) {
     auto at = [m](int k) { return peek(m->blob, m->header, k); };
     const int n_layers = m->header.n_layers;
     uint8_t* ring = m->rings;
-    int k = 0;
-    for (int conv = l;; ++k) {
+    for (int k = 0, conv = l;; ++k) {
         Stage& st = m->stages[k];
         st.conv = static_cast<int16_t>(conv);
         st.pool = static_cast<int16_t>(fused_pool(conv, n_layers, at));
         st.in = input;
-        const BlobLayer c = layer_at(m, conv, input);
-        input = layer_at(m, st.pool, c.desc.out).desc.out;
+        input = layer_at(m, st.pool, layer_at(m, conv, input).desc.out).desc.out;
         const int next = streams_into(st.pool, n_layers, at);
         st.out_codes = next >= 0 ? stores_int8(conv, st.pool, n_layers, at) : to_codes;
         st.s = st.out_codes ? reader_scale(m, st.pool) : 0.0f;
         if (next < 0) {
             st.out = dest;
             st.out_ring = 0;
-            break;
+            return k;
         }
-        // The reader's ring: the rows one of its pooled rows reads.
-        const LayerDesc reader = layer_at(m, next, input).desc;
         st.out = ring;
-        st.out_ring = ring_rows(reader, at(fused_pool(next, n_layers, at)).kh);
+        st.out_ring = ring_rows(layer_at(m, next, input).desc, at(fused_pool(next, n_layers, at)).kh);
         ring += tensor_bytes(static_cast<size_t>(st.out_ring) * input.w * input.c, st.out_codes);
         conv = next;
     }
-    const int last_rows = input.h;
-    for (int py = 0; py < last_rows; ++py) {
-        if (!produce_row(m, in, k, py)) return -1;
-    }
-    return m->stages[k].pool;
 }
 
 // A dense or conv2d layer (not fused) whose output is stored as codes: a row of outputs at a
@@ -694,19 +745,8 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
         const bool last = l == h.n_layers - 1;
         if (d.kind == LayerKind::Dropout) continue;  // the identity outside training (same shape)
         // A chain's output: its last pool's.
-        int end = l;
         Shape3 out_shape = d.out;
-        if (group) {
-            auto streams = [&](int pool) { return streams_into(pool, h.n_layers, at); };
-            Shape3 shape = input;
-            for (int conv = l;;) {
-                end = fused_pool(conv, h.n_layers, at);
-                out_shape = layer_at(m, end, layer_at(m, conv, shape).desc.out).desc.out;
-                if (streams(end) < 0) break;
-                conv = streams(end);
-                shape = out_shape;
-            }
-        }
+        const int end = group ? chain_end(m, l, input, &out_shape) : l;
         // The output goes over the input (in-place kinds), to the caller (last layer), or to
         // the end of the region opposite the input; as floats, or as its reader's int8 codes.
         const bool to_codes = !last && !in_place(d.kind) && stores_int8(l, end, h.n_layers, at);
@@ -721,8 +761,12 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
                          : x == nullptr   ? first
                                           : Input{x, nullptr, 1.0f, nullptr, 0};
         if (group) {
-            // Stages that write a ring are set up inside; the last writes dest, finished.
-            if (run_chain(m, l, input, in, dest, to_codes) < 0) return FNN_E_NUMERIC;
+            // The last stage's pooled rows, each pulling the rows of the stages before; they
+            // reach dest finished (activation applied, or quantized).
+            const int k = setup_chain(m, l, input, dest, to_codes);
+            for (int py = 0; py < out_shape.h; ++py) {
+                if (!produce_row(m, in, k, py)) return FNN_E_NUMERIC;
+            }
             l = end;
             input = out_shape;
         } else if (to_codes) {
