@@ -2,7 +2,8 @@
 // pass written from the format's "Arithmetic" section alone (quantize each weighted layer's
 // input, int32 sums, the two scales, then the bias; float pools, batch norm and activations),
 // whole feature maps as float vectors and no storage tricks. The library stores int8 codes
-// between layers and fuses conv, batch norm and pool by bands; outputs must still be the same bits.
+// between layers, fuses conv, batch norm and pool a pooled position at a time, and streams
+// chains of such groups through rings of rows; outputs must still be the same bits.
 #include <doctest/doctest.h>
 
 #include <math.h>
