@@ -1,7 +1,7 @@
 // GemmThreads: products shared between threads give the single-threaded bits (cut by rows, by
 // columns, sparse A, transposes, beta over C, both arithmetic modes, uneven parts), small
-// products stay on the caller, and whole training runs give the same model with 1, 2 and 3
-// threads; bad thread counts are refused.
+// products stay on the caller, the optimizer's shared update gives the same bits, and whole
+// training runs give the same model with 1, 2 and 3 threads; bad thread counts are refused.
 #include <doctest/doctest.h>
 
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "command.hpp"
 #include "fnn/gemm.hpp"
 #include "fnn/gemm_threads.hpp"
+#include "fnn/optimizer.hpp"
 #include "fnn/rng.hpp"
 
 using namespace fnn;
@@ -114,4 +115,43 @@ TEST_CASE("threads: --threads 1, 2 and 3 train the same models bit for bit") {
     const CommandResult r = run("./fnn train -q -e 1 --threads 65 --out " + dir + "/bad");
     CHECK(r.exit_code == 2);
     CHECK_MESSAGE(contains(r.output, "--threads"), r.output);
+}
+
+// The optimizer's update shared between threads: every kind, with weight decay, over an array
+// that is no whole number of blocks, five steps, against the single-threaded update.
+TEST_CASE("threads: the optimizer's update gives the single-threaded bits") {
+    const size_t n = 3 * Optimizer::kMinSharedParams + 37;
+    const OptimizerKind kinds[] = {OptimizerKind::Sgd,     OptimizerKind::Momentum,
+                                   OptimizerKind::Nag,     OptimizerKind::Rmsprop,
+                                   OptimizerKind::Adam,    OptimizerKind::Nadam};
+    for (const OptimizerKind kind : kinds) {
+        for (int threads = 2; threads <= 3; ++threads) {
+            CAPTURE(static_cast<int>(kind));
+            CAPTURE(threads);
+            OptimizerConfig config;
+            config.kind = kind;
+            config.learning_rate = 0.01f;
+            config.weight_decay = 5e-4f;
+            Rng rng(7);
+            std::vector<float> w1(n), g(n);
+            for (float& x : w1) x = rng.uniform(-1.0f, 1.0f);
+            std::vector<float> w2 = w1;
+            Buffer state1(Optimizer::bytes(kind, n)), state2(Optimizer::bytes(kind, n));
+            Optimizer one, shared;
+            ErrorText err;
+            REQUIRE(one.init(config, n, state1.arena, &err) == Status::Ok);
+            REQUIRE(shared.init(config, n, state2.arena, &err) == Status::Ok);
+            Buffer pool_arena(GemmThreads::bytes(threads));
+            GemmThreads pool;
+            REQUIRE(pool.start(threads, pool_arena.arena, &err) == Status::Ok);
+            for (int step = 0; step < 5; ++step) {
+                for (float& x : g) x = rng.uniform(-1.0f, 1.0f);
+                one.step(w1.data(), g.data());
+                const GemmThreads::Use use(&pool);
+                shared.step(w2.data(), g.data());
+            }
+            CHECK(memcmp(w1.data(), w2.data(), n * sizeof(float)) == 0);
+            CHECK(w1 != std::vector<float>(n, 0.0f));
+        }
+    }
 }

@@ -68,6 +68,14 @@ public:
     bool run(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
              ConstMatView b, float beta, MatView c, Arena& scratch);
 
+    // Elementwise work over [0, n) (the optimizer's update): fn(ctx, begin, end) on one part per
+    // thread, parts whole multiples of kRangeBlock elements. Every element is computed by the
+    // same code whichever part it falls in, so results do not depend on the thread count.
+    // False leaves it to the caller (no workers, or n below min_n).
+    using RangeFn = void (*)(void* ctx, size_t begin, size_t end);
+    static constexpr size_t kRangeBlock = 64;
+    bool run_range(size_t n, size_t min_n, RangeFn fn, void* ctx);
+
 private:
     struct Task {
         const GemmKernels* kernels = nullptr;
@@ -79,10 +87,15 @@ private:
         bool by_rows = true;
         int unit = 0;          // rows or columns per part (the last part takes the rest)
         unsigned control = 0;  // the caller's floating-point control register
+        RangeFn range = nullptr;  // set: the task is run_range()'s, not a product
+        void* range_ctx = nullptr;
+        size_t range_n = 0, range_unit = 0;
     };
     static void* worker_main(void* self_and_index);
     void work(int index);
     void run_part(int index, Arena& scratch);
+    // Wakes the workers on task_, runs part 0 on the caller, waits for the rest.
+    void share(Arena* scratch);
 
     Task task_;
     std::atomic<unsigned> generation_{0};

@@ -73,8 +73,11 @@ public:
     // Carves the state from `persistent` and zeroes it.
     Status init(const OptimizerConfig& config, size_t n_params, Arena& persistent, ErrorText* err);
 
-    // One update of params from grads (both n_params long).
+    // One update of params from grads (both n_params long). With a GemmThreads pool in use on
+    // the calling thread (GemmThreads::Use), arrays of at least kMinSharedParams are updated in
+    // parts by its threads; every parameter gets the same bits either way.
     void step(float* params, const float* grads);
+    static constexpr size_t kMinSharedParams = 16384;
 
     int64_t steps_taken() const { return t_; }
     // The rate the next steps use (learning-rate schedules change it between steps).
@@ -82,6 +85,9 @@ public:
     const OptimizerConfig& config() const { return config_; }
 
 private:
+    // Parameters [begin, end) of one step (t_ and the beta powers already advanced).
+    void update(float* params, const float* grads, size_t begin, size_t end) const;
+
     OptimizerConfig config_;
     size_t n_ = 0;
     float* state1_ = nullptr;  // u (momentum, nag), s (rmsprop), m (adam, nadam)

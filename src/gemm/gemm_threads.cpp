@@ -123,6 +123,12 @@ void GemmThreads::work(int index) {
 void GemmThreads::run_part(int index, Arena& scratch) {
     const Task& t = task_;
     write_control(t.control);
+    if (t.range != nullptr) {
+        const size_t begin = static_cast<size_t>(index) * t.range_unit;
+        const size_t end = index == t.parts - 1 ? t.range_n : begin + t.range_unit;
+        t.range(t.range_ctx, begin, end);
+        return;
+    }
     const int total = t.by_rows ? t.c.rows : t.c.cols;
     const int begin = index * t.unit;
     const int count = index == t.parts - 1 ? total - begin : t.unit;
@@ -153,6 +159,7 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
     const int per_part = (units + threads() - 1) / threads();  // units per part
     const int parts = (units + per_part - 1) / per_part;         // every part non-empty
     if (parts < 2) return false;
+    task_.range = nullptr;
     task_.kernels = &kernels;
     task_.ta = ta;
     task_.tb = tb;
@@ -165,15 +172,36 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
     task_.by_rows = by_rows;
     task_.unit = per_part * step;
     task_.control = read_control();
+    share(&scratch);
+    return true;
+}
+
+bool GemmThreads::run_range(size_t n, size_t min_n, RangeFn fn, void* ctx) {
+    if (n_workers_ == 0 || n < min_n) return false;
+    const size_t blocks = (n + kRangeBlock - 1) / kRangeBlock;
+    const size_t per_part = (blocks + static_cast<size_t>(threads()) - 1) / static_cast<size_t>(threads());
+    const size_t parts = (blocks + per_part - 1) / per_part;  // every part non-empty
+    if (parts < 2) return false;
+    task_.range = fn;
+    task_.range_ctx = ctx;
+    task_.range_n = n;
+    task_.range_unit = per_part * kRangeBlock;
+    task_.parts = static_cast<int>(parts);
+    task_.control = read_control();
+    share(nullptr);
+    return true;
+}
+
+void GemmThreads::share(Arena* scratch) {
     remaining_.store(n_workers_, std::memory_order_relaxed);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
-    run_part(0, scratch);
+    Arena none;
+    run_part(0, scratch != nullptr ? *scratch : none);
     while (remaining_.load(std::memory_order_acquire) != 0) cpu_relax();
-    return true;
 }
 
 }  // namespace fnn

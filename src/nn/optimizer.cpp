@@ -1,6 +1,8 @@
 // The six update rules; formulas and references are in optimizer.hpp.
 #include "fnn/optimizer.hpp"
 
+#include "fnn/gemm_threads.hpp"
+
 #include <math.h>
 #include <string.h>
 
@@ -112,9 +114,28 @@ Status Optimizer::init(const OptimizerConfig& config, size_t n_params, Arena& pe
 }
 
 void Optimizer::step(float* w, const float* g) {
-    const OptimizerConfig& c = config_;
-    const size_t n = n_;
     ++t_;
+    if (config_.kind == OptimizerKind::Adam || config_.kind == OptimizerKind::Nadam) {
+        beta1_power_ *= config_.beta1;
+        beta2_power_ *= config_.beta2;
+    }
+    // Each parameter's update reads only its own gradient and state, so the threads of the
+    // calling thread's GemmThreads pool can share the array (same bits for any count).
+    struct Job {
+        const Optimizer* self;
+        float* w;
+        const float* g;
+    } job{this, w, g};
+    auto part = [](void* ctx, size_t begin, size_t end) {
+        const Job& j = *static_cast<const Job*>(ctx);
+        j.self->update(j.w, j.g, begin, end);
+    };
+    GemmThreads* pool = GemmThreads::current();
+    if (pool == nullptr || !pool->run_range(n_, kMinSharedParams, part, &job)) update(w, g, 0, n_);
+}
+
+void Optimizer::update(float* w, const float* g, size_t begin, size_t end) const {
+    const OptimizerConfig& c = config_;
     const float lr = c.learning_rate;
     const float decay = c.weight_decay;
     // L2 decay is folded into each loop (the compiler unswitches the invariant test), so the
@@ -122,11 +143,11 @@ void Optimizer::step(float* w, const float* g) {
     auto decayed = [decay, w, g](size_t i) { return decay != 0.0f ? g[i] + decay * w[i] : g[i]; };
     switch (c.kind) {
         case OptimizerKind::Sgd:
-            for (size_t i = 0; i < n; ++i) w[i] -= lr * decayed(i);
+            for (size_t i = begin; i < end; ++i) w[i] -= lr * decayed(i);
             break;
         case OptimizerKind::Momentum: {
             float* u = state1_;
-            for (size_t i = 0; i < n; ++i) {
+            for (size_t i = begin; i < end; ++i) {
                 u[i] = c.momentum * u[i] + lr * decayed(i);
                 w[i] -= u[i];
             }
@@ -134,7 +155,7 @@ void Optimizer::step(float* w, const float* g) {
         }
         case OptimizerKind::Nag: {
             float* u = state1_;
-            for (size_t i = 0; i < n; ++i) {
+            for (size_t i = begin; i < end; ++i) {
                 const float step = lr * decayed(i);
                 u[i] = c.momentum * u[i] + step;
                 w[i] -= c.momentum * u[i] + step;
@@ -145,7 +166,7 @@ void Optimizer::step(float* w, const float* g) {
             float* s = state1_;
             const float keep = c.beta;
             const float take = 1.0f - c.beta;
-            for (size_t i = 0; i < n; ++i) {
+            for (size_t i = begin; i < end; ++i) {
                 const float gi = decayed(i);
                 s[i] = keep * s[i] + take * (gi * gi);
                 w[i] -= lr * gi / (sqrtf(s[i]) + c.epsilon);
@@ -156,15 +177,13 @@ void Optimizer::step(float* w, const float* g) {
         case OptimizerKind::Nadam: {
             float* m = state1_;
             float* v = state2_;
-            beta1_power_ *= c.beta1;
-            beta2_power_ *= c.beta2;
             const float b1 = c.beta1, b2 = c.beta2;
             const float one_minus_b1 = 1.0f - b1, one_minus_b2 = 1.0f - b2;
             const float bias1 = static_cast<float>(1.0 - beta1_power_);
             const float inv_sqrt_bias2 = static_cast<float>(1.0 / sqrt(1.0 - beta2_power_));
             if (c.kind == OptimizerKind::Adam) {
                 const float step_size = lr / bias1;
-                for (size_t i = 0; i < n; ++i) {
+                for (size_t i = begin; i < end; ++i) {
                     const float gi = decayed(i);
                     m[i] = b1 * m[i] + one_minus_b1 * gi;
                     v[i] = b2 * v[i] + one_minus_b2 * (gi * gi);
@@ -172,7 +191,7 @@ void Optimizer::step(float* w, const float* g) {
                 }
             } else {
                 const float inv_bias1 = 1.0f / bias1;
-                for (size_t i = 0; i < n; ++i) {
+                for (size_t i = begin; i < end; ++i) {
                     const float gi = decayed(i);
                     m[i] = b1 * m[i] + one_minus_b1 * gi;
                     v[i] = b2 * v[i] + one_minus_b2 * (gi * gi);
