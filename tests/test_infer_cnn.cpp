@@ -17,12 +17,8 @@ using namespace fnn;
 
 namespace {
 
-// The preset trained for one epoch on the first 1,280 training images (the weights only need
-// to be a trained network's, not a good one's), then compared image by image.
-void check_preset(const char* preset) {
-    fnn_test::TrainedArch t;
-    fnn_test::train_architecture(t, preset, 1e-3f, 1280);
-    const Trainer& trainer = t.trainer;
+// The trained network as an fp32 model blob.
+std::vector<uint8_t> fp32_blob(const Trainer& trainer) {
     ErrorText err;
     ModelMeta meta;
     meta.rows = 28;
@@ -30,10 +26,36 @@ void check_preset(const char* preset) {
     std::vector<uint8_t> blob(model_blob_bytes(trainer.shape(), WeightType::F32));
     REQUIRE(write_model_blob(trainer.shape(), trainer.params(), trainer.state(), meta,
                              WeightType::F32, nullptr, blob.data(), blob.size(), &err) == Status::Ok);
-    size_t bytes = 0;
-    REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
-    std::vector<unsigned char> arena(bytes);
-    fnn_model* m = nullptr;
+    return blob;
+}
+
+// Runs the first `count` test images through the model and the trainer's evaluation: how many
+// outputs differ in any bit; *correct counts the model's right answers.
+int differing_outputs(fnn_test::TrainedArch& t, fnn_model* m, int count, int* correct) {
+    int differ = 0;
+    std::vector<float> probs(10);
+    const int batch = t.trainer.eval_batch();
+    for (int first = 0; first < count; first += batch) {
+        const int n = count - first < batch ? count - first : batch;
+        const ConstMatView expect = t.trainer.predict(t.test.view, first, n);
+        for (int i = 0; i < n; ++i) {
+            REQUIRE(fnn_run_u8(m, t.test.view.sample(first + i), 784, probs.data(), 10) == FNN_OK);
+            differ += memcmp(probs.data(), expect.row(i), 10 * sizeof(float)) != 0;
+            *correct += fnn_argmax(probs.data(), 10) == t.test.view.labels[first + i];
+        }
+    }
+    return differ;
+}
+
+// The preset trained for one epoch on the first 1,280 training images (the weights only need
+// to be a trained network's, not a good one's), then compared image by image.
+void check_preset(const char* preset) {
+    fnn_test::TrainedArch t;
+    fnn_test::train_architecture(t, preset, 1e-3f, 1280);
+    const std::vector<uint8_t> blob = fp32_blob(t.trainer);
+    std::vector<unsigned char> arena;
+    fnn_model* m = fnn_test::load_exact(blob, arena);
+    const size_t bytes = arena.size();
     // Each layer's own use fits the arena, and the largest comes close to it: the buffers are
     // the layers' needs, not a sum of whole feature maps.
     size_t largest = 0, layers = 0, live = 0;
@@ -45,23 +67,11 @@ void check_preset(const char* preset) {
     CHECK(layers >= 6);  // cnn1: conv, pool, conv, pool, dense, dense (activations folded in)
     CHECK(largest > bytes / 2);
     fnn_model* too_small = nullptr;
-    CHECK(fnn_load(blob.data(), blob.size(), arena.data(), bytes - 1, &too_small) == FNN_E_NOMEM);
-    REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
-    CHECK(fnn_macs(m) == trainer.shape().macs());
-    const Dataset& test = t.test.view;
-    int differ = 0, correct = 0;
-    std::vector<float> probs(10);
-    for (int first = 0; first < test.count(); first += t.trainer.eval_batch()) {
-        const int n = test.count() - first < t.trainer.eval_batch() ? test.count() - first
-                                                                    : t.trainer.eval_batch();
-        const ConstMatView expect = t.trainer.predict(test, first, n);
-        for (int i = 0; i < n; ++i) {
-            REQUIRE(fnn_run_u8(m, test.sample(first + i), 784, probs.data(), 10) == FNN_OK);
-            differ += memcmp(probs.data(), expect.row(i), 10 * sizeof(float)) != 0;
-            correct += fnn_argmax(probs.data(), 10) == test.labels[first + i];
-        }
-    }
-    CHECK(differ == 0);
+    std::vector<unsigned char> short_arena(bytes - 1);
+    CHECK(fnn_load(blob.data(), blob.size(), short_arena.data(), bytes - 1, &too_small) == FNN_E_NOMEM);
+    CHECK(fnn_macs(m) == t.trainer.shape().macs());
+    int correct = 0;
+    CHECK(differing_outputs(t, m, t.test.view.count(), &correct) == 0);
     CHECK(correct > 6000);  // a trained network: far above the 1,000 of chance
 }
 
@@ -70,30 +80,10 @@ void check_outputs(const char* arch) {
     CAPTURE(arch);
     fnn_test::TrainedArch t;
     fnn_test::train_architecture(t, arch, 1e-3f, 1280);
-    ErrorText err;
-    ModelMeta meta;
-    meta.rows = 28;
-    meta.cols = 28;
-    std::vector<uint8_t> blob(model_blob_bytes(t.trainer.shape(), WeightType::F32));
-    REQUIRE(write_model_blob(t.trainer.shape(), t.trainer.params(), t.trainer.state(), meta,
-                             WeightType::F32, nullptr, blob.data(), blob.size(), &err) == Status::Ok);
-    size_t bytes = 0;
-    REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
-    std::vector<unsigned char> arena(bytes);
-    fnn_model* m = nullptr;
-    REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
-    int differ = 0;
-    std::vector<float> probs(10);
-    const int batch = t.trainer.eval_batch();
-    for (int first = 0; first < 1000; first += batch) {
-        const int n = 1000 - first < batch ? 1000 - first : batch;
-        const ConstMatView expect = t.trainer.predict(t.test.view, first, n);
-        for (int i = 0; i < n; ++i) {
-            REQUIRE(fnn_run_u8(m, t.test.view.sample(first + i), 784, probs.data(), 10) == FNN_OK);
-            differ += memcmp(probs.data(), expect.row(i), 10 * sizeof(float)) != 0;
-        }
-    }
-    CHECK(differ == 0);
+    std::vector<unsigned char> arena;
+    fnn_model* m = fnn_test::load_exact(fp32_blob(t.trainer), arena);
+    int correct = 0;
+    CHECK(differing_outputs(t, m, 1000, &correct) == 0);
 }
 
 }  // namespace

@@ -144,11 +144,8 @@ size_t check_architecture(const std::string& arch) {
                     model_meta(Loss::CrossEntropy, slice), DeployVariant::Int8, slice);
     ModelBlob parsed;
     REQUIRE(parse_model_blob(blob.data(), blob.size(), parsed, &err) == Status::Ok);
-    size_t bytes = 0;
-    REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
-    std::vector<unsigned char> arena(bytes);
-    fnn_model* m = nullptr;
-    REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
+    std::vector<unsigned char> arena;
+    fnn_model* m = fnn_test::load_exact(blob, arena);
     int differ = 0;
     float probs[10];
     for (int i = 0; i < 300; ++i) {
@@ -157,7 +154,7 @@ size_t check_architecture(const std::string& arch) {
         differ += memcmp(probs, expect.data(), sizeof probs) != 0;
     }
     CHECK(differ == 0);
-    return bytes;
+    return arena.size();
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "cli/cli_arch.hpp"
 #include "cli/cli_data.hpp"
+#include "fnn/fnn.h"
 #include "fnn/trainer.hpp"
 
 namespace fnn_test {
@@ -39,6 +40,16 @@ inline void train_architecture(TrainedArch& t, const std::string& arch, float lr
     fnn::ErrorText err;
     REQUIRE(t.trainer.setup(c, t.slice, &err) == fnn::Status::Ok);
     REQUIRE(t.trainer.run(nullptr, &err) == fnn::Status::Ok);
+}
+
+// Loads `blob` into `arena`, sized exactly as fnn_arena_bytes() says.
+inline fnn_model* load_exact(const std::vector<uint8_t>& blob, std::vector<unsigned char>& arena) {
+    size_t bytes = 0;
+    REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
+    arena.assign(bytes, 0);
+    fnn_model* m = nullptr;
+    REQUIRE(fnn_load(blob.data(), blob.size(), arena.data(), arena.size(), &m) == FNN_OK);
+    return m;
 }
 
 }  // namespace fnn_test
