@@ -4,7 +4,8 @@
 //      lr 1e-3 (0.9, 0.999, 1e-8), weight decay 5e-4, batch 64, 54,000 / 6,000 split:
 //      seconds per epoch (training pass only), their median, samples/s and test accuracy, and
 //      what the diagnostics fnn train records for reports (weight histograms, gradient
-//      statistics, 4 times per epoch) cost.
+//      statistics, 4 times per epoch) cost; and where each epoch's time goes (GEMM kernels,
+//      packing, optimizer, batch loading, validation, the rest), measured by phase.
 //   3. The CNN presets (--arch cnn1, cnn2 with their optimizers, batch 64, He init) on the same
 //      split: seconds per epoch, images/s and GFLOP/s of useful work (the multiply-adds of the
 //      forward pass, the weight gradients and the input gradients of every layer but the first,
@@ -23,6 +24,7 @@
 #include "cli/cli_flags.hpp"
 #include "fnn/gemm.hpp"
 #include "fnn/gemm_threads.hpp"
+#include "fnn/phase_times.hpp"
 #include "fnn/trainer.hpp"
 
 using namespace fnn;
@@ -112,6 +114,33 @@ double training_macs(const NetworkShape& shape) {
     return total;
 }
 
+// Runs the trainer with phase timing on (phase_times.hpp) and returns the wall seconds of run().
+bool timed_run(Trainer& trainer, TrainObserver* observer, double& seconds, ErrorText* err) {
+    const auto start = std::chrono::steady_clock::now();
+    phase_times_start();
+    const bool ok = trainer.run(observer, err) == Status::Ok;
+    phase_times_stop();
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return ok;
+}
+
+// Where each epoch's time went: the phases of the calling thread (workers' share of a product
+// shows as GEMM time), per epoch over `epochs`, and what is left (activations, loss, im2col,
+// batch norm, dropout, diagnostics, bookkeeping).
+void print_breakdown(double seconds, int epochs) {
+    printf("per epoch, by phase (wall time of the training thread, incl. validation): %.3f s\n",
+           seconds / epochs);
+    double named = 0;
+    for (int p = 0; p < static_cast<int>(Phase::Count); ++p) {
+        const double s = phase_seconds(static_cast<Phase>(p));
+        named += s;
+        printf("  %-36s %7.3f s  %5.1f %%\n", phase_name(static_cast<Phase>(p)), s / epochs,
+               100 * s / seconds);
+    }
+    printf("  %-36s %7.3f s  %5.1f %%\n", "other (activations, loss, layers...)",
+           (seconds - named) / epochs, 100 * (seconds - named) / seconds);
+}
+
 // One CNN preset trained for `epochs` epochs; prints its epochs and median.
 bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs, int threads,
                const Dataset& train) {
@@ -129,7 +158,8 @@ bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs
     c.threads = threads;
     Trainer trainer;
     ErrorText err;
-    if (trainer.setup(c, train, &err) != Status::Ok || trainer.run(nullptr, &err) != Status::Ok) {
+    double seconds = 0;
+    if (trainer.setup(c, train, &err) != Status::Ok || !timed_run(trainer, nullptr, seconds, &err)) {
         fprintf(stderr, "fnn_bench: %s: %s\n", preset, err.text);
         return false;
     }
@@ -147,6 +177,7 @@ bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs
     const double med = median(secs);
     printf("median %.2f s/epoch (%.0f images/s, %.1f GFLOP/s of useful work)\n", med,
            trainer.train_count() / med, 2 * macs * trainer.train_count() / med / 1e9);
+    print_breakdown(seconds, epochs);
     return true;
 }
 
@@ -233,8 +264,9 @@ int main(int argc, char** argv) {
     Trainer trainer;
     ErrorText err;
     SampleTimer sampling;
+    double seconds = 0;
     if (trainer.setup(c, train.view, &err) != Status::Ok ||
-        trainer.run(&sampling, &err) != Status::Ok) {
+        !timed_run(trainer, &sampling, seconds, &err)) {
         fprintf(stderr, "fnn_bench: %s\n", err.text);
         return 1;
     }
@@ -256,6 +288,7 @@ int main(int argc, char** argv) {
     const double per_sample = median(sampling.seconds());
     printf("report diagnostics: %d samples per epoch, median %.3f ms each (%.2f%% of an epoch)\n",
            kSamplesPerEpoch, 1e3 * per_sample, 100 * kSamplesPerEpoch * per_sample / median(secs));
+    print_breakdown(seconds, static_cast<int>(epochs));
     if (cnn_epochs > 0) {
         const int n_threads = static_cast<int>(threads);
         if (!bench_cnn("cnn1", OptimizerKind::Momentum, 0.02f, static_cast<int>(cnn_epochs), n_threads, train.view) ||

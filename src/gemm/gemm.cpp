@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fnn/gemm_threads.hpp"
+#include "fnn/phase_times.hpp"
 #include "fnn/status.hpp"
 #include "gemm/gemm_internal.hpp"
 
@@ -81,6 +82,7 @@ const char* gemm_kernel_name(GemmArithmetic arithmetic) {
 
 void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float beta, MatView c,
           Arena& scratch, GemmArithmetic arithmetic) {
+    const PhaseScope timing(Phase::Gemm);
     const GemmKernels& kernels = gemm_kernels_for(arithmetic);
     GemmThreads* threads = GemmThreads::current();
     if (threads != nullptr && threads->run(kernels, ta, tb, alpha, a, b, beta, c, scratch)) return;
@@ -115,7 +117,10 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
         const int nc = min_int(kGemmNC, n - jc);
         for (int pc = 0; pc < k; pc += k_step) {
             const int kc = min_int(k_step, k - pc);
-            kernels.pack_b(tb, b, pc, jc, kc, nc, b_pack);
+            {
+                const PhaseScope timing(Phase::Pack);
+                kernels.pack_b(tb, b, pc, jc, kc, nc, b_pack);
+            }
             const float beta_block = pc == 0 ? beta : 1.0f;  // later K blocks accumulate
             // After packing the first block of A: when it had (almost) no all-zero steps to skip
             // and every tile is wide, the other blocks are read in place, unpacked. The bits are
@@ -125,6 +130,7 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
                 const int mc = min_int(kGemmMC, m - ic);
                 const int full = direct ? mc / kGemmMR * kGemmMR : 0;  // rows read in place
                 if (full < mc) {
+                    const PhaseScope timing(Phase::Pack);
                     kernels.pack_a(ta, a, ic + full, pc, mc - full, kc,
                                    a_pack + static_cast<size_t>(full) * kc,
                                    a_index + full / kGemmMR * (kc + 1));

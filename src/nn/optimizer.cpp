@@ -2,6 +2,7 @@
 #include "fnn/optimizer.hpp"
 
 #include "fnn/gemm_threads.hpp"
+#include "fnn/phase_times.hpp"
 
 #include <math.h>
 #include <string.h>
@@ -114,6 +115,7 @@ Status Optimizer::init(const OptimizerConfig& config, size_t n_params, Arena& pe
 }
 
 void Optimizer::step(float* w, const float* g) {
+    const PhaseScope timing(Phase::Optimizer);
     ++t_;
     if (config_.kind == OptimizerKind::Adam || config_.kind == OptimizerKind::Nadam) {
         beta1_power_ *= config_.beta1;

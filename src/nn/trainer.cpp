@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "fnn/phase_times.hpp"
 #include "nn/flush_denormals.hpp"
 
 namespace fnn {
@@ -150,6 +151,7 @@ void Trainer::restore_good_params() {
 }
 
 void Trainer::load_batch(const Dataset& data, const int* indices, int first, int count) {
+    const PhaseScope timing(Phase::Data);
     const int features = data.features();
     // Shuffled samples are scattered over a dataset larger than the last-level cache: ask for the
     // rows a few samples ahead so the conversion below does not wait on memory.
@@ -345,6 +347,7 @@ void Trainer::sample_layers() {
 }
 
 EvalResult Trainer::evaluate(const Dataset& data, int begin, int count) {
+    const PhaseScope timing(Phase::Evaluation);
     const GemmThreads::Use use(threads_.get());
     FNN_ASSERT(data.features() == shape().n_in() && data.classes() == shape().n_out());
     EvalResult result;
