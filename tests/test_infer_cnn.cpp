@@ -80,8 +80,9 @@ void check_outputs(const char* arch) {
     CAPTURE(arch);
     fnn_test::TrainedArch t;
     fnn_test::train_architecture(t, arch, 1e-3f, 1280);
+    const std::vector<uint8_t> blob = fp32_blob(t.trainer);  // read in place: must outlive m
     std::vector<unsigned char> arena;
-    fnn_model* m = fnn_test::load_exact(fp32_blob(t.trainer), arena);
+    fnn_model* m = fnn_test::load_exact(blob, arena);
     int correct = 0;
     CHECK(differing_outputs(t, m, 1000, &correct) == 0);
 }

@@ -42,7 +42,8 @@ inline void train_architecture(TrainedArch& t, const std::string& arch, float lr
     REQUIRE(t.trainer.run(nullptr, &err) == fnn::Status::Ok);
 }
 
-// Loads `blob` into `arena`, sized exactly as fnn_arena_bytes() says.
+// Loads `blob` into `arena`, sized exactly as fnn_arena_bytes() says. The model reads the blob
+// in place: both must outlive it.
 inline fnn_model* load_exact(const std::vector<uint8_t>& blob, std::vector<unsigned char>& arena) {
     size_t bytes = 0;
     REQUIRE(fnn_arena_bytes(blob.data(), blob.size(), &bytes) == FNN_OK);
