@@ -660,25 +660,11 @@ float reader_scale(const fnn_model* m, int end) {
     return at(skip_dropouts(end + 1, m->header.n_layers, at)).s_in;
 }
 
-// The chain starting with the group whose conv is layer l (input shape `input`): the index
-// of its last pool, whose output (shape *out) is the chain's.
-FNN_NOINLINE int chain_end(const fnn_model* m, int l, Shape3 input, Shape3* out) {
-    auto at = [m](int k) { return peek(m->blob, m->header, k); };
-    for (int conv = l;;) {
-        const int end = fused_pool(conv, m->header.n_layers, at);
-        input = layer_at(m, end, layer_at(m, conv, input).desc.out).desc.out;
-        conv = streams_into(end, m->header.n_layers, at);
-        if (conv < 0) {
-            *out = input;
-            return end;
-        }
-    }
-}
-
 // Sets up in the arena the stages of the chain starting with the conv at layer l (input shape
 // `input`): each group but the last writes a ring of the rows its reader's conv reads at once;
-// the last writes `dest` whole (floats, or codes when to_codes). Returns the last stage's index.
-FNN_NOINLINE int setup_chain(fnn_model* m, int l, Shape3 input, uint8_t* dest, bool to_codes) {
+// the last writes the chain's output (shape *out), whose place the caller sets in its `out`.
+// Returns the last stage's index.
+FNN_NOINLINE int setup_chain(fnn_model* m, int l, Shape3 input, Shape3* out) {
     auto at = [m](int k) { return peek(m->blob, m->header, k); };
     const int n_layers = m->header.n_layers;
     uint8_t* ring = m->rings;
@@ -689,11 +675,12 @@ FNN_NOINLINE int setup_chain(fnn_model* m, int l, Shape3 input, uint8_t* dest, b
         st.in = input;
         input = layer_at(m, st.pool, layer_at(m, conv, input).desc.out).desc.out;
         const int next = streams_into(st.pool, n_layers, at);
-        st.out_codes = next >= 0 ? stores_int8(conv, st.pool, n_layers, at) : to_codes;
+        st.out_codes = stores_int8(conv, st.pool, n_layers, at);
         st.s = st.out_codes ? reader_scale(m, st.pool) : 0.0f;
         if (next < 0) {
-            st.out = dest;
+            st.out = nullptr;
             st.out_ring = 0;
+            *out = input;
             return k;
         }
         st.out = ring;
@@ -746,7 +733,8 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
         if (d.kind == LayerKind::Dropout) continue;  // the identity outside training (same shape)
         // A chain's output: its last pool's.
         Shape3 out_shape = d.out;
-        const int end = group ? chain_end(m, l, input, &out_shape) : l;
+        const int k = group ? setup_chain(m, l, input, &out_shape) : -1;
+        const int end = group ? m->stages[k].pool : l;
         // The output goes over the input (in-place kinds), to the caller (last layer), or to
         // the end of the region opposite the input; as floats, or as its reader's int8 codes.
         const bool to_codes = !last && !in_place(d.kind) && stores_int8(l, end, h.n_layers, at);
@@ -763,7 +751,7 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
         if (group) {
             // The last stage's pooled rows, each pulling the rows of the stages before; they
             // reach dest finished (activation applied, or quantized).
-            const int k = setup_chain(m, l, input, dest, to_codes);
+            m->stages[k].out = dest;
             for (int py = 0; py < out_shape.h; ++py) {
                 if (!produce_row(m, in, k, py)) return FNN_E_NUMERIC;
             }
