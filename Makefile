@@ -73,8 +73,8 @@ $(BUILD)/src/%.o: src/%.cpp
 $(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(FLAGS_OBJ) $(DATA_SRC:%.cpp=$(BUILD)/%.o) $(ARCH_SRC:%.cpp=$(BUILD)/%.o) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
-# BENCH_THREADS=N times the training jobs on N threads (the GEMM table stays on one).
-BENCH_THREADS ?= 1
+# Each training job runs on one thread, then on BENCH_THREADS (0: every core; 1: one run only).
+BENCH_THREADS ?= 0
 bench: $(BUILD)/fnn_bench data
 	$(BUILD)/fnn_bench --threads $(BENCH_THREADS)
 

@@ -93,6 +93,18 @@ TEST_CASE("cnn cli: a small CNN learns real Fashion-MNIST; eval, predict, report
     const size_t at = r.output.find("accuracy ");
     REQUIRE_MESSAGE(at != std::string::npos, r.output);
     CHECK(std::abs(std::atof(r.output.c_str() + at + 9) / 100 - test_acc) < 0.01);
+    // --threads shares the samples among copies of the model: the same output for any count,
+    // on the trainer's network (fp32 CNN) and in the inference library (int8).
+    for (const std::string& model : {dir + "/model.fnn", dir + "/q.fnn"}) {
+        for (const char* command : {"eval --json", "predict -d fashion_mnist --probs"}) {
+            const std::string base = std::string("./fnn ") + command + " --model " + model;
+            const CommandResult one = run(base + " --threads 1");
+            const CommandResult three = run(base + " --threads 3");
+            REQUIRE_MESSAGE(one.exit_code == 0, one.output);
+            CHECK_MESSAGE(one.output == three.output, base);
+            CHECK(one.output.size() > 1000);
+        }
+    }
 }
 
 TEST_CASE("cnn cli: --arch and --dropout errors name what is wrong; presets bring their recipe") {

@@ -104,7 +104,7 @@ TEST_CASE("sweep device: the footprint planned before training is the trained mo
             REQUIRE_MESSAGE(candidate_footprint(spec.device, args, train.view, planned, error), error);
             const std::string blob_path = temp_dir() + "/shipped.fnn";
             const TrialResult r =
-                run_trial(0, args, train.view, small_test, nullptr, "", &spec.device, blob_path);
+                run_trial(0, args, train.view, small_test, nullptr, 1, "", &spec.device, blob_path);
             REQUIRE_MESSAGE(r.status == "ok", r.reason);
             REQUIRE(r.deployment.present);
             const Footprint& f = r.deployment.footprint;

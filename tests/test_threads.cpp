@@ -80,6 +80,9 @@ TEST_CASE("threads: shared products give the single-threaded bits") {
             check_shape(5, Trans::Yes, Trans::Yes, s.m, s.n, s.k, mode, 0.9f, rng);
         }
     }
+    // More threads than cores: the caller claims the parts of workers that are not running.
+    for (int round = 0; round < 20; ++round)
+        check_shape(9, Trans::No, Trans::No, 64, 128, 784, GemmArithmetic::Fast, 0.0f, rng);
 }
 
 TEST_CASE("threads: start() refuses bad counts and a too-small arena") {

@@ -1,4 +1,5 @@
-// fnn_bench: the speed figures `make bench` prints, single-threaded.
+// fnn_bench: the speed figures `make bench` prints. The GEMM table is one thread; each training
+// job runs on one thread and then on every core (--threads), with the speed-up between them.
 //   1. GEMM GFLOP/s on the reference job's training shapes (batch 64) and on 512^3.
 //   2. The reference job: 784-128-128-128-10 ReLU, softmax + cross-entropy, Xavier, Adam
 //      lr 1e-3 (0.9, 0.999, 1e-8), weight decay 5e-4, batch 64, 54,000 / 6,000 split:
@@ -143,7 +144,7 @@ void print_breakdown(double seconds, int epochs) {
 
 // One CNN preset trained for `epochs` epochs; prints its epochs and median.
 bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs, int threads,
-               const Dataset& train) {
+               const Dataset& train, double& median_seconds) {
     std::vector<LayerSpec> specs;
     std::string error;
     if (!parse_architecture(preset, specs, error)) return false;
@@ -164,9 +165,10 @@ bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs
         return false;
     }
     const double macs = training_macs(trainer.shape());
-    printf("\n--arch %s (%s), %s lr %g, batch 64: %.2f M multiply-adds per training image\n",
+    printf("\n--arch %s (%s), %s lr %g, batch 64, %d thread%s: %.2f M multiply-adds per "
+           "training image\n",
            preset, preset_architecture(preset).c_str(), optimizer_name(optimizer),
-           static_cast<double>(lr), macs / 1e6);
+           static_cast<double>(lr), threads, threads == 1 ? "" : "s", macs / 1e6);
     std::vector<double> secs;
     for (const EpochMetrics& m : trainer.history()) {
         secs.push_back(m.seconds);
@@ -178,13 +180,60 @@ bool bench_cnn(const char* preset, OptimizerKind optimizer, float lr, int epochs
     printf("median %.2f s/epoch (%.0f images/s, %.1f GFLOP/s of useful work)\n", med,
            trainer.train_count() / med, 2 * macs * trainer.train_count() / med / 1e9);
     print_breakdown(seconds, epochs);
+    median_seconds = med;
+    return true;
+}
+
+// The reference MLP job on `threads` threads; prints its epochs and breakdown.
+bool bench_reference(int epochs, int threads, const Dataset& train, const Dataset& test,
+                     double& median_seconds) {
+    TrainConfig c;
+    c.net.n_hidden = 3;
+    for (int l = 0; l < 3; ++l) c.net.hidden_widths[l] = 128;
+    c.net.hidden_act = Activation::Relu;
+    c.init = Init::Xavier;
+    c.opt.kind = OptimizerKind::Adam;
+    c.opt.learning_rate = 1e-3f;
+    c.opt.weight_decay = 5e-4f;
+    c.batch_size = 64;
+    c.epochs = epochs;
+    c.threads = threads;
+    Trainer trainer;
+    ErrorText err;
+    SampleTimer sampling;
+    double seconds = 0;
+    if (trainer.setup(c, train, &err) != Status::Ok ||
+        !timed_run(trainer, &sampling, seconds, &err)) {
+        fprintf(stderr, "fnn_bench: %s\n", err.text);
+        return false;
+    }
+    std::vector<double> secs;
+    printf("\nreference job: 784-128-128-128-10 relu, xavier, adam lr 1e-3, weight decay 5e-4, "
+           "batch 64, %d train / %d val, %d thread%s\n",
+           trainer.train_count(), trainer.val_count(), threads, threads == 1 ? "" : "s");
+    for (const EpochMetrics& m : trainer.history()) {
+        secs.push_back(m.seconds);
+        printf("  epoch %2d  %.3f s  %8.0f samples/s  val acc %.2f%%\n", m.epoch, m.seconds,
+               trainer.train_count() / m.seconds, 100 * m.val_acc);
+    }
+    const EvalResult t = trainer.evaluate(test, 0, test.count());
+    const double gflop = 2.0 * 302848 * trainer.train_count() / 1e9;  // MACs per sample, see README
+    median_seconds = median(secs);
+    printf("median %.3f s/epoch (%.0f samples/s, %.1f GFLOP/s of GEMM work)  test acc %.2f%%\n",
+           median_seconds, trainer.train_count() / median_seconds, gflop / median_seconds,
+           100 * t.acc);
+    const double per_sample = median(sampling.seconds());
+    printf("report diagnostics: %d samples per epoch, median %.3f ms each (%.2f%% of an epoch)\n",
+           kSamplesPerEpoch, 1e3 * per_sample,
+           100 * kSamplesPerEpoch * per_sample / median_seconds);
+    print_breakdown(seconds, epochs);
     return true;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    long epochs = 10, rounds = 5, cnn_epochs = 2, threads = 1;
+    long epochs = 10, rounds = 5, cnn_epochs = 2, threads = 0;
     std::string data_dir;
     bool skip_epochs = false, skip_gemm = false;
     FlagParser p("fnn_bench", "Print fnn's speed figures.");
@@ -197,11 +246,12 @@ int main(int argc, char** argv) {
     p.add(int_flag("", "--cnn_epochs", "N", "epochs of each CNN preset, 0 to skip (default 2)",
                    cnn_epochs, 0, 100));
     p.add(int_flag("", "--threads", "N",
-                   "threads sharing the training jobs' GEMMs (default 1; the GEMM table is one "
-                   "thread)",
-                   threads, 1, GemmThreads::kMaxThreads));
+                   "each training job runs on one thread, then on N (default 0: every core this "
+                   "process may use; 1: one thread only); the GEMM table is one thread",
+                   threads, 0, GemmThreads::kMaxThreads));
     const ParseResult r = p.parse(argc, argv, 1, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
+    if (threads == 0) threads = GemmThreads::available_cores();
 
     struct utsname u;
     uname(&u);
@@ -212,8 +262,9 @@ int main(int argc, char** argv) {
         "MR=%d NR=%d KC=%d MC=%d NC=%d\n",
         gemm_kernel_name(GemmArithmetic::Fast), gemm_kernel_name(GemmArithmetic::Reproducible),
         kGemmMR, kGemmNR, kGemmKC, kGemmMC, kGemmNC);
-    printf("GEMM table on one thread, median of %ld timed rounds; training jobs on %ld thread%s\n\n",
-           rounds, threads, threads == 1 ? "" : "s");
+    printf("GEMM table on one thread, median of %ld timed rounds; training jobs on 1%s%s thread%s\n\n",
+           rounds, threads > 1 ? " and " : "", threads > 1 ? std::to_string(threads).c_str() : "",
+           threads == 1 ? "" : "s");
 
     const Shape shapes[] = {
         {"forward  layer 1: X W1", Trans::No, Trans::No, 64, 128, 784},
@@ -250,50 +301,41 @@ int main(int argc, char** argv) {
         fprintf(stderr, "fnn_bench: %s\n", error.c_str());
         return 1;
     }
-    TrainConfig c;
-    c.net.n_hidden = 3;
-    for (int l = 0; l < 3; ++l) c.net.hidden_widths[l] = 128;
-    c.net.hidden_act = Activation::Relu;
-    c.init = Init::Xavier;
-    c.opt.kind = OptimizerKind::Adam;
-    c.opt.learning_rate = 1e-3f;
-    c.opt.weight_decay = 5e-4f;
-    c.batch_size = 64;
-    c.epochs = static_cast<int>(epochs);
-    c.threads = static_cast<int>(threads);
-    Trainer trainer;
-    ErrorText err;
-    SampleTimer sampling;
-    double seconds = 0;
-    if (trainer.setup(c, train.view, &err) != Status::Ok ||
-        !timed_run(trainer, &sampling, seconds, &err)) {
-        fprintf(stderr, "fnn_bench: %s\n", err.text);
-        return 1;
+    // Each job on one thread, then on `threads` (all cores by default), one after the other.
+    std::vector<int> counts{1};
+    if (threads > 1) counts.push_back(static_cast<int>(threads));
+    struct Job {
+        const char* name;
+        std::vector<double> medians;
+    };
+    std::vector<Job> jobs{{"reference MLP", {}}};
+    for (int n : counts) {
+        double med = 0;
+        if (!bench_reference(static_cast<int>(epochs), n, train.view, test.view, med)) return 1;
+        jobs[0].medians.push_back(med);
     }
-    std::vector<double> secs;
-    printf(
-        "\nreference job: 784-128-128-128-10 relu, xavier, adam lr 1e-3, weight decay 5e-4, batch "
-        "64, "
-        "%d train / %d val\n",
-        trainer.train_count(), trainer.val_count());
-    for (const EpochMetrics& m : trainer.history()) {
-        secs.push_back(m.seconds);
-        printf("  epoch %2d  %.3f s  %8.0f samples/s  val acc %.2f%%\n", m.epoch, m.seconds,
-               trainer.train_count() / m.seconds, 100 * m.val_acc);
-    }
-    const EvalResult t = trainer.evaluate(test.view, 0, test.view.count());
-    const double gflop = 2.0 * 302848 * trainer.train_count() / 1e9;  // MACs per sample, see README
-    printf("median %.3f s/epoch (%.0f samples/s, %.1f GFLOP/s of GEMM work)  test acc %.2f%%\n",
-           median(secs), trainer.train_count() / median(secs), gflop / median(secs), 100 * t.acc);
-    const double per_sample = median(sampling.seconds());
-    printf("report diagnostics: %d samples per epoch, median %.3f ms each (%.2f%% of an epoch)\n",
-           kSamplesPerEpoch, 1e3 * per_sample, 100 * kSamplesPerEpoch * per_sample / median(secs));
-    print_breakdown(seconds, static_cast<int>(epochs));
     if (cnn_epochs > 0) {
-        const int n_threads = static_cast<int>(threads);
-        if (!bench_cnn("cnn1", OptimizerKind::Momentum, 0.02f, static_cast<int>(cnn_epochs), n_threads, train.view) ||
-            !bench_cnn("cnn2", OptimizerKind::Adam, 0.002f, static_cast<int>(cnn_epochs), n_threads, train.view))
-            return 1;
+        const struct {
+            const char* preset;
+            OptimizerKind optimizer;
+            float lr;
+        } presets[] = {{"cnn1", OptimizerKind::Momentum, 0.02f}, {"cnn2", OptimizerKind::Adam, 0.002f}};
+        for (const auto& preset : presets) {
+            jobs.push_back({preset.preset, {}});
+            for (int n : counts) {
+                double med = 0;
+                if (!bench_cnn(preset.preset, preset.optimizer, preset.lr,
+                               static_cast<int>(cnn_epochs), n, train.view, med))
+                    return 1;
+                jobs.back().medians.push_back(med);
+            }
+        }
+    }
+    if (counts.size() > 1) {
+        printf("\nmedian seconds per epoch, 1 and %d threads:\n", counts[1]);
+        for (const Job& j : jobs)
+            printf("  %-14s %8.3f s %8.3f s   %.2fx\n", j.name, j.medians[0], j.medians[1],
+                   j.medians[0] / j.medians[1]);
     }
     return 0;
 }

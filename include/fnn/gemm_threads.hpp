@@ -8,14 +8,17 @@
 // floating-point control register (flush-to-zero during training) is copied to the workers
 // for each product. Small products (kMinParallelMacs) stay on the caller.
 //
-// The workers spin briefly between products, then sleep. Each has pack buffers carved from the
-// caller's arena at start(); nothing is allocated per product. They are POSIX threads, not
+// Parts are claimed by whichever thread is free (the caller included), so a worker that is
+// not running (more threads than cores) delays nothing. Waiting threads spin briefly, then
+// yield their core, then sleep. Each worker has pack buffers carved from the caller's arena at
+// start(); nothing is allocated per product. The workers are POSIX threads, not
 // std::thread: std::thread reports a failed start by throwing, which under -fno-exceptions is
 // an abort, where pthread_create returns an error start() can turn into a Status.
 #pragma once
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -37,6 +40,10 @@ public:
     GemmThreads(const GemmThreads&) = delete;
     GemmThreads& operator=(const GemmThreads&) = delete;
     ~GemmThreads();  // stops and joins the workers
+
+    // CPUs this process may run on (its affinity mask, which taskset and containers narrow),
+    // at most kMaxThreads: the default thread count of the command-line tools.
+    static int available_cores();
 
     // Arena bytes start() carves for `threads` threads in all (the caller's own scratch aside).
     static size_t bytes(int threads);
@@ -93,13 +100,19 @@ private:
     };
     static void* worker_main(void* self_and_index);
     void work(int index);
+    // Claims and runs parts of the current task until none is left.
+    void run_parts(Arena& scratch);
     void run_part(int index, Arena& scratch);
-    // Wakes the workers on task_, runs part 0 on the caller, waits for the rest.
+    // Publishes task_, wakes the workers, runs parts on the caller, waits for the rest.
     void share(Arena* scratch);
 
     Task task_;
-    std::atomic<unsigned> generation_{0};
-    std::atomic<int> remaining_{0};
+    unsigned product_ = 0;                  // tasks published so far (the caller's count)
+    std::atomic<unsigned> generation_{0};   // product_ as the workers see it; they wait for it
+    // (product << 32) | (parts << 16) | next part to take: a claim succeeds only on the
+    // current task's word, so a late worker never takes a part of a finished task.
+    std::atomic<uint64_t> claim_{0};
+    std::atomic<int> done_{0};  // parts of the current task finished
     std::atomic<bool> stop_{false};
     std::atomic<int> started_{0};  // workers that have begun running
     std::mutex mutex_;

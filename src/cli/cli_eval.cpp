@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli/cli_flags.hpp"
+#include "cli/cli_predict_many.hpp"
 #include "cli/cli_quote.hpp"
 #include "fnn/file_io.hpp"
 #include "fnn/idx.hpp"
@@ -88,27 +89,34 @@ bool select_split(const LoadedDataset& train, const LoadedDataset& test, const s
     return true;
 }
 
-ClassificationReport evaluate_split(const LoadedModel& model, const Split& split,
-                                    std::vector<int>* predicted, std::vector<float>* confidence) {
+bool evaluate_split(const LoadedModel& model, const Split& split, int threads,
+                    ClassificationReport& report, std::vector<int>* predicted,
+                    std::vector<float>* confidence, std::string& error) {
+    Predictions all;
+    const auto sample = [&split](size_t i) {
+        return split.data->sample(split.begin + static_cast<int>(i));
+    };
+    if (!predict_many(model, static_cast<size_t>(split.count), sample, threads, all, error))
+        return false;
     std::vector<int> labels, guesses;
-    std::vector<float> probs(model.classes());
-    double loss = 0.0;
+    double loss = 0.0;  // summed in sample order: the same for any thread count
     const bool squared = model.header.meta.loss == Loss::MeanSquaredError;
-    for (int i = split.begin; i < split.begin + split.count; ++i) {
-        const int label = split.data->labels[i];
+    for (int n = 0; n < split.count; ++n) {
+        const size_t i = static_cast<size_t>(n);
+        const int label = split.data->labels[split.begin + n];
+        const float* probs = all.of(i);
         int guess = -1;
         float conf = 0.0f;
-        if (model.probabilities(split.data->sample(i), probs.data())) {
-            guess = static_cast<int>(fnn_argmax(probs.data(), probs.size()));
-            conf = probs[static_cast<size_t>(guess)];
+        if (all.valid[i]) {
+            guess = static_cast<int>(fnn_argmax(probs, all.classes));
+            conf = probs[guess];
             if (squared) {
-                for (size_t k = 0; k < probs.size(); ++k) {
+                for (size_t k = 0; k < all.classes; ++k) {
                     const double d = probs[k] - (static_cast<int>(k) == label ? 1.0 : 0.0);
                     loss += d * d;
                 }
             } else {
-                loss -=
-                    log(std::max(static_cast<double>(probs[static_cast<size_t>(label)]), 1e-45));
+                loss -= log(std::max(static_cast<double>(probs[label]), 1e-45));
             }
         } else {
             guess = (label + 1) % static_cast<int>(model.classes());  // an overflow counts as wrong
@@ -118,16 +126,16 @@ ClassificationReport evaluate_split(const LoadedModel& model, const Split& split
         guesses.push_back(guess);
         if (confidence != nullptr) confidence->push_back(conf);
     }
-    ClassificationReport r =
-        classification_report(labels, guesses, static_cast<int>(model.classes()));
-    r.loss = loss / split.count;
+    report = classification_report(labels, guesses, static_cast<int>(model.classes()));
+    report.loss = loss / split.count;
     if (predicted != nullptr) *predicted = guesses;
-    return r;
+    return true;
 }
 
 int cmd_eval(int argc, char** argv) {
     std::string model_path, dataset, split = "test", format = "text", data_dir;
     double val_fraction = 0.1;
+    long threads = 0;
     bool best = false;
     std::vector<std::string> positionals;
     FlagParser p("fnn eval",
@@ -163,6 +171,7 @@ int cmd_eval(int argc, char** argv) {
          }});
     p.add(
         text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
+    p.add(threads_flag(threads));
     const ParseResult parsed = p.parse(argc, argv, 2, &positionals);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
     std::string error;
@@ -192,7 +201,11 @@ int cmd_eval(int argc, char** argv) {
                 s.data->features(), s.data->classes());
         return 1;
     }
-    const ClassificationReport r = evaluate_split(model, s, nullptr, nullptr);
+    ClassificationReport r;
+    if (!evaluate_split(model, s, resolve_threads(threads), r, nullptr, nullptr, error)) {
+        fprintf(stderr, "fnn eval: %s\n", error.c_str());
+        return 1;
+    }
     const std::vector<std::string> names = class_names(*s.data);
     if (format == "json") {
         fputs(report_json(r, names).c_str(), stdout);
@@ -210,6 +223,7 @@ int cmd_eval(int argc, char** argv) {
 int cmd_predict(int argc, char** argv) {
     std::string model_path, dataset, split = "test", idx_path, out_path, data_dir;
     std::vector<std::string> pgms;
+    long threads = 0;
     bool pgm_mode = false, probs_wanted = false, names_wanted = false, best = false;
     double val_fraction = 0.1;
     FlagParser p("fnn predict",
@@ -238,6 +252,7 @@ int cmd_predict(int argc, char** argv) {
                     out_path));
     p.add(
         text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
+    p.add(threads_flag(threads));
     const ParseResult parsed = p.parse(argc, argv, 2, &pgms);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
     // Without --model the first positional argument is the run directory or model file.
@@ -302,32 +317,21 @@ int cmd_predict(int argc, char** argv) {
             csv += "," + csv_field("p_" + (names_wanted ? names[k] : std::to_string(k)));
     }
     csv += "\n";
-    std::vector<float> probs(model.classes());
-    auto add_row = [&](long index, long label, const uint8_t* pixels) {
-        std::string line = std::to_string(index) + "," + (label >= 0 ? label_text(label) : "");
-        if (model.probabilities(pixels, probs.data())) {
-            const size_t k = fnn_argmax(probs.data(), probs.size());
-            char number[32];
-            snprintf(number, sizeof number, "%.6f", static_cast<double>(probs[k]));
-            line += "," + label_text(static_cast<long>(k)) + "," + number;
-            for (size_t j = 0; probs_wanted && j < probs.size(); ++j) {
-                snprintf(number, sizeof number, ",%.6f", static_cast<double>(probs[j]));
-                line += number;
-            }
-        } else {
-            // The model overflowed: no prediction.
-            line += ",," + std::string(probs_wanted ? probs.size() : 0, ',');
-        }
-        csv += line + "\n";
-    };
+    // The inputs first (the --pgm images read whole), then their predictions on the threads.
+    std::vector<const uint8_t*> inputs;
+    std::vector<long> labels;  // -1: unknown
+    std::vector<uint8_t> idx_bytes;
+    std::vector<std::vector<uint8_t>> pgm_pixels(pgms.size());
     if (!dataset.empty()) {
-        for (int i = s.begin; i < s.begin + s.count; ++i)
-            add_row(i - s.begin, s.data->labels[i], s.data->sample(i));
+        for (int i = s.begin; i < s.begin + s.count; ++i) {
+            inputs.push_back(s.data->sample(i));
+            labels.push_back(s.data->labels[i]);
+        }
     } else if (!idx_path.empty()) {
-        std::vector<uint8_t> bytes;
         IdxArray images;
-        if (read_file(idx_path, bytes, &err) != Status::Ok ||
-            parse_idx(bytes.data(), bytes.size(), idx_path.c_str(), images, &err) != Status::Ok) {
+        if (read_file(idx_path, idx_bytes, &err) != Status::Ok ||
+            parse_idx(idx_bytes.data(), idx_bytes.size(), idx_path.c_str(), images, &err) !=
+                Status::Ok) {
             fprintf(stderr, "fnn predict: %s\n", err.text);
             return 1;
         }
@@ -337,16 +341,42 @@ int cmd_predict(int argc, char** argv) {
                     idx_path.c_str(), per_image, model.inputs());
             return 1;
         }
-        for (uint32_t i = 0; i < images.dims[0]; ++i) add_row(i, -1, images.data + i * per_image);
+        for (uint32_t i = 0; i < images.dims[0]; ++i) inputs.push_back(images.data + i * per_image);
+        labels.assign(inputs.size(), -1);
     } else {
         for (size_t i = 0; i < pgms.size(); ++i) {
-            std::vector<uint8_t> pixels;
-            if (!read_pgm(pgms[i], model.inputs(), pixels, error)) {
+            if (!read_pgm(pgms[i], model.inputs(), pgm_pixels[i], error)) {
                 fprintf(stderr, "fnn predict: %s\n", error.c_str());
                 return 1;
             }
-            add_row(static_cast<long>(i), -1, pixels.data());
+            inputs.push_back(pgm_pixels[i].data());
         }
+        labels.assign(inputs.size(), -1);
+    }
+    Predictions all;
+    if (!predict_many(model, inputs.size(), [&inputs](size_t i) { return inputs[i]; },
+                      resolve_threads(threads), all, error)) {
+        fprintf(stderr, "fnn predict: %s\n", error.c_str());
+        return 1;
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        std::string line =
+            std::to_string(i) + "," + (labels[i] >= 0 ? label_text(labels[i]) : "");
+        if (all.valid[i]) {
+            const float* probs = all.of(i);
+            const size_t k = fnn_argmax(probs, all.classes);
+            char number[32];
+            snprintf(number, sizeof number, "%.6f", static_cast<double>(probs[k]));
+            line += "," + label_text(static_cast<long>(k)) + "," + number;
+            for (size_t j = 0; probs_wanted && j < all.classes; ++j) {
+                snprintf(number, sizeof number, ",%.6f", static_cast<double>(probs[j]));
+                line += number;
+            }
+        } else {
+            // The model overflowed: no prediction.
+            line += ",," + std::string(probs_wanted ? all.classes : 0, ',');
+        }
+        csv += line + "\n";
     }
     if (out_path.empty()) {
         fputs(csv.c_str(), stdout);

@@ -25,10 +25,13 @@ struct Split {
 bool select_split(const LoadedDataset& train, const LoadedDataset& test, const std::string& split,
                   double val_fraction, long limit_train, Split& out, std::string& error);
 
-// Runs the model over a split: predictions, the report (loss as the model was trained: cross-
-// entropy or squared error on its probabilities), and each sample's confidence.
-ClassificationReport evaluate_split(const LoadedModel& model, const Split& split,
-                                    std::vector<int>* predicted, std::vector<float>* confidence);
+// Runs the model over a split on `threads` threads: predictions, the report (loss as the model
+// was trained: cross-entropy or squared error on its probabilities, summed in sample order, so
+// the same for any thread count), and each sample's confidence. False, saying why, when the
+// model cannot be copied for the threads.
+bool evaluate_split(const LoadedModel& model, const Split& split, int threads,
+                    ClassificationReport& report, std::vector<int>* predicted,
+                    std::vector<float>* confidence, std::string& error);
 
 // Class names from a dataset blob ("class <i>" when it has none).
 std::vector<std::string> class_names(const Dataset& d);

@@ -128,6 +128,18 @@ bool load_model(const std::string& path, LoadedModel& out, std::string& error) {
         error = err.text;  // names the file already
         return false;
     }
+    return open_model(out, error);
+}
+
+bool copy_model(const LoadedModel& model, LoadedModel& out, std::string& error) {
+    out.path = model.path;
+    out.blob = model.blob;
+    return open_model(out, error);
+}
+
+bool open_model(LoadedModel& out, std::string& error) {
+    ErrorText err;
+    const std::string& path = out.path;
     if (parse_model_header(out.blob.data(), out.blob.size(), out.header, &err) != Status::Ok) {
         error = path + ": " + err.text;
         return false;

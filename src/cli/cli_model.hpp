@@ -72,6 +72,11 @@ bool model_path_of(const std::string& arg, bool best, std::string& path, std::st
 
 // Reads and validates a model blob; `error` names the file and the problem.
 bool load_model(const std::string& path, LoadedModel& out, std::string& error);
+// Validates and opens out.blob (read from out.path): what load_model does after reading.
+bool open_model(LoadedModel& out, std::string& error);
+// A second, independent instance of a loaded model (its own arena or network), for another
+// thread: one instance runs one sample at a time.
+bool copy_model(const LoadedModel& model, LoadedModel& out, std::string& error);
 
 // What a model in a run directory was trained on, from the run's config.json: the dataset and
 // how its training file was split. Defaults (fashion_mnist, 0.1, all) for a model elsewhere.

@@ -108,6 +108,7 @@ TrainConfig TrainOptions::default_config() {
     c.opt.learning_rate = 5e-4f;
     c.opt.weight_decay = 0.0f;
     c.seed = 1;
+    c.threads = 0;  // finish_train_options: every core the process may use
     return c;
 }
 
@@ -250,7 +251,7 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
                       c.schedule.warmup_epochs, 0, 100000));
     p.add(int_flag("", "--threads", "N",
                    "threads sharing the matrix products and the optimizer update; the model is the "
-                   "same bits for any N (default 1; 0: one per core)",
+                   "same bits for any N (default 0: every core this process may use)",
                    c.threads, 0, GemmThreads::kMaxThreads));
     p.add(int_flag("", "--early_stop", "N",
                    "stop after N epochs without a better validation metric (default 0: never)",
@@ -365,11 +366,7 @@ std::vector<std::string> full_train_args(const TrainOptions& o) {
 }
 
 bool finish_train_options(FlagParser& p, TrainOptions& o, std::string& error) {
-    if (o.config.threads == 0) {
-        const long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        o.config.threads = cores < 1 ? 1 : cores > GemmThreads::kMaxThreads ? GemmThreads::kMaxThreads
-                                                                           : static_cast<int>(cores);
-    }
+    if (o.config.threads == 0) o.config.threads = GemmThreads::available_cores();
     NetworkSpec& net = o.config.net;
     net.n_specs = 0;
     if (!o.dropout.empty() && o.arch.empty()) {

@@ -270,11 +270,14 @@ Status deploy_trial(const DeviceBudget& device, const Trainer& trainer, const Da
 }  // namespace
 
 TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train,
-                      const Dataset& test, EpochGate* gate, const std::string& run_dir,
-                      const DeviceBudget* device, const std::string& deploy_path) {
+                      const Dataset& test, EpochGate* gate, int threads,
+                      const std::string& run_dir, const DeviceBudget* device,
+                      const std::string& deploy_path) {
     TrainOptions o;
     std::string error;
-    if (!train_options_from_args(args, o, error)) {
+    const bool parsed = train_options_from_args(args, o, error);
+    o.config.threads = threads;
+    if (!parsed) {
         TrialResult r;
         r.trial = trial;
         r.args = args;

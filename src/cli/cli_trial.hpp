@@ -57,10 +57,13 @@ public:
 // a trial whose directory cannot be written is failed, with the reason.
 // With a `device`, the trained model is converted to the device's variant, scored through the
 // inference library on the validation samples (and the test samples, unless the gate stopped
-// the trial: then test_acc is NaN), and its blob written to `deploy_path`.
+// the trial: then test_acc is NaN), and its blob written to `deploy_path`. The trial trains on
+// `threads` threads whatever `args` say (a sweep shares the cores among its workers; the model
+// is the same for any count).
 TrialResult run_trial(long trial, const std::vector<std::string>& args, const Dataset& train,
-                      const Dataset& test, EpochGate* gate, const std::string& run_dir = "",
-                      const DeviceBudget* device = nullptr, const std::string& deploy_path = "");
+                      const Dataset& test, EpochGate* gate, int threads,
+                      const std::string& run_dir = "", const DeviceBudget* device = nullptr,
+                      const std::string& deploy_path = "");
 
 // The result of a finished Trainer run (shared by run_trial and fnn train --journal).
 TrialResult trial_result(long trial, const TrainOptions& o, const std::vector<std::string>& args,

@@ -2,7 +2,9 @@
 // product, and how it is cut into parts.
 #include "fnn/gemm_threads.hpp"
 
+#include <sched.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -17,13 +19,25 @@ namespace {
 
 thread_local GemmThreads* t_current = nullptr;
 
-// Pause instructions a worker spins for a new product before it sleeps (well under a millisecond).
-constexpr int kSpins = 1 << 14;
+// A waiting thread first spins (pause instructions: the next product is usually microseconds
+// away), then yields its core (another thread may need it: more threads than cores, a second
+// process), and a worker finally sleeps until woken.
+constexpr int kSpins = 256;
+constexpr int kYields = 2000;  // about a millisecond when nothing else wants the core
 
 void cpu_relax() {
 #if defined(__SSE__)
     _mm_pause();
 #endif
+}
+
+// One round of waiting: returns false once the thread should sleep instead.
+bool wait_a_little(int& round) {
+    ++round;
+    if (round < kSpins) cpu_relax();
+    else if (round < kSpins + kYields) std::this_thread::yield();
+    else return false;
+    return true;
 }
 
 unsigned read_control() {
@@ -47,6 +61,16 @@ void write_control(unsigned control) {
 GemmThreads::Use::Use(GemmThreads* pool) : previous_(t_current) { t_current = pool; }
 GemmThreads::Use::~Use() { t_current = previous_; }
 GemmThreads* GemmThreads::current() { return t_current; }
+
+int GemmThreads::available_cores() {
+    long cores = 0;
+#if defined(__linux__)
+    cpu_set_t mask;
+    if (sched_getaffinity(0, sizeof mask, &mask) == 0) cores = CPU_COUNT(&mask);
+#endif
+    if (cores < 1) cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 1 ? 1 : cores > kMaxThreads ? kMaxThreads : static_cast<int>(cores);
+}
 
 size_t GemmThreads::bytes(int threads) {
     // Every part is at most one MC x KC block of A and one KC x NC panel of B at a time.
@@ -100,23 +124,33 @@ void GemmThreads::work(int index) {
     Arena scratch(scratch_[index], scratch_bytes_);
     unsigned seen = 0;
     for (;;) {
-        unsigned now = generation_.load(std::memory_order_acquire);
-        for (int spins = 0; now == seen && !stop_.load(std::memory_order_acquire); ++spins) {
-            if (spins < kSpins) {
-                cpu_relax();
-            } else {
-                std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] {
-                    return generation_.load(std::memory_order_acquire) != seen ||
-                           stop_.load(std::memory_order_acquire);
-                });
-            }
-            now = generation_.load(std::memory_order_acquire);
+        int round = 0;
+        while (generation_.load(std::memory_order_acquire) == seen &&
+               !stop_.load(std::memory_order_acquire)) {
+            if (wait_a_little(round)) continue;
+            std::unique_lock<std::mutex> lock(mutex_);
+            wake_.wait(lock, [&] {
+                return generation_.load(std::memory_order_acquire) != seen ||
+                       stop_.load(std::memory_order_acquire);
+            });
         }
         if (stop_.load(std::memory_order_acquire)) return;
-        seen = now;
-        if (index < task_.parts) run_part(index, scratch);
-        remaining_.fetch_sub(1, std::memory_order_acq_rel);
+        seen = generation_.load(std::memory_order_acquire);
+        run_parts(scratch);
+    }
+}
+
+void GemmThreads::run_parts(Arena& scratch) {
+    for (;;) {
+        uint64_t c = claim_.load(std::memory_order_acquire);
+        int part;
+        do {
+            part = static_cast<int>(c & 0xffff);
+            if (part >= static_cast<int>((c >> 16) & 0xffff)) return;  // all taken
+        } while (!claim_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel,
+                                               std::memory_order_acquire));
+        run_part(part, scratch);
+        done_.fetch_add(1, std::memory_order_release);
     }
 }
 
@@ -193,15 +227,24 @@ bool GemmThreads::run_range(size_t n, size_t min_n, RangeFn fn, void* ctx) {
 }
 
 void GemmThreads::share(Arena* scratch) {
-    remaining_.store(n_workers_, std::memory_order_relaxed);
+    // Parts are claimed, not assigned: the caller takes whatever a busy or descheduled worker
+    // has not started, so no thread waits for one that is not running. Who computes a part
+    // changes no bits.
+    ++product_;
+    done_.store(0, std::memory_order_relaxed);
+    claim_.store(static_cast<uint64_t>(product_) << 32 | static_cast<uint64_t>(task_.parts) << 16,
+                 std::memory_order_release);
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        generation_.fetch_add(1, std::memory_order_release);
+        generation_.store(product_, std::memory_order_release);
     }
     wake_.notify_all();
     Arena none;
-    run_part(0, scratch != nullptr ? *scratch : none);
-    while (remaining_.load(std::memory_order_acquire) != 0) cpu_relax();
+    run_parts(scratch != nullptr ? *scratch : none);
+    int round = 0;
+    while (done_.load(std::memory_order_acquire) != task_.parts) {
+        if (!wait_a_little(round)) std::this_thread::yield();
+    }
 }
 
 }  // namespace fnn

@@ -15,6 +15,7 @@
 #include "cli/report/cli_svg.hpp"
 #include "cli/report/cli_text_chart.hpp"
 #include "fnn/file_io.hpp"
+#include "fnn/gemm_threads.hpp"
 
 namespace fnn {
 namespace {
@@ -150,7 +151,9 @@ bool load_run(const std::string& dir, const std::string& data_dir, const char* a
         error = dir + "/model.fnn does not take " + dataset + "'s inputs";
         return false;
     }
-    d.report = evaluate_split(d.model, split, &d.predicted, &d.confidence);
+    if (!evaluate_split(d.model, split, GemmThreads::available_cores(), d.report, &d.predicted,
+                        &d.confidence, error))
+        return false;
     d.names = class_names(d.test.view);
     return true;
 }

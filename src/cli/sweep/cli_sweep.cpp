@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "cli/sweep/cli_sweep_studies.hpp"
 #include "cli/sweep/cli_sweep_summary.hpp"
 #include "cli/cli_train_options.hpp"
+#include "fnn/gemm_threads.hpp"
 #include "fnn/file_io.hpp"
 
 namespace fnn {
@@ -51,7 +53,7 @@ std::string default_sweep_dir(const std::string& config) {
 int cmd_sweep(int argc, char** argv) {
     std::string out, resume, collect, summary, transfer, data_dir, check, export_dir;
     std::vector<std::string> sets, positionals;
-    long seed = 1, workers = 1, run_cap = 0, top = 10;
+    long seed = 1, workers = 1, threads = 0, run_cap = 0, top = 10;
     std::string method;
     bool plan = false, compare = false, keep_runs = false, retry_failed = false;
     FlagParser p("fnn sweep", kSummary);
@@ -59,8 +61,12 @@ int cmd_sweep(int argc, char** argv) {
                     "sweep directory (default runs/sweep-<config>-<date>-<time>)", out));
     p.add(int_flag("", "--seed", "N", "seed of the search and of every trial's seed (default 1)",
                    seed, 0, kMaxSweepSeed));
-    p.add(int_flag("", "--workers", "N", "trials run at once, one thread each (default 1)", workers,
-                   1, 256));
+    p.add(int_flag("", "--workers", "N", "trials run at once (default 1)", workers, 1, 256));
+    p.add(int_flag("", "--threads", "N",
+                   "threads each trial trains on; a trial's result is the same for any N "
+                   "(default: the cores this process may use divided by --workers, at least 1; "
+                   "with --plan: 1, for a runner that starts one command per core)",
+                   threads, 0, GemmThreads::kMaxThreads));
     p.add(text_flag("", "--method", "NAME", "search method (overrides the file's)", method,
                     {"grid", "random", "bayes"}));
     p.add(int_flag("", "--run_cap", "N", "number of trials (overrides the file's run_cap)", run_cap,
@@ -108,6 +114,9 @@ int cmd_sweep(int argc, char** argv) {
         top, 1, 100000));
     const ParseResult parsed = p.parse(argc, argv, 2, &positionals);
     if (parsed != ParseResult::Ok) return parsed == ParseResult::Help ? 0 : 2;
+    const int trial_threads =
+        threads > 0 ? static_cast<int>(threads)
+                    : std::max(1, GemmThreads::available_cores() / static_cast<int>(workers));
 
     if (!summary.empty()) return summarize_sweep(summary, static_cast<int>(top));
     if (!check.empty()) return check_sweep(check);
@@ -173,7 +182,8 @@ int cmd_sweep(int argc, char** argv) {
             fprintf(stderr, "fnn sweep: %s\n", error.c_str());
             return 1;
         }
-        return run_sweep(resume, s, static_cast<int>(workers), argv[0], retry_failed);
+        return run_sweep(resume, s, static_cast<int>(workers), trial_threads, argv[0],
+                         retry_failed);
     }
 
     // A new sweep.
@@ -253,8 +263,8 @@ int cmd_sweep(int argc, char** argv) {
         fprintf(stderr, "fnn sweep: %s\n", error.c_str());
         return 1;
     }
-    if (plan) return plan_sweep(dir, s, argv[0]);
-    return run_sweep(dir, s, static_cast<int>(workers), argv[0]);
+    if (plan) return plan_sweep(dir, s, threads > 0 ? static_cast<int>(threads) : 1, argv[0]);
+    return run_sweep(dir, s, static_cast<int>(workers), trial_threads, argv[0]);
 }
 
 }  // namespace fnn

@@ -333,8 +333,8 @@ const TrialResult* reached_target(const SweepSpec& spec, const std::map<long, Tr
 
 }  // namespace
 
-int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const char* argv0,
-              bool retry_failed) {
+int run_sweep(const std::string& dir, const SweepSettings& s, int workers, int threads,
+              const char* argv0, bool retry_failed) {
     const SweepSpec& spec = s.spec;
     std::vector<TrialResult> done, infeasible_done;
     std::string error;
@@ -367,9 +367,10 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
     std::mutex journal_mutex;
     int unrecorded = 0;  // trials whose journal line could not be written (a full disk)
     printf(
-        "fnn sweep: %s search, %ld trials in rounds of %d, %d worker%s, journal %s (%zu trials "
-        "already done)\n",
+        "fnn sweep: %s search, %ld trials in rounds of %d, %d worker%s of %d thread%s, journal %s "
+        "(%zu trials already done)\n",
         sweep_method_name(spec.method), s.trials, kSweepRoundSize, workers, workers == 1 ? "" : "s",
+        threads, threads == 1 ? "" : "s",
         journal_path(dir).c_str(), by_id.size());
     if (spec.device.enabled()) {
         printf("fnn sweep: device %s, %s, budget flash %s bytes, RAM %s bytes%s\n",
@@ -457,7 +458,7 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                 } else {
                     char deploy[40];
                     snprintf(deploy, sizeof deploy, "/deploy/trial-%05ld.fnn", t);
-                    r = run_trial(t, args, train->view, test->view, &gate,
+                    r = run_trial(t, args, train->view, test->view, &gate, threads,
                                   s.keep_runs ? trial_run_dir(dir, t) : "", &spec.device,
                                   spec.device.enabled() ? dir + deploy : "");
                 }
@@ -478,11 +479,11 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
                 fflush(stdout);
             }
         };
-        std::vector<std::thread> threads;
+        std::vector<std::thread> running;
         const int count = std::min<int>(workers, static_cast<int>(pending.size()));
-        for (int w = 1; w < count; ++w) threads.emplace_back(work);
+        for (int w = 1; w < count; ++w) running.emplace_back(work);
         work();
-        for (std::thread& th : threads) th.join();
+        for (std::thread& th : running) th.join();
     }
     if (target == nullptr) target = reached_target(spec, by_id);
     if (target != nullptr) {
@@ -510,7 +511,7 @@ int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const
     return target != nullptr || by_id.size() >= static_cast<size_t>(trials) ? 0 : 1;
 }
 
-int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0) {
+int plan_sweep(const std::string& dir, const SweepSettings& s, int threads, const char* argv0) {
     if (s.spec.method == SweepMethod::Bayes) {
         fprintf(stderr,
                 "fnn sweep: --plan needs a grid or random sweep: bayes proposals depend on earlier "
@@ -540,7 +541,8 @@ int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0
         for (const std::string& a : args) line += " " + shell_quote(a);
         // --overwrite: a trial run again (a failed node, a retried job) replaces its own
         // unfinished run directory.
-        line += " --trial " + std::to_string(t) + " --journal " +
+        line += " --threads " + std::to_string(threads) + " --trial " + std::to_string(t) +
+                " --journal " +
                 shell_quote(dir + "/parts/" + name + ".jsonl") + " --out " +
                 shell_quote(trial_run_dir(dir, t)) + " --overwrite";
         printf("%s\n", line.c_str());

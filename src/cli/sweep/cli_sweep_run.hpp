@@ -44,17 +44,18 @@ bool create_sweep_dir(const std::string& dir, const SweepSettings& s, std::strin
 // Reads them back.
 bool load_sweep_dir(const std::string& dir, SweepSettings& s, std::string& error);
 
-// Runs (or resumes) the sweep in DIR with `workers` threads; prints one line per trial. With
+// Runs (or resumes) the sweep in DIR, `workers` trials at once on `threads` threads each; prints one line per trial. With
 // `retry_failed`, trials recorded as failed run again (their new record replaces the old one).
 // Returns the exit status: 0 when every trial has a journal line (or metric.target was reached)
 // and not every trial failed. The caller holds DIR's SweepLock.
-int run_sweep(const std::string& dir, const SweepSettings& s, int workers, const char* argv0,
-              bool retry_failed = false);
+int run_sweep(const std::string& dir, const SweepSettings& s, int workers, int threads,
+              const char* argv0, bool retry_failed = false);
 
 // Prints one self-contained `fnn train ... --journal DIR/parts/... --trial N` command per trial
 // (grid and random sweeps; trials run without early termination; cmd_sweep refuses device
-// sweeps first).
-int plan_sweep(const std::string& dir, const SweepSettings& s, const char* argv0);
+// sweeps first). Each command trains on `threads` threads: a runner such as GNU parallel starts
+// one command per core, so the caller passes 1 unless told otherwise.
+int plan_sweep(const std::string& dir, const SweepSettings& s, int threads, const char* argv0);
 
 // Merges DIR/parts/*.jsonl into DIR/journal.jsonl (trials not yet in it).
 int collect_sweep(const std::string& dir);

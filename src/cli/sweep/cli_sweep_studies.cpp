@@ -13,6 +13,7 @@
 #include "cli/sweep/cli_sweep_summary.hpp"
 #include "cli/cli_journal.hpp"
 #include "cli/cli_trial.hpp"
+#include "fnn/gemm_threads.hpp"
 
 namespace fnn {
 namespace {
@@ -154,7 +155,8 @@ int transfer_sweep(const std::string& dir, const std::string& dataset, int top, 
         }
         args.push_back("--dataset");
         args.push_back(dataset);
-        const TrialResult t = run_trial(r.result.trial, args, train.view, test.view, nullptr);
+        const TrialResult t = run_trial(r.result.trial, args, train.view, test.view, nullptr,
+                                         GemmThreads::available_cores());
         printf("%6ld %12.4f %12.4f %12.4f  %s\n", r.result.trial, r.metric, r.result.test_acc,
                t.test_acc, sweep_config_text(l.settings.spec, r).c_str());
         fflush(stdout);
