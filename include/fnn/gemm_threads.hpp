@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include <atomic>
+#include <type_traits>
 #include <condition_variable>
 #include <mutex>
 
@@ -79,9 +80,11 @@ public:
     // thread, parts whole multiples of kRangeBlock elements. Every element is computed by the
     // same code whichever part it falls in, so results do not depend on the thread count.
     // False leaves it to the caller (no workers, or n below min_n).
+    // Parts are whole multiples of `block` elements (default kRangeBlock). A call made from
+    // inside a shared task (fn calling gemm, say) runs on its own thread alone.
     using RangeFn = void (*)(void* ctx, size_t begin, size_t end);
     static constexpr size_t kRangeBlock = 64;
-    bool run_range(size_t n, size_t min_n, RangeFn fn, void* ctx);
+    bool run_range(size_t n, size_t min_n, RangeFn fn, void* ctx, size_t block = kRangeBlock);
 
 private:
     struct Task {
@@ -107,6 +110,7 @@ private:
     void share(Arena* scratch);
 
     Task task_;
+    bool sharing_ = false;  // the caller is inside share(): nested calls stay on their thread
     unsigned product_ = 0;                  // tasks published so far (the caller's count)
     std::atomic<unsigned> generation_{0};   // product_ as the workers see it; they wait for it
     // (product << 32) | (parts << 16) | next part to take: a claim succeeds only on the
@@ -127,5 +131,30 @@ private:
         int index;
     } starts_[kMaxThreads] = {};
 };
+
+// fn(begin, end) over [0, n): shared with the calling thread's pool in parts of whole `block`s
+// when there is one and n >= min_n, else all on the caller. fn must compute every element the
+// same way whichever part it falls in (then the result does not depend on the thread count).
+template <typename F>
+void share_range(size_t n, size_t min_n, size_t block, F&& fn) {
+    using Fn = typename std::remove_reference<F>::type;
+    GemmThreads* pool = GemmThreads::current();
+    const GemmThreads::RangeFn call = [](void* ctx, size_t begin, size_t end) {
+        (*static_cast<Fn*>(ctx))(begin, end);
+    };
+    if (pool == nullptr || !pool->run_range(n, min_n, call, &fn, block)) fn(size_t{0}, n);
+}
+
+// Per-sample work (rows of a batch, `floats` values each) is shared when the batch holds at
+// least this many values: below it, handing the parts over costs more than it saves.
+constexpr size_t kMinSharedFloats = size_t{1} << 15;
+
+// fn(begin, end) over rows [0, rows) of a batch with `floats_per_row` values per row, shared as
+// share_range() does, one row at a time, when the batch is large enough to be worth it.
+template <typename F>
+void share_rows(int rows, size_t floats_per_row, F&& fn) {
+    const size_t n = static_cast<size_t>(rows > 0 ? rows : 0);
+    share_range(n, n * floats_per_row >= kMinSharedFloats ? 2 : n + 1, 1, fn);
+}
 
 }  // namespace fnn

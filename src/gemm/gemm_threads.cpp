@@ -186,7 +186,7 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
                       ConstMatView b, float beta, MatView c, Arena& scratch) {
     const int m = c.rows, n = c.cols;
     const int k = ta == Trans::No ? a.cols : a.rows;
-    if (n_workers_ == 0 || static_cast<size_t>(m) * n * k < min_macs_) return false;
+    if (n_workers_ == 0 || sharing_ || static_cast<size_t>(m) * n * k < min_macs_) return false;
     const bool by_rows = m >= n;
     const int step = by_rows ? kGemmMR : 2 * kGemmNR;
     const int units = ((by_rows ? m : n) + step - 1) / step;
@@ -210,16 +210,16 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
     return true;
 }
 
-bool GemmThreads::run_range(size_t n, size_t min_n, RangeFn fn, void* ctx) {
-    if (n_workers_ == 0 || n < min_n) return false;
-    const size_t blocks = (n + kRangeBlock - 1) / kRangeBlock;
+bool GemmThreads::run_range(size_t n, size_t min_n, RangeFn fn, void* ctx, size_t block) {
+    if (n_workers_ == 0 || sharing_ || n < min_n || block == 0) return false;
+    const size_t blocks = (n + block - 1) / block;
     const size_t per_part = (blocks + static_cast<size_t>(threads()) - 1) / static_cast<size_t>(threads());
     const size_t parts = (blocks + per_part - 1) / per_part;  // every part non-empty
     if (parts < 2) return false;
     task_.range = fn;
     task_.range_ctx = ctx;
     task_.range_n = n;
-    task_.range_unit = per_part * kRangeBlock;
+    task_.range_unit = per_part * block;
     task_.parts = static_cast<int>(parts);
     task_.control = read_control();
     share(nullptr);
@@ -240,7 +240,9 @@ void GemmThreads::share(Arena* scratch) {
     }
     wake_.notify_all();
     Arena none;
+    sharing_ = true;
     run_parts(scratch != nullptr ? *scratch : none);
+    sharing_ = false;
     int round = 0;
     while (done_.load(std::memory_order_acquire) != task_.parts) {
         if (!wait_a_little(round)) std::this_thread::yield();

@@ -3,6 +3,7 @@
 // kernels/batchnorm.hpp). Statistics are summed in double, so they do not depend on how large
 // the batch is to within float rounding.
 #include "fnn/activation.hpp"
+#include "fnn/gemm_threads.hpp"
 #include "kernels/batchnorm.hpp"
 #include "nn/layers/layers.hpp"
 
@@ -11,8 +12,27 @@ namespace {
 
 // Channels are processed in blocks so the per-channel sums (double) stay on the stack while the
 // loops run over samples and positions with the channel innermost, where values are contiguous.
-// Each channel's sums still add its values in sample, then position order.
+// Each channel's sums still add its values in sample, then position order. Threads of the
+// calling thread's pool take whole channels for the sums (kThreadChannels at a time, a cache
+// line of each position) and whole samples for the elementwise passes, so every value is
+// computed the same way for any thread count.
 constexpr int kChannelBlock = 256;
+constexpr size_t kThreadChannels = 16;
+
+// f(c0, c1) over blocks of at most kChannelBlock channels of [0, C), shared by channels.
+template <typename F>
+void share_channels(ConstMatView x, int C, F f) {
+    const size_t channels = static_cast<size_t>(C);
+    const size_t values = static_cast<size_t>(x.rows) * static_cast<size_t>(x.cols);
+    share_range(channels, values >= kMinSharedFloats ? 2 : channels + 1, kThreadChannels,
+                [&](size_t begin, size_t end) {
+                    for (int c0 = static_cast<int>(begin); c0 < static_cast<int>(end); c0 += kChannelBlock) {
+                        const int c1 = c0 + kChannelBlock < static_cast<int>(end) ? c0 + kChannelBlock
+                                                                                  : static_cast<int>(end);
+                        f(c0, c1);
+                    }
+                });
+}
 
 // Calls f(v, w, n) for every position of every sample: v (and w, of `y`) point at channel c0
 // of that position; n = c1 - c0 channels follow.
@@ -43,15 +63,16 @@ void batchnorm_forward(const LayerDesc& d, const float* params, float* state, Co
     if (!training) {
         // The folded scale and shift go where training keeps its statistics.
         batchnorm_fold(gamma, beta, running_mean, running_var, d.bn_eps, C, kept_mean, kept_invstd);
-        for (int i = 0; i < x.rows; ++i) {
-            channel_affine(x.row(i), y.row(i), positions, C, kept_mean, kept_invstd);
-            activation_forward(d.act, y.row_range(i, 1));
-        }
+        share_rows(x.rows, static_cast<size_t>(x.cols), [&](size_t begin, size_t end) {
+            for (int i = static_cast<int>(begin); i < static_cast<int>(end); ++i) {
+                channel_affine(x.row(i), y.row(i), positions, C, kept_mean, kept_invstd);
+                activation_forward(d.act, y.row_range(i, 1));
+            }
+        });
         return;
     }
     const double n = static_cast<double>(x.rows) * static_cast<double>(positions);
-    for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
-        const int c1 = c0 + kChannelBlock < C ? c0 + kChannelBlock : C;
+    share_channels(x, C, [&](int c0, int c1) {
         const int nc = c1 - c0;
         // One pass over the batch: sums of x - K and (x - K)^2 in double, shifted by K = the
         // running mean (close to the batch mean once training is under way) so the variance
@@ -80,18 +101,20 @@ void batchnorm_forward(const LayerDesc& d, const float* params, float* state, Co
             running_var[c0 + c] = (1.0f - mom) * running_var[c0 + c] +
                                   mom * static_cast<float>(n > 1 ? var * n / (n - 1) : var);
         }
-    }
+    });
     // y = (x - mean) * invstd * gamma + beta, then the activation, one sample at a time (still
     // in cache for the activation).
-    for (int i = 0; i < x.rows; ++i) {
-        const float* in = x.row(i);
-        float* out = y.row(i);
-        for (size_t p = 0; p < positions; ++p, in += C, out += C) {
-            for (int c = 0; c < C; ++c)
-                out[c] = (in[c] - kept_mean[c]) * kept_invstd[c] * gamma[c] + beta[c];
+    share_rows(x.rows, static_cast<size_t>(x.cols), [&](size_t begin, size_t end) {
+        for (int i = static_cast<int>(begin); i < static_cast<int>(end); ++i) {
+            const float* in = x.row(i);
+            float* out = y.row(i);
+            for (size_t p = 0; p < positions; ++p, in += C, out += C) {
+                for (int c = 0; c < C; ++c)
+                    out[c] = (in[c] - kept_mean[c]) * kept_invstd[c] * gamma[c] + beta[c];
+            }
+            activation_forward(d.act, y.row_range(i, 1));
         }
-        activation_forward(d.act, y.row_range(i, 1));
-    }
+    });
 }
 
 void batchnorm_backward(const LayerDesc& d, const float* params, float* grads, ConstMatView x,
@@ -102,21 +125,19 @@ void batchnorm_backward(const LayerDesc& d, const float* params, float* grads, C
     const float* invstd = keep + arena_floats(static_cast<size_t>(C)) / sizeof(float);
     const size_t positions = static_cast<size_t>(x.cols / C);
     const double n = static_cast<double>(x.rows) * static_cast<double>(positions);
-    // Through the fused activation first, one sample at a time, then the sums while the
-    // sample is in cache. With xhat = (x - mean) * invstd: dbeta = sum dy, dgamma = sum dy xhat,
-    // and dx = gamma invstd / n (n dy - dbeta - xhat dgamma).
-    const bool one_block = C <= kChannelBlock;  // then each sample's activation goes just before its sums
-    if (!one_block) {
-        for (int i = 0; i < x.rows; ++i) activation_backward(d.act, y.row_range(i, 1), dy.row_range(i, 1));
-    }
-    for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
-        const int c1 = c0 + kChannelBlock < C ? c0 + kChannelBlock : C;
+    // Through the fused activation first (by samples), then per channel the sums and dx (by
+    // channels). With xhat = (x - mean) * invstd: dbeta = sum dy, dgamma = sum dy xhat, and
+    // dx = gamma invstd / n (n dy - dbeta - xhat dgamma).
+    share_rows(x.rows, static_cast<size_t>(x.cols), [&](size_t begin, size_t end) {
+        const int r0 = static_cast<int>(begin), nr = static_cast<int>(end - begin);
+        activation_backward(d.act, y.row_range(r0, nr), dy.row_range(r0, nr));
+    });
+    share_channels(x, C, [&](int c0, int c1) {
         const int nc = c1 - c0;
         double sum_dy[kChannelBlock] = {}, sum_dy_xhat[kChannelBlock] = {};
         const float* m = mean + c0;
         const float* s = invstd + c0;
         for (int i = 0; i < x.rows; ++i) {
-            if (one_block) activation_backward(d.act, y.row_range(i, 1), dy.row_range(i, 1));
             const float* v = x.row(i) + c0;
             const float* g = dy.row(i) + c0;
             for (size_t p = 0; p < positions; ++p, v += C, g += C) {
@@ -130,7 +151,7 @@ void batchnorm_backward(const LayerDesc& d, const float* params, float* grads, C
             grads[d.b_offset + c] = static_cast<float>(sum_dy[c - c0]);
             grads[d.gamma_offset + c] = static_cast<float>(sum_dy_xhat[c - c0]);
         }
-        if (dx == nullptr) continue;
+        if (dx == nullptr) return;
         double scale[kChannelBlock];
         for (int c = c0; c < c1; ++c) scale[c - c0] = gamma[c] * invstd[c] / n;
         for (int i = 0; i < x.rows; ++i) {
@@ -144,7 +165,7 @@ void batchnorm_backward(const LayerDesc& d, const float* params, float* grads, C
                 }
             }
         }
-    }
+    });
 }
 
 }  // namespace fnn

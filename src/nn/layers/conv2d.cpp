@@ -4,6 +4,7 @@
 // channels-last. The same k order and the GEMM's arithmetic contract are what the inference
 // library follows (kernels/conv2d), so evaluation and the library agree bit for bit.
 #include "fnn/activation.hpp"
+#include "fnn/gemm_threads.hpp"
 #include "kernels/tensor.hpp"
 #include "nn/layers/layers.hpp"
 
@@ -158,12 +159,19 @@ void conv2d_forward(const LayerDesc& d, const float* params, ConstMatView x, Mat
         const int n = batch - s0 < chunk ? batch - s0 : chunk;
         // Training keeps every sample's columns for backward; evaluation reuses one chunk's.
         float* cols = kept != nullptr ? kept + static_cast<size_t>(s0) * P * K : col;
-        for (int i = 0; i < n; ++i) im2col(d, x.row(s0 + i), cols + static_cast<size_t>(i) * P * K);
+        share_rows(n, static_cast<size_t>(P) * K, [&](size_t begin, size_t end) {
+            for (size_t i = begin; i < end; ++i)
+                im2col(d, x.row(s0 + static_cast<int>(i)), cols + i * P * K);
+        });
         // (n P, K) x (K, C) -> the chunk's outputs, channels-last.
         const ConstMatView a{cols, n * P, K, K};
         const MatView out{y.row(s0), n * P, C, C};
         gemm(Trans::No, Trans::No, 1.0f, a, w, 0.0f, out, scratch, arithmetic);
-        bias_activation_forward(d.act, params + d.b_offset, out);  // while the chunk is in cache
+        // While the chunk is in cache.
+        share_rows(n * P, static_cast<size_t>(C), [&](size_t begin, size_t end) {
+            bias_activation_forward(d.act, params + d.b_offset,
+                                    out.row_range(static_cast<int>(begin), static_cast<int>(end - begin)));
+        });
     }
     scratch.rewind(mark);
 }
@@ -173,13 +181,17 @@ void conv2d_backward(const LayerDesc& d, const float* params, float* grads, Cons
     FNN_ASSERT(dy.stride == dy.cols);
     const int batch = x.rows, P = d.out.h * d.out.w, K = d.w_rows, C = d.w_cols;
     const int chunk = chunk_samples(d, batch);
-    // Bias gradient: column sums over every position of every sample.
+    // Bias gradient: column sums over every position of every sample (threads take channels).
     float* db = grads + d.b_offset;
-    for (int c = 0; c < C; ++c) db[c] = 0.0f;
-    for (size_t r = 0; r < static_cast<size_t>(batch) * P; ++r) {
-        const float* row = dy.data + r * C;
-        for (int c = 0; c < C; ++c) db[c] += row[c];
-    }
+    const size_t rows = static_cast<size_t>(batch) * P;
+    share_range(static_cast<size_t>(C), rows * C >= kMinSharedFloats ? 2 : C + 1, 16,
+                [&](size_t c0, size_t c1) {
+                    for (size_t c = c0; c < c1; ++c) db[c] = 0.0f;
+                    for (size_t r = 0; r < rows; ++r) {
+                        const float* row = dy.data + r * C;
+                        for (size_t c = c0; c < c1; ++c) db[c] += row[c];
+                    }
+                });
     const size_t mark = scratch.mark();
     float* col = kept != nullptr ? nullptr : scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
     float* dcol = dx != nullptr ? scratch.alloc_floats(static_cast<size_t>(chunk) * P * K) : nullptr;
@@ -190,7 +202,10 @@ void conv2d_backward(const LayerDesc& d, const float* params, float* grads, Cons
         const int n = batch - s0 < chunk ? batch - s0 : chunk;
         const float* cols = kept != nullptr ? kept + static_cast<size_t>(s0) * P * K : col;
         if (kept == nullptr) {
-            for (int i = 0; i < n; ++i) im2col(d, x.row(s0 + i), col + static_cast<size_t>(i) * P * K);
+            share_rows(n, static_cast<size_t>(P) * K, [&](size_t begin, size_t end) {
+                for (size_t i = begin; i < end; ++i)
+                    im2col(d, x.row(s0 + static_cast<int>(i)), col + i * P * K);
+            });
         }
         const ConstMatView a{cols, n * P, K, K};
         const ConstMatView g{dy.row(s0), n * P, C, C};
@@ -200,8 +215,10 @@ void conv2d_backward(const LayerDesc& d, const float* params, float* grads, Cons
             // dcol (n P, K) = dy (n P, C) * W^T (C, K), then back onto the inputs.
             const MatView dc{dcol, n * P, K, K};
             gemm(Trans::No, Trans::Yes, 1.0f, g, w, 0.0f, dc, scratch, GemmArithmetic::Fast);
-            for (int i = 0; i < n; ++i)
-                col2im(d, dcol + static_cast<size_t>(i) * P * K, dx->row(s0 + i));
+            share_rows(n, static_cast<size_t>(P) * K, [&](size_t begin, size_t end) {
+                for (size_t i = begin; i < end; ++i)
+                    col2im(d, dcol + i * P * K, dx->row(s0 + static_cast<int>(i)));
+            });
         }
     }
     scratch.rewind(mark);
