@@ -229,10 +229,13 @@ bool GemmThreads::run_range(size_t n, size_t min_n, RangeFn fn, void* ctx, size_
 void GemmThreads::share(Arena* scratch) {
     // Parts are claimed, not assigned: the caller takes whatever a busy or descheduled worker
     // has not started, so no thread waits for one that is not running. Who computes a part
-    // changes no bits.
+    // changes no bits. The caller's own part 0 is taken before the workers see the task, so
+    // with two threads each usually keeps the same half of the data from one task to the next
+    // (its cache still holds it).
     ++product_;
     done_.store(0, std::memory_order_relaxed);
-    claim_.store(static_cast<uint64_t>(product_) << 32 | static_cast<uint64_t>(task_.parts) << 16,
+    claim_.store(static_cast<uint64_t>(product_) << 32 |
+                     static_cast<uint64_t>(task_.parts) << 16 | 1u,
                  std::memory_order_release);
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -240,8 +243,11 @@ void GemmThreads::share(Arena* scratch) {
     }
     wake_.notify_all();
     Arena none;
+    Arena& mine = scratch != nullptr ? *scratch : none;
     sharing_ = true;
-    run_parts(scratch != nullptr ? *scratch : none);
+    run_part(0, mine);
+    done_.fetch_add(1, std::memory_order_release);
+    run_parts(mine);
     sharing_ = false;
     int round = 0;
     while (done_.load(std::memory_order_acquire) != task_.parts) {

@@ -156,17 +156,21 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
     // Shuffled samples are scattered over a dataset larger than the last-level cache: ask for the
     // rows a few samples ahead so the conversion below does not wait on memory.
     constexpr int kPrefetchAhead = 4;
-    for (int r = 0; r < count; ++r) {
-        if (indices != nullptr && r + kPrefetchAhead < count) {
-            const uint8_t* ahead = data.sample(indices[r + kPrefetchAhead]);
-            for (int offset = 0; offset < features; offset += 64)
-                __builtin_prefetch(ahead + offset);
+    // Rows are independent: the calling thread's pool shares them.
+    share_rows(count, static_cast<size_t>(features), [&](size_t begin, size_t end) {
+        const int r0 = static_cast<int>(begin), r1 = static_cast<int>(end);
+        for (int r = r0; r < r1; ++r) {
+            if (indices != nullptr && r + kPrefetchAhead < r1) {
+                const uint8_t* ahead = data.sample(indices[r + kPrefetchAhead]);
+                for (int offset = 0; offset < features; offset += 64)
+                    __builtin_prefetch(ahead + offset);
+            }
+            const uint8_t* pixels = data.sample(indices != nullptr ? indices[r] : first + r);
+            float* row = x_.row(r);
+            for (int f = 0; f < features; ++f) row[f] = static_cast<float>(pixels[f]) / 255.0f;
+            labels_[r] = data.labels[indices != nullptr ? indices[r] : first + r];
         }
-        const uint8_t* pixels = data.sample(indices != nullptr ? indices[r] : first + r);
-        float* row = x_.row(r);
-        for (int f = 0; f < features; ++f) row[f] = static_cast<float>(pixels[f]) / 255.0f;
-        labels_[r] = data.labels[indices != nullptr ? indices[r] : first + r];
-    }
+    });
 }
 
 BatchScore Trainer::train_step(const int* order, int batch) {
