@@ -102,8 +102,8 @@ CIFAR10_DIR ?= cifar-10-batches-bin
 data-cifar10: | fnnpack
 	@test -f $(CIFAR10_DIR)/data_batch_1.bin || { echo "CIFAR-10 not found in $(CIFAR10_DIR): download cifar-10-binary.tar.gz, unpack it and run make data-cifar10 CIFAR10_DIR=<dir>" >&2; exit 1; }
 	@mkdir -p data
-	./fnnpack cifar10 $(addprefix $(CIFAR10_DIR)/data_batch_,1.bin 2.bin 3.bin 4.bin 5.bin) -o data/cifar10-train.fnnd
-	./fnnpack cifar10 $(CIFAR10_DIR)/test_batch.bin -o data/cifar10-test.fnnd
+	./fnnpack cifar10 $(addprefix $(CIFAR10_DIR)/data_batch_,1.bin 2.bin 3.bin 4.bin 5.bin) -o data/cifar10-train.fnnd --overwrite
+	./fnnpack cifar10 $(CIFAR10_DIR)/test_batch.bin -o data/cifar10-test.fnnd --overwrite
 
 $(CACHE)/fashion-mnist/.unpacked:
 	@mkdir -p $(CACHE)/fashion-mnist
@@ -132,12 +132,12 @@ $(CACHE)/mnist/.unpacked:
 data/fashion_mnist-%.fnnd: $(CACHE)/fashion-mnist/.unpacked | fnnpack
 	@mkdir -p data
 	./fnnpack dataset --images $(CACHE)/fashion-mnist/$(subst test,t10k,$*)-images-idx3-ubyte \
-	  --labels $(CACHE)/fashion-mnist/$(subst test,t10k,$*)-labels-idx1-ubyte --names "$(FASHION_NAMES)" -o $@
+	  --labels $(CACHE)/fashion-mnist/$(subst test,t10k,$*)-labels-idx1-ubyte --names "$(FASHION_NAMES)" -o $@ --overwrite
 
 data/mnist-%.fnnd: $(CACHE)/mnist/.unpacked | fnnpack
 	@mkdir -p data
 	./fnnpack dataset --images $(CACHE)/mnist/$(subst test,t10k,$*)-images-idx3-ubyte \
-	  --labels $(CACHE)/mnist/$(subst test,t10k,$*)-labels-idx1-ubyte --names "$(MNIST_NAMES)" -o $@
+	  --labels $(CACHE)/mnist/$(subst test,t10k,$*)-labels-idx1-ubyte --names "$(MNIST_NAMES)" -o $@ --overwrite
 
 # --- tests ---------------------------------------------------------------------------------
 # doctest comes from Debian's doctest-dev: the installed header if present, otherwise the
@@ -223,14 +223,14 @@ $(FUZZ_DIR)/corpus/.seeded: | fnn fnnpack data
 	./fnn train -q -e 1 -nhl 2 -sz 3,2 -a tanh --out $(FUZZ_DIR)/seed_b >/dev/null
 	cp $(FUZZ_DIR)/seed_a/model.fnn $(FUZZ_DIR)/corpus/a_fp32.fnn
 	cp $(FUZZ_DIR)/seed_b/model.fnn $(FUZZ_DIR)/corpus/b_fp32.fnn
-	./fnnpack model $(FUZZ_DIR)/seed_a/model.fnn --to fp16 -o $(FUZZ_DIR)/corpus/a_fp16.fnn >/dev/null
+	./fnnpack model $(FUZZ_DIR)/seed_a/model.fnn --to fp16 -o $(FUZZ_DIR)/corpus/a_fp16.fnn --overwrite >/dev/null
 	./fnnpack model $(FUZZ_DIR)/seed_b/model.fnn --to int8 --int8_activations \
-	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/b_int8.fnn >/dev/null
+	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/b_int8.fnn --overwrite >/dev/null
 	./fnn train -q -e 1 --limit_train 300 --arch conv2k3psame,bn,relu,pool2,conv3k2s2,relu,avgpool2s1,dropout0.1,dense3 \
 	  --out $(FUZZ_DIR)/seed_c >/dev/null
 	cp $(FUZZ_DIR)/seed_c/model.fnn $(FUZZ_DIR)/corpus/c_cnn_fp32.fnn
 	./fnnpack model $(FUZZ_DIR)/seed_c/model.fnn --to int8 --int8_activations \
-	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/c_cnn_int8.fnn >/dev/null
+	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/c_cnn_int8.fnn --overwrite >/dev/null
 	@touch $@
 $(FUZZ_DIR)/host_corpus/.seeded: tests/fuzz_host_seeds.sh | fnn fnnpack data
 	tests/fuzz_host_seeds.sh $(FUZZ_DIR)/host_corpus

@@ -173,6 +173,15 @@ TEST_CASE("cli: fnnpack converts IDX files and describes blobs") {
     CHECK(contains(r.output, "3 samples of 2x2x1, 3 classes"));
     r = run("./fnnpack info " + dir + "/d.fnnd");
     CHECK(contains(r.output, "class 2: c"));
+    // The blob exists now: converting again needs --overwrite.
+    r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl -o " + dir + "/d.fnnd");
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(contains(r.output, "d.fnnd already exists; add --overwrite"), r.output);
+    CHECK(contains(run("./fnnpack info " + dir + "/d.fnnd").output, "class 2: c"));
+    r = run("./fnnpack dataset --images " + dir + "/img --labels " + dir + "/lbl -o " + dir +
+            "/d.fnnd --overwrite");
+    CHECK_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(contains(run("./fnnpack info " + dir + "/d.fnnd").output, "class 2: class 2"));  // no names now
     // Counts that disagree.
     const uint8_t two_labels[] = {0, 0, 8, 1, 0, 0, 0, 2, 1, 0};
     REQUIRE(write_file_atomic(dir + "/lbl2", two_labels, sizeof two_labels, &err) == Status::Ok);
@@ -263,6 +272,28 @@ TEST_CASE("cli: fnnpack model converts, calibrates and reports; c-array embeds a
     CHECK(contains(c, "const size_t my_model_len = "));
     CHECK(run("./fnnpack c-array " + dir + "/h.fnn --name 9lives -o " + dir + "/m.c").exit_code ==
           2);
+    // An existing output is never replaced without --overwrite, by any command that takes -o
+    // (the file keeps its bytes); with it, it is.
+    const std::string before = read_text(dir + "/m.c");
+    const std::string refused[] = {
+        "./fnnpack c-array " + dir + "/q.fnn -o " + dir + "/m.c",
+        "./fnnpack model " + model + " --to fp16 -o " + dir + "/m.c",
+        "./fnn predict --model " + model + " -d fashion_mnist -o " + dir + "/m.c",
+        "./fnn report " + dir + "/run -o " + dir + "/m.c"};
+    for (const std::string& command : refused) {
+        r = run(command);
+        CHECK_MESSAGE(r.exit_code == 1, command);
+        CHECK_MESSAGE(contains(r.output, "m.c already exists; add --overwrite to replace it"), r.output);
+        CHECK(read_text(dir + "/m.c") == before);
+    }
+    r = run("./fnnpack c-array " + dir + "/q.fnn --name my_model -o " + dir + "/m.c");
+    CHECK(r.exit_code == 1);  // the header exists too
+    r = run("./fnnpack c-array " + dir + "/h.fnn --name my_model -o " + dir + "/m.c --overwrite");
+    CHECK_MESSAGE(r.exit_code == 0, r.output);
+    r = run("./fnn predict --model " + model + " -d fashion_mnist -o " + dir + "/m.csv");
+    CHECK_MESSAGE(r.exit_code == 0, r.output);
+    r = run("./fnn predict --model " + model + " -d fashion_mnist -o " + dir + "/m.csv --overwrite");
+    CHECK_MESSAGE(r.exit_code == 0, r.output);
     // The generated files compile as C99 (the program includes the generated header) and hold
     // exactly the blob's bytes.
     CHECK(contains(read_text(dir + "/m.h"), "extern const unsigned char my_model["));

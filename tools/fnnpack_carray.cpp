@@ -26,6 +26,7 @@ std::string header_path_for(const std::string& source) {
 
 int cmd_c_array(int argc, char** argv) {
     std::string out_path, name = "fnn_model_blob", header_path;
+    bool overwrite = false;
     std::vector<std::string> inputs;
     FlagParser p("fnnpack c-array",
                  "Write a file as a C array: fnnpack c-array MODEL.fnn -o model.c [--name NAME]");
@@ -40,6 +41,7 @@ int cmd_c_array(int argc, char** argv) {
                return e.empty();
            }});
     p.add(text_flag("-o", "--output", "FILE", "C source file to write", out_path));
+    p.add(switch_flag("", "--overwrite", "replace the output files if it exists", overwrite));
     p.add(text_flag("", "--header", "FILE",
                     "header declaring the array (default: the output with .h for .c)",
                     header_path));
@@ -52,8 +54,8 @@ int cmd_c_array(int argc, char** argv) {
     if (header_path.empty()) header_path = header_path_for(out_path);
     std::vector<uint8_t> bytes;
     ErrorText err;
-    if (check_writable(out_path, &err) != Status::Ok ||
-        check_writable(header_path, &err) != Status::Ok) {
+    if (check_new_output(out_path, overwrite, &err) != Status::Ok ||
+        check_new_output(header_path, overwrite, &err) != Status::Ok) {
         fprintf(stderr, "fnnpack c-array: %s\n", err.text);
         return 1;
     }

@@ -48,6 +48,7 @@ int write_dataset(const std::string& out_path, const DatasetHeader& h, const std
 
 int cmd_dataset(int argc, char** argv) {
     std::string images_path, labels_path, names, out_path;
+    bool overwrite = false;
     long classes = 0;
     FlagParser p("fnnpack dataset",
                  "Convert an IDX image file and its IDX label file into a dataset blob.");
@@ -58,6 +59,7 @@ int cmd_dataset(int argc, char** argv) {
     p.add(int_flag("", "--classes", "N", "number of classes (default: largest label + 1)", classes,
                    2, 256));
     p.add(text_flag("-o", "--output", "FILE", "dataset blob to write", out_path));
+    p.add(switch_flag("", "--overwrite", "replace the output file if it exists", overwrite));
     const ParseResult r = p.parse(argc, argv, 2, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (images_path.empty() || labels_path.empty() || out_path.empty()) {
@@ -67,7 +69,7 @@ int cmd_dataset(int argc, char** argv) {
     std::vector<uint8_t> image_bytes, label_bytes;
     IdxArray images, labels;
     ErrorText err;
-    if (check_writable(out_path, &err) != Status::Ok) {
+    if (check_new_output(out_path, overwrite, &err) != Status::Ok) {
         fprintf(stderr, "fnnpack dataset: %s\n", err.text);
         return 1;
     }
@@ -131,11 +133,13 @@ int cmd_dataset(int argc, char** argv) {
 
 int cmd_cifar10(int argc, char** argv) {
     std::string out_path;
+    bool overwrite = false;
     std::vector<std::string> batches;
     FlagParser p("fnnpack cifar10",
                  "Concatenate CIFAR-10 binary batches (data_batch_*.bin or test_batch.bin) into a "
                  "dataset blob.");
     p.add(text_flag("-o", "--output", "FILE", "dataset blob to write", out_path));
+    p.add(switch_flag("", "--overwrite", "replace the output file if it exists", overwrite));
     const ParseResult r = p.parse(argc, argv, 2, &batches);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (batches.empty() || out_path.empty()) {
@@ -143,7 +147,7 @@ int cmd_cifar10(int argc, char** argv) {
         return 2;
     }
     ErrorText out_err;
-    if (check_writable(out_path, &out_err) != Status::Ok) {
+    if (check_new_output(out_path, overwrite, &out_err) != Status::Ok) {
         fprintf(stderr, "fnnpack cifar10: %s\n", out_err.text);
         return 1;
     }

@@ -91,6 +91,7 @@ std::vector<uint8_t> encode(const DecodedModel& model, WeightType type, const fl
 
 int cmd_model(int argc, char** argv) {
     std::string out_path, to = "fp32", calibration_path, report_path;
+    bool overwrite = false;
     bool int8_activations = false, all_variants = false;
     long calibration_samples = 1000;
     std::vector<std::string> inputs;
@@ -113,6 +114,7 @@ int cmd_model(int argc, char** argv) {
                       "with --report: also compare fp16, int8 and int8 + int8 activations",
                       all_variants));
     p.add(text_flag("-o", "--output", "FILE", "model blob to write", out_path));
+    p.add(switch_flag("", "--overwrite", "replace the output file if it exists", overwrite));
     const ParseResult r = p.parse(argc, argv, 2, &inputs);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
     if (inputs.size() != 1 || (out_path.empty() && report_path.empty())) {
@@ -132,7 +134,7 @@ int cmd_model(int argc, char** argv) {
     ErrorText err;
     std::string error;
     DecodedModel model;
-    if (!out_path.empty() && check_writable(out_path, &err) != Status::Ok) {
+    if (!out_path.empty() && check_new_output(out_path, overwrite, &err) != Status::Ok) {
         fprintf(stderr, "fnnpack model: %s\n", err.text);
         return 1;
     }

@@ -29,6 +29,10 @@ bool file_exists(const std::string& path);
 // directory takes a new file (checked by creating and removing one). Commands check every
 // output before long work, so a typo in -o costs nothing. Leaves nothing behind.
 Status check_writable(const std::string& path, ErrorText* err);
+// check_writable for a file a command is told to write (-o): an existing file is refused,
+// naming the flag that allows replacing it, unless `overwrite` (nothing a user made is
+// replaced without being asked).
+Status check_new_output(const std::string& path, bool overwrite, ErrorText* err);
 // The same for appending to `path` (sweep journals): an existing file must open for writing.
 Status check_appendable(const std::string& path, ErrorText* err);
 // Creates a directory and its missing parents (like mkdir -p).

@@ -225,6 +225,7 @@ int cmd_predict(int argc, char** argv) {
     std::vector<std::string> pgms;
     long threads = 0;
     bool pgm_mode = false, probs_wanted = false, names_wanted = false, best = false;
+    bool overwrite = false;
     double val_fraction = 0.1;
     FlagParser p("fnn predict",
                  "Predict classes: fnn predict RUN_DIR|--model M (--dataset D [--split S] | --idx "
@@ -250,6 +251,7 @@ int cmd_predict(int argc, char** argv) {
                       names_wanted));
     p.add(text_flag("-o", "--output", "FILE", "write the CSV here instead of standard output",
                     out_path));
+    p.add(switch_flag("", "--overwrite", "replace the -o file if it exists", overwrite));
     p.add(
         text_flag("", "--data_dir", "DIR", "where the .fnnd files are (default: data/)", data_dir));
     p.add(threads_flag(threads));
@@ -274,7 +276,7 @@ int cmd_predict(int argc, char** argv) {
         return 2;
     }
     ErrorText err;
-    if (!out_path.empty() && check_writable(out_path, &err) != Status::Ok) {
+    if (!out_path.empty() && check_new_output(out_path, overwrite, &err) != Status::Ok) {
         fprintf(stderr, "fnn predict: %s\n", err.text);
         return 1;
     }

@@ -101,6 +101,14 @@ Status check_writable(const std::string& path, ErrorText* err) {
     return Status::Ok;
 }
 
+Status check_new_output(const std::string& path, bool overwrite, ErrorText* err) {
+    struct stat st;
+    if (!overwrite && stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+        return fail(err, Status::Io, "%s already exists; add --overwrite to replace it",
+                    path.c_str());
+    return check_writable(path, err);
+}
+
 Status check_appendable(const std::string& path, ErrorText* err) {
     if (!file_exists(path)) return check_writable(path, err);
     const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);

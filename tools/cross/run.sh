@@ -40,7 +40,7 @@ quantize "$out/cnn2/model.fnn" cnn2_int8
 quantize "$out/tiny_cnn/model.fnn" tiny_cnn_int8
 ./fnnpack images data/fashion_mnist-test.fnnd --count 16 --raw "$out/images.raw" >/dev/null
 # c_array FILE NAME: fnn_model_blob-style array NAME in $out/NAME.c
-c_array() { ./fnnpack c-array "$1" --name "$2" -o "$out/$2.c" >/dev/null; }
+c_array() { ./fnnpack c-array "$1" --name "$2" -o "$out/$2.c" --overwrite >/dev/null; }
 c_array "$out/ref/model.fnn" model_ref_f32
 c_array "$out/ref_int8.fnn" model_ref_int8
 c_array "$out/small/model.fnn" model_small_f32

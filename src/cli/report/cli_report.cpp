@@ -18,6 +18,7 @@ namespace fnn {
 
 int cmd_report(int argc, char** argv) {
     std::string output, compare, data_dir;
+    bool overwrite = false;
     std::vector<std::string> dirs;
     FlagParser p("fnn report",
                  "Report on a run or sweep directory: fnn report DIR [-o report.html] [--compare "
@@ -25,6 +26,7 @@ int cmd_report(int argc, char** argv) {
                  "Compare runs: fnn report RUN_A RUN_B ... [-o compare.html]\n"
                  "Without -o the essentials are printed as text.");
     p.add(text_flag("-o", "--output", "FILE", "write one self-contained HTML page here", output));
+    p.add(switch_flag("", "--overwrite", "replace the output file if it exists", overwrite));
     p.add(text_flag("", "--compare", "DIR",
                     "a second sweep (e.g. the same search with squared error) to compare with",
                     compare));
@@ -37,7 +39,7 @@ int cmd_report(int argc, char** argv) {
         return 2;
     }
     ErrorText err;
-    if (!output.empty() && check_writable(output, &err) != Status::Ok) {
+    if (!output.empty() && check_new_output(output, overwrite, &err) != Status::Ok) {
         fprintf(stderr, "fnn report: %s\n", err.text);
         return 1;
     }
