@@ -250,8 +250,8 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
                       "linear warm-up of the learning rate over the first F epochs (default 0)",
                       c.schedule.warmup_epochs, 0, 100000));
     p.add(int_flag("", "--threads", "N",
-                   "threads sharing the matrix products and the optimizer update; the model is the "
-                   "same bits for any N (default 0: every core this process may use)",
+                   "threads sharing the matrix products, the layers and the optimizer update; the "
+                   "model is the same bits for any N (default 0: every core this process may use)",
                    c.threads, 0, GemmThreads::kMaxThreads));
     p.add(int_flag("", "--early_stop", "N",
                    "stop after N epochs without a better validation metric (default 0: never)",
