@@ -5,16 +5,24 @@
 #include "nn/layers/layers.hpp"
 
 namespace fnn {
+namespace {
+
+// Rows [r0, r0 + nr) of `from` into the same rows of `to`.
+void copy_rows(ConstMatView from, MatView to, int r0, int nr) {
+    for (int i = r0; i < r0 + nr; ++i) {
+        const float* in = from.row(i);
+        float* out = to.row(i);
+        for (int k = 0; k < from.cols; ++k) out[k] = in[k];
+    }
+}
+
+}  // namespace
 
 // Samples are independent: the calling thread's pool shares them (fnn/gemm_threads.hpp).
 void activation_layer_forward(const LayerDesc& d, ConstMatView x, MatView y) {
     share_rows(x.rows, static_cast<size_t>(x.cols), [&](size_t begin, size_t end) {
         const int r0 = static_cast<int>(begin), nr = static_cast<int>(end - begin);
-        for (int i = r0; i < r0 + nr; ++i) {
-            const float* in = x.row(i);
-            float* out = y.row(i);
-            for (int k = 0; k < x.cols; ++k) out[k] = in[k];
-        }
+        copy_rows(x, y, r0, nr);
         activation_forward(d.act, y.row_range(r0, nr));
     });
 }
@@ -22,11 +30,7 @@ void activation_layer_forward(const LayerDesc& d, ConstMatView x, MatView y) {
 void activation_layer_backward(const LayerDesc& d, ConstMatView y, ConstMatView dy, MatView dx) {
     share_rows(dy.rows, static_cast<size_t>(dy.cols), [&](size_t begin, size_t end) {
         const int r0 = static_cast<int>(begin), nr = static_cast<int>(end - begin);
-        for (int i = r0; i < r0 + nr; ++i) {
-            const float* g = dy.row(i);
-            float* out = dx.row(i);
-            for (int k = 0; k < dy.cols; ++k) out[k] = g[k];
-        }
+        copy_rows(dy, dx, r0, nr);
         activation_backward(d.act, y.row_range(r0, nr), dx.row_range(r0, nr));
     });
 }
