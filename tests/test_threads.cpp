@@ -1,5 +1,5 @@
 // GemmThreads: products shared between threads give the single-threaded bits (cut by rows, by
-// columns, sparse A, transposes, beta over C, both arithmetic modes, uneven parts), small
+// columns, by K blocks, sparse A, transposes, beta over C, both arithmetic modes, uneven parts), small
 // products stay on the caller, the optimizer's shared update gives the same bits, and whole
 // training runs give the same model with 1, 2 and 3 threads; bad thread counts are refused.
 #include <doctest/doctest.h>
@@ -64,7 +64,10 @@ TEST_CASE("threads: shared products give the single-threaded bits") {
     const struct {
         int m, n, k;
     } shapes[] = {
-        {64, 128, 784},   // dense forward: cut by columns
+        {64, 128, 784},   // dense forward: cut by K blocks (4 of 196)
+        {30, 40, 1000},   // cut by K: 4 blocks, 1 to 4 parts, the last block as long
+        {20, 30, 1027},   // cut by K, the last block shorter (4 of 206, then 203)
+        {200, 300, 5000}, // a long sum whose later blocks do not fit: cut by columns
         {784, 128, 64},   // weight gradient: cut by rows
         {677, 64, 288},   // a conv chunk: rows, uneven parts
         {64, 10, 128},    // small: by rows
@@ -155,7 +158,15 @@ TEST_CASE("threads: the optimizer's update gives the single-threaded bits") {
                 for (float& x : g) x = rng.uniform(-1.0f, 1.0f);
                 one.step(w1.data(), g.data());
                 const GemmThreads::Use use(&pool);
-                shared.step(w2.data(), g.data());
+                if (step % 2 == 0) {
+                    shared.step(w2.data(), g.data());
+                } else {
+                    // As the trainer does it: layer by layer, rows of a weight matrix per thread.
+                    shared.begin_step();
+                    const size_t cut = Optimizer::kMinSharedParams + 11;
+                    shared.update_range(w2.data(), g.data(), cut, n, 6 * 128);
+                    shared.update_range(w2.data(), g.data(), 0, cut, GemmThreads::kRangeBlock);
+                }
             }
             CHECK(memcmp(w1.data(), w2.data(), n * sizeof(float)) == 0);
             CHECK(w1 != std::vector<float>(n, 0.0f));

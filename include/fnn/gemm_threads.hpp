@@ -4,7 +4,16 @@
 // columns (parts a multiple of MR rows), otherwise by columns (a multiple of 2 NR). Every part
 // runs the same loop nest on its slice, and every element of C is computed by the same
 // operations in the same order whichever slice it falls in (zero-step skipping and reading A in
-// place change no bits, see gemm.hpp), so results do not depend on the thread count. The
+// place change no bits, see gemm.hpp), so results do not depend on the thread count.
+// A product with a small C and a long sum (a first layer's x W: 64 x 128 over 784) is cut by
+// its K blocks instead, so that each thread packs and reads only its share of A and B (cut by
+// columns, every thread would pack all of A; run_split_sum() weighs the two). It also keeps
+// each thread on (nearly) the rows of W whose gradient it computes and updates (the trainer cuts the
+// weight gradient and the optimizer's update by the same rows). gemm.hpp fixes what each block adds: block 0 gives
+// C = alpha*acc_0 + beta*C, block q > 0 gives C = alpha*acc_q + C, where acc_q sums block q from
+// +0. So the part holding blocks 0..p-1 runs them on C as one thread would; every later block q
+// is computed alone (beta 0) into T_q = alpha*acc_q, and once all parts are done the caller adds
+// C = T_q + C for q in order: the same operations on the same values, the same bits. The
 // floating-point control register (flush-to-zero during training) is copied to the workers
 // for each product. Small products (kMinParallelMacs) stay on the caller.
 //
@@ -54,6 +63,9 @@ public:
     // Products with fewer multiply-adds stay on the caller (default kMinParallelMacs; tests
     // lower it to share small products too).
     static constexpr size_t kMinParallelMacs = size_t{1} << 19;
+    // Room for the blocks T_q of a product cut by K (floats, carved at start()); products whose
+    // later blocks need more are cut by rows or columns.
+    static constexpr size_t kSplitSumFloats = size_t{1} << 16;
     void set_min_parallel_macs(size_t macs) { min_macs_ = macs; }
 
     // While a Use lives, gemm() calls on this thread share their work with `pool` (null: none).
@@ -96,6 +108,9 @@ private:
         int parts = 0;
         bool by_rows = true;
         int unit = 0;          // rows or columns per part (the last part takes the rest)
+        int k_step = 0;        // cut by K (k_blocks > 0): gemm_k_step(k) and the blocks per part
+        int k_blocks = 0;
+        int k_per_part = 0;
         unsigned control = 0;  // the caller's floating-point control register
         RangeFn range = nullptr;  // set: the task is run_range()'s, not a product
         void* range_ctx = nullptr;
@@ -108,6 +123,9 @@ private:
     void run_part(int index, Arena& scratch);
     // Publishes task_, wakes the workers, runs parts on the caller, waits for the rest.
     void share(Arena* scratch);
+    // A product cut by K: whether it fits (then runs it), and the parts' work.
+    bool run_split_sum(int m, int n, int k, Arena& scratch);
+    void run_split_part(int index, Arena& scratch);
 
     Task task_;
     bool sharing_ = false;  // the caller is inside share(): nested calls stay on their thread
@@ -125,6 +143,7 @@ private:
     size_t min_macs_ = kMinParallelMacs;
     pthread_t handles_[kMaxThreads] = {};
     unsigned char* scratch_[kMaxThreads] = {};
+    float* split_sums_ = nullptr;  // kSplitSumFloats: the blocks T_q of a product cut by K
     size_t scratch_bytes_ = 0;
     struct Start {
         GemmThreads* pool;

@@ -77,6 +77,13 @@ float* layer_bias(const NetworkShape& shape, float* flat, int l);  // (out chann
 // statistics (state, n_state floats; may be null when there are none) to mean 0, variance 1.
 void init_parameters(const NetworkShape& shape, Init init, float* params, float* state, Rng& rng);
 
+// Where a layer's parameters lie in the flat array: [begin, end) holds its weights, batch norm's
+// gamma and its bias with their padding, contiguous (empty for a layer without parameters).
+struct ParamRange {
+    size_t begin, end;
+};
+ParamRange layer_params(const LayerDesc& d);
+
 // Parameters, gradients, state and the activations of a batch of up to max_batch rows, all
 // carved from one arena; forward() and backward() use the scratch arena for GEMM packing and
 // convolution columns only.
@@ -120,7 +127,15 @@ public:
     // After a training forward(x): turns logits_grad(batch) into parameter gradients in grads(),
     // with Fast arithmetic. x is the same input forward() saw. When dx (batch, n_in) is given it
     // also receives dL/dx, which training does not need (gradient checks do).
-    void backward(ConstMatView x, Arena& scratch, MatView* dx = nullptr);
+    // `ready`, when given, is called for each layer with parameters as soon as its gradients
+    // are final and backward no longer reads its parameters (the trainer updates them there,
+    // while the gradients are in cache).
+    struct LayerReady {
+        void (*fn)(void* ctx, const LayerDesc& layer);
+        void* ctx;
+    };
+    void backward(ConstMatView x, Arena& scratch, MatView* dx = nullptr,
+                  const LayerReady* ready = nullptr);
 
 private:
     NetworkShape shape_;

@@ -79,6 +79,14 @@ public:
     void step(float* params, const float* grads);
     static constexpr size_t kMinSharedParams = 16384;
 
+    // step() in pieces, for updating each layer as soon as backward has its gradients (while
+    // they are still in cache): begin_step() once, then update_range() over every parameter
+    // exactly once. Parts of a shared range are multiples of `block` parameters (the last part
+    // takes the rest), so a caller can give each thread the rows it computed the gradient of.
+    // Every parameter gets step()'s bits.
+    void begin_step();
+    void update_range(float* params, const float* grads, size_t begin, size_t end, size_t block);
+
     int64_t steps_taken() const { return t_; }
     // The rate the next steps use (learning-rate schedules change it between steps).
     void set_learning_rate(float lr) { config_.learning_rate = lr; }

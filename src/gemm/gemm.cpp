@@ -91,7 +91,7 @@ void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float
 
 void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
                        ConstMatView b, float beta, MatView c, Arena& scratch,
-                       bool skip_zero_steps) {
+                       bool skip_zero_steps, int k_step) {
     const int m = c.rows;
     const int n = c.cols;
     const int k = ta == Trans::No ? a.cols : a.rows;
@@ -105,7 +105,7 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
     }
 
     const size_t mark = scratch.mark();
-    const int k_step = gemm_k_step(k);
+    if (k_step <= 0) k_step = gemm_k_step(k);
     const PackSizes sizes = pack_sizes(m, n, k_step);
     float* a_pack = scratch.alloc_floats(sizes.a_floats);
     int32_t* a_index = static_cast<int32_t*>(scratch.alloc(sizes.index_ints * sizeof(int32_t)));

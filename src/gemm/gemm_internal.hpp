@@ -99,9 +99,10 @@ void gemm_pack_b(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float
 
 // The loop nest with explicit kernels (gemm() passes the best ones for this CPU). Tests turn
 // zero-step skipping off to prove that it changes no bits.
+// k_step > 0 replaces gemm_k_step(k) (a part of a product cut by K keeps the whole's blocks).
 void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
                        ConstMatView b, float beta, MatView c, Arena& scratch,
-                       bool skip_zero_steps = true);
+                       bool skip_zero_steps = true, int k_step = 0);
 
 extern const GemmKernels kGemmRefKernels;       // portable, separate multiply and add
 extern const GemmKernels kGemmRefFusedKernels;  // portable, fmaf: tests only (slow without FMA)

@@ -75,7 +75,8 @@ int GemmThreads::available_cores() {
 size_t GemmThreads::bytes(int threads) {
     // Every part is at most one MC x KC block of A and one KC x NC panel of B at a time.
     const size_t one = gemm_bytes(kGemmMC, kGemmNC, kGemmKC);
-    return threads > 1 ? static_cast<size_t>(threads - 1) * one : 0;
+    return threads > 1 ? static_cast<size_t>(threads - 1) * one + arena_floats(kSplitSumFloats)
+                       : 0;
 }
 
 Status GemmThreads::start(int threads, Arena& arena, ErrorText* err) {
@@ -84,6 +85,11 @@ Status GemmThreads::start(int threads, Arena& arena, ErrorText* err) {
         return fail(err, Status::Arg, "threads must be 1 to %d, not %d", kMaxThreads,
                     threads);
     scratch_bytes_ = gemm_bytes(kGemmMC, kGemmNC, kGemmKC);
+    if (threads > 1) {
+        split_sums_ = arena.alloc_floats(kSplitSumFloats);
+        if (split_sums_ == nullptr)
+            return fail(err, Status::NoMem, "no arena left for the threads' partial sums");
+    }
     for (int i = 1; i < threads; ++i) {
         scratch_[i] = static_cast<unsigned char*>(arena.alloc(scratch_bytes_));
         if (scratch_[i] == nullptr)
@@ -163,6 +169,10 @@ void GemmThreads::run_part(int index, Arena& scratch) {
         t.range(t.range_ctx, begin, end);
         return;
     }
+    if (t.k_blocks > 0) {
+        run_split_part(index, scratch);
+        return;
+    }
     const int total = t.by_rows ? t.c.rows : t.c.cols;
     const int begin = index * t.unit;
     const int count = index == t.parts - 1 ? total - begin : t.unit;
@@ -187,12 +197,6 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
     const int m = c.rows, n = c.cols;
     const int k = ta == Trans::No ? a.cols : a.rows;
     if (n_workers_ == 0 || sharing_ || static_cast<size_t>(m) * n * k < min_macs_) return false;
-    const bool by_rows = m >= n;
-    const int step = by_rows ? kGemmMR : 2 * kGemmNR;
-    const int units = ((by_rows ? m : n) + step - 1) / step;
-    const int per_part = (units + threads() - 1) / threads();  // units per part
-    const int parts = (units + per_part - 1) / per_part;         // every part non-empty
-    if (parts < 2) return false;
     task_.range = nullptr;
     task_.kernels = &kernels;
     task_.ta = ta;
@@ -202,12 +206,78 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
     task_.a = a;
     task_.b = b;
     task_.c = c;
+    task_.control = read_control();
+    if (run_split_sum(m, n, k, scratch)) return true;
+    task_.k_blocks = 0;
+    const bool by_rows = m >= n;
+    const int step = by_rows ? kGemmMR : 2 * kGemmNR;
+    const int units = ((by_rows ? m : n) + step - 1) / step;
+    const int per_part = (units + threads() - 1) / threads();  // units per part
+    const int parts = (units + per_part - 1) / per_part;         // every part non-empty
+    if (parts < 2) return false;
     task_.parts = parts;
     task_.by_rows = by_rows;
     task_.unit = per_part * step;
-    task_.control = read_control();
     share(&scratch);
     return true;
+}
+
+bool GemmThreads::run_split_sum(int m, int n, int k, Arena& scratch) {
+    // Cut by rows (columns), every thread packs all of op(B) (op(A)): k x min(m, n) floats.
+    // Cut by K, nothing is packed twice, but the later blocks' sums are written and read once
+    // more: 2 m n floats each. Cut by K when that moves less, and the sums fit in split_sums_.
+    const int k_step = gemm_k_step(k);
+    const int blocks = (k + k_step - 1) / k_step;
+    const int per_part = (blocks + threads() - 1) / threads();
+    const int parts = (blocks + per_part - 1) / per_part;
+    const size_t later = static_cast<size_t>(blocks - per_part) * static_cast<size_t>(m) * n;
+    const size_t packed_twice = static_cast<size_t>(k) * static_cast<size_t>(m < n ? m : n);
+    if (parts < 2 || later > kSplitSumFloats || 2 * later >= packed_twice) return false;
+    task_.k_step = k_step;
+    task_.k_blocks = blocks;
+    task_.k_per_part = per_part;
+    task_.parts = parts;
+    share(&scratch);
+    // C = T_q + C for each later block q, in order (the kernels' alpha*acc + 1*C: 1*C is C).
+    MatView c = task_.c;
+    for (int q = per_part; q < blocks; ++q) {
+        const float* sum = split_sums_ + static_cast<size_t>(q - per_part) * m * n;
+        for (int i = 0; i < m; ++i) {
+            float* row = c.row(i);
+            const float* add = sum + static_cast<size_t>(i) * n;
+            for (int j = 0; j < n; ++j) row[j] = add[j] + row[j];
+        }
+    }
+    return true;
+}
+
+void GemmThreads::run_split_part(int index, Arena& scratch) {
+    const Task& t = task_;
+    const int k = t.ta == Trans::No ? t.a.cols : t.a.rows;
+    // op(A)'s columns and op(B)'s rows [k0, k1).
+    auto a_steps = [&t](int k0, int k1) {
+        return t.ta == Trans::No ? ConstMatView{t.a.data + k0, t.a.rows, k1 - k0, t.a.stride}
+                                 : ConstMatView{t.a.row(k0), k1 - k0, t.a.cols, t.a.stride};
+    };
+    auto b_steps = [&t](int k0, int k1) {
+        return t.tb == Trans::No ? ConstMatView{t.b.row(k0), k1 - k0, t.b.cols, t.b.stride}
+                                 : ConstMatView{t.b.data + k0, t.b.rows, k1 - k0, t.b.stride};
+    };
+    const int first = index * t.k_per_part;
+    const int last = first + t.k_per_part < t.k_blocks ? first + t.k_per_part : t.k_blocks;
+    if (index == 0) {
+        const int k1 = last * t.k_step < k ? last * t.k_step : k;
+        gemm_with_kernels(*t.kernels, t.ta, t.tb, t.alpha, a_steps(0, k1), b_steps(0, k1), t.beta,
+                          t.c, scratch, true, t.k_step);
+        return;
+    }
+    const int m = t.c.rows, n = t.c.cols;
+    for (int q = first; q < last; ++q) {
+        const int k0 = q * t.k_step, k1 = k0 + t.k_step < k ? k0 + t.k_step : k;
+        MatView sum{split_sums_ + static_cast<size_t>(q - t.k_per_part) * m * n, m, n, n};
+        gemm_with_kernels(*t.kernels, t.ta, t.tb, t.alpha, a_steps(k0, k1), b_steps(k0, k1), 0.0f,
+                          sum, scratch);
+    }
 }
 
 bool GemmThreads::run_range(size_t n, size_t min_n, RangeFn fn, void* ctx, size_t block) {
@@ -216,6 +286,7 @@ bool GemmThreads::run_range(size_t n, size_t min_n, RangeFn fn, void* ctx, size_
     const size_t per_part = (blocks + static_cast<size_t>(threads()) - 1) / static_cast<size_t>(threads());
     const size_t parts = (blocks + per_part - 1) / per_part;  // every part non-empty
     if (parts < 2) return false;
+    task_.k_blocks = 0;
     task_.range = fn;
     task_.range_ctx = ctx;
     task_.range_n = n;

@@ -348,7 +348,15 @@ MatView Network::logits_grad(int batch) {
     return MatView{delta_[(shape_.n_layers - 1) % 2].data, batch, shape_.n_out(), shape_.n_out()};
 }
 
-void Network::backward(ConstMatView x, Arena& scratch, MatView* dx) {
+ParamRange layer_params(const LayerDesc& d) {
+    if (!d.has_bias()) return {0, 0};  // every layer with parameters has a bias (or beta), last
+    const size_t begin = d.has_weights()                    ? d.w_offset
+                         : d.kind == LayerKind::BatchNorm ? d.gamma_offset
+                                                          : d.b_offset;
+    return {begin, d.b_offset + align_floats(static_cast<size_t>(d.out.c))};
+}
+
+void Network::backward(ConstMatView x, Arena& scratch, MatView* dx, const LayerReady* ready) {
     const int batch = x.rows;
     for (int l = shape_.n_layers - 1; l >= 0; --l) {
         const LayerDesc& d = shape_.layers[l];
@@ -384,6 +392,7 @@ void Network::backward(ConstMatView x, Arena& scratch, MatView* dx) {
                 break;
             case LayerKind::Flatten: break;
         }
+        if (ready != nullptr && (d.has_weights() || d.has_bias())) ready->fn(ready->ctx, d);
     }
 }
 

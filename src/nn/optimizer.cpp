@@ -115,25 +115,36 @@ Status Optimizer::init(const OptimizerConfig& config, size_t n_params, Arena& pe
 }
 
 void Optimizer::step(float* w, const float* g) {
-    const PhaseScope timing(Phase::Optimizer);
+    begin_step();
+    update_range(w, g, 0, n_, GemmThreads::kRangeBlock);
+}
+
+void Optimizer::begin_step() {
     ++t_;
     if (config_.kind == OptimizerKind::Adam || config_.kind == OptimizerKind::Nadam) {
         beta1_power_ *= config_.beta1;
         beta2_power_ *= config_.beta2;
     }
+}
+
+void Optimizer::update_range(float* w, const float* g, size_t begin, size_t end, size_t block) {
+    const PhaseScope timing(Phase::Optimizer);
+    FNN_ASSERT(begin <= end && end <= n_);
     // Each parameter's update reads only its own gradient and state, so the threads of the
-    // calling thread's GemmThreads pool can share the array (same bits for any count).
+    // calling thread's GemmThreads pool can share the range (same bits for any count).
     struct Job {
         const Optimizer* self;
         float* w;
         const float* g;
-    } job{this, w, g};
-    auto part = [](void* ctx, size_t begin, size_t end) {
+        size_t begin;
+    } job{this, w, g, begin};
+    auto part = [](void* ctx, size_t from, size_t to) {
         const Job& j = *static_cast<const Job*>(ctx);
-        j.self->update(j.w, j.g, begin, end);
+        j.self->update(j.w, j.g, j.begin + from, j.begin + to);
     };
     GemmThreads* pool = GemmThreads::current();
-    if (pool == nullptr || !pool->run_range(n_, kMinSharedParams, part, &job)) update(w, g, 0, n_);
+    if (pool == nullptr || !pool->run_range(end - begin, kMinSharedParams, part, &job, block))
+        update(w, g, begin, end);
 }
 
 void Optimizer::update(float* w, const float* g, size_t begin, size_t end) const {

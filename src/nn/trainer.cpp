@@ -181,8 +181,24 @@ BatchScore Trainer::train_step(const int* order, int batch) {
     const BatchScore score =
         loss_forward_backward(config_.loss, logits, labels_, network_.logits_grad(batch));
     if (!isfinite(score.loss_sum)) return score;  // the caller stops; parameters stay as they were
-    network_.backward(x, arena_);
-    optimizer_.step(network_.params(), network_.grads());
+    // Each layer is updated as soon as backward has its gradients, while they are in cache;
+    // a weight matrix is shared among the threads by the rows each computed the gradient of
+    // (gemm() splits dW = x^T dy by rows of MR when it has at least as many rows as columns).
+    optimizer_.begin_step();
+    struct Update {
+        Trainer* self;
+        static void layer(void* ctx, const LayerDesc& d) {
+            Trainer& t = *static_cast<Update*>(ctx)->self;
+            const ParamRange r = layer_params(d);
+            const size_t block = d.has_weights() && d.w_rows >= d.w_cols
+                                     ? static_cast<size_t>(kGemmMR) * d.w_cols
+                                     : GemmThreads::kRangeBlock;
+            t.optimizer_.update_range(t.network_.params(), t.network_.grads(), r.begin, r.end,
+                                      block);
+        }
+    } update{this};
+    const Network::LayerReady ready{Update::layer, &update};
+    network_.backward(x, arena_, nullptr, &ready);
     return score;
 }
 
