@@ -50,7 +50,14 @@ inline float exp_f(float x) {
 // first dropped bit is 1 (a tie cannot happen: a float's root is never exactly
 // halfway between two floats). sqrt(-0) = -0, negatives and NaN give NaN, +inf stays.
 // (mant * 2^38: mant has at most 25 bits, so the product stays below 2^63.)
+// 32-bit Arm with a single-precision FPU (Cortex-M4F, armhf) uses its VSQRT.F32 instead, an
+// IEEE square root with the same result in less code (the FPU's flush-to-zero is off there).
 inline float sqrt_f(float x) {
+#if defined(__arm__) && defined(__ARM_FP) && (__ARM_FP & 4)
+    float hw;
+    __asm__("vsqrt.f32 %0, %1" : "=t"(hw) : "t"(x));
+    return hw;
+#else
     uint32_t bits = float_to_bits(x);
     if ((bits & 0x7FFFFFFFu) == 0 || bits == 0x7F800000u) return x;  // +-0, +inf
     if (bits >> 31 || (bits & 0x7F800000u) == 0x7F800000u) return (x - x) / (x - x);  // NaN
@@ -82,6 +89,7 @@ inline float sqrt_f(float x) {
     if (q == (uint64_t(1) << 24)) q >>= 1, ++e;
     // q * 2^e with q in [2^23, 2^24): the result is normal (roots of floats always are).
     return bits_to_float(static_cast<uint32_t>(e + 150) << 23 | (static_cast<uint32_t>(q) & 0x7FFFFFu));
+#endif
 }
 
 // Natural log for double, accurate to a few ulp: x = m * 2^e with m in [sqrt(1/2), sqrt(2)),

@@ -19,7 +19,7 @@ const DeviceProfile kDeviceProfiles[2] = {
     {"cortex-m0", "BBC micro:bit (nRF51822 Cortex-M0; QEMU -M microbit)", "microbit", 256 * 1024,
      16 * 1024, 17727, 1560},
     {"cortex-m4f", "Arm MPS2 AN386 (Cortex-M4F; QEMU -M mps2-an386)", "mps2-an386", 4 << 20,
-     4 << 20, 12847, 1568},
+     4 << 20, 12551, 1568},
 };
 
 const DeviceProfile* find_device_profile(const std::string& name) {
