@@ -298,3 +298,55 @@ TEST_CASE("layers: planning refuses what does not fit, naming the layer") {
         CHECK_MESSAGE(strstr(err.text, c.part) != nullptr, err.text);
     }
 }
+
+TEST_CASE("layers: backward hands over each layer's parameters once their gradients are final") {
+    // The trainer updates a layer inside this call: its gradients must not change afterwards,
+    // backward must not read its parameters again, and the ranges must cover every parameter.
+    const Shape3 rgb{3, 6, 6};
+    Built b(rgb,
+            {conv(4, 3, 3, 1, Padding::Same), simple(LayerKind::BatchNorm),
+             activation(Activation::Relu), pool(LayerKind::MaxPool, 2), dropout(0.25f),
+             dense(5), simple(LayerKind::BatchNorm), activation(Activation::Tanh)},
+            3, 4);
+    struct Seen {
+        Built* b;
+        std::vector<int> order;                // the layers handed over, by first parameter
+        std::vector<std::vector<float>> grads;  // each one's gradients at hand-over
+        static void layer(void* ctx, const LayerDesc& d) {
+            Seen& s = *static_cast<Seen*>(ctx);
+            const ParamRange r = layer_params(d);
+            s.order.push_back(static_cast<int>(r.begin));
+            s.grads.emplace_back(s.b->net.grads() + r.begin, s.b->net.grads() + r.end);
+            // Backward must not read these again: poison them.
+            for (size_t i = r.begin; i < r.end; ++i) s.b->net.params()[i] = NAN;
+        }
+    } seen{&b, {}, {}};
+    b.backprop();
+    const std::vector<float> expected(b.net.grads(), b.net.grads() + b.shape.n_params);
+    b.dropout_rng = Rng(7, 4);
+    const ConstMatView logits = b.net.forward(b.input(), b.scratch, GemmArithmetic::Reproducible, true);
+    loss_forward_backward(Loss::CrossEntropy, logits, b.labels.data(), b.net.logits_grad(b.batch));
+    const Network::LayerReady ready{Seen::layer, &seen};
+    b.net.backward(b.input(), b.scratch, nullptr, &ready);
+    CHECK(memcmp(expected.data(), b.net.grads(), expected.size() * sizeof(float)) == 0);
+    // Every layer with parameters once, last first; their ranges tile the parameter array.
+    size_t covered = 0, next_end = b.shape.n_params;
+    int handed = 0;
+    for (int l = b.shape.n_layers - 1; l >= 0; --l) {
+        const LayerDesc& d = b.shape.layers[l];
+        if (!d.has_weights() && !d.has_bias()) continue;
+        const ParamRange r = layer_params(d);
+        REQUIRE(handed < static_cast<int>(seen.order.size()));
+        CHECK(seen.order[handed] == static_cast<int>(r.begin));
+        CHECK(r.end == next_end);
+        CHECK(memcmp(seen.grads[handed].data(), expected.data() + r.begin,
+                     (r.end - r.begin) * sizeof(float)) == 0);
+        next_end = r.begin;
+        covered += r.end - r.begin;
+        ++handed;
+    }
+    CHECK(handed == static_cast<int>(seen.order.size()));
+    CHECK(handed == 5);  // conv, batch norm, dense, batch norm, the output layer
+    CHECK(next_end == 0);
+    CHECK(covered == b.shape.n_params);
+}
