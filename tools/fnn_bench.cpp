@@ -251,7 +251,7 @@ int main(int argc, char** argv) {
                    threads, 0, GemmThreads::kMaxThreads));
     const ParseResult r = p.parse(argc, argv, 1, nullptr);
     if (r != ParseResult::Ok) return r == ParseResult::Help ? 0 : 2;
-    if (threads == 0) threads = GemmThreads::available_cores();
+    threads = GemmThreads::count_or_all(threads);
 
     struct utsname u;
     uname(&u);

@@ -54,6 +54,10 @@ public:
     // CPUs this process may run on (its affinity mask, which taskset and containers narrow),
     // at most kMaxThreads: the default thread count of the command-line tools.
     static int available_cores();
+    // A --threads value: N itself, or 0 for available_cores().
+    static int count_or_all(long requested) {
+        return requested > 0 ? static_cast<int>(requested) : available_cores();
+    }
 
     // Arena bytes start() carves for `threads` threads in all (the caller's own scratch aside).
     static size_t bytes(int threads);

@@ -8,6 +8,7 @@
 #include "cli/cli_predict_many.hpp"
 #include "cli/cli_quote.hpp"
 #include "fnn/file_io.hpp"
+#include "fnn/gemm_threads.hpp"
 #include "fnn/idx.hpp"
 
 namespace fnn {
@@ -202,7 +203,7 @@ int cmd_eval(int argc, char** argv) {
         return 1;
     }
     ClassificationReport r;
-    if (!evaluate_split(model, s, resolve_threads(threads), r, nullptr, nullptr, error)) {
+    if (!evaluate_split(model, s, GemmThreads::count_or_all(threads), r, nullptr, nullptr, error)) {
         fprintf(stderr, "fnn eval: %s\n", error.c_str());
         return 1;
     }
@@ -357,7 +358,7 @@ int cmd_predict(int argc, char** argv) {
     }
     Predictions all;
     if (!predict_many(model, inputs.size(), [&inputs](size_t i) { return inputs[i]; },
-                      resolve_threads(threads), all, error)) {
+                      GemmThreads::count_or_all(threads), all, error)) {
         fprintf(stderr, "fnn predict: %s\n", error.c_str());
         return 1;
     }

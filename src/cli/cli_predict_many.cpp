@@ -32,10 +32,6 @@ Flag threads_flag(long& threads) {
                     threads, 0, GemmThreads::kMaxThreads);
 }
 
-int resolve_threads(long threads) {
-    return threads > 0 ? static_cast<int>(threads) : GemmThreads::available_cores();
-}
-
 bool predict_many(const LoadedModel& model, size_t count,
                   const std::function<const uint8_t*(size_t)>& sample, int threads,
                   Predictions& out, std::string& error) {

@@ -32,8 +32,7 @@ bool predict_many(const LoadedModel& model, size_t count,
                   Predictions& out, std::string& error);
 
 // The --threads flag of the commands that call predict_many (0, the default: every core this
-// process may use), and the thread count it stands for.
+// process may use; GemmThreads::count_or_all() gives the count it stands for).
 Flag threads_flag(long& threads);
-int resolve_threads(long threads);
 
 }  // namespace fnn

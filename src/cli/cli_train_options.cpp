@@ -366,7 +366,7 @@ std::vector<std::string> full_train_args(const TrainOptions& o) {
 }
 
 bool finish_train_options(FlagParser& p, TrainOptions& o, std::string& error) {
-    if (o.config.threads == 0) o.config.threads = GemmThreads::available_cores();
+    o.config.threads = GemmThreads::count_or_all(o.config.threads);
     NetworkSpec& net = o.config.net;
     net.n_specs = 0;
     if (!o.dropout.empty() && o.arch.empty()) {
