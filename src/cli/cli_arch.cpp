@@ -1,10 +1,10 @@
 // The --arch grammar and presets (see cli_arch.hpp).
 #include "cli/cli_arch.hpp"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/text_util.hpp"
 #include "fnn/activation.hpp"
 #include "fnn/network.hpp"
 
@@ -28,11 +28,20 @@ const char* const kCnn2 =
     "conv32k3psame,bn,relu,pool2,conv64k3psame,bn,relu,pool2,dropout0.25,dense128,bn,relu,"
     "dropout0.5";
 
+// The text in lower case without spaces, as --arch strings and preset names compare.
+std::string compact_lower(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c != ' ') out += ascii_lower(c);
+    }
+    return out;
+}
+
 // Reads an unsigned decimal integer at text[pos]; false when there is none.
 bool number(const std::string& t, size_t& pos, int& out) {
-    if (pos >= t.size() || !isdigit(static_cast<unsigned char>(t[pos]))) return false;
+    if (pos >= t.size() || !ascii_digit(t[pos])) return false;
     long v = 0;
-    while (pos < t.size() && isdigit(static_cast<unsigned char>(t[pos])) && v < 100000)
+    while (pos < t.size() && ascii_digit(t[pos]) && v < 100000)
         v = v * 10 + (t[pos++] - '0');
     out = static_cast<int>(v);
     return true;
@@ -105,10 +114,7 @@ std::string preset_architecture(const std::string& name) {
 }
 
 std::vector<std::string> preset_defaults(const std::string& written) {
-    std::string name;
-    for (char c : written) {
-        if (c != ' ') name += static_cast<char>(tolower(static_cast<unsigned char>(c)));
-    }
+    const std::string name = compact_lower(written);
     // Measured choices (README, "Convolutional networks"): 15 epochs, He init for ReLU, a cosine
     // schedule; cnn1 with SGD and momentum as the course trains Architecture 1, cnn2 with Adam.
     if (name == "cnn1")
@@ -193,10 +199,7 @@ std::string architecture_string(const NetworkShape& shape) {
 }
 
 bool parse_architecture(const std::string& text, std::vector<LayerSpec>& out, std::string& error) {
-    std::string lower;
-    for (char c : text) {
-        if (c != ' ') lower += static_cast<char>(tolower(static_cast<unsigned char>(c)));
-    }
+    const std::string lower = compact_lower(text);
     const std::string preset = preset_architecture(lower);
     const std::string body = preset.empty() ? lower : preset;
     out.clear();

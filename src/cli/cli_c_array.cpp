@@ -3,13 +3,13 @@
 
 #include <stdio.h>
 
-#include <cctype>
+#include "base/text_util.hpp"
 
 namespace fnn {
 
 bool is_c_identifier(const std::string& name) {
-    bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-    for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    bool ok = !name.empty() && !ascii_digit(name[0]);
+    for (char c : name) ok = ok && (ascii_letter(c) || ascii_digit(c) || c == '_');
     return ok;
 }
 

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "base/text_util.hpp"
+
 namespace fnn {
 namespace {
 
@@ -23,17 +25,17 @@ bool is_decimal(const std::string& text, bool allow_fraction) {
     size_t i = 0;
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
     size_t digits = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++digits;
+    while (i < text.size() && ascii_digit(text[i])) ++i, ++digits;
     if (allow_fraction && i < text.size() && text[i] == '.') {
         ++i;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++digits;
+        while (i < text.size() && ascii_digit(text[i])) ++i, ++digits;
     }
     if (digits == 0) return false;
     if (allow_fraction && i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
         ++i;
         if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
         size_t exponent = 0;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++exponent;
+        while (i < text.size() && ascii_digit(text[i])) ++i, ++exponent;
         if (exponent == 0) return false;
     }
     return i == text.size();
@@ -51,7 +53,7 @@ std::string fold(const std::string& text) {
     std::string out = text.substr(0, dashes);
     for (size_t i = dashes; i < text.size(); ++i) {
         const char c = text[i];
-        out += c == '-' ? '_' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        out += c == '-' ? '_' : ascii_lower(c);
     }
     return out;
 }
