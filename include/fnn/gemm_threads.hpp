@@ -8,12 +8,13 @@
 // A product with a small C and a long sum (a first layer's x W: 64 x 128 over 784) is cut by
 // its K blocks instead, so that each thread packs and reads only its share of A and B (cut by
 // columns, every thread would pack all of A; run_split_sum() weighs the two). It also keeps
-// each thread on (nearly) the rows of W whose gradient it computes and updates (the trainer cuts the
-// weight gradient and the optimizer's update by the same rows). gemm.hpp fixes what each block adds: block 0 gives
-// C = alpha*acc_0 + beta*C, block q > 0 gives C = alpha*acc_q + C, where acc_q sums block q from
-// +0. So the part holding blocks 0..p-1 runs them on C as one thread would; every later block q
-// is computed alone (beta 0) into T_q = alpha*acc_q, and once all parts are done the caller adds
-// C = T_q + C for q in order: the same operations on the same values, the same bits. The
+// each thread on (nearly) the rows of W whose gradient it computes and updates (the trainer
+// cuts the optimizer's update as the weight gradient is cut, see cuts_by_rows()). gemm.hpp
+// fixes what each block adds: block 0 gives C = alpha*acc_0 + beta*C, block q > 0 gives
+// C = alpha*acc_q + C, where acc_q sums block q from +0. So the part holding blocks 0..p-1 runs
+// them on C as one thread would; every later block q is computed alone (beta 0) into
+// T_q = alpha*acc_q, and once all parts are done the caller adds C = T_q + C for q in order:
+// the same operations on the same values, the same bits. The
 // floating-point control register (flush-to-zero during training) is copied to the workers
 // for each product. Small products (kMinParallelMacs) stay on the caller.
 //
@@ -71,6 +72,9 @@ public:
     // later blocks need more are cut by rows or columns.
     static constexpr size_t kSplitSumFloats = size_t{1} << 16;
     void set_min_parallel_macs(size_t macs) { min_macs_ = macs; }
+    // Whether an m x n C cut by rows or columns is cut by rows (whole MR-row slivers): when it
+    // has at least as many rows as columns.
+    static bool cuts_by_rows(int m, int n) { return m >= n; }
 
     // While a Use lives, gemm() calls on this thread share their work with `pool` (null: none).
     class Use {
@@ -130,6 +134,11 @@ private:
     // A product cut by K: whether it fits (then runs it), and the parts' work.
     bool run_split_sum(int m, int n, int k, Arena& scratch);
     void run_split_part(int index, Arena& scratch);
+    // Where the sum T_q of later block q (q >= k_per_part) of the current task lies.
+    float* split_sum(int q) const {
+        const size_t floats = static_cast<size_t>(task_.c.rows) * task_.c.cols;
+        return split_sums_ + static_cast<size_t>(q - task_.k_per_part) * floats;
+    }
 
     Task task_;
     bool sharing_ = false;  // the caller is inside share(): nested calls stay on their thread

@@ -209,7 +209,7 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
     task_.control = read_control();
     if (run_split_sum(m, n, k, scratch)) return true;
     task_.k_blocks = 0;
-    const bool by_rows = m >= n;
+    const bool by_rows = cuts_by_rows(m, n);
     const int step = by_rows ? kGemmMR : 2 * kGemmNR;
     const int units = ((by_rows ? m : n) + step - 1) / step;
     const int per_part = (units + threads() - 1) / threads();  // units per part
@@ -241,7 +241,7 @@ bool GemmThreads::run_split_sum(int m, int n, int k, Arena& scratch) {
     // C = T_q + C for each later block q, in order (the kernels' alpha*acc + 1*C: 1*C is C).
     MatView c = task_.c;
     for (int q = per_part; q < blocks; ++q) {
-        const float* sum = split_sums_ + static_cast<size_t>(q - per_part) * m * n;
+        const float* sum = split_sum(q);
         for (int i = 0; i < m; ++i) {
             float* row = c.row(i);
             const float* add = sum + static_cast<size_t>(i) * n;
@@ -274,7 +274,7 @@ void GemmThreads::run_split_part(int index, Arena& scratch) {
     const int m = t.c.rows, n = t.c.cols;
     for (int q = first; q < last; ++q) {
         const int k0 = q * t.k_step, k1 = k0 + t.k_step < k ? k0 + t.k_step : k;
-        MatView sum{split_sums_ + static_cast<size_t>(q - t.k_per_part) * m * n, m, n, n};
+        MatView sum{split_sum(q), m, n, n};
         gemm_with_kernels(*t.kernels, t.ta, t.tb, t.alpha, a_steps(k0, k1), b_steps(k0, k1), 0.0f,
                           sum, scratch);
     }

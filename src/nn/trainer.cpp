@@ -183,14 +183,14 @@ BatchScore Trainer::train_step(const int* order, int batch) {
     if (!isfinite(score.loss_sum)) return score;  // the caller stops; parameters stay as they were
     // Each layer is updated as soon as backward has its gradients, while they are in cache;
     // a weight matrix is shared among the threads by the rows each computed the gradient of
-    // (gemm() splits dW = x^T dy by rows of MR when it has at least as many rows as columns).
+    // (the GEMM dW = x^T dy, w_rows x w_cols, is cut by MR-row slivers when cuts_by_rows()).
     optimizer_.begin_step();
     struct Update {
         Trainer* self;
         static void layer(void* ctx, const LayerDesc& d) {
             Trainer& t = *static_cast<Update*>(ctx)->self;
             const ParamRange r = layer_params(d);
-            const size_t block = d.has_weights() && d.w_rows >= d.w_cols
+            const size_t block = d.has_weights() && GemmThreads::cuts_by_rows(d.w_rows, d.w_cols)
                                      ? static_cast<size_t>(kGemmMR) * d.w_cols
                                      : GemmThreads::kRangeBlock;
             t.optimizer_.update_range(t.network_.params(), t.network_.grads(), r.begin, r.end,
