@@ -81,6 +81,8 @@ bool gemm_cpu_has_avx512();
 void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
                      int32_t* index);
 void gemm_pack_b_avx(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
+void gemm_pack_a_avx512(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
+                        int32_t* index);
 #endif
 
 // Packs op(A)[i0:i0+mc, p0:p0+kc] as ceil(mc/MR) slivers of MR x kc, rows past mc set to 0.

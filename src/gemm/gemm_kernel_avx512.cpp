@@ -123,12 +123,17 @@ void wide_direct_avx512_fma(int kc, const float* a, ptrdiff_t row_step, ptrdiff_
 
 }  // namespace
 
-bool gemm_cpu_has_avx512() { return __builtin_cpu_supports("avx512f"); }
+// The AVX-512 packers also use AVX-512VL and POPCNT, which every AVX-512 CPU since Skylake
+// has (Xeon Phi lacks VL, so it is checked).
+bool gemm_cpu_has_avx512() {
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("popcnt");
+}
 
 const GemmKernels kGemmAvx512Kernels = {"avx512",
                                         gemm_kernel_avx,
                                         gemm_kernel_avx_indexed,
-                                        gemm_pack_a_avx,
+                                        gemm_pack_a_avx512,
                                         gemm_pack_b_avx,
                                         wide_avx512,
                                         wide_avx512_indexed,
@@ -136,7 +141,7 @@ const GemmKernels kGemmAvx512Kernels = {"avx512",
 const GemmKernels kGemmAvx512FmaKernels = {"avx512+fma",
                                            gemm_kernel_fma,
                                            gemm_kernel_fma_indexed,
-                                           gemm_pack_a_avx,
+                                           gemm_pack_a_avx512,
                                            gemm_pack_b_avx,
                                            wide_avx512_fma,
                                            wide_avx512_fma_indexed,
