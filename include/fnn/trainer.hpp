@@ -135,8 +135,10 @@ public:
     GemmThreads& gemm_threads() { return *threads_; }  // after setup()
 
     // One optimisation step on samples order[0 .. batch) of the training set; returns the
-    // batch's summed loss and correct count. Allocation-free (tests count this).
-    BatchScore train_step(const int* order, int batch);
+    // batch's summed loss and correct count. Allocation-free (tests count this). The samples
+    // next_order[0 .. next_batch), the next step's, are fetched towards the cache meanwhile.
+    BatchScore train_step(const int* order, int batch, const int* next_order = nullptr,
+                          int next_batch = 0);
 
 private:
     // What one epoch's pass over the training set measured; failed_step != 0 marks the

@@ -173,9 +173,17 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
     });
 }
 
-BatchScore Trainer::train_step(const int* order, int batch) {
+BatchScore Trainer::train_step(const int* order, int batch, const int* next_order,
+                                int next_batch) {
     const GemmThreads::Use use(threads_.get());
     load_batch(train_, order, 0, batch);
+    // Shuffled samples are scattered over a dataset larger than the caches: ask for the next
+    // batch's now (into L2), so they arrive while this step computes, not when it is loaded.
+    for (int r = 0; r < next_batch; ++r) {
+        const uint8_t* pixels = train_.sample(next_order[r]);
+        for (int offset = 0; offset < train_.features(); offset += 64)
+            __builtin_prefetch(pixels + offset, /*read*/ 0, /*locality: L2*/ 2);
+    }
     const ConstMatView x = x_.row_range(0, batch);
     const ConstMatView logits = network_.forward(x, arena_, GemmArithmetic::Fast, /*training=*/true);
     const BatchScore score =
@@ -214,7 +222,9 @@ Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
         const long global_step = static_cast<long>(epoch - 1) * pass.steps + step;
         optimizer_.set_learning_rate(scheduled_lr(config_.schedule, config_.opt.learning_rate,
                                                   global_step, pass.steps, total_steps));
-        const BatchScore score = train_step(order_ + first, count);
+        const int next = first + count;
+        const BatchScore score = train_step(order_ + first, count, order_ + next,
+                                            n_train_ - next < batch ? n_train_ - next : batch);
         if (!isfinite(score.loss_sum)) {
             pass.failed_step = step + 1;
             pass.bad_loss = score.loss_sum;
