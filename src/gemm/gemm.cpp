@@ -86,12 +86,16 @@ void gemm(Trans ta, Trans tb, float alpha, ConstMatView a, ConstMatView b, float
     const GemmKernels& kernels = gemm_kernels_for(arithmetic);
     GemmThreads* threads = GemmThreads::current();
     if (threads != nullptr && threads->run(kernels, ta, tb, alpha, a, b, beta, c, scratch)) return;
-    gemm_with_kernels(kernels, ta, tb, alpha, a, b, beta, c, scratch);
+    // On one thread, a B that one block of A passes over once is read where it lies, not
+    // packed: the copy would cost about as much as the product reads (the forward pass's
+    // x W). Shared among threads it is packed: measured slower in place there.
+    gemm_with_kernels(kernels, ta, tb, alpha, a, b, beta, c, scratch, true, 0,
+                      /*b_in_place=*/c.rows <= kGemmMC);
 }
 
 void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
                        ConstMatView b, float beta, MatView c, Arena& scratch,
-                       bool skip_zero_steps, int k_step) {
+                       bool skip_zero_steps, int k_step, bool b_in_place) {
     const int m = c.rows;
     const int n = c.cols;
     const int k = ta == Trans::No ? a.cols : a.rows;
@@ -115,11 +119,17 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
 
     for (int jc = 0; jc < n; jc += kGemmNC) {
         const int nc = min_int(kGemmNC, n - jc);
+        // Columns of B the wide kernels read in place (whole pairs of slivers only: they
+        // read all 2 NR columns); the rest is packed at its usual place in b_pack.
+        const int b_direct = b_in_place && tb == Trans::No && kernels.wide != nullptr
+                                 ? nc / (2 * kGemmNR) * (2 * kGemmNR)
+                                 : 0;
         for (int pc = 0; pc < k; pc += k_step) {
             const int kc = min_int(k_step, k - pc);
-            {
+            if (b_direct < nc) {
                 const PhaseScope timing(Phase::Pack);
-                kernels.pack_b(tb, b, pc, jc, kc, nc, b_pack);
+                kernels.pack_b(tb, b, pc, jc + b_direct, kc, nc - b_direct,
+                               b_pack + static_cast<size_t>(b_direct) * kc);
             }
             const float beta_block = pc == 0 ? beta : 1.0f;  // later K blocks accumulate
             // After packing the first block of A: when it had (almost) no all-zero steps to skip
@@ -143,6 +153,9 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
                     const bool wide = kernels.wide != nullptr && nc - jr > kGemmNR;
                     const int width = wide ? 2 * kGemmNR : kGemmNR;
                     const float* b_sliver = b_pack + static_cast<size_t>(jr) * kc;
+                    const WideB b_wide = jr < b_direct
+                                             ? WideB{b.row(pc) + jc + jr, b.stride, kGemmNR}
+                                             : WideB{b_sliver, kGemmNR, kGemmNR * kc};
                     for (int ir = 0; ir < mc; ir += kGemmMR) {
                         const float* a_sliver = a_pack + static_cast<size_t>(ir) * kc;
                         const int32_t* index = a_index + ir / kGemmMR * (kc + 1);
@@ -153,15 +166,14 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
                             const float* at = ta == Trans::No ? a.row(ic + ir) + pc : a.row(pc) + ic + ir;
                             const ptrdiff_t lda = a.stride;
                             kernels.wide_direct(kc, at, ta == Trans::No ? lda : 1,
-                                                ta == Trans::No ? 1 : lda, b_sliver, alpha,
+                                                ta == Trans::No ? 1 : lda, b_wide, alpha,
                                                 beta_block, c_tile, c.stride, m_edge, n_edge);
                         } else if (wide && index[0] == kc) {
-                            kernels.wide(kc, a_sliver, b_sliver, alpha, beta_block, c_tile,
+                            kernels.wide(kc, a_sliver, b_wide, alpha, beta_block, c_tile,
                                          c.stride, m_edge, n_edge);
                         } else if (wide) {
-                            kernels.wide_indexed(index[0], kc, a_sliver, b_sliver, index + 1,
-                                                 alpha, beta_block, c_tile, c.stride, m_edge,
-                                                 n_edge);
+                            kernels.wide_indexed(index[0], a_sliver, b_wide, index + 1, alpha,
+                                                 beta_block, c_tile, c.stride, m_edge, n_edge);
                         } else if (index[0] == kc) {
                             kernels.dense(kc, a_sliver, b_sliver, alpha, beta_block, c_tile,
                                           c.stride, m_edge, n_edge);

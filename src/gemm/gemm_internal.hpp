@@ -21,18 +21,28 @@ using GemmKernelIndexed = void (*)(int count, const float* a, const float* b, co
                                    float alpha, float beta, float* c, int ldc, int m_edge,
                                    int n_edge);
 
-// Wide kernels: C tiles of MR x 2 NR from two neighbouring B slivers (the second at b + NR * kc),
-// n_edge up to 2 NR; the same arithmetic per C element as the MR x NR kernels.
-using GemmKernelWideIndexed = void (*)(int count, int kc, const float* a, const float* b,
-                                       const int32_t* index, float alpha, float beta, float* c,
-                                       int ldc, int m_edge, int n_edge);
+// Wide kernels: C tiles of MR x 2 NR from 2 NR columns of B, n_edge up to 2 NR; the same
+// arithmetic per C element as the MR x NR kernels. B's step p is 2 NR floats: b[p * b.step + j]
+// and b[b.second + p * b.step + j], j < NR. From the packing: two neighbouring slivers, step NR
+// and second NR * kc; read in place from a row-major op(B) = B: step ldb and second NR (all
+// 2 NR columns must then exist, even where n_edge is smaller).
+struct WideB {
+    const float* b;
+    ptrdiff_t step;
+    ptrdiff_t second;
+};
+using GemmKernelWide = void (*)(int kc, const float* a, WideB b, float alpha, float beta,
+                                float* c, int ldc, int m_edge, int n_edge);
+using GemmKernelWideIndexed = void (*)(int count, const float* a, WideB b, const int32_t* index,
+                                       float alpha, float beta, float* c, int ldc, int m_edge,
+                                       int n_edge);
 
 // Wide kernels that read A where it lies instead of from a packed sliver: value (i, p) of the
 // tile's MR rows at a[i * row_step + p * step_step] (op(A) = A: row_step = lda, step_step = 1;
 // op(A) = A^T: 1 and lda). All MR rows must exist; no steps are skipped.
 using GemmKernelDirect = void (*)(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
-                                  const float* b, float alpha, float beta, float* c, int ldc,
-                                  int m_edge, int n_edge);
+                                  WideB b, float alpha, float beta, float* c, int ldc, int m_edge,
+                                  int n_edge);
 
 using GemmPackA = void (*)(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
                            int32_t* index);
@@ -46,7 +56,7 @@ struct GemmKernels {
     GemmKernelIndexed indexed;
     GemmPackA pack_a;
     GemmPackB pack_b;
-    GemmKernel wide = nullptr;  // n_edge up to 2 NR
+    GemmKernelWide wide = nullptr;  // n_edge up to 2 NR
     GemmKernelWideIndexed wide_indexed = nullptr;
     GemmKernelDirect wide_direct = nullptr;
 };
@@ -102,9 +112,10 @@ void gemm_pack_b(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float
 // The loop nest with explicit kernels (gemm() passes the best ones for this CPU). Tests turn
 // zero-step skipping off to prove that it changes no bits.
 // k_step > 0 replaces gemm_k_step(k) (a part of a product cut by K keeps the whole's blocks).
+// b_in_place: the wide kernels read op(B) = B where it lies instead of packed (same bits).
 void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alpha, ConstMatView a,
                        ConstMatView b, float beta, MatView c, Arena& scratch,
-                       bool skip_zero_steps = true, int k_step = 0);
+                       bool skip_zero_steps = true, int k_step = 0, bool b_in_place = false);
 
 extern const GemmKernels kGemmRefKernels;       // portable, separate multiply and add
 extern const GemmKernels kGemmRefFusedKernels;  // portable, fmaf: tests only (slow without FMA)

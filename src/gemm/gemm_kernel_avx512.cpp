@@ -58,20 +58,19 @@ inline void rank1_update(__m512 (&acc)[kGemmMR][2], __m512 b0, __m512 b1, const 
     }
 }
 
-// b: the first sliver (kc x 16); the second follows it at b + 16 * kc. Step q reads A and B at
-// step q (dense) or index[q] (indexed).
+// Step q reads A and B at step q (dense) or index[q] (indexed).
 template <bool kIndexed, bool kFused>
-inline void wide_body(int steps, int kc, const float* a, const float* b, const int32_t* index,
-                      float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
+inline void wide_body(int steps, const float* a, WideB b, const int32_t* index, float alpha,
+                      float beta, float* c, int ldc, int m_edge, int n_edge) {
     static_assert(kGemmMR == 6 && kGemmNR == 16, "kernel is written for two 6 x 16 tiles");
-    const float* b_second = b + static_cast<ptrdiff_t>(kc) * kGemmNR;
     __m512 acc[kGemmMR][2];
     for (int i = 0; i < kGemmMR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
 #pragma GCC unroll 4
     for (int q = 0; q < steps; ++q) {
         const ptrdiff_t step = kIndexed ? index[q] : q;
-        rank1_update<kFused>(acc, _mm512_load_ps(b + step * kGemmNR),
-                             _mm512_load_ps(b_second + step * kGemmNR), a + step * kGemmMR, 1);
+        const float* bq = b.b + step * b.step;
+        rank1_update<kFused>(acc, _mm512_loadu_ps(bq), _mm512_loadu_ps(bq + b.second),
+                             a + step * kGemmMR, 1);
     }
     store_wide(acc, alpha, beta, c, ldc, m_edge, n_edge);
 }
@@ -79,45 +78,43 @@ inline void wide_body(int steps, int kc, const float* a, const float* b, const i
 // The same with A read in place: step q of row i at a[i * row_step + q * step_step].
 template <bool kFused>
 inline void wide_direct_body(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
-                             const float* b, float alpha, float beta, float* c, int ldc,
-                             int m_edge, int n_edge) {
-    const float* b_second = b + static_cast<ptrdiff_t>(kc) * kGemmNR;
+                             WideB b, float alpha, float beta, float* c, int ldc, int m_edge,
+                             int n_edge) {
     __m512 acc[kGemmMR][2];
     for (int i = 0; i < kGemmMR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
 #pragma GCC unroll 4
     for (int q = 0; q < kc; ++q) {
-        rank1_update<kFused>(acc, _mm512_load_ps(b + q * kGemmNR),
-                             _mm512_load_ps(b_second + q * kGemmNR), a + q * step_step, row_step);
+        const float* bq = b.b + q * b.step;
+        rank1_update<kFused>(acc, _mm512_loadu_ps(bq), _mm512_loadu_ps(bq + b.second),
+                             a + q * step_step, row_step);
     }
     store_wide(acc, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
-void wide_avx512(int kc, const float* a, const float* b, float alpha, float beta, float* c,
-                 int ldc, int m_edge, int n_edge) {
-    wide_body<false, false>(kc, kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
+void wide_avx512(int kc, const float* a, WideB b, float alpha, float beta, float* c, int ldc,
+                 int m_edge, int n_edge) {
+    wide_body<false, false>(kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
 }
-void wide_avx512_indexed(int count, int kc, const float* a, const float* b, const int32_t* index,
-                         float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
-    wide_body<true, false>(count, kc, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
+void wide_avx512_indexed(int count, const float* a, WideB b, const int32_t* index, float alpha,
+                         float beta, float* c, int ldc, int m_edge, int n_edge) {
+    wide_body<true, false>(count, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
 }
-void wide_avx512_fma(int kc, const float* a, const float* b, float alpha, float beta, float* c,
-                     int ldc, int m_edge, int n_edge) {
-    wide_body<false, true>(kc, kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
+void wide_avx512_fma(int kc, const float* a, WideB b, float alpha, float beta, float* c, int ldc,
+                     int m_edge, int n_edge) {
+    wide_body<false, true>(kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
 }
-void wide_avx512_fma_indexed(int count, int kc, const float* a, const float* b,
-                             const int32_t* index, float alpha, float beta, float* c, int ldc,
-                             int m_edge, int n_edge) {
-    wide_body<true, true>(count, kc, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
+void wide_avx512_fma_indexed(int count, const float* a, WideB b, const int32_t* index,
+                             float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
+    wide_body<true, true>(count, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
-void wide_direct_avx512(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
-                        const float* b, float alpha, float beta, float* c, int ldc, int m_edge,
-                        int n_edge) {
+void wide_direct_avx512(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step, WideB b,
+                        float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
     wide_direct_body<false>(kc, a, row_step, step_step, b, alpha, beta, c, ldc, m_edge, n_edge);
 }
 void wide_direct_avx512_fma(int kc, const float* a, ptrdiff_t row_step, ptrdiff_t step_step,
-                            const float* b, float alpha, float beta, float* c, int ldc,
-                            int m_edge, int n_edge) {
+                            WideB b, float alpha, float beta, float* c, int ldc, int m_edge,
+                            int n_edge) {
     wide_direct_body<true>(kc, a, row_step, step_step, b, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
