@@ -14,6 +14,7 @@
 #include "fnn/network.hpp"
 #include "gradcheck.hpp"
 #include "layer_specs.hpp"
+#include "nn/layers/layers.hpp"
 
 using namespace fnn;
 using namespace fnn_test;
@@ -189,6 +190,61 @@ TEST_CASE("layers: conv2d forward equals a naive direct convolution") {
             }
         }
         CHECK(worst < 1e-5);
+    }
+}
+
+TEST_CASE("layers: im2col writes each window as (ky, kx, c) rows, zeros outside the input") {
+    // Both ways of building columns: short or planar windows one window column at a time
+    // (one channel, planar channels, 5 channels x 3 wide), long runs copied whole (8 and 32
+    // channels); strides, explicit and same padding, rectangular kernels.
+    struct Case {
+        Shape3 input;
+        std::vector<LayerSpec> specs;
+    };
+    const Case cases[] = {
+        {{1, 28, 28}, {conv(4, 3, 3, 1, Padding::Same)}},
+        {{3, 9, 8}, {conv(5, 3, 3, 2, Padding::Explicit, 1)}},
+        {{1, 7, 6}, {conv(5, 1, 1, 1, Padding::Valid), conv(3, 2, 3, 1, Padding::Same)}},
+        {{1, 9, 9}, {conv(8, 1, 1, 1, Padding::Valid), conv(3, 3, 3, 2, Padding::Valid)}},
+        {{1, 10, 10}, {conv(32, 3, 3, 1, Padding::Same), conv(4, 3, 3, 1, Padding::Same)}},
+    };
+    Rng rng(41);
+    for (const Case& c : cases) {
+        NetworkSpec spec;
+        spec.n_in = static_cast<int>(c.input.size());
+        spec.n_classes = 3;
+        spec.input = c.input;
+        spec.n_specs = static_cast<int>(c.specs.size());
+        for (size_t i = 0; i < c.specs.size(); ++i) spec.specs[i] = c.specs[i];
+        NetworkShape shape;
+        ErrorText err;
+        REQUIRE_MESSAGE(plan_network(spec, shape, &err) == Status::Ok, err.text);
+        const LayerDesc* last = nullptr;  // the last convolution
+        for (int l = 0; l < shape.n_layers; ++l)
+            if (shape.layers[l].kind == LayerKind::Conv2d) last = &shape.layers[l];
+        REQUIRE(last != nullptr);
+        const LayerDesc& d = *last;
+        CAPTURE(d.in.c);
+        CAPTURE(d.kw);
+        CAPTURE(d.planar_in);
+        std::vector<float> x(static_cast<size_t>(d.n_in));
+        for (float& v : x) v = rng.uniform(-1.0f, 1.0f);
+        const int K = d.w_rows, P = d.out.h * d.out.w;
+        std::vector<float> got(static_cast<size_t>(P) * K, NAN), want(got.size());
+        im2col(d, x.data(), got.data());
+        for (int oy = 0; oy < d.out.h; ++oy)
+            for (int ox = 0; ox < d.out.w; ++ox)
+                for (int ky = 0; ky < d.kh; ++ky)
+                    for (int kx = 0; kx < d.kw; ++kx)
+                        for (int ch = 0; ch < d.in.c; ++ch) {
+                            const int iy = oy * d.sh + ky - d.pad_top, ix = ox * d.sw + kx - d.pad_left;
+                            const bool inside = iy >= 0 && iy < d.in.h && ix >= 0 && ix < d.in.w;
+                            const size_t at = d.planar_in ? (static_cast<size_t>(ch) * d.in.h + iy) * d.in.w + ix
+                                                          : (static_cast<size_t>(iy) * d.in.w + ix) * d.in.c + ch;
+                            want[(static_cast<size_t>(oy) * d.out.w + ox) * K + (ky * d.kw + kx) * d.in.c + ch] =
+                                inside ? x[at] : 0.0f;
+                        }
+        CHECK(memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0);
     }
 }
 

@@ -95,10 +95,44 @@ Status conv2d_plan(const LayerSpec& s, LayerDesc& d, ErrorText* err) {
     return Status::Ok;
 }
 
+namespace {
+
+// One column of the window, (ky, kx, c), at a time over a whole output row: a load and a store
+// per value, for windows whose rows are short runs (one channel) or scattered (planar input),
+// where copying run by run would spend its time setting up runs of a few floats.
+void im2col_by_window_column(const LayerDesc& d, const float* x, float* col) {
+    const TensorIndex in(d.in, d.planar_in);
+    const int C = d.in.c, K = d.w_rows;
+    for (int oy = 0; oy < d.out.h; ++oy) {
+        float* rows = col + static_cast<size_t>(oy) * d.out.w * K;
+        for (int ky = 0; ky < d.kh; ++ky) {
+            const int iy = oy * d.sh + ky - d.pad_top;
+            const bool row_inside = iy >= 0 && iy < d.in.h;
+            for (int kx = 0; kx < d.kw; ++kx) {
+                for (int c = 0; c < C; ++c) {
+                    float* out = rows + (ky * d.kw + kx) * C + c;
+                    for (int ox = 0; ox < d.out.w; ++ox) {
+                        const int ix = ox * d.sw + kx - d.pad_left;
+                        const bool inside = row_inside && ix >= 0 && ix < d.in.w;
+                        out[static_cast<size_t>(ox) * K] = inside ? x[in.at(c, iy, ix)] : 0.0f;
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
 void im2col(const LayerDesc& d, const float* x, float* col) {
     const TensorIndex in(d.in, d.planar_in);
     const int C = d.in.c, K = d.w_rows;
     const bool contiguous = !d.planar_in || C == 1;  // a window row's kw * C values are adjacent
+    if (!contiguous || d.kw * C < 16) {
+        im2col_by_window_column(d, x, col);
+        return;
+    }
+    // Otherwise each window row is one run of kw * C floats, copied as a whole.
     for (int oy = 0; oy < d.out.h; ++oy) {
         for (int ox = 0; ox < d.out.w; ++ox) {
             float* row = col + (static_cast<size_t>(oy) * d.out.w + ox) * K;
@@ -114,15 +148,9 @@ void im2col(const LayerDesc& d, const float* x, float* col) {
                     continue;
                 }
                 for (int k = 0; k < kx_lo * C; ++k) out[k] = 0.0f;
-                if (contiguous) {
-                    const float* src = x + in.at(0, iy, ix0 + kx_lo);
-                    const int n = (kx_hi - kx_lo) * C;
-                    for (int k = 0; k < n; ++k) out[kx_lo * C + k] = src[k];
-                } else {
-                    for (int kx = kx_lo; kx < kx_hi; ++kx) {
-                        for (int c = 0; c < C; ++c) out[kx * C + c] = x[in.at(c, iy, ix0 + kx)];
-                    }
-                }
+                const float* src = x + in.at(0, iy, ix0 + kx_lo);
+                const int n = (kx_hi - kx_lo) * C;
+                for (int k = 0; k < n; ++k) out[kx_lo * C + k] = src[k];
                 for (int k = kx_hi * C; k < d.kw * C; ++k) out[k] = 0.0f;
             }
         }
