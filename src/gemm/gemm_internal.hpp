@@ -102,6 +102,15 @@ void gemm_pack_a_avx512(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc
 // starts at +0 and so is never -0: skipping them keeps every bit (for finite B).
 void gemm_pack_a(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
                  int32_t* index);
+// The sliver loop of the vector A packers: full MR-row slivers through `rows` (op(A) = A: the
+// MR rows' first elements) or `runs` (op(A) = A^T: the first step's MR values and the stride
+// between steps), each returning how many steps it listed as not all zero; the last, partial
+// sliver through gemm_pack_a. Same output as gemm_pack_a.
+using GemmPackRows = int (*)(const float* const* src, int kc, float* out, int32_t* index);
+using GemmPackRuns = int (*)(const float* src, ptrdiff_t stride, int kc, float* out,
+                             int32_t* index);
+void gemm_pack_a_slivers(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
+                         int32_t* index, GemmPackRows rows, GemmPackRuns runs);
 // Room the pack buffer keeps after its last sliver for packers' overlapping vector stores.
 constexpr int kGemmPackSlack = 8;
 // Skipping pays for the indexed kernel's extra loads once an eighth of the steps go.

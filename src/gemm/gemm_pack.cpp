@@ -78,6 +78,25 @@ void gemm_pack_a(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float
     }
 }
 
+void gemm_pack_a_slivers(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
+                         int32_t* index, GemmPackRows rows, GemmPackRuns runs) {
+    for (int r0 = 0; r0 < mc; r0 += MR, out += static_cast<ptrdiff_t>(MR) * kc, index += kc + 1) {
+        if (mc - r0 < MR) {
+            gemm_pack_a(ta, a, i0 + r0, p0, mc - r0, kc, out, index);
+            continue;
+        }
+        int live;
+        if (ta == Trans::No) {
+            const float* src[MR];
+            for (int r = 0; r < MR; ++r) src[r] = a.row(i0 + r0 + r) + p0;
+            live = rows(src, kc, out, index + 1);
+        } else {
+            live = runs(a.row(p0) + i0 + r0, a.stride, kc, out, index + 1);
+        }
+        index[0] = gemm_worth_skipping(live, kc) ? live : kc;
+    }
+}
+
 void gemm_pack_b(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out) {
     for (int c0 = 0; c0 < nc; c0 += NR, out += static_cast<ptrdiff_t>(NR) * kc) {
         const int cols = nc - c0 < NR ? nc - c0 : NR;

@@ -123,24 +123,9 @@ __attribute__((target("avx"))) void gemm_pack_b_avx(Trans tb, ConstMatView b, in
     }
 }
 
-__attribute__((target("avx"))) void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0,
-                                                    int mc, int kc, float* out, int32_t* index) {
-    for (int r0 = 0; r0 < mc;
-         r0 += kGemmMR, out += static_cast<ptrdiff_t>(kGemmMR) * kc, index += kc + 1) {
-        if (mc - r0 < kGemmMR) {
-            gemm_pack_a(ta, a, i0 + r0, p0, mc - r0, kc, out, index);
-            continue;
-        }
-        int live;
-        if (ta == Trans::No) {
-            const float* src[kGemmMR];
-            for (int r = 0; r < kGemmMR; ++r) src[r] = a.row(i0 + r0 + r) + p0;
-            live = pack_rows(src, kc, out, index + 1);
-        } else {
-            live = pack_runs(a.row(p0) + i0 + r0, a.stride, kc, out, index + 1);
-        }
-        index[0] = gemm_worth_skipping(live, kc) ? live : kc;
-    }
+void gemm_pack_a_avx(Trans ta, ConstMatView a, int i0, int p0, int mc, int kc, float* out,
+                     int32_t* index) {
+    gemm_pack_a_slivers(ta, a, i0, p0, mc, kc, out, index, pack_rows, pack_runs);
 }
 
 }  // namespace fnn
