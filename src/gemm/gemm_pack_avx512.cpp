@@ -1,13 +1,13 @@
 // AVX-512 versions of A packing for full MR-row slivers (partial ones use the portable code),
 // chosen with the AVX-512 kernels. Same output as gemm_pack_a, including the list of non-zero
-// steps: tests/test_gemm.cpp compares the two. Sixteen steps per iteration (96 floats, six
-// 512-bit stores); the last, shorter group runs the same code under lane masks, so nothing is
-// read or written past the sliver.
+// steps: tests/test_gemm.cpp compares the two. Steps go sixteen to a group; op(A) = A packs a
+// group with six 512-bit loads and stores, its last, shorter group under lane masks (nothing is
+// read or written past the sliver); op(A) = A^T packs step by step (see pack_runs).
 //
 // A step is "not zero" when one of its six values compares unequal to zero (NaN does): the
 // portable packer's test, compared as floats so that it also agrees when denormals are treated
-// as zero. The numbers of such steps in a group are
-// compressed into the low lanes (VPCOMPRESSD) and stored as one masked store.
+// as zero. The numbers of a group's such steps are compressed into the low lanes (VPCOMPRESSD)
+// and written with one masked store.
 #include "gemm/gemm_internal.hpp"
 
 #if defined(FNN_GEMM_HAVE_AVX)

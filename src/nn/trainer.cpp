@@ -13,6 +13,15 @@
 namespace fnn {
 namespace {
 
+// Asks for a sample's bytes ahead of their use, one cache line at a time, into the cache levels
+// that __builtin_prefetch's locality kLocality names (3: all of them, 2: L2 and beyond).
+template <int kLocality>
+void prefetch_sample(const Dataset& data, int index) {
+    const uint8_t* pixels = data.sample(index);
+    for (int offset = 0; offset < data.features(); offset += 64)
+        __builtin_prefetch(pixels + offset, /*read*/ 0, kLocality);
+}
+
 // Rows per forward pass when only evaluating: up to 256, fewer when their layer outputs would
 // pass 16 MB (a CNN's activations are large), never fewer than a training batch. Rows are
 // evaluated independently, so this changes the memory, never the results.
@@ -160,11 +169,8 @@ void Trainer::load_batch(const Dataset& data, const int* indices, int first, int
     share_rows(count, static_cast<size_t>(features), [&](size_t begin, size_t end) {
         const int r0 = static_cast<int>(begin), r1 = static_cast<int>(end);
         for (int r = r0; r < r1; ++r) {
-            if (indices != nullptr && r + kPrefetchAhead < r1) {
-                const uint8_t* ahead = data.sample(indices[r + kPrefetchAhead]);
-                for (int offset = 0; offset < features; offset += 64)
-                    __builtin_prefetch(ahead + offset);
-            }
+            if (indices != nullptr && r + kPrefetchAhead < r1)
+                prefetch_sample<3>(data, indices[r + kPrefetchAhead]);
             const uint8_t* pixels = data.sample(indices != nullptr ? indices[r] : first + r);
             float* row = x_.row(r);
             for (int f = 0; f < features; ++f) row[f] = static_cast<float>(pixels[f]) / 255.0f;
@@ -179,11 +185,7 @@ BatchScore Trainer::train_step(const int* order, int batch, const int* next_orde
     load_batch(train_, order, 0, batch);
     // Shuffled samples are scattered over a dataset larger than the caches: ask for the next
     // batch's now (into L2), so they arrive while this step computes, not when it is loaded.
-    for (int r = 0; r < next_batch; ++r) {
-        const uint8_t* pixels = train_.sample(next_order[r]);
-        for (int offset = 0; offset < train_.features(); offset += 64)
-            __builtin_prefetch(pixels + offset, /*read*/ 0, /*locality: L2*/ 2);
-    }
+    for (int r = 0; r < next_batch; ++r) prefetch_sample<2>(train_, next_order[r]);
     const ConstMatView x = x_.row_range(0, batch);
     const ConstMatView logits = network_.forward(x, arena_, GemmArithmetic::Fast, /*training=*/true);
     const BatchScore score =
