@@ -91,6 +91,54 @@ inline void wide_direct_body(int kc, const float* a, ptrdiff_t row_step, ptrdiff
     store_wide(acc, alpha, beta, c, ldc, m_edge, n_edge);
 }
 
+// 6 x 16 micro-kernels with one 512-bit register per row (6 accumulators): for products
+// narrower than two slivers (a 10-class output layer, column tails). Half the instructions of
+// the two-register AVX2 kernels per step; the same arithmetic per C element. Edges are stored
+// through masks: c = alpha * acc + beta * c, a separate multiply and add, as gemm_store_tile.
+template <bool kIndexed, bool kFused>
+inline void narrow_body(int steps, const float* a, const float* b, const int32_t* index,
+                        float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
+    __m512 acc[kGemmMR];
+    for (int i = 0; i < kGemmMR; ++i) acc[i] = _mm512_setzero_ps();
+#pragma GCC unroll 4
+    for (int q = 0; q < steps; ++q) {
+        const ptrdiff_t step = kIndexed ? index[q] : q;
+        const __m512 bq = _mm512_loadu_ps(b + step * kGemmNR);
+        const float* aq = a + step * kGemmMR;
+#pragma GCC unroll 6
+        for (int i = 0; i < kGemmMR; ++i)
+            acc[i] = multiply_add<kFused>(_mm512_set1_ps(aq[i]), bq, acc[i]);
+    }
+    const __mmask16 columns = static_cast<__mmask16>((1u << n_edge) - 1u);
+    const __m512 va = _mm512_set1_ps(alpha);
+    const __m512 vb = _mm512_set1_ps(beta);
+    for (int i = 0; i < m_edge; ++i) {
+        float* row = c + static_cast<ptrdiff_t>(i) * ldc;
+        __m512 out = _mm512_mul_ps(va, acc[i]);
+        if (beta != 0.0f)
+            out = _mm512_add_ps(out, _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(columns, row)));
+        _mm512_mask_storeu_ps(row, columns, out);
+    }
+}
+
+void narrow_avx512(int kc, const float* a, const float* b, float alpha, float beta, float* c,
+                   int ldc, int m_edge, int n_edge) {
+    narrow_body<false, false>(kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
+}
+void narrow_avx512_indexed(int count, const float* a, const float* b, const int32_t* index,
+                           float alpha, float beta, float* c, int ldc, int m_edge, int n_edge) {
+    narrow_body<true, false>(count, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
+}
+void narrow_avx512_fma(int kc, const float* a, const float* b, float alpha, float beta, float* c,
+                       int ldc, int m_edge, int n_edge) {
+    narrow_body<false, true>(kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
+}
+void narrow_avx512_fma_indexed(int count, const float* a, const float* b, const int32_t* index,
+                               float alpha, float beta, float* c, int ldc, int m_edge,
+                               int n_edge) {
+    narrow_body<true, true>(count, a, b, index, alpha, beta, c, ldc, m_edge, n_edge);
+}
+
 void wide_avx512(int kc, const float* a, WideB b, float alpha, float beta, float* c, int ldc,
                  int m_edge, int n_edge) {
     wide_body<false, false>(kc, a, b, nullptr, alpha, beta, c, ldc, m_edge, n_edge);
@@ -128,16 +176,16 @@ bool gemm_cpu_has_avx512() {
 }
 
 const GemmKernels kGemmAvx512Kernels = {"avx512",
-                                        gemm_kernel_avx,
-                                        gemm_kernel_avx_indexed,
+                                        narrow_avx512,
+                                        narrow_avx512_indexed,
                                         gemm_pack_a_avx512,
                                         gemm_pack_b_avx,
                                         wide_avx512,
                                         wide_avx512_indexed,
                                         wide_direct_avx512};
 const GemmKernels kGemmAvx512FmaKernels = {"avx512+fma",
-                                           gemm_kernel_fma,
-                                           gemm_kernel_fma_indexed,
+                                           narrow_avx512_fma,
+                                           narrow_avx512_fma_indexed,
                                            gemm_pack_a_avx512,
                                            gemm_pack_b_avx,
                                            wide_avx512_fma,
