@@ -70,7 +70,7 @@ $(BUILD)/src/%.o: src/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(FNN_FLAGS) $(NOEXC_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-$(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(FLAGS_OBJ) $(DATA_SRC:%.cpp=$(BUILD)/%.o) $(ARCH_SRC:%.cpp=$(BUILD)/%.o) libfnn.a
+$(BUILD)/fnn_bench: $(BUILD)/tools/fnn_bench.o $(BUILD)/tools/bench_machine.o $(FLAGS_OBJ) $(DATA_SRC:%.cpp=$(BUILD)/%.o) $(ARCH_SRC:%.cpp=$(BUILD)/%.o) libfnn.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
 # Each training job runs on one thread, then on BENCH_THREADS (0: every core; 1: one run only).

@@ -1,5 +1,7 @@
 // fnn_bench: the speed figures `make bench` prints. The GEMM table is one thread; each training
 // job runs on one thread and then on every core (--threads), with the speed-up between them.
+//   0. The machine: its CPU, one core's measured FMA peak (the limit GFLOP/s figures are
+//      measured against) and, with threads, the core-to-core round trip (bench_machine.hpp).
 //   1. GEMM GFLOP/s on the reference job's training shapes (batch 64) and on 512^3.
 //   2. The reference job: 784-128-128-128-10 ReLU, softmax + cross-entropy, Xavier, Adam
 //      lr 1e-3 (0.9, 0.999, 1e-8), weight decay 5e-4, batch 64, 54,000 / 6,000 split:
@@ -20,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_machine.hpp"
 #include "cli/cli_arch.hpp"
 #include "cli/cli_data.hpp"
 #include "cli/cli_flags.hpp"
@@ -262,6 +265,15 @@ int main(int argc, char** argv) {
         "MR=%d NR=%d KC=%d MC=%d NC=%d\n",
         gemm_kernel_name(GemmArithmetic::Fast), gemm_kernel_name(GemmArithmetic::Reproducible),
         kGemmMR, kGemmNR, kGemmKC, kGemmMC, kGemmNC);
+    const double peak = fma_peak_gflops(gemm_isa_limit() >= GemmIsa::Avx512);
+    if (peak > 0.0)
+        printf("one core's FMA peak: %.1f GFLOP/s (%s, 12 independent chains, best of 5)\n", peak,
+               gemm_isa_limit() >= GemmIsa::Avx512 && __builtin_cpu_supports("avx512f")
+                   ? "512-bit"
+                   : "256-bit");
+    if (threads > 1 && GemmThreads::available_cores() > 1)
+        printf("core-to-core round trip: %.0f ns (a cache line between two threads, median of 5 x "
+               "20,000)\n", core_round_trip_ns());
     printf("GEMM table on one thread, median of %ld timed rounds; training jobs on 1%s%s thread%s\n\n",
            rounds, threads > 1 ? " and " : "", threads > 1 ? std::to_string(threads).c_str() : "",
            threads == 1 ? "" : "s");
