@@ -36,7 +36,7 @@ torch_epoch() {  # CORETYPE SEED: PyTorch's training seconds for one epoch
 for c in $coretypes; do : > "$out/torch_$c"; done
 i=1
 while [ "$i" -le "$rounds" ]; do
-    OMP_NUM_THREADS=1 "$here/fnn" train --arch "$arch" --epochs 1 --seed "$i" --quiet \
+    "$here/fnn" train --arch "$arch" --epochs 1 --seed "$i" --quiet --threads 1 \
         --data_dir "$here/data" --out "$out/run$i" > /dev/null
     fnn_s=$(tail -1 "$out/run$i/metrics.csv" | awk -F, '{print $NF}')
     echo "$fnn_s" >> "$out/fnn"
