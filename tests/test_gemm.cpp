@@ -391,3 +391,59 @@ TEST_CASE("gemm: every B packer writes the portable packer's slivers") {
         }
     }
 }
+
+TEST_CASE("gemm: A is read in place once packing costs more than skipping its zero steps saves") {
+    // Two slivers of kc = 10 steps; `skipped` of their 20 steps are zero.
+    auto lists = [](int skipped) {
+        std::vector<int32_t> index(2 * 11, 0);
+        index[0] = 10 - skipped / 2;
+        index[11] = 10 - (skipped - skipped / 2);
+        return index;
+    };
+    // One tile (a 32-channel convolution): A stays packed only when over half (A) or all
+    // (A^T) of its steps are skipped.
+    CHECK(gemm_reads_a_in_place(Trans::No, lists(9).data(), 2 * kGemmMR, 10, 1));
+    CHECK_FALSE(gemm_reads_a_in_place(Trans::No, lists(10).data(), 2 * kGemmMR, 10, 1));
+    CHECK(gemm_reads_a_in_place(Trans::Yes, lists(19).data(), 2 * kGemmMR, 10, 1));
+    // Four tiles (128 columns): a fifth of the steps skipped pays for packing A^T, not A.
+    CHECK_FALSE(gemm_reads_a_in_place(Trans::No, lists(4).data(), 2 * kGemmMR, 10, 4));
+    CHECK(gemm_reads_a_in_place(Trans::Yes, lists(4).data(), 2 * kGemmMR, 10, 4));
+    CHECK_FALSE(gemm_reads_a_in_place(Trans::Yes, lists(5).data(), 2 * kGemmMR, 10, 4));
+    // Dense blocks are always read in place; a trailing partial sliver does not count.
+    CHECK(gemm_reads_a_in_place(Trans::No, lists(0).data(), 2 * kGemmMR + 3, 10, 8));
+}
+
+TEST_CASE("gemm: A read in place for later blocks and K blocks gives the packed path's bits") {
+    // Image-like sparse A over several row blocks and K blocks, with one, two and four tiles of
+    // columns: each panel's first packed block decides, and A is then read in place (or not)
+    // for the rest; every family must match its packing oracle and the unskipped product.
+    Rng rng(29);
+    for (const Family& family : families()) {
+        CAPTURE(family.kernels.name);
+        for (Trans ta : {Trans::No, Trans::Yes}) {
+            for (int n : {2 * kGemmNR, 4 * kGemmNR, 8 * kGemmNR}) {
+                const int m = 2 * kGemmMC + 7, k = 2 * kGemmKC + 40;
+                TestMatrix a(ta == Trans::No ? m : k, ta == Trans::No ? k : m, 1, rng);
+                const double zero_share = n == 2 * kGemmNR ? 0.3 : 0.7;
+                for (int i = 0; i < a.view.rows; ++i)
+                    for (int j = 0; j < a.view.cols; ++j) {
+                        const int depth = ta == Trans::No ? j : i;
+                        if (depth % 10 < 10 * zero_share || rng.below(3) == 0)
+                            a.view.at(i, j) = 0.0f;
+                    }
+                TestMatrix b(k, n, 2, rng), c1(m, n, 1, rng);
+                std::vector<float> c2 = c1.storage, c3 = c1.storage;
+                const MatView c2v{c2.data() + 1, m, n, n + 1}, c3v{c3.data() + 1, m, n, n + 1};
+                Scratch s(gemm_bytes(m, n, k));
+                gemm_with_kernels(family.kernels, ta, Trans::No, 1.0f, a.view, b.view, 0.5f,
+                                  c1.view, s.arena);
+                gemm_with_kernels(family.oracle, ta, Trans::No, 1.0f, a.view, b.view, 0.5f, c2v,
+                                  s.arena);
+                gemm_with_kernels(family.kernels, ta, Trans::No, 1.0f, a.view, b.view, 0.5f, c3v,
+                                  s.arena, /*skip_zero_steps=*/false);
+                REQUIRE(memcmp(c1.storage.data(), c2.data(), c2.size() * sizeof(float)) == 0);
+                REQUIRE(memcmp(c1.storage.data(), c3.data(), c3.size() * sizeof(float)) == 0);
+            }
+        }
+    }
+}

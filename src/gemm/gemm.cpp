@@ -34,23 +34,21 @@ PackSizes pack_sizes(int m, int n, int depth) {
     return {a_rows * depth + kGemmPackSlack, a_rows / kGemmMR * (depth + 1), b_cols * depth};
 }
 
-// After packing a block of A (its step lists in `index`) for a panel of `wide_tiles` tiles
-// of 2 NR columns: whether reading the rest of A in place, unpacked and without skipping its
-// zero steps, is cheaper. A skipped step saves a kernel step (12 FMAs, about 6 cycles) in
-// each tile; packing costs about half that per step for op(A) = A (16 steps of six rows at a
-// time) and about as much for op(A) = A^T (step by step), measured on Zen 5. So the block
-// decides: skipped steps x tiles < 1/2 (A) or 1 (A^T). A convolution's 32 or 64 output
-// channels make one or two tiles: their A is read in place unless over half its steps are
-// zero. The bits are the same either way.
-bool reads_a_in_place(Trans ta, const int32_t* index, int mc, int kc, int wide_tiles) {
+}  // namespace
+
+// A skipped step saves a kernel step (12 FMAs, about 6 cycles) in each tile; packing costs
+// about half that per step for op(A) = A (16 steps of six rows at a time) and about as much
+// for op(A) = A^T (step by step), measured on Zen 5. So the block decides: skipped steps x
+// tiles < 1/2 (A) or 1 (A^T). A convolution's 32 or 64 output channels make one or two tiles:
+// their A is read in place unless over half its steps are zero. The bits are the same either
+// way.
+bool gemm_reads_a_in_place(Trans ta, const int32_t* index, int mc, int kc, int wide_tiles) {
     long live = 0, steps = 0;
     for (int ir = 0; ir + kGemmMR <= mc; ir += kGemmMR, steps += kc)
         live += index[ir / kGemmMR * (kc + 1)];  // the count; kc for a dense sliver
     const double cost = ta == Trans::No ? 0.5 : 1.0;  // packing a step, in kernel steps
     return static_cast<double>(steps - live) * wide_tiles < cost * static_cast<double>(steps);
 }
-
-}  // namespace
 
 size_t gemm_bytes(int m, int n, int k) {
     // min(k, KC) bounds gemm_k_step(k') for every k' <= k, so the plan covers smaller products.
@@ -141,7 +139,7 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
                                  ? nc / (2 * kGemmNR) * (2 * kGemmNR)
                                  : 0;
         // Whether the rest of A is read in place: decided on the first block of A packed in
-        // a panel, then kept for the panel's later K blocks (see reads_a_in_place).
+        // a panel, then kept for the panel's later K blocks (see gemm_reads_a_in_place).
         bool direct = false;
         for (int pc = 0; pc < k; pc += k_step) {
             const int kc = min_int(k_step, k - pc);
@@ -201,7 +199,7 @@ void gemm_with_kernels(const GemmKernels& kernels, Trans ta, Trans tb, float alp
                 }
                 if (ic == 0 && !direct && kernels.wide_direct != nullptr &&
                     nc % (2 * kGemmNR) == 0)
-                    direct = reads_a_in_place(ta, a_index, mc, kc, nc / (2 * kGemmNR));
+                    direct = gemm_reads_a_in_place(ta, a_index, mc, kc, nc / (2 * kGemmNR));
             }
         }
     }

@@ -115,6 +115,10 @@ void gemm_pack_a_slivers(Trans ta, ConstMatView a, int i0, int p0, int mc, int k
 constexpr int kGemmPackSlack = 8;
 // Skipping pays for the indexed kernel's extra loads once an eighth of the steps go.
 inline bool gemm_worth_skipping(int live, int kc) { return live <= kc - kc / 8; }
+// After packing a block of A (mc rows, its step lists in `index`) for a panel of `wide_tiles`
+// tiles of 2 NR columns: whether reading the rest of A in place, unpacked and without skipping
+// its zero steps, costs less than packing it (see gemm.cpp).
+bool gemm_reads_a_in_place(Trans ta, const int32_t* index, int mc, int kc, int wide_tiles);
 // Packs op(B)[p0:p0+kc, j0:j0+nc] as ceil(nc/NR) slivers of kc x NR, columns past nc set to 0.
 void gemm_pack_b(Trans tb, ConstMatView b, int p0, int j0, int kc, int nc, float* out);
 
