@@ -1,4 +1,6 @@
-// fma_peak_gflops and core_round_trip_ns (see bench_machine.hpp).
+// fma_peak and core_round_trip_ns (see bench_machine.hpp). The second thread is a POSIX
+// thread, as in gemm_threads.hpp: a failed start is a return value, not an abort under
+// -fno-exceptions.
 #include "bench_machine.hpp"
 
 #include <pthread.h>
@@ -52,10 +54,10 @@ __attribute__((target("avx,fma"))) float chains256(long steps) {
 
 }  // namespace
 
-double fma_peak_gflops(bool allow_avx512) {
+FmaPeak fma_peak(bool allow_avx512) {
 #if defined(__x86_64__)
     const bool wide = allow_avx512 && __builtin_cpu_supports("avx512f");
-    if (!wide && !__builtin_cpu_supports("fma")) return 0.0;
+    if (!wide && !__builtin_cpu_supports("fma")) return {0.0, 0};
     const int lanes = wide ? 16 : 8;
     double best = 1e30;
     volatile float sink = 0.0f;
@@ -64,10 +66,10 @@ double fma_peak_gflops(bool allow_avx512) {
         sink = sink + (wide ? chains512(kPeakSteps) : chains256(kPeakSteps));
         best = std::min(best, seconds_since(start));
     }
-    return 2.0 * lanes * kChains * static_cast<double>(kPeakSteps) / best / 1e9;
+    return {2.0 * lanes * kChains * static_cast<double>(kPeakSteps) / best / 1e9, 32 * lanes};
 #else
     (void)allow_avx512;
-    return 0.0;
+    return {0.0, 0};
 #endif
 }
 

@@ -265,12 +265,10 @@ int main(int argc, char** argv) {
         "MR=%d NR=%d KC=%d MC=%d NC=%d\n",
         gemm_kernel_name(GemmArithmetic::Fast), gemm_kernel_name(GemmArithmetic::Reproducible),
         kGemmMR, kGemmNR, kGemmKC, kGemmMC, kGemmNC);
-    const double peak = fma_peak_gflops(gemm_isa_limit() >= GemmIsa::Avx512);
-    if (peak > 0.0)
-        printf("one core's FMA peak: %.1f GFLOP/s (%s, 12 independent chains, best of 5)\n", peak,
-               gemm_isa_limit() >= GemmIsa::Avx512 && __builtin_cpu_supports("avx512f")
-                   ? "512-bit"
-                   : "256-bit");
+    const FmaPeak peak = fma_peak(gemm_isa_limit() >= GemmIsa::Avx512);
+    if (peak.bits > 0)
+        printf("one core's FMA peak: %.1f GFLOP/s (%d-bit, 12 independent chains, best of 5)\n",
+               peak.gflops, peak.bits);
     if (threads > 1 && GemmThreads::available_cores() > 1)
         printf("core-to-core round trip: %.0f ns (a cache line between two threads, median of 5 x "
                "20,000)\n", core_round_trip_ns());
