@@ -10,10 +10,24 @@
 
 namespace fnn {
 
-inline uint16_t load_u16le(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+// Loads copy the bytes (any alignment) and swap them on big-endian targets: where the CPU
+// reads unaligned words (x86, Armv7-M) that is one load instruction, and elsewhere the compiler
+// assembles the bytes itself.
+inline uint16_t load_u16le(const uint8_t* p) {
+    uint16_t u;
+    __builtin_memcpy(&u, p, sizeof u);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    u = __builtin_bswap16(u);
+#endif
+    return u;
+}
 inline uint32_t load_u32le(const uint8_t* p) {
-    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
-           (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+    uint32_t u;
+    __builtin_memcpy(&u, p, sizeof u);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    u = __builtin_bswap32(u);
+#endif
+    return u;
 }
 inline float load_f32le(const uint8_t* p) {
     const uint32_t u = load_u32le(p);

@@ -127,19 +127,24 @@ struct Peek {
     int kh, sh;
     float s_in;  // input scale: > 0 when the layer runs with int8 activations
 };
-// From the raw table entry (version 3; read before the layer is validated, which the plan
-// then does in order, so a bad entry still fails the load). Versions 1 and 2: dense layers
-// whose inputs are stored as floats.
-Peek peek(const uint8_t* blob, const ModelHeader& h, int l) {
-    const uint8_t* e = blob + kModelHeaderBytes + h.layer_bytes * static_cast<size_t>(l);
-    if (h.version < 3) return {LayerKind::Dense, 0, 0, 0.0f};
-    return {static_cast<LayerKind>(e[0]), e[24], e[26], load_f32le(e + 44)};
-}
+// A model's layer table, read before each layer is validated (the plan then validates them in
+// order, so a bad entry still fails the load).
+struct Table {
+    const uint8_t* blob;
+    const ModelHeader* header;
+    int n_layers() const { return header->n_layers; }
+    // The raw entry of layer l (version 3). Versions 1 and 2: dense layers whose inputs are
+    // stored as floats.
+    Peek at(int l) const {
+        const uint8_t* e = blob + kModelHeaderBytes + header->layer_bytes * static_cast<size_t>(l);
+        if (header->version < 3) return {LayerKind::Dense, 0, 0, 0.0f};
+        return {static_cast<LayerKind>(e[0]), e[24], e[26], load_f32le(e + 44)};
+    }
+};
 
 // The first layer at or after l that is not a dropout (the identity at inference), or n_layers.
-template <typename PeekAt>
-int skip_dropouts(int l, int n_layers, PeekAt at) {
-    while (l < n_layers && at(l).kind == LayerKind::Dropout) ++l;
+int skip_dropouts(const Table& t, int l) {
+    while (l < t.n_layers() && t.at(l).kind == LayerKind::Dropout) ++l;
     return l;
 }
 
@@ -148,14 +153,14 @@ int skip_dropouts(int l, int n_layers, PeekAt at) {
 // layer that reads it (dropouts pass it on) is a dense or conv2d layer with int8 activations,
 // which would quantize it with its own scale anyway. Batch norm and activation layers read
 // floats, so a tensor they read stays float.
-template <typename PeekAt>
-bool stores_int8(int first, int end, int n_layers, PeekAt at) {
-    const LayerKind producer = at(first).kind;
+bool stores_int8(const Table& t, int first, int end) {
+    const int n_layers = t.n_layers();
+    const LayerKind producer = t.at(first).kind;
     if (producer != LayerKind::Dense && producer != LayerKind::Conv2d) return false;
     if (end >= n_layers - 1) return false;  // the last layer writes the caller's probabilities
-    const int c = skip_dropouts(end + 1, n_layers, at);
+    const int c = skip_dropouts(t, end + 1);
     if (c >= n_layers) return false;
-    const Peek reader = at(c);
+    const Peek reader = t.at(c);
     return reader.s_in > 0.0f && (reader.kind == LayerKind::Dense || reader.kind == LayerKind::Conv2d);
 }
 
@@ -167,11 +172,10 @@ size_t tensor_bytes(size_t n, bool int8) { return int8 ? (n + 3) / 4 * 4 : n * s
 // dropout layers, the pool's windows not overlapping vertically (stride rows = kernel rows) and
 // the pool not the last layer, runs fused (see the top of the file). Returns the pool's index,
 // or -1.
-template <typename PeekAt>
-int fused_pool(int l, int n_layers, PeekAt at) {
-    if (at(l).kind != LayerKind::Conv2d) return -1;
-    for (int k = l + 1; k + 1 < n_layers; ++k) {
-        const Peek p = at(k);
+int fused_pool(const Table& t, int l) {
+    if (t.at(l).kind != LayerKind::Conv2d) return -1;
+    for (int k = l + 1; k + 1 < t.n_layers(); ++k) {
+        const Peek p = t.at(k);
         if (p.kind == LayerKind::BatchNorm || p.kind == LayerKind::Activation ||
             p.kind == LayerKind::Dropout)
             continue;
@@ -183,10 +187,9 @@ int fused_pool(int l, int n_layers, PeekAt at) {
 
 // The conv of the group that reads what the group ending at `pool` writes, when that reader
 // starts a fused group itself (the output then streams through a ring); otherwise -1.
-template <typename PeekAt>
-int streams_into(int pool, int n_layers, PeekAt at) {
-    const int c = skip_dropouts(pool + 1, n_layers, at);
-    return c < n_layers && fused_pool(c, n_layers, at) >= 0 ? c : -1;
+int streams_into(const Table& t, int pool) {
+    const int c = skip_dropouts(t, pool + 1);
+    return c < t.n_layers() && fused_pool(t, c) >= 0 ? c : -1;
 }
 
 // The rows of its input a fused group reads at once: the conv rows under one pooled row
@@ -218,9 +221,8 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     int chain_start = 0;
     bool x_int8 = false;   // the stored tensor the next layer reads holds int8 codes
     bool out_int8 = false;  // the output of the layer or group being planned will
-    const uint8_t* bytes = static_cast<const uint8_t*>(blob);
+    const Table t{static_cast<const uint8_t*>(blob), &plan.header};
     const int n_layers = plan.header.n_layers;
-    auto at = [&](int k) { return peek(bytes, plan.header, k); };
     for (int l = 0; l < n_layers; ++l) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
@@ -231,9 +233,9 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
         const bool streaming_gap = l > group_end && d.kind == LayerKind::Dropout && streams_out;
         if (starting) {
             streamed_in = streams_out;  // the previous group streams into this layer
-            group_end = fused_pool(l, n_layers, at);
-            streams_out = group_end >= 0 && streams_into(group_end, n_layers, at) >= 0;
-            out_int8 = stores_int8(l, group_end >= 0 ? group_end : l, n_layers, at);
+            group_end = fused_pool(t, l);
+            streams_out = group_end >= 0 && streams_into(t, group_end) >= 0;
+            out_int8 = stores_int8(t, l, group_end >= 0 ? group_end : l);
         }
         // Live while layer l runs: its input (unless it is the caller's, read in place) and
         // its output (unless written over the input; the last layer writes the caller's).
@@ -249,7 +251,7 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
             in_place(d.kind) || last ? 0 : tensor_bytes(static_cast<size_t>(d.n_out), out_int8);
         if (starting && group_end >= 0) {
             if (streamed_in) {
-                const int rows = ring_rows(d, at(group_end).kh);
+                const int rows = ring_rows(d, t.at(group_end).kh);
                 chain_rings += tensor_bytes(static_cast<size_t>(rows) * d.in.w * d.in.c, x_int8);
             } else {
                 chain_in = live_in;
@@ -656,8 +658,8 @@ bool produce_row(fnn_model* m, const Input& chain_in, int k, int py) {
 // The input scale of the layer that reads what layer `end` writes (dropouts pass it on): the
 // int8 reader stores_int8() found. Its entry was validated at load.
 float reader_scale(const fnn_model* m, int end) {
-    auto at = [m](int k) { return peek(m->blob, m->header, k); };
-    return at(skip_dropouts(end + 1, m->header.n_layers, at)).s_in;
+    const Table t{m->blob, &m->header};
+    return t.at(skip_dropouts(t, end + 1)).s_in;
 }
 
 // Sets up in the arena the stages of the chain starting with the conv at layer l (input shape
@@ -665,17 +667,16 @@ float reader_scale(const fnn_model* m, int end) {
 // the last writes the chain's output (shape *out), whose place the caller sets in its `out`.
 // Returns the last stage's index.
 FNN_NOINLINE int setup_chain(fnn_model* m, int l, Shape3 input, Shape3* out) {
-    auto at = [m](int k) { return peek(m->blob, m->header, k); };
-    const int n_layers = m->header.n_layers;
+    const Table t{m->blob, &m->header};
     uint8_t* ring = m->rings;
     for (int k = 0, conv = l;; ++k) {
         Stage& st = m->stages[k];
         st.conv = static_cast<int16_t>(conv);
-        st.pool = static_cast<int16_t>(fused_pool(conv, n_layers, at));
+        st.pool = static_cast<int16_t>(fused_pool(t, conv));
         st.in = input;
         input = layer_at(m, st.pool, layer_at(m, conv, input).desc.out).desc.out;
-        const int next = streams_into(st.pool, n_layers, at);
-        st.out_codes = stores_int8(conv, st.pool, n_layers, at);
+        const int next = streams_into(t, st.pool);
+        st.out_codes = stores_int8(t, conv, st.pool);
         st.s = st.out_codes ? reader_scale(m, st.pool) : 0.0f;
         if (next < 0) {
             st.out = nullptr;
@@ -684,7 +685,7 @@ FNN_NOINLINE int setup_chain(fnn_model* m, int l, Shape3 input, Shape3* out) {
             return k;
         }
         st.out = ring;
-        st.out_ring = ring_rows(layer_at(m, next, input).desc, at(fused_pool(next, n_layers, at)).kh);
+        st.out_ring = ring_rows(layer_at(m, next, input).desc, t.at(fused_pool(t, next)).kh);
         ring += tensor_bytes(static_cast<size_t>(st.out_ring) * input.w * input.c, st.out_codes);
         conv = next;
     }
@@ -712,12 +713,11 @@ bool run_to_codes(fnn_model* m, const BlobLayer& layer, const Input& in, float s
 fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     const WeightType type = m->header.weight_type;
     const ModelHeader& h = m->header;
-    auto at = [m, &h](int k) { return peek(m->blob, h, k); };
+    const Table t{m->blob, &h};
     const float* x = nullptr;     // float output of the previous layer; null: see codes, first
     const int8_t* codes = nullptr;  // or the int8 codes it stored for an int8 reader
     bool x_at_start = false;      // where the previous output lies in the region
-    const int first_computing = skip_dropouts(0, h.n_layers, at);
-    if (!reads_input_in_place(at(first_computing).kind)) {
+    if (!reads_input_in_place(t.at(skip_dropouts(t, 0)).kind)) {
         // Pools, batch norm and activations read a float tensor: the input, copied.
         float* copy = reinterpret_cast<float*>(m->region);
         for (int k = 0; k < h.n_in; ++k) copy[k] = first.at(static_cast<size_t>(k));
@@ -727,7 +727,7 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
     Shape3 input = model_input(h);
     for (int l = 0; l < h.n_layers; ++l) {
         const BlobLayer here = layer_at(m, l, input);
-        const bool group = fused_pool(l, h.n_layers, at) >= 0;
+        const bool group = fused_pool(t, l) >= 0;
         const LayerDesc& d = here.desc;
         const bool last = l == h.n_layers - 1;
         if (d.kind == LayerKind::Dropout) continue;  // the identity outside training (same shape)
@@ -737,7 +737,7 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
         const int end = group ? m->stages[k].pool : l;
         // The output goes over the input (in-place kinds), to the caller (last layer), or to
         // the end of the region opposite the input; as floats, or as its reader's int8 codes.
-        const bool to_codes = !last && !in_place(d.kind) && stores_int8(l, end, h.n_layers, at);
+        const bool to_codes = !last && !in_place(d.kind) && stores_int8(t, l, end);
         const size_t n_out = out_shape.size();
         const size_t out_bytes = tensor_bytes(n_out, to_codes);
         uint8_t* dest = last ? reinterpret_cast<uint8_t*>(probs)
