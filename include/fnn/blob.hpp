@@ -147,7 +147,11 @@ constexpr size_t kModelLayerBytes = 64;    // version 3
 constexpr size_t kModelLayerBytesV2 = 32;  // versions 1 and 2
 
 enum class WeightType : uint8_t { F32 = 0, F16 = 1, Int8 = 2 };
-const char* weight_type_name(WeightType t);  // "fp32", "fp16", "int8"
+// "fp32", "fp16", "int8" (const, as layer_kind_name()).
+#if defined(__GNUC__)
+__attribute__((const))
+#endif
+const char* weight_type_name(WeightType t);
 
 // What the blob records besides the network itself.
 struct ModelMeta {

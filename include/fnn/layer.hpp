@@ -31,7 +31,12 @@ enum class LayerKind : uint8_t {
     Dropout = 7,     // inverted dropout in training; stored in model files, identity when run
     Flatten = 8,     // only in a LayerSpec: dense reads any tensor as a vector
 };
-const char* layer_kind_name(LayerKind kind);  // "dense", "conv2d", "maxpool", ...
+// "dense", "conv2d", "maxpool", ...; const (a static string per kind), so a build whose error
+// messages are compiled out (FNN_NO_MESSAGES) drops the calls that only fed them.
+#if defined(__GNUC__)
+__attribute__((const))
+#endif
+const char* layer_kind_name(LayerKind kind);
 
 struct Shape3 {
     int c = 0;

@@ -2,6 +2,7 @@
 // lie inside the blob before anything is read through it, and every stored number must be
 // finite (format in blob.hpp). Built into both libfnn and the inference library, so it uses no
 // C library header.
+#include "base/build_options.hpp"
 #include "base/byte_cursor.hpp"
 #include "base/checked.hpp"
 #include "base/class_names.hpp"
@@ -18,11 +19,10 @@ size_t weight_bytes_per_value(WeightType t) {
     return t == WeightType::F32 ? 4 : t == WeightType::F16 ? 2 : 1;
 }
 
-Status expect_zero(const uint8_t* p, size_t n, const char* field, ErrorText* err) {
-    for (size_t i = 0; i < n; ++i) {
-        if (p[i] != 0) return fail(err, Status::Format, "model blob: %s must be zero", field);
-    }
-    return Status::Ok;
+bool all_zero(const uint8_t* p, size_t n) {
+    uint8_t any = 0;
+    for (size_t i = 0; i < n; ++i) any |= p[i];
+    return any == 0;
 }
 
 // Checks that [offset, offset + bytes) is 16-aligned, starts at or after `sections_end` (the end
@@ -56,14 +56,15 @@ bool finite(float x) { return x - x == 0.0f; }
 // also >= 0): a model that holds NaN or infinity can only produce them.
 Status check_finite_values(const BlobLayer& layer, WeightType type, int l, ErrorText* err) {
     const size_t values = static_cast<size_t>(layer.desc.w_rows) * layer.desc.w_cols;
-    if (type == WeightType::F32) {
+    // (A build without float layers rejects these models after parsing: see build_options.hpp.)
+    if (kBuildFloatLayers && type == WeightType::F32) {
         for (size_t k = 0; k < values; ++k) {
             if (!finite(load_f32le(layer.weights + 4 * k))) {
                 return fail(err, Status::Format,
                             "model blob: layer %d weight %zu is not a finite number", l, k);
             }
         }
-    } else if (type == WeightType::F16) {
+    } else if (kBuildFloatLayers && type == WeightType::F16) {
         for (size_t k = 0; k < values; ++k) {
             if ((load_u16le(layer.weights + 2 * k) & 0x7C00u) == 0x7C00u) {
                 return fail(err, Status::Format,
@@ -112,39 +113,29 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
     if (size == 0) return fail(err, Status::Truncated, "model blob: empty (0 bytes)");
     if (data == nullptr) return fail(err, Status::Arg, "model blob: null pointer");
     const uint8_t* base = static_cast<const uint8_t*>(data);
-    Cursor cur(data, size, "model blob", err);
-    const uint8_t* magic = nullptr;
-    FNN_TRY(cur.take(4, magic));
-    if (magic[0] != kMagic[0] || magic[1] != kMagic[1] || magic[2] != kMagic[2] ||
-        magic[3] != kMagic[3]) {
-        return fail(err, Status::Format, "model blob: not an fnn model (expected magic FNNM)");
+    // The magic and the version are judged on as many bytes as there are, so a short blob that
+    // is not a model (or a newer one) says so; then the rest of the header must be there.
+    for (size_t i = 0; i < 4 && i < size; ++i) {
+        if (base[i] != kMagic[i])
+            return fail(err, Status::Format, "model blob: not an fnn model (expected magic FNNM)");
     }
-    uint16_t version = 0, rows = 0, cols = 0, channels = 0, classes = 0;
-    uint8_t type_code = 0, loss_code = 0;
-    uint32_t total = 0, n_layers = 0, n_in = 0;
-    float input_divisor = 0.0f;
-    FNN_TRY(cur.u16(version));
+    const uint16_t version = size >= 6 ? load_u16le(base + 4) : 1;
     if (version < 1 || version > kModelVersion) {
         return fail(err, Status::Version,
                     "model blob: version %u, this build reads versions 1 to %u", version,
                     kModelVersion);
     }
-    FNN_TRY(cur.u8(type_code));
-    FNN_TRY(cur.u8(loss_code));
-    FNN_TRY(cur.u32(total));
-    FNN_TRY(cur.u32(n_layers));
-    FNN_TRY(cur.u32(n_in));
-    FNN_TRY(cur.u16(rows));
-    FNN_TRY(cur.u16(cols));
-    FNN_TRY(cur.u16(channels));
-    FNN_TRY(cur.u16(classes));
-    FNN_TRY(cur.f32(input_divisor));
-    uint32_t names_offset = 0, names_bytes = 0;
-    FNN_TRY(cur.u32(names_offset));
-    FNN_TRY(cur.u32(names_bytes));
-    const uint8_t* reserved = nullptr;
-    FNN_TRY(cur.take(24, reserved));
-    FNN_TRY(expect_zero(reserved, 24, "header bytes 40..63", err));
+    if (size < kModelHeaderBytes)
+        return fail(err, Status::Truncated, "model blob: %zu bytes, the header alone is %zu", size, kModelHeaderBytes);
+    const uint8_t type_code = base[6], loss_code = base[7];
+    const uint32_t total = load_u32le(base + 8), n_layers = load_u32le(base + 12),
+                   n_in = load_u32le(base + 16);
+    const uint16_t rows = load_u16le(base + 20), cols = load_u16le(base + 22),
+                   channels = load_u16le(base + 24), classes = load_u16le(base + 26);
+    const float input_divisor = load_f32le(base + 28);
+    const uint32_t names_offset = load_u32le(base + 32), names_bytes = load_u32le(base + 36);
+    if (!all_zero(base + 40, 24))
+        return fail(err, Status::Format, "model blob: header bytes 40..63 must be zero");
     if (version == 1 && (names_offset != 0 || names_bytes != 0))
         return fail(err, Status::Format, "model blob: version 1 has no class names (bytes 32..39)");
     if ((names_offset == 0) != (names_bytes == 0)) {
@@ -230,42 +221,35 @@ struct Entry {
     bool reserved_zero = true;
 };
 
-Status read_entry(const uint8_t* p, const ModelHeader& header, Entry& e, ErrorText* err) {
-    Cursor cur(p, header.layer_bytes, "model blob", err);
-    const uint8_t* reserved = nullptr;
-    FNN_TRY(cur.u8(e.kind));
-    FNN_TRY(cur.u8(e.act));
-    if (header.version < 3) {
-        FNN_TRY(cur.take(2, reserved));
-        e.reserved_zero = reserved[0] == 0 && reserved[1] == 0;
-        FNN_TRY(cur.u32(e.n_in));
-        FNN_TRY(cur.u32(e.n_out));
-        FNN_TRY(cur.u32(e.w_off));
-        FNN_TRY(cur.u32(e.b_off));
-        FNN_TRY(cur.u32(e.s_off));
-        FNN_TRY(cur.f32(e.qscale));
-        FNN_TRY(cur.take(4, reserved));
-        for (int i = 0; i < 4; ++i) e.reserved_zero = e.reserved_zero && reserved[i] == 0;
-        return Status::Ok;
+// The entry at p, whose bytes parse_model_header() proved to be inside the blob (the layout in
+// blob.hpp; versions 1 and 2 keep the four section fields at 12..27, version 3 at 32..47).
+Entry read_entry(const uint8_t* p, int version) {
+    Entry e;
+    e.kind = p[0];
+    e.act = p[1];
+    e.n_in = load_u32le(p + 4);
+    e.n_out = load_u32le(p + 8);
+    const uint8_t* sections = p + 12;
+    if (version < 3) {
+        e.reserved_zero = all_zero(p + 2, 2) && all_zero(p + 28, 4);
+    } else {
+        e.order = p[2];
+        for (int i = 0; i < 3; ++i) {
+            e.in[i] = load_u16le(p + 12 + 2 * i);
+            e.out[i] = load_u16le(p + 18 + 2 * i);
+        }
+        __builtin_memcpy(e.kernel, p + 24, 2);
+        __builtin_memcpy(e.stride, p + 26, 2);
+        __builtin_memcpy(e.pad, p + 28, 4);
+        e.extra = load_f32le(p + 48);
+        e.reserved_zero = p[3] == 0 && all_zero(p + 52, 12);
+        sections = p + 32;
     }
-    FNN_TRY(cur.u8(e.order));
-    FNN_TRY(cur.take(1, reserved));
-    e.reserved_zero = reserved[0] == 0;
-    FNN_TRY(cur.u32(e.n_in));
-    FNN_TRY(cur.u32(e.n_out));
-    for (uint16_t& v : e.in) FNN_TRY(cur.u16(v));
-    for (uint16_t& v : e.out) FNN_TRY(cur.u16(v));
-    for (uint8_t& v : e.kernel) FNN_TRY(cur.u8(v));
-    for (uint8_t& v : e.stride) FNN_TRY(cur.u8(v));
-    for (uint8_t& v : e.pad) FNN_TRY(cur.u8(v));
-    FNN_TRY(cur.u32(e.w_off));
-    FNN_TRY(cur.u32(e.b_off));
-    FNN_TRY(cur.u32(e.s_off));
-    FNN_TRY(cur.f32(e.qscale));
-    FNN_TRY(cur.f32(e.extra));
-    FNN_TRY(cur.take(12, reserved));
-    for (int i = 0; i < 12; ++i) e.reserved_zero = e.reserved_zero && reserved[i] == 0;
-    return Status::Ok;
+    e.w_off = load_u32le(sections);
+    e.b_off = load_u32le(sections + 4);
+    e.s_off = load_u32le(sections + 8);
+    e.qscale = load_f32le(sections + 12);
+    return e;
 }
 
 bool has_activation(LayerKind kind) {
@@ -365,9 +349,8 @@ Status parse_layer(const void* data, size_t size, const ModelHeader& header, int
     const size_t payload_end = size - 4;
     const bool last = l == header.n_layers - 1;
     const WeightType type = header.weight_type;
-    Entry e;
-    FNN_TRY(read_entry(base + kModelHeaderBytes + header.layer_bytes * static_cast<size_t>(l),
-                       header, e, err));
+    const Entry e =
+        read_entry(base + kModelHeaderBytes + header.layer_bytes * static_cast<size_t>(l), header.version);
     const uint8_t max_kind = header.version < 3 ? 1 : static_cast<uint8_t>(LayerKind::Dropout);
     if (e.kind < 1 || e.kind > max_kind)
         return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, e.kind);

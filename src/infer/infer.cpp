@@ -20,6 +20,7 @@
 // output is read by the conv of another group, it is not stored whole either: it lives in a
 // ring of the rows that conv needs at once, and the reader pulls rows from its producer as it
 // goes (a chain of groups). Only the chain's input and its last output are whole tensors.
+#include "base/build_options.hpp"
 #include "base/byte_cursor.hpp"
 #include "base/class_names.hpp"
 #include "fnn/activation.hpp"
@@ -207,6 +208,15 @@ bool reads_input_in_place(LayerKind kind) {
     return kind == LayerKind::Dense || kind == LayerKind::Conv2d;
 }
 
+// Whether this build runs the (validated) layer: see base/build_options.hpp.
+bool build_runs(const BlobLayer& layer, WeightType type) {
+    if (!kBuildFloatLayers && layer.desc.has_weights() &&
+        (type != WeightType::Int8 || layer.input_qscale == 0.0f))
+        return false;
+    if (!kBuildAvgPool && layer.desc.kind == LayerKind::AvgPool) return false;
+    return kBuildSigmoidTanh || (layer.act != Activation::Sigmoid && layer.act != Activation::Tanh);
+}
+
 // Validates the whole blob (layer by layer, nothing held but the sizes) and plans its arena.
 Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     FNN_TRY(parse_model_header(blob, len, plan.header, err));
@@ -226,6 +236,8 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     for (int l = 0; l < n_layers; ++l) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
+        if (!build_runs(layer, plan.header.weight_type))
+            return fail(err, Status::Unsupported, "model blob: layer %d needs a part this build leaves out", l);
         const LayerDesc& d = layer.desc;
         // A layer on its own, or a fused group's conv (a dropout after a group is on its own,
         // but leaves the group's state: the group may stream through it into the next).
@@ -259,9 +271,10 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
                 chain_rings = chain_groups = chain_scratch = 0;
             }
         }
-        // This layer's scratch: weight columns, a conv window of float inputs, int8 inputs (a
-        // dense layer reads stored codes where they are; a conv gathers its window of them).
-        const bool gathers_floats = d.kind == LayerKind::Conv2d && !x_int8;
+        // This layer's scratch: weight columns, a float conv's window of inputs, int8 inputs (a
+        // dense layer reads stored codes where they are; an int8 conv gathers its window of
+        // codes, quantizing float inputs as it goes).
+        const bool gathers_floats = d.kind == LayerKind::Conv2d && layer.input_qscale == 0.0f;
         const bool quantizes = layer.input_qscale != 0.0f && (d.kind == LayerKind::Conv2d || !x_int8);
         size_t scratch = sizeof(float) * static_cast<size_t>(d.w_cols);
         if (gathers_floats) scratch += sizeof(float) * d.w_rows;
@@ -309,17 +322,39 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     return Status::Ok;
 }
 
-// The arena's layout, in carving order; fnn_load() carves exactly these.
-size_t arena_plan_bytes(const Plan& p) {
-    size_t bytes = carve_round(kModelRecordBytes) + carve_round(p.region > 0 ? p.region : 4) +
-                   carve_round(p.rings) + carve_round(p.stages * kStageBytes) +
-                   carve_round(sizeof(float) * p.max_columns) +
-                   carve_round(sizeof(float) * p.max_window) +
-                   carve_round(sizeof(float) * p.window) +
-                   (p.int8_activations ? carve_round(p.quantized) : 0) +
-                   carve_round(sizeof(float) * p.staging);
-    return bytes + kAlign - 1;  // wherever the caller's arena starts
+// The arena's layout: carves the plan's buffers in order from `next` (8-aligned) into m's
+// pointers (when m is set) and returns the end. fnn_arena_bytes() runs it from 0, fnn_load()
+// from the aligned arena, so the two always agree.
+uintptr_t carve_arena(const Plan& p, uintptr_t next, fnn_model* m) {
+    auto carve = [&next](size_t bytes) {
+        void* at = reinterpret_cast<void*>(next);
+        next += carve_round(bytes);
+        return at;
+    };
+    carve(kModelRecordBytes);  // the fnn_model record itself, at the start
+    uint8_t* region = static_cast<uint8_t*>(carve(p.region > 0 ? p.region : 4));
+    uint8_t* rings = static_cast<uint8_t*>(carve(p.rings));
+    Stage* stages = static_cast<Stage*>(carve(p.stages * kStageBytes));
+    float* partial = static_cast<float*>(carve(sizeof(float) * p.max_columns));
+    float* column = static_cast<float*>(carve(sizeof(float) * p.max_window));
+    float* window = static_cast<float*>(carve(sizeof(float) * p.window));
+    int8_t* quantized = static_cast<int8_t*>(carve(p.int8_activations ? p.quantized : 0));
+    float* staging = static_cast<float*>(carve(sizeof(float) * p.staging));
+    if (m != nullptr) {
+        m->region = region;
+        m->rings = rings;
+        m->stages = stages;
+        m->partial = partial;
+        m->column = column;
+        m->window = window;
+        m->quantized = quantized;
+        m->staging = staging;
+    }
+    return next;
 }
+
+// Bytes fnn_load() needs: the layout, plus slack wherever the caller's arena starts.
+size_t arena_plan_bytes(const Plan& p) { return carve_arena(p, 0, nullptr) + kAlign - 1; }
 
 // A layer's input: floats (a previous layer's output, or the caller's), or the caller's uint8
 // pixels divided by the input divisor (the same division the trainer applies to a batch).
@@ -335,7 +370,7 @@ struct Input {
 };
 
 // An int8 activation: round(x / s) clamped to +-127, exactly as blob.hpp specifies it.
-int8_t quantize(float x, float s) {
+FNN_NOINLINE int8_t quantize(float x, float s) {
     float v = x / s;
     v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
     return static_cast<int8_t>(static_cast<int>(v + (v >= 0.0f ? 0.5f : -0.5f)));
@@ -403,9 +438,10 @@ void dense_int8_codes(const BlobLayer& layer, const int8_t* q, int32_t* sums, fl
             reinterpret_cast<const int8_t*>(layer.weights) + static_cast<size_t>(k) * n_out;
         for (int j = 0; j < n_out; ++j) sums[j] += qx * row[j];
     }
-    for (int j = 0; j < n_out; ++j)
-        out[j] = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
-    for (int j = 0; j < n_out; ++j) out[j] = out[j] + load_f32le(layer.bias + 4 * j);
+    for (int j = 0; j < n_out; ++j) {
+        const float scaled = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
+        out[j] = scaled + load_f32le(layer.bias + 4 * j);
+    }
 }
 
 // The same on float inputs (or stored codes, used as they are).
@@ -443,17 +479,18 @@ void gather_window(const LayerDesc& d, int ring, int oy, int ox, Value value, T 
 void conv_at(const fnn_model* m, const BlobLayer& layer, const Input& in, int oy, int ox,
              float* out) {
     const LayerDesc& d = layer.desc;
-    int32_t* sums = reinterpret_cast<int32_t*>(m->partial);
-    if (in.codes != nullptr) {
-        gather_window(d, in.ring, oy, ox, [&in](size_t k) { return in.codes[k]; },
+    if (!kBuildFloatLayers || layer.input_qscale != 0.0f) {
+        // Float inputs are quantized as they are gathered: the codes quantizing the gathered
+        // column would give (+0 outside the input is code 0).
+        const float s = layer.input_qscale;
+        gather_window(d, in.ring, oy, ox,
+                      [&in, s](size_t k) { return in.codes != nullptr ? in.codes[k] : quantize(in.at(k), s); },
                       static_cast<int8_t>(0), m->quantized);
-        dense_int8_codes(layer, m->quantized, sums, out);
+        dense_int8_codes(layer, m->quantized, reinterpret_cast<int32_t*>(m->partial), out);
         return;
     }
     gather_window(d, in.ring, oy, ox, [&in](size_t k) { return in.at(k); }, 0.0f, m->column);
-    const Input window{m->column, nullptr, 1.0f, nullptr, 0};
-    if (layer.input_qscale != 0.0f) dense_int8(layer, window, m->quantized, sums, out);
-    else dense_float(layer, m->header.weight_type, window, out, m->partial);
+    dense_float(layer, m->header.weight_type, Input{m->column, nullptr, 1.0f, nullptr, 0}, out, m->partial);
 }
 
 // Output rows [y0, y0 + rows) of a convolution into out (row y0 first).
@@ -606,7 +643,7 @@ FNN_NOINLINE bool pooled_row(fnn_model* m, const Input& chain_in, int k, int py)
         if (!group_layers(m, c, st.conv + 1, st.pool, m->window, rows * kw)) return false;
         const size_t at = row + static_cast<size_t>(px) * C;
         float* dest = st.out_codes ? m->staging : reinterpret_cast<float*>(st.out) + at;
-        if (window.kind == LayerKind::MaxPool) maxpool_forward(window, m->window, dest);
+        if (!kBuildAvgPool || window.kind == LayerKind::MaxPool) maxpool_forward(window, m->window, dest);
         else avgpool_forward(window, m->window, dest);
         int8_t* codes = st.out_codes ? reinterpret_cast<int8_t*>(st.out) + at : nullptr;
         if (!finish(dest, C, act, st.s, codes)) return false;
@@ -696,7 +733,7 @@ FNN_NOINLINE int setup_chain(fnn_model* m, int l, Shape3 input, Shape3* out) {
 bool run_to_codes(fnn_model* m, const BlobLayer& layer, const Input& in, float s, int8_t* codes) {
     const LayerDesc& d = layer.desc;
     if (d.kind == LayerKind::Dense) {
-        if (layer.input_qscale != 0.0f)
+        if (!kBuildFloatLayers || layer.input_qscale != 0.0f)
             dense_int8(layer, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), m->staging);
         else dense_float(layer, m->header.weight_type, in, m->staging, m->partial);
         return finish(m->staging, d.n_out, layer.act, s, codes);
@@ -765,13 +802,15 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
             input = d.out;
             switch (d.kind) {
                 case LayerKind::Dense:
-                    if (here.input_qscale != 0.0f)
+                    if (!kBuildFloatLayers || here.input_qscale != 0.0f)
                         dense_int8(here, in, m->quantized, reinterpret_cast<int32_t*>(m->partial), dest_f);
                     else dense_float(here, type, in, dest_f, m->partial);
                     break;
                 case LayerKind::Conv2d: conv_rows(m, here, in, dest_f, 0, d.out.h); break;
                 case LayerKind::MaxPool: maxpool_forward(d, x, dest_f); break;
-                case LayerKind::AvgPool: avgpool_forward(d, x, dest_f); break;
+                case LayerKind::AvgPool:
+                    if (kBuildAvgPool) avgpool_forward(d, x, dest_f);
+                    break;
                 case LayerKind::BatchNorm:
                     batchnorm_run(here, x, dest_f, static_cast<size_t>(d.out.h) * d.out.w);
                     break;
@@ -846,26 +885,13 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     const Status s = plan_model(blob, blob_len, plan, nullptr);
     if (s != Status::Ok) return to_c(s);
     if (arena_len < arena_plan_bytes(plan)) return FNN_E_NOMEM;
-    // Carved in arena_plan_bytes()'s order; the size check above guarantees room.
-    uintptr_t next = (reinterpret_cast<uintptr_t>(arena) + kAlign - 1) & ~uintptr_t(kAlign - 1);
-    auto carve = [&next](size_t bytes) {
-        void* p = reinterpret_cast<void*>(next);
-        next += carve_round(bytes);
-        return p;
-    };
-    fnn_model* m = static_cast<fnn_model*>(carve(kModelRecordBytes));
-    uint8_t* region = static_cast<uint8_t*>(carve(plan.region > 0 ? plan.region : 4));
-    m->rings = static_cast<uint8_t*>(carve(plan.rings));
-    m->stages = static_cast<Stage*>(carve(plan.stages * kStageBytes));
-    m->partial = static_cast<float*>(carve(sizeof(float) * plan.max_columns));
-    m->column = static_cast<float*>(carve(sizeof(float) * plan.max_window));
-    m->window = static_cast<float*>(carve(sizeof(float) * plan.window));
-    m->quantized = static_cast<int8_t*>(carve(plan.int8_activations ? plan.quantized : 0));
-    m->staging = static_cast<float*>(carve(sizeof(float) * plan.staging));
+    // The size check above guarantees room.
+    const uintptr_t start = (reinterpret_cast<uintptr_t>(arena) + kAlign - 1) & ~uintptr_t(kAlign - 1);
+    fnn_model* m = reinterpret_cast<fnn_model*>(start);
+    carve_arena(plan, start, m);
     m->header = plan.header;
     m->blob = static_cast<const uint8_t*>(blob);
     m->blob_len = blob_len;
-    m->region = region;
     m->region_bytes = plan.region;
     m->macs = plan.macs;
     *out = m;

@@ -1,6 +1,7 @@
 // Activation math; exp comes from float_math.hpp so every target computes the same bits.
 #include "fnn/activation.hpp"
 
+#include "base/build_options.hpp"
 #include "base/float_math.hpp"
 #include "base/text_util.hpp"
 
@@ -51,10 +52,10 @@ void activation_forward(Activation f, MatView z) {
         float* row = z.row(i);
         switch (f) {
             case Activation::Sigmoid:
-                for (int j = 0; j < n; ++j) row[j] = sigmoid(row[j]);
+                for (int j = 0; kBuildSigmoidTanh && j < n; ++j) row[j] = sigmoid(row[j]);
                 break;
             case Activation::Tanh:
-                for (int j = 0; j < n; ++j) row[j] = tanh_f(row[j]);
+                for (int j = 0; kBuildSigmoidTanh && j < n; ++j) row[j] = tanh_f(row[j]);
                 break;
             case Activation::Relu:
                 for (int j = 0; j < n; ++j) row[j] = row[j] < 0.0f ? 0.0f : row[j];

@@ -1,6 +1,7 @@
 // Pooling of one sample (see pool.hpp).
 #include "kernels/pool.hpp"
 
+#include "base/build_options.hpp"
 #include "kernels/tensor.hpp"
 
 namespace fnn {
@@ -62,9 +63,11 @@ void maxpool_planar(const LayerDesc& d, const float* x, float* y, int32_t* winne
     }
 }
 
+// The planar loop reads any layout through TensorIndex and picks the same values (the first
+// largest in the same visiting order), so small builds use it alone.
 template <bool kWinner>
 void maxpool(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
-    if (!d.planar_in || d.in.c == 1) maxpool_channels_last<kWinner>(d, x, y, winner);
+    if (!kBuildSmallCode && (!d.planar_in || d.in.c == 1)) maxpool_channels_last<kWinner>(d, x, y, winner);
     else maxpool_planar<kWinner>(d, x, y, winner);
 }
 

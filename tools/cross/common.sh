@@ -26,7 +26,7 @@ lib_sources=$(find src/base src/kernels src/infer -name '*.cpp' | sort)
 cxx_flags="-std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables
            -ffp-contract=off -Wall -Wextra -Wshadow -Werror -Iinclude -Isrc -DFNN_NO_ASSERT"
 c_flags="-std=c99 -ffp-contract=off -Wall -Wextra -Werror -Iinclude"
-mcu_flags="-Os -ffunction-sections -fdata-sections -DFNN_NO_MESSAGES -DFNN_SMALL_CRC"
+mcu_flags="-Os -ffunction-sections -fdata-sections -DFNN_NO_MESSAGES -DFNN_SMALL_CRC -DFNN_SMALL_CODE"
 qemu_io="-display none -monitor none -serial none -chardev stdio,id=sh0 -semihosting-config enable=on,target=native,chardev=sh0"
 
 # compile DIR CXX CC "FLAGS" SOURCES...: objects for C and C++ sources into DIR
