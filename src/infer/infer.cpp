@@ -167,7 +167,7 @@ bool stores_int8(const Table& t, int first, int end) {
 
 // Bytes a stored tensor of n values takes: int8 codes or floats, rounded up to whole floats so
 // the next float tensor placed after it stays aligned.
-size_t tensor_bytes(size_t n, bool int8) { return int8 ? (n + 3) / 4 * 4 : n * sizeof(float); }
+FNN_NOINLINE size_t tensor_bytes(size_t n, bool int8) { return int8 ? (n + 3) / 4 * 4 : n * sizeof(float); }
 
 // A conv layer at `l` whose output reaches a pool only through batch norm, activation and
 // dropout layers, the pool's windows not overlapping vertically (stride rows = kernel rows) and
@@ -218,6 +218,9 @@ bool build_runs(const BlobLayer& layer, WeightType type) {
 }
 
 // Validates the whole blob (layer by layer, nothing held but the sizes) and plans its arena.
+// kWatch: also measure plan.watch's own use (fnn_layer_bytes() alone; a separate instance, so
+// firmware that never asks carries none of it).
+template <bool kWatch>
 Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     FNN_TRY(parse_model_header(blob, len, plan.header, err));
     Shape3 input = model_input(plan.header);
@@ -300,14 +303,14 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
                     plan.region = max_size(plan.region, chain_in + live_out);
                     plan.rings = max_size(plan.rings, chain_rings);
                     // Every layer of the chain runs while all of it is live.
-                    if (plan.watch >= chain_start && plan.watch <= l)
+                    if (kWatch && plan.watch >= chain_start && plan.watch <= l)
                         plan.watch_bytes = chain_in + live_out + chain_rings +
                                            sizeof(float) * window + chain_scratch;
                 }
             }
         } else if (!streaming_gap) {  // (a gap's tensor is a ring: the chain reports it)
             plan.region = max_size(plan.region, live_in + live_out);
-            if (plan.watch == l)
+            if (kWatch && plan.watch == l)
                 plan.watch_bytes = live_in + live_out + sizeof(float) * staging + scratch;
         }
         if (!in_place(d.kind) && (group_end < 0 || l == group_end)) x_int8 = out_int8;
@@ -848,7 +851,7 @@ extern "C" {
 fnn_status fnn_check_blob(const void* blob, size_t blob_len, char* message, size_t message_len) {
     ErrorText err;
     Plan plan;
-    const Status s = plan_model(blob, blob_len, plan, &err);
+    const Status s = plan_model<false>(blob, blob_len, plan, &err);
     if (message != nullptr && message_len > 0) {
         size_t n = 0;
         for (; n + 1 < message_len && err.text[n] != '\0'; ++n) message[n] = err.text[n];
@@ -860,7 +863,7 @@ fnn_status fnn_check_blob(const void* blob, size_t blob_len, char* message, size
 fnn_status fnn_arena_bytes(const void* blob, size_t blob_len, size_t* out_bytes) {
     if (out_bytes == nullptr) return FNN_E_ARG;
     Plan plan;
-    const Status s = plan_model(blob, blob_len, plan, nullptr);
+    const Status s = plan_model<false>(blob, blob_len, plan, nullptr);
     if (s != Status::Ok) return to_c(s);
     *out_bytes = arena_plan_bytes(plan);
     return FNN_OK;
@@ -870,7 +873,7 @@ fnn_status fnn_layer_bytes(const void* blob, size_t blob_len, size_t layer, size
     if (out_bytes == nullptr) return FNN_E_ARG;
     Plan plan;
     plan.watch = layer < static_cast<size_t>(kMaxLayers) ? static_cast<int>(layer) : -1;
-    const Status s = plan_model(blob, blob_len, plan, nullptr);
+    const Status s = plan_model<true>(blob, blob_len, plan, nullptr);
     if (s != Status::Ok) return to_c(s);
     if (layer >= static_cast<size_t>(plan.header.n_layers)) return FNN_E_ARG;
     *out_bytes = plan.watch_bytes;
@@ -882,7 +885,7 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     if (out == nullptr || arena == nullptr) return FNN_E_ARG;
     *out = nullptr;
     Plan plan;
-    const Status s = plan_model(blob, blob_len, plan, nullptr);
+    const Status s = plan_model<false>(blob, blob_len, plan, nullptr);
     if (s != Status::Ok) return to_c(s);
     if (arena_len < arena_plan_bytes(plan)) return FNN_E_NOMEM;
     // The size check above guarantees room.

@@ -27,6 +27,8 @@ cxx_flags="-std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asy
            -ffp-contract=off -Wall -Wextra -Wshadow -Werror -Iinclude -Isrc -DFNN_NO_ASSERT"
 c_flags="-std=c99 -ffp-contract=off -Wall -Wextra -Werror -Iinclude"
 mcu_flags="-Os -ffunction-sections -fdata-sections -DFNN_NO_MESSAGES -DFNN_SMALL_CRC -DFNN_SMALL_CODE"
+# What firmware running only int8 models (int8 weights and activations, max pools, ReLU) leaves out.
+int8_only_defines="-DFNN_INT8_ONLY -DFNN_NO_AVGPOOL -DFNN_NO_SIGMOID_TANH"
 qemu_io="-display none -monitor none -serial none -chardev stdio,id=sh0 -semihosting-config enable=on,target=native,chardev=sh0"
 
 # compile DIR CXX CC "FLAGS" SOURCES...: objects for C and C++ sources into DIR

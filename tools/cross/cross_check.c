@@ -153,10 +153,35 @@ static int check_model(const char* name, const unsigned char* blob, size_t blob_
     return 0;
 }
 
+#if defined(CROSS_INT8_ONLY)
+/* A library built for int8 models only (FNN_INT8_ONLY) must refuse a float model cleanly, in
+ * both the size query and the load. Returns 0 when it does. */
+static int check_refused(const char* name, const unsigned char* blob, size_t blob_len) {
+    char line[128];
+    size_t need = 0;
+    fnn_model* model = 0;
+    const int refused = fnn_arena_bytes(blob, blob_len, &need) == FNN_E_UNSUPPORTED &&
+                        fnn_load(blob, blob_len, arena, sizeof arena, &model) == FNN_E_UNSUPPORTED &&
+                        model == 0;
+    char* at = put_text(line, "# ");
+    at = put_text(at, name);
+    at = put_text(at, refused ? ": refused by this build, as it must be\n" : ": NOT refused by this build\n");
+    at[0] = '\0';
+    cross_write(line);
+    return refused ? 0 : 1;
+}
+#endif
+
 int cross_run(void) {
     int failures = 0;
 #if defined(CROSS_FIRMWARE)
     failures += check_model("model", fnn_model_blob, fnn_model_blob_len);
+#elif defined(CROSS_INT8_ONLY)
+    failures += check_model("ref_int8", model_ref_int8, model_ref_int8_len);
+    failures += check_model("tiny_cnn_int8", model_tiny_cnn_int8, model_tiny_cnn_int8_len);
+    failures += check_model("cnn2_int8", model_cnn2_int8, model_cnn2_int8_len);
+    failures += check_refused("small_f32", model_small_f32, model_small_f32_len);
+    failures += check_refused("cnn2_f32", model_cnn2_f32, model_cnn2_f32_len);
 #else
     failures += check_model("small_f32", model_small_f32, model_small_f32_len);
     failures += check_model("ref_int8", model_ref_int8, model_ref_int8_len);
