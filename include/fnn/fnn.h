@@ -27,6 +27,20 @@
  *
  * Untrusted blobs: loading checks every field, offset and size with overflow-checked arithmetic,
  * the CRC-32 and that every stored number is finite; it never reads outside [blob, blob+len).
+ *
+ * Smaller builds: defining these when compiling the library leaves parts out. Outputs of the
+ * models a build runs do not change; a model that needs a part left out fails in
+ * fnn_arena_bytes() and fnn_load() with FNN_E_UNSUPPORTED.
+ *   FNN_NO_MESSAGES      no error texts (fnn_check_blob's message and fnn_status_str are "")
+ *   FNN_NO_ASSERT        no internal consistency checks
+ *   FNN_SMALL_CRC        a 64-byte CRC table instead of 8 KB (slower checksum at load)
+ *   FNN_SMALL_CODE       one general loop where a faster special case exists (max pooling)
+ *   FNN_INT8_ONLY        dense and conv2d layers only with int8 weights and int8 activations
+ *                        (fnnpack model --to int8 --int8_activations)
+ *   FNN_NO_AVGPOOL       no average pooling layers
+ *   FNN_NO_SIGMOID_TANH  no sigmoid or tanh activations
+ * make cross builds the first four for Cortex-M, and all of them for int8 models on the
+ * Cortex-M4F, and reports the code each takes.
  */
 #ifndef FNN_H
 #define FNN_H

@@ -11,8 +11,16 @@
 namespace fnn {
 
 // Loads copy the bytes (any alignment) and swap them on big-endian targets: where the CPU
-// reads unaligned words (x86, Armv7-M) that is one load instruction, and elsewhere the compiler
-// assembles the bytes itself.
+// reads unaligned words (x86, Armv7-M, MIPS's lwl/lwr) that is one or two instructions. Arm
+// cores without unaligned access (Armv6-M: Cortex-M0) would call memcpy for it, so there the
+// bytes are assembled by shifts.
+#if defined(__arm__) && !defined(__ARM_FEATURE_UNALIGNED)
+inline uint16_t load_u16le(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+inline uint32_t load_u32le(const uint8_t* p) {
+    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+           (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+#else
 inline uint16_t load_u16le(const uint8_t* p) {
     uint16_t u;
     __builtin_memcpy(&u, p, sizeof u);
@@ -29,6 +37,7 @@ inline uint32_t load_u32le(const uint8_t* p) {
 #endif
     return u;
 }
+#endif
 inline float load_f32le(const uint8_t* p) {
     const uint32_t u = load_u32le(p);
     float f;
