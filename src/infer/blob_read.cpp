@@ -126,7 +126,8 @@ Status parse_model_header(const void* data, size_t size, ModelHeader& out, Error
                     kModelVersion);
     }
     if (size < kModelHeaderBytes)
-        return fail(err, Status::Truncated, "model blob: %zu bytes, the header alone is %zu", size, kModelHeaderBytes);
+        return fail(err, Status::Truncated, "model blob: %zu bytes, the header alone is %zu", size,
+                    kModelHeaderBytes);
     const uint8_t type_code = base[6], loss_code = base[7];
     const uint32_t total = load_u32le(base + 8), n_layers = load_u32le(base + 12),
                    n_in = load_u32le(base + 16);
@@ -350,7 +351,8 @@ Status parse_layer(const void* data, size_t size, const ModelHeader& header, int
     const bool last = l == header.n_layers - 1;
     const WeightType type = header.weight_type;
     const Entry e =
-        read_entry(base + kModelHeaderBytes + header.layer_bytes * static_cast<size_t>(l), header.version);
+        read_entry(base + kModelHeaderBytes + header.layer_bytes * static_cast<size_t>(l),
+                   header.version);
     const uint8_t max_kind = header.version < 3 ? 1 : static_cast<uint8_t>(LayerKind::Dropout);
     if (e.kind < 1 || e.kind > max_kind)
         return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, e.kind);

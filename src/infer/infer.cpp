@@ -167,7 +167,9 @@ bool stores_int8(const Table& t, int first, int end) {
 
 // Bytes a stored tensor of n values takes: int8 codes or floats, rounded up to whole floats so
 // the next float tensor placed after it stays aligned.
-FNN_NOINLINE size_t tensor_bytes(size_t n, bool int8) { return int8 ? (n + 3) / 4 * 4 : n * sizeof(float); }
+FNN_NOINLINE size_t tensor_bytes(size_t n, bool int8) {
+    return int8 ? (n + 3) / 4 * 4 : n * sizeof(float);
+}
 
 // A conv layer at `l` whose output reaches a pool only through batch norm, activation and
 // dropout layers, the pool's windows not overlapping vertically (stride rows = kernel rows) and
@@ -240,7 +242,8 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
         if (!build_runs(layer, plan.header.weight_type))
-            return fail(err, Status::Unsupported, "model blob: layer %d needs a part this build leaves out", l);
+            return fail(err, Status::Unsupported,
+                        "model blob: layer %d needs a part this build leaves out", l);
         const LayerDesc& d = layer.desc;
         // A layer on its own, or a fused group's conv (a dropout after a group is on its own,
         // but leaves the group's state: the group may stream through it into the next).
@@ -442,7 +445,8 @@ void dense_int8_codes(const BlobLayer& layer, const int8_t* q, int32_t* sums, fl
         for (int j = 0; j < n_out; ++j) sums[j] += qx * row[j];
     }
     for (int j = 0; j < n_out; ++j) {
-        const float scaled = static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
+        const float scale = s_in * load_f32le(layer.scales + 4 * j);
+        const float scaled = static_cast<float>(sums[j]) * scale;
         out[j] = scaled + load_f32le(layer.bias + 4 * j);
     }
 }
@@ -487,13 +491,16 @@ void conv_at(const fnn_model* m, const BlobLayer& layer, const Input& in, int oy
         // column would give (+0 outside the input is code 0).
         const float s = layer.input_qscale;
         gather_window(d, in.ring, oy, ox,
-                      [&in, s](size_t k) { return in.codes != nullptr ? in.codes[k] : quantize(in.at(k), s); },
+                      [&in, s](size_t k) {
+                          return in.codes != nullptr ? in.codes[k] : quantize(in.at(k), s);
+                      },
                       static_cast<int8_t>(0), m->quantized);
         dense_int8_codes(layer, m->quantized, reinterpret_cast<int32_t*>(m->partial), out);
         return;
     }
     gather_window(d, in.ring, oy, ox, [&in](size_t k) { return in.at(k); }, 0.0f, m->column);
-    dense_float(layer, m->header.weight_type, Input{m->column, nullptr, 1.0f, nullptr, 0}, out, m->partial);
+    dense_float(layer, m->header.weight_type, Input{m->column, nullptr, 1.0f, nullptr, 0}, out,
+                m->partial);
 }
 
 // Output rows [y0, y0 + rows) of a convolution into out (row y0 first).
@@ -646,7 +653,8 @@ FNN_NOINLINE bool pooled_row(fnn_model* m, const Input& chain_in, int k, int py)
         if (!group_layers(m, c, st.conv + 1, st.pool, m->window, rows * kw)) return false;
         const size_t at = row + static_cast<size_t>(px) * C;
         float* dest = st.out_codes ? m->staging : reinterpret_cast<float*>(st.out) + at;
-        if (!kBuildAvgPool || window.kind == LayerKind::MaxPool) maxpool_forward(window, m->window, dest);
+        if (!kBuildAvgPool || window.kind == LayerKind::MaxPool)
+            maxpool_forward(window, m->window, dest);
         else avgpool_forward(window, m->window, dest);
         int8_t* codes = st.out_codes ? reinterpret_cast<int8_t*>(st.out) + at : nullptr;
         if (!finish(dest, C, act, st.s, codes)) return false;
@@ -889,7 +897,8 @@ fnn_status fnn_load(const void* blob, size_t blob_len, void* arena, size_t arena
     if (s != Status::Ok) return to_c(s);
     if (arena_len < arena_plan_bytes(plan)) return FNN_E_NOMEM;
     // The size check above guarantees room.
-    const uintptr_t start = (reinterpret_cast<uintptr_t>(arena) + kAlign - 1) & ~uintptr_t(kAlign - 1);
+    const uintptr_t start =
+        (reinterpret_cast<uintptr_t>(arena) + kAlign - 1) & ~uintptr_t(kAlign - 1);
     fnn_model* m = reinterpret_cast<fnn_model*>(start);
     carve_arena(plan, start, m);
     m->header = plan.header;

@@ -67,7 +67,8 @@ void maxpool_planar(const LayerDesc& d, const float* x, float* y, int32_t* winne
 // largest in the same visiting order), so small builds use it alone.
 template <bool kWinner>
 void maxpool(const LayerDesc& d, const float* x, float* y, int32_t* winner) {
-    if (!kBuildSmallCode && (!d.planar_in || d.in.c == 1)) maxpool_channels_last<kWinner>(d, x, y, winner);
+    if (!kBuildSmallCode && (!d.planar_in || d.in.c == 1))
+        maxpool_channels_last<kWinner>(d, x, y, winner);
     else maxpool_planar<kWinner>(d, x, y, winner);
 }
 

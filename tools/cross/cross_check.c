@@ -160,12 +160,13 @@ static int check_refused(const char* name, const unsigned char* blob, size_t blo
     char line[128];
     size_t need = 0;
     fnn_model* model = 0;
-    const int refused = fnn_arena_bytes(blob, blob_len, &need) == FNN_E_UNSUPPORTED &&
-                        fnn_load(blob, blob_len, arena, sizeof arena, &model) == FNN_E_UNSUPPORTED &&
-                        model == 0;
+    const int sized = fnn_arena_bytes(blob, blob_len, &need) == FNN_E_UNSUPPORTED;
+    const int loaded = fnn_load(blob, blob_len, arena, sizeof arena, &model) == FNN_E_UNSUPPORTED;
+    const int refused = sized && loaded && model == 0;
     char* at = put_text(line, "# ");
     at = put_text(at, name);
-    at = put_text(at, refused ? ": refused by this build, as it must be\n" : ": NOT refused by this build\n");
+    at = put_text(at, refused ? ": refused by this build, as it must be\n"
+                              : ": NOT refused by this build\n");
     at[0] = '\0';
     cross_write(line);
     return refused ? 0 : 1;
