@@ -445,8 +445,8 @@ void dense_int8_codes(const BlobLayer& layer, const int8_t* q, int32_t* sums, fl
         for (int j = 0; j < n_out; ++j) sums[j] += qx * row[j];
     }
     for (int j = 0; j < n_out; ++j) {
-        const float scale = s_in * load_f32le(layer.scales + 4 * j);
-        const float scaled = static_cast<float>(sums[j]) * scale;
+        const float scaled =
+            static_cast<float>(sums[j]) * (s_in * load_f32le(layer.scales + 4 * j));
         out[j] = scaled + load_f32le(layer.bias + 4 * j);
     }
 }
