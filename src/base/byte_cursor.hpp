@@ -10,32 +10,26 @@
 
 namespace fnn {
 
-// Loads copy the bytes (any alignment) and swap them on big-endian targets: where the CPU
-// reads unaligned words (x86, Armv7-M, MIPS's lwl/lwr) that is one or two instructions. Arm
-// cores without unaligned access (Armv6-M: Cortex-M0) would call memcpy for it, so there the
-// bytes are assembled by shifts.
-#if defined(__arm__) && !defined(__ARM_FEATURE_UNALIGNED)
-inline uint16_t load_u16le(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
-inline uint32_t load_u32le(const uint8_t* p) {
-    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
-           (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
-}
-#else
+// Where the CPU reads unaligned little-endian words (x86, Armv7-M and later Arm), a field is
+// copied whole: one load. Elsewhere (big-endian MIPS; Armv6-M such as the Cortex-M0, which would
+// call memcpy for it) its bytes are combined by shifts, which gives the same value everywhere.
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (!defined(__arm__) || defined(__ARM_FEATURE_UNALIGNED))
 inline uint16_t load_u16le(const uint8_t* p) {
     uint16_t u;
     __builtin_memcpy(&u, p, sizeof u);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    u = __builtin_bswap16(u);
-#endif
     return u;
 }
 inline uint32_t load_u32le(const uint8_t* p) {
     uint32_t u;
     __builtin_memcpy(&u, p, sizeof u);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    u = __builtin_bswap32(u);
-#endif
     return u;
+}
+#else
+inline uint16_t load_u16le(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+inline uint32_t load_u32le(const uint8_t* p) {
+    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+           (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
 #endif
 inline float load_f32le(const uint8_t* p) {

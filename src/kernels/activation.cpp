@@ -52,10 +52,12 @@ void activation_forward(Activation f, MatView z) {
         float* row = z.row(i);
         switch (f) {
             case Activation::Sigmoid:
-                for (int j = 0; kBuildSigmoidTanh && j < n; ++j) row[j] = sigmoid(row[j]);
+                if (!kBuildSigmoidTanh) break;  // such builds refuse these models at load
+                for (int j = 0; j < n; ++j) row[j] = sigmoid(row[j]);
                 break;
             case Activation::Tanh:
-                for (int j = 0; kBuildSigmoidTanh && j < n; ++j) row[j] = tanh_f(row[j]);
+                if (!kBuildSigmoidTanh) break;
+                for (int j = 0; j < n; ++j) row[j] = tanh_f(row[j]);
                 break;
             case Activation::Relu:
                 for (int j = 0; j < n; ++j) row[j] = row[j] < 0.0f ? 0.0f : row[j];
