@@ -18,6 +18,7 @@
 #include "fnn/blob.hpp"
 #include "fnn/dataset.hpp"
 #include "fnn/file_io.hpp"
+#include "fnn/fold.hpp"
 #include "fnn/fnn.h"
 #include "fnn/network.hpp"
 #include "fnnpack.hpp"
@@ -78,13 +79,14 @@ bool load_data(const std::string& path, std::vector<uint8_t>& bytes, Dataset& ou
     return true;
 }
 
-std::vector<uint8_t> encode(const DecodedModel& model, WeightType type, const float* qscales) {
-    std::vector<uint8_t> out(model_blob_bytes(model.shape, type, model.blob.header.meta.names_bytes));
-    ErrorText err;
-    FNN_ASSERT(write_model_blob(model.shape, model.params.data(), model.state.data(),
-                                model.blob.header.meta, type, qscales, out.data(), out.size(),
-                                &err) == Status::Ok);
-    return out;
+// The blob of `model` with `type` weights; int8 stores the folded network (`folded`, fold.hpp),
+// with int8 activations when qscales (its per-layer input scales) is set.
+std::vector<uint8_t> encode(const DecodedModel& model, const FoldedNetwork& folded,
+                            WeightType type, const float* qscales) {
+    const ModelMeta& meta = model.blob.header.meta;
+    if (type == WeightType::Int8)
+        return encode_blob(folded.shape, folded.params.data(), folded.state.data(), meta, type, qscales);
+    return encode_blob(model.shape, model.params.data(), model.state.data(), meta, type, qscales);
 }
 
 }  // namespace
@@ -146,6 +148,9 @@ int cmd_model(int argc, char** argv) {
         fprintf(stderr, "fnnpack model: %s\n", error.c_str());
         return 1;
     }
+    // int8 files hold the network folded for inference; the scales are its layers'.
+    const FoldedNetwork folded =
+        fold_for_inference(model.shape, model.params.data(), model.state.data());
     std::vector<float> scales;
     if (!calibration_path.empty()) {
         Dataset calibration;
@@ -159,7 +164,7 @@ int cmd_model(int argc, char** argv) {
             return 1;
         }
         scales = calibrate_activations(
-            model.shape, model.params.data(), model.state.data(),
+            folded.shape, folded.params.data(), folded.state.data(),
             model.blob.header.meta.input_divisor, calibration,
             std::min<int>(static_cast<int>(calibration_samples), calibration.count()));
     }
@@ -167,7 +172,7 @@ int cmd_model(int argc, char** argv) {
                             : to == "int8" ? WeightType::Int8
                                            : WeightType::F32;
     const std::vector<uint8_t> out_bytes =
-        encode(model, type, int8_activations ? scales.data() : nullptr);
+        encode(model, folded, type, int8_activations ? scales.data() : nullptr);
     if (!out_path.empty()) {
         if (write_file_atomic(out_path, out_bytes.data(), out_bytes.size(), &err) != Status::Ok) {
             fprintf(stderr, "fnnpack model: %s\n", err.text);
@@ -185,11 +190,11 @@ int cmd_model(int argc, char** argv) {
     std::vector<Variant> variants{
         {"input (" + std::string(weight_type_name(model.blob.header.weight_type)) + ")", in_bytes}};
     if (all_variants) {
-        variants.push_back({"fp32", encode(model, WeightType::F32, nullptr)});
-        variants.push_back({"fp16", encode(model, WeightType::F16, nullptr)});
-        variants.push_back({"int8 weights", encode(model, WeightType::Int8, nullptr)});
+        variants.push_back({"fp32", encode(model, folded, WeightType::F32, nullptr)});
+        variants.push_back({"fp16", encode(model, folded, WeightType::F16, nullptr)});
+        variants.push_back({"int8 weights", encode(model, folded, WeightType::Int8, nullptr)});
         variants.push_back(
-            {"int8 weights + activations", encode(model, WeightType::Int8, scales.data())});
+            {"int8 weights + activations", encode(model, folded, WeightType::Int8, scales.data())});
     } else if (!out_path.empty()) {
         variants.push_back(
             {"output (" + to + (int8_activations ? " + int8 act" : "") + ")", out_bytes});

@@ -67,6 +67,13 @@ size_t layer_macs(const LayerDesc& d);
 // layer: shapes, fused activations, parameter and state offsets. On failure `err` names the layer.
 Status plan_network(const NetworkSpec& spec, NetworkShape& out, ErrorText* err);
 
+// Appends to s.specs the tokens that plan back to the planned layer d (layer l, named in errors):
+// its kind and geometry, then its activation as a separate token (the planner fuses it again).
+// Unsupported when no padding option gives d's pads or the spec is full (two free slots needed).
+Status append_layer_spec(const LayerDesc& d, int l, NetworkSpec& s, ErrorText* err);
+// Appends an activation token (nothing for Identity); the caller keeps a slot free.
+void append_activation_spec(Activation act, NetworkSpec& s);
+
 // Views of layer l inside any parameter-shaped array.
 MatView layer_weights(const NetworkShape& shape, float* flat, int l);  // (w_rows, w_cols)
 ConstMatView layer_weights(const NetworkShape& shape, const float* flat, int l);

@@ -8,8 +8,11 @@ namespace fnn {
 
 #if defined(FNN_INT8_ONLY)
 constexpr bool kBuildFloatLayers = false;  // dense and conv2d: int8 weights and activations only
+// Batch norm, activation and dropout layers, which int8 exports fold away (fnn/fold.hpp).
+constexpr bool kBuildUnfoldedLayers = false;
 #else
 constexpr bool kBuildFloatLayers = true;
+constexpr bool kBuildUnfoldedLayers = true;
 #endif
 #if defined(FNN_NO_AVGPOOL)
 constexpr bool kBuildAvgPool = false;

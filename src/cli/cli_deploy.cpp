@@ -7,6 +7,7 @@
 
 #include "fnn/arena.hpp"
 #include "fnn/fnn.h"
+#include "fnn/fold.hpp"
 
 namespace fnn {
 
@@ -89,16 +90,23 @@ std::vector<uint8_t> deploy_blob(const NetworkShape& shape, const float* params,
                                  const ModelMeta& meta, DeployVariant variant,
                                  const Dataset& calibration) {
     const WeightType type = deploy_weight_type(variant);
-    std::vector<float> scales;
-    if (variant == DeployVariant::Int8) {
-        scales = calibrate_activations(shape, params, state, meta.input_divisor, calibration,
-                                       std::min(kCalibrationSamples, calibration.count()));
-    }
+    if (variant != DeployVariant::Int8) return encode_blob(shape, params, state, meta, type, nullptr);
+    const FoldedNetwork folded = fold_for_inference(shape, params, state);
+    const std::vector<float> scales = calibrate_activations(
+        folded.shape, folded.params.data(), folded.state.data(), meta.input_divisor, calibration,
+        std::min(kCalibrationSamples, calibration.count()));
+    return encode_blob(folded.shape, folded.params.data(), folded.state.data(), meta, type,
+                       scales.data());
+}
+
+std::vector<uint8_t> encode_blob(const NetworkShape& shape, const float* params, const float* state,
+                                 const ModelMeta& meta, WeightType type, const float* qscales) {
     std::vector<uint8_t> out(model_blob_bytes(shape, type, meta.names_bytes));
     ErrorText err;
-    FNN_ASSERT(write_model_blob(shape, params, state, meta, type,
-                                scales.empty() ? nullptr : scales.data(), out.data(), out.size(),
-                                &err) == Status::Ok);
+    const Status written = write_model_blob(shape, params, state, meta, type, qscales, out.data(),
+                                            out.size(), &err);
+    FNN_ASSERT(written == Status::Ok);
+    (void)written;
     return out;
 }
 

@@ -53,11 +53,17 @@ std::vector<float> calibrate_activations(const NetworkShape& shape, const float*
                                          const float* state, float input_divisor,
                                          const Dataset& data, int samples);
 
-// The blob of `variant` for these parameters. Int8 calibrates on `calibration` (its first
-// kCalibrationSamples samples, or all it has).
+// The blob of `variant` for these parameters. Int8 stores the network folded for inference
+// (fold.hpp) and calibrates its activations on `calibration` (its first kCalibrationSamples
+// samples, or all it has).
 std::vector<uint8_t> deploy_blob(const NetworkShape& shape, const float* params, const float* state,
                                  const ModelMeta& meta, DeployVariant variant,
                                  const Dataset& calibration);
+
+// The blob of exactly this network with `type` weights (qscales: int8 activation scales per
+// layer, or null); the parameters must be finite (a trained or decoded model's are).
+std::vector<uint8_t> encode_blob(const NetworkShape& shape, const float* params, const float* state,
+                                 const ModelMeta& meta, WeightType type, const float* qscales);
 
 // A blob's accuracy on samples [begin, begin + count) of `data` through the inference library
 // (fnn_run_u8, as a device runs it); NaN when the library refuses the blob or a run fails.

@@ -343,6 +343,23 @@ Status entry_geometry(const Entry& e, Shape3 input, int l, LayerDesc& d, ErrorTe
 
 namespace {
 
+// Whether this build has the code for a layer of this kind in a model with these weights
+// (base/build_options.hpp). Checked before the layer's other fields, so a reduced build carries
+// none of the checks of the layers it leaves out.
+bool built_in(LayerKind kind, WeightType type) {
+    if (!kBuildFloatLayers && type != WeightType::Int8) return false;
+    if (!kBuildAvgPool && kind == LayerKind::AvgPool) return false;
+    return kBuildUnfoldedLayers || (kind != LayerKind::BatchNorm &&
+                                    kind != LayerKind::Activation && kind != LayerKind::Dropout);
+}
+
+// And for the parsed layer's activation and input scale: without float layers, dense and
+// conv2d run on int8 activations only.
+bool built_in(const BlobLayer& layer) {
+    if (!kBuildFloatLayers && layer.desc.has_weights() && layer.input_qscale == 0.0f) return false;
+    return kBuildSigmoidTanh || (layer.act != Activation::Sigmoid && layer.act != Activation::Tanh);
+}
+
 Status parse_layer(const void* data, size_t size, const ModelHeader& header, int l, Shape3 input,
                    size_t& sections_end, BlobLayer& out, ErrorText* err, bool check_values) {
     FNN_ASSERT(l >= 0 && l < header.n_layers);
@@ -357,6 +374,11 @@ Status parse_layer(const void* data, size_t size, const ModelHeader& header, int
     if (e.kind < 1 || e.kind > max_kind)
         return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, e.kind);
     const LayerKind kind = static_cast<LayerKind>(e.kind);
+    if (!built_in(kind, type)) {
+        return fail(err, Status::Unsupported,
+                    "model blob: layer %d (%s with %s weights) is left out of this build", l,
+                    layer_kind_name(kind), weight_type_name(type));
+    }
     if (last && (kind != LayerKind::Dense || e.act != static_cast<uint8_t>(Activation::Softmax))) {
         return fail(err, Status::Format,
                     "model blob: layer %d is the output layer: it must be dense with activation "
@@ -436,6 +458,11 @@ Status parse_layer(const void* data, size_t size, const ModelHeader& header, int
     layer.n_in = layer.desc.n_in;
     layer.n_out = layer.desc.n_out;
     layer.input_qscale = e.qscale;
+    if (!built_in(layer)) {
+        return fail(err, Status::Unsupported,
+                    "model blob: layer %d (%s) needs float activations or an activation function "
+                    "this build leaves out", l, layer_kind_name(kind));
+    }
     if (check_values) FNN_TRY(check_finite_values(layer, type, l, err));
     out = layer;
     return Status::Ok;

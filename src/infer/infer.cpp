@@ -145,6 +145,7 @@ struct Table {
 
 // The first layer at or after l that is not a dropout (the identity at inference), or n_layers.
 int skip_dropouts(const Table& t, int l) {
+    if (!kBuildUnfoldedLayers) return l;
     while (l < t.n_layers() && t.at(l).kind == LayerKind::Dropout) ++l;
     return l;
 }
@@ -179,9 +180,7 @@ int fused_pool(const Table& t, int l) {
     if (t.at(l).kind != LayerKind::Conv2d) return -1;
     for (int k = l + 1; k + 1 < t.n_layers(); ++k) {
         const Peek p = t.at(k);
-        if (p.kind == LayerKind::BatchNorm || p.kind == LayerKind::Activation ||
-            p.kind == LayerKind::Dropout)
-            continue;
+        if (kBuildUnfoldedLayers && in_place(p.kind)) continue;
         const bool pool = p.kind == LayerKind::MaxPool || p.kind == LayerKind::AvgPool;
         return pool && p.sh == p.kh ? k : -1;
     }
@@ -210,15 +209,6 @@ bool reads_input_in_place(LayerKind kind) {
     return kind == LayerKind::Dense || kind == LayerKind::Conv2d;
 }
 
-// Whether this build runs the (validated) layer: see base/build_options.hpp.
-bool build_runs(const BlobLayer& layer, WeightType type) {
-    if (!kBuildFloatLayers && layer.desc.has_weights() &&
-        (type != WeightType::Int8 || layer.input_qscale == 0.0f))
-        return false;
-    if (!kBuildAvgPool && layer.desc.kind == LayerKind::AvgPool) return false;
-    return kBuildSigmoidTanh || (layer.act != Activation::Sigmoid && layer.act != Activation::Tanh);
-}
-
 // Validates the whole blob (layer by layer, nothing held but the sizes) and plans its arena.
 // kWatch: also measure plan.watch's own use (fnn_layer_bytes() alone; a separate instance, so
 // firmware that never asks carries none of it).
@@ -241,9 +231,6 @@ Status plan_model(const void* blob, size_t len, Plan& plan, ErrorText* err) {
     for (int l = 0; l < n_layers; ++l) {
         BlobLayer layer;
         FNN_TRY(parse_model_layer(blob, len, plan.header, l, input, sections_end, layer, err));
-        if (!build_runs(layer, plan.header.weight_type))
-            return fail(err, Status::Unsupported,
-                        "model blob: layer %d needs a part this build leaves out", l);
         const LayerDesc& d = layer.desc;
         // A layer on its own, or a fused group's conv (a dropout after a group is on its own,
         // but leaves the group's state: the group may stream through it into the next).
@@ -553,7 +540,7 @@ bool group_layers(const fnn_model* m, const BlobLayer& conv, int from, int pool,
     const int n = positions * c.out.c;
     if (!all_finite(v, n)) return false;
     activation_forward(conv.act, MatView{v, 1, n, n});
-    for (int k = from; k < pool; ++k) {
+    for (int k = from; kBuildUnfoldedLayers && k < pool; ++k) {
         const BlobLayer layer = layer_at(m, k, c.out);  // these keep the conv's shape
         if (layer.desc.kind == LayerKind::Dropout) continue;
         if (layer.desc.kind == LayerKind::BatchNorm)
@@ -823,7 +810,7 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
                     if (kBuildAvgPool) avgpool_forward(d, x, dest_f);
                     break;
                 case LayerKind::BatchNorm:
-                    batchnorm_run(here, x, dest_f, static_cast<size_t>(d.out.h) * d.out.w);
+                    if (kBuildUnfoldedLayers) batchnorm_run(here, x, dest_f, static_cast<size_t>(d.out.h) * d.out.w);
                     break;
                 case LayerKind::Activation:
                 case LayerKind::Dropout:

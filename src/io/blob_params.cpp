@@ -9,27 +9,6 @@
 namespace fnn {
 namespace {
 
-// The LayerSpec padding that plans to these pads: valid or a number (all sides equal), or
-// same; false when none does (asymmetric pads that `same` would not choose).
-bool padding_spec(const LayerDesc& d, LayerSpec& s) {
-    if (d.pad_top == d.pad_left && d.pad_top == d.pad_bottom && d.pad_top == d.pad_right) {
-        s.padding = d.pad_top == 0 ? Padding::Valid : Padding::Explicit;
-        s.pad = d.pad_top;
-        return true;
-    }
-    NetworkSpec probe;
-    probe.input = d.in;
-    probe.n_in = static_cast<int>(d.in.size());
-    probe.n_classes = 2;
-    s.padding = Padding::Same;
-    probe.n_specs = 1;
-    probe.specs[0] = s;
-    NetworkShape planned;
-    return plan_network(probe, planned, nullptr) == Status::Ok &&
-           planned.layers[0].pad_top == d.pad_top && planned.layers[0].pad_left == d.pad_left &&
-           planned.layers[0].pad_bottom == d.pad_bottom && planned.layers[0].pad_right == d.pad_right;
-}
-
 // Dense layers only, every hidden layer with the same activation: the MLP flags' form.
 bool mlp_form(const ModelBlob& blob) {
     for (int l = 0; l < blob.header.n_layers; ++l) {
@@ -56,30 +35,9 @@ Status network_spec_from_blob(const ModelBlob& blob, NetworkSpec& spec, ErrorTex
         return Status::Ok;
     }
     for (int l = 0; l + 1 < h.n_layers; ++l) {
-        const LayerDesc& d = blob.layers[l].desc;
-        LayerSpec ls;
-        ls.kind = d.kind;
-        ls.units = d.kind == LayerKind::Dense || d.kind == LayerKind::Conv2d ? d.out.c : 0;
-        ls.kh = d.kh, ls.kw = d.kw, ls.sh = d.sh, ls.sw = d.sw;
-        ls.rate = d.rate;
-        if (d.kind == LayerKind::Activation) ls.act = d.act;
-        if (d.kind == LayerKind::Conv2d && !padding_spec(d, ls)) {
-            return fail(err, Status::Unsupported,
-                        "model blob: layer %d pads %d/%d/%d/%d (top/left/bottom/right), which no "
-                        "conv2d padding option plans", l, d.pad_top, d.pad_left, d.pad_bottom,
-                        d.pad_right);
-        }
-        // Two spec slots per layer at most (the layer and its fused activation).
-        if (s.n_specs + 2 > kMaxLayers - 1) {
-            return fail(err, Status::Unsupported, "model blob: more layers than a network holds");
-        }
-        s.specs[s.n_specs++] = ls;
-        if (d.kind != LayerKind::Activation && d.act != Activation::Identity) {
-            LayerSpec act;
-            act.kind = LayerKind::Activation;
-            act.act = d.act;
-            s.specs[s.n_specs++] = act;
-        }
+        ErrorText why;
+        const Status st = append_layer_spec(blob.layers[l].desc, l, s, &why);
+        if (st != Status::Ok) return fail(err, st, "model blob: %s", why.text);
     }
     spec = s;
     return Status::Ok;

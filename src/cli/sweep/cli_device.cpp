@@ -6,6 +6,7 @@
 
 #include "cli/cli_train_options.hpp"
 #include "fnn/fnn.h"
+#include "fnn/fold.hpp"
 #include "fnn/network.hpp"
 
 namespace fnn {
@@ -111,16 +112,21 @@ bool candidate_footprint(const DeviceBudget& budget, const std::vector<std::stri
         error = err.text;
         return false;
     }
-    // Any finite weights give the same sizes; int8 activation scales only need to be set.
-    std::vector<float> params(shape.n_params, 0.01f), state(shape.n_state > 0 ? shape.n_state : 1, 1.0f);
-    std::vector<float> scales(shape.n_layers, 0.0f);
-    for (int l = 0; l < shape.n_layers; ++l) scales[l] = shape.layers[l].has_weights() ? 1.0f / 127 : 0.0f;
+    // Any finite weights give the same sizes; int8 activation scales only need to be set. An
+    // int8 blob holds the folded network, as deploy_blob() writes it.
+    const std::vector<float> params(shape.n_params, 0.01f), state(shape.n_state, 1.0f);
+    const bool int8 = budget.variant == DeployVariant::Int8;
+    const FoldedNetwork folded =
+        int8 ? fold_for_inference(shape, params.data(), state.data())
+             : FoldedNetwork{shape, params, state};
+    std::vector<float> scales(folded.shape.n_layers, 0.0f);
+    for (int l = 0; l < folded.shape.n_layers; ++l)
+        scales[l] = folded.shape.layers[l].has_weights() ? 1.0f / 127 : 0.0f;
     const ModelMeta meta = model_meta(o.config.loss, data);
     const WeightType type = deploy_weight_type(budget.variant);
-    std::vector<uint8_t> blob(model_blob_bytes(shape, type, meta.names_bytes));
-    if (write_model_blob(shape, params.data(), state.data(), meta, type,
-                         budget.variant == DeployVariant::Int8 ? scales.data() : nullptr,
-                         blob.data(), blob.size(), &err) != Status::Ok ||
+    std::vector<uint8_t> blob(model_blob_bytes(folded.shape, type, meta.names_bytes));
+    if (write_model_blob(folded.shape, folded.params.data(), folded.state.data(), meta, type,
+                         int8 ? scales.data() : nullptr, blob.data(), blob.size(), &err) != Status::Ok ||
         fnn_arena_bytes(blob.data(), blob.size(), &out.arena) != FNN_OK) {
         error = std::string("the inference library cannot plan this network: ") + err.text;
         return false;
