@@ -1,5 +1,7 @@
 // fnnpack model: converts a model blob to fp32, fp16 or int8 weights (int8 optionally with
-// int8 activations calibrated on training samples) and reports how each variant compares.
+// int8 activations calibrated on training samples) and reports how each variant compares. An
+// int8 file holds the network folded for inference (fnn/fold.hpp: batch norm merged into the
+// layer before it, no dropout), which is quantized and calibrated as it is.
 //
 // int8 arithmetic (also in include/fnn/blob.hpp and src/infer/infer.cpp): weights are symmetric per
 // output column, q = round(w / s_j) with s_j = max_i |w_ij| / 127. With int8 activations, each
@@ -94,7 +96,7 @@ std::vector<uint8_t> encode(const DecodedModel& model, const FoldedNetwork& fold
 int cmd_model(int argc, char** argv) {
     std::string out_path, to = "fp32", calibration_path, report_path;
     bool overwrite = false;
-    bool int8_activations = false, all_variants = false;
+    bool int8_activations = false, all_variants = false, no_fold = false;
     long calibration_samples = 1000;
     std::vector<std::string> inputs;
     FlagParser p("fnnpack model",
@@ -103,6 +105,10 @@ int cmd_model(int argc, char** argv) {
     p.add(switch_flag("", "--int8_activations",
                       "with --to int8: quantize activations too (needs --calibrate)",
                       int8_activations));
+    p.add(switch_flag("", "--no_fold",
+                      "with --to int8: keep batch norm, activation and dropout layers as they are "
+                      "(an FNN_INT8_ONLY build refuses such files)",
+                      no_fold));
     p.add(text_flag("", "--calibrate", "DATA",
                     "dataset blob whose first samples set the activation scales",
                     calibration_path));
@@ -113,7 +119,7 @@ int cmd_model(int argc, char** argv) {
         "compare input and output on this dataset (test accuracy, argmax agreement, sizes)",
         report_path));
     p.add(switch_flag("", "--all_variants",
-                      "with --report: also compare fp16, int8 and int8 + int8 activations",
+                      "with --report: also compare fp16, the folded fp32 network (if it differs), int8 and int8 + int8 activations",
                       all_variants));
     p.add(text_flag("-o", "--output", "FILE", "model blob to write", out_path));
     p.add(switch_flag("", "--overwrite", "replace the output file if it exists", overwrite));
@@ -123,8 +129,9 @@ int cmd_model(int argc, char** argv) {
         fprintf(stderr, "fnnpack model: give one input model and --output (or --report)\n");
         return 2;
     }
-    if (int8_activations && to != "int8") {
-        fprintf(stderr, "fnnpack model: --int8_activations needs --to int8\n");
+    if ((int8_activations || no_fold) && to != "int8") {
+        fprintf(stderr, "fnnpack model: %s needs --to int8\n",
+                int8_activations ? "--int8_activations" : "--no_fold");
         return 2;
     }
     if ((int8_activations || all_variants) && calibration_path.empty()) {
@@ -148,9 +155,11 @@ int cmd_model(int argc, char** argv) {
         fprintf(stderr, "fnnpack model: %s\n", error.c_str());
         return 1;
     }
-    // int8 files hold the network folded for inference; the scales are its layers'.
+    // int8 files hold the network folded for inference (unless --no_fold); the scales are its
+    // layers'.
     const FoldedNetwork folded =
-        fold_for_inference(model.shape, model.params.data(), model.state.data());
+        no_fold ? FoldedNetwork{model.shape, model.params, model.state}
+                : fold_for_inference(model.shape, model.params.data(), model.state.data());
     std::vector<float> scales;
     if (!calibration_path.empty()) {
         Dataset calibration;
@@ -192,6 +201,12 @@ int cmd_model(int argc, char** argv) {
     if (all_variants) {
         variants.push_back({"fp32", encode(model, folded, WeightType::F32, nullptr)});
         variants.push_back({"fp16", encode(model, folded, WeightType::F16, nullptr)});
+        // What folding alone changes (int8 files hold the folded network).
+        if (!no_fold && has_foldable_layers(model.shape)) {
+            variants.push_back({"fp32 folded", encode_blob(folded.shape, folded.params.data(),
+                                                           folded.state.data(), model.blob.header.meta,
+                                                           WeightType::F32, nullptr)});
+        }
         variants.push_back({"int8 weights", encode(model, folded, WeightType::Int8, nullptr)});
         variants.push_back(
             {"int8 weights + activations", encode(model, folded, WeightType::Int8, scales.data())});

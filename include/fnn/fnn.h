@@ -35,8 +35,11 @@
  *   FNN_NO_ASSERT        no internal consistency checks
  *   FNN_SMALL_CRC        a 64-byte CRC table instead of 8 KB (slower checksum at load)
  *   FNN_SMALL_CODE       one general loop where a faster special case exists (max pooling)
- *   FNN_INT8_ONLY        dense and conv2d layers only with int8 weights and int8 activations
- *                        (fnnpack model --to int8 --int8_activations)
+ *   FNN_INT8_ONLY        int8 models only: dense and conv2d layers with int8 weights and
+ *                        int8 activations, and pools; no batch norm, activation or dropout
+ *                        layers, which int8 files do not hold when their layers fold into
+ *                        the dense or conv2d layer before them (fnnpack model --to int8
+ *                        --int8_activations, fnn sweep's int8 exports: fnn/fold.hpp)
  *   FNN_NO_AVGPOOL       no average pooling layers
  *   FNN_NO_SIGMOID_TANH  no sigmoid or tanh activations
  * make cross builds the first four for Cortex-M, and all of them for int8 models on the

@@ -38,6 +38,8 @@ extern const unsigned char model_cnn2_f32[];
 extern const size_t model_cnn2_f32_len;
 extern const unsigned char model_cnn2_int8[];
 extern const size_t model_cnn2_int8_len;
+extern const unsigned char model_cnn2_int8_unfolded[];
+extern const size_t model_cnn2_int8_unfolded_len;
 #endif
 #endif
 
@@ -154,8 +156,9 @@ static int check_model(const char* name, const unsigned char* blob, size_t blob_
 }
 
 #if defined(CROSS_INT8_ONLY)
-/* A library built for int8 models only (FNN_INT8_ONLY) must refuse a float model cleanly, in
- * both the size query and the load. Returns 0 when it does. */
+/* A library built for int8 models only (FNN_INT8_ONLY) must refuse a float model, or an int8
+ * model with batch norm and dropout layers, cleanly, in both the size query and the load.
+ * Returns 0 when it does. */
 static int check_refused(const char* name, const unsigned char* blob, size_t blob_len) {
     char line[128];
     size_t need = 0;
@@ -183,6 +186,8 @@ int cross_run(void) {
     failures += check_model("cnn2_int8", model_cnn2_int8, model_cnn2_int8_len);
     failures += check_refused("small_f32", model_small_f32, model_small_f32_len);
     failures += check_refused("cnn2_f32", model_cnn2_f32, model_cnn2_f32_len);
+    failures += check_refused("cnn2_int8_unfolded", model_cnn2_int8_unfolded,
+                              model_cnn2_int8_unfolded_len);
 #else
     failures += check_model("small_f32", model_small_f32, model_small_f32_len);
     failures += check_model("ref_int8", model_ref_int8, model_ref_int8_len);
@@ -192,6 +197,8 @@ int cross_run(void) {
     failures += check_model("ref_f32", model_ref_f32, model_ref_f32_len);
     failures += check_model("cnn2_f32", model_cnn2_f32, model_cnn2_f32_len);
     failures += check_model("cnn2_int8", model_cnn2_int8, model_cnn2_int8_len);
+    failures += check_model("cnn2_int8_unfolded", model_cnn2_int8_unfolded,
+                            model_cnn2_int8_unfolded_len);
 #endif
 #endif
     cross_write(failures == 0 ? "# RESULT ok\n" : "# RESULT failed\n");

@@ -29,14 +29,17 @@ tiny_cnn="conv8k3,relu,pool2,conv16k3,relu,pool2"
     ./fnn train -q -e 1 --arch cnn2 --limit_train 3000 --seed 1 --out "$out/cnn2" >/dev/null
 [ -f "$out/tiny_cnn/model.fnn" ] ||
     ./fnn train -q -e 1 --arch "$tiny_cnn" --limit_train 3000 --seed 1 --out "$out/tiny_cnn" >/dev/null
-# int8 with int8 activations, calibrated on the training images: quantize MODEL NAME
+# int8 with int8 activations, calibrated on the training images: quantize MODEL NAME [FLAGS]
 quantize() {
     rm -f "$out/$2.fnn"
     ./fnnpack model "$1" --to int8 --int8_activations --calibrate data/fashion_mnist-train.fnnd \
-        -o "$out/$2.fnn" >/dev/null
+        -o "$out/$2.fnn" "${@:3}" >/dev/null
 }
 quantize "$out/ref/model.fnn" ref_int8
 quantize "$out/cnn2/model.fnn" cnn2_int8
+# The same with its batch norm and dropout layers kept (as files written before folding hold
+# them): the full library runs it, the int8-only build must refuse it.
+quantize "$out/cnn2/model.fnn" cnn2_int8_unfolded --no_fold
 quantize "$out/tiny_cnn/model.fnn" tiny_cnn_int8
 ./fnnpack images data/fashion_mnist-test.fnnd --count 16 --raw "$out/images.raw" >/dev/null
 # c_array FILE NAME: fnn_model_blob-style array NAME in $out/NAME.c
@@ -46,6 +49,7 @@ c_array "$out/ref_int8.fnn" model_ref_int8
 c_array "$out/small/model.fnn" model_small_f32
 c_array "$out/cnn2/model.fnn" model_cnn2_f32
 c_array "$out/cnn2_int8.fnn" model_cnn2_int8
+c_array "$out/cnn2_int8_unfolded.fnn" model_cnn2_int8_unfolded
 c_array "$out/tiny_cnn/model.fnn" model_tiny_cnn_f32
 c_array "$out/tiny_cnn_int8.fnn" model_tiny_cnn_int8
 c_array "$out/images.raw" test_images
@@ -54,7 +58,7 @@ c_array "$out/images.raw" test_images
 # Every target gets these; all but the micro:bit also get big_sources.
 data_sources="$out/model_small_f32.c $out/model_ref_int8.c $out/model_tiny_cnn_f32.c $out/model_tiny_cnn_int8.c
               $out/test_images.c"
-big_sources="$out/model_ref_f32.c $out/model_cnn2_f32.c $out/model_cnn2_int8.c"
+big_sources="$out/model_ref_f32.c $out/model_cnn2_f32.c $out/model_cnn2_int8.c $out/model_cnn2_int8_unfolded.c"
 
 passed=0
 failed=0
@@ -101,17 +105,17 @@ cortex_m() {
     compare "$name ($machine)" "$dir.txt" "$exclude"
     sizes+=("$(printf '%s: inference code %d bytes of text (-Os, weights excluded); per model:' \
         "$name" "$(cortex_m_code_bytes "$dir" "$cpu" "$script")")")
-    sizes+=("$(printf '  %-14s %9s %7s %6s %7s %9s %12s %9s' model blob arena stack RAM MACs instructions 'per MAC')")
+    sizes+=("$(printf '  %-18s %9s %7s %6s %7s %9s %12s %9s' model blob arena stack RAM MACs instructions 'per MAC')")
     while read -r line; do sizes+=("$line"); done < <(grep -h '^# [a-z0-9_]*: blob' "$dir.txt" | sed 's/^# //' |
-        awk -F'[ ,:]+' '{printf "  %-14s %9d %7d %6d %7d %9d %12d %9.1f\n", $1, $3, $6, $9, $6 + $9, $12, $14, $14 / $12}')
+        awk -F'[ ,:]+' '{printf "  %-18s %9d %7d %6d %7d %9d %12d %9.1f\n", $1, $3, $6, $9, $6 + $9, $12, $14, $14 / $12}')
 }
 
 cortex_m cortex-m4f "$cortex_m4f_cpu" mps2.ld mps2-an386 "" '^#' \
     $data_sources $big_sources
 # The library as firmware for an int8 model would build it (fnn.h, "Smaller builds"): the int8
-# models only, each identical to the host; the float models must be refused.
+# models only, each identical to the host; the float models and the unfolded one must be refused.
 cortex_m cortex-m4f-int8-only "$cortex_m4f_cpu" mps2.ld mps2-an386 "$int8_only_defines -DCROSS_INT8_ONLY" \
-    '^small_f32 \|^tiny_cnn_f32 \|^ref_f32 \|^cnn2_f32 ' $data_sources $big_sources
+    '^small_f32 \|^tiny_cnn_f32 \|^ref_f32 \|^cnn2_f32 \|^cnn2_int8_unfolded ' $data_sources $big_sources
 cortex_m cortex-m0 "$cortex_m0_cpu" microbit.ld microbit \
     "-DCROSS_SMALL_FLASH -DCROSS_ARENA_BYTES=11264" '^ref_f32 \|^cnn2_' $data_sources
 
@@ -138,8 +142,9 @@ else
 fi
 
 echo "make cross: every target's outputs against the x86-64 host ($(grep -vc '^#' "$out/host.txt") lines:"
-echo "  models small_f32, ref_int8, tiny_cnn_f32, tiny_cnn_int8, ref_f32, cnn2_f32, cnn2_int8 on 16"
-echo "  Fashion-MNIST test images; cortex-m0 skips ref_f32 and cnn2_*)"
+echo "  models small_f32, ref_int8, tiny_cnn_f32, tiny_cnn_int8, ref_f32, cnn2_f32, cnn2_int8,"
+echo "  cnn2_int8_unfolded on 16 Fashion-MNIST test images; cortex-m0 skips ref_f32 and cnn2_*;"
+echo "  cortex-m4f-int8-only runs the int8 models but cnn2_int8_unfolded, and must refuse the rest)"
 for line in "${report[@]}"; do echo "  $line"; done
 echo "bytes (RAM = arena + stack, besides the input image):"
 for line in "${sizes[@]}"; do echo "  $line"; done
