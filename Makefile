@@ -198,6 +198,8 @@ install: fnn fnnpack libfnn.a libfnn_infer.a
 # libFuzzer (clang, runtime from Debian's libclang-rt-14-dev) with AddressSanitizer and UBSan,
 # FUZZ_SECONDS per target, each starting from small valid inputs:
 #   fuzz_model_blob    the embeddable model loader and forward pass
+#   fuzz_model_blob_int8_only  the same, built as firmware for int8 models builds it (fnn.h,
+#                      "Smaller builds"; tools/cross/common.sh's int8_only_defines)
 #   fuzz_host_parsers  the host's readers of untrusted files: IDX, dataset blobs, CIFAR-10,
 #                      sweep YAML, JSON, journal lines
 FUZZ_SECONDS ?= 60
@@ -208,6 +210,9 @@ FUZZ_FLAGS := -std=c++17 -g -O1 -march=native -ffp-contract=off -Iinclude -Isrc 
 $(FUZZ_DIR)/fuzz_model_blob: tests/fuzz_model_blob.cpp $(INFER_SRCS)
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) $^ -o $@
+$(FUZZ_DIR)/fuzz_model_blob_int8_only: tests/fuzz_model_blob.cpp $(INFER_SRCS)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -DFNN_INT8_ONLY -DFNN_NO_AVGPOOL -DFNN_NO_SIGMOID_TANH $^ -o $@
 
 FUZZ_HOST_OBJS := $(patsubst src/%.cpp,$(FUZZ_DIR)/obj/%.o,$(filter-out $(MAIN_SRC),$(SRCS)))
 $(FUZZ_DIR)/obj/%.o: src/%.cpp
@@ -231,14 +236,19 @@ $(FUZZ_DIR)/corpus/.seeded: | fnn fnnpack data
 	cp $(FUZZ_DIR)/seed_c/model.fnn $(FUZZ_DIR)/corpus/c_cnn_fp32.fnn
 	./fnnpack model $(FUZZ_DIR)/seed_c/model.fnn --to int8 --int8_activations \
 	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/c_cnn_int8.fnn --overwrite >/dev/null
+	./fnnpack model $(FUZZ_DIR)/seed_c/model.fnn --to int8 --int8_activations --no_fold \
+	  --calibrate data/fashion_mnist-train.fnnd --calibration_samples 100 -o $(FUZZ_DIR)/corpus/c_cnn_int8_unfolded.fnn --overwrite >/dev/null
 	@touch $@
 $(FUZZ_DIR)/host_corpus/.seeded: tests/fuzz_host_seeds.sh | fnn fnnpack data
 	tests/fuzz_host_seeds.sh $(FUZZ_DIR)/host_corpus
 	@touch $@
 
-fuzz: $(FUZZ_DIR)/fuzz_model_blob $(FUZZ_DIR)/corpus/.seeded \
+fuzz: $(FUZZ_DIR)/fuzz_model_blob $(FUZZ_DIR)/fuzz_model_blob_int8_only $(FUZZ_DIR)/corpus/.seeded \
       $(FUZZ_DIR)/fuzz_host_parsers $(FUZZ_DIR)/host_corpus/.seeded
 	$(FUZZ_DIR)/fuzz_model_blob -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 $(FUZZ_DIR)/corpus
+	@mkdir -p $(FUZZ_DIR)/corpus_int8_only
+	$(FUZZ_DIR)/fuzz_model_blob_int8_only -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	  $(FUZZ_DIR)/corpus_int8_only $(FUZZ_DIR)/corpus
 	$(FUZZ_DIR)/fuzz_host_parsers -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 $(FUZZ_DIR)/host_corpus
 
 # Inference library on aarch64, armhf, big-endian MIPS, Cortex-M4F and Cortex-M0 (tools/cross).

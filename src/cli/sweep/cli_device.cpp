@@ -21,7 +21,7 @@ const DeviceProfile kDeviceProfiles[2] = {
     {"cortex-m0", "BBC micro:bit (nRF51822 Cortex-M0; QEMU -M microbit)", "microbit", 256 * 1024,
      16 * 1024, 15651, 1520},
     {"cortex-m4f", "Arm MPS2 AN386 (Cortex-M4F; QEMU -M mps2-an386)", "mps2-an386", 4 << 20,
-     4 << 20, 10371, 1504},
+     4 << 20, 10367, 1504},
 };
 
 const DeviceProfile* find_device_profile(const std::string& name) {
