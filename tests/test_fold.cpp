@@ -32,8 +32,8 @@ std::string kinds(const NetworkShape& s) {
 void check_same_function(const fnn_test::TrainedArch& t, const FoldedNetwork& f) {
     const Trainer& trainer = t.trainer;
     const ModelMeta meta = model_meta(Loss::CrossEntropy, t.slice);
-    const std::vector<uint8_t> trained = encode_blob(trainer.shape(), trainer.params(),
-                                                     trainer.state(), meta, WeightType::F32, nullptr);
+    const std::vector<uint8_t> trained = encode_blob(
+        trainer.shape(), trainer.params(), trainer.state(), meta, WeightType::F32, nullptr);
     const std::vector<uint8_t> folded = encode_blob(f.shape, f.params.data(), f.state.data(), meta,
                                                     WeightType::F32, nullptr);
     std::vector<unsigned char> arena_a, arena_b;
@@ -99,7 +99,8 @@ TEST_CASE("fold: batch norm merges into the conv2d and dense before it, dropouts
 
 TEST_CASE("fold: a batch norm after a pool or an activation stays, with its statistics") {
     fnn_test::TrainedArch t;
-    fnn_test::train_architecture(t, "conv6k3,relu,pool2,bn,dropout0.1,dense16,bn,relu", 2e-3f, 2000);
+    fnn_test::train_architecture(t, "conv6k3,relu,pool2,bn,dropout0.1,dense16,bn,relu", 2e-3f,
+                                 2000);
     const NetworkShape& shape = t.trainer.shape();
     const FoldedNetwork f = fold_for_inference(shape, t.trainer.params(), t.trainer.state());
     CHECK(kinds(f.shape) == "conv2d+relu maxpool batchnorm dense+relu dense ");
@@ -126,4 +127,35 @@ TEST_CASE("fold: a network with nothing to fold comes back unchanged") {
     REQUIRE(f.shape.n_layers == shape.n_layers);
     CHECK(f.params == std::vector<float>(t.trainer.params(), t.trainer.params() + shape.n_params));
     CHECK(f.state == std::vector<float>(t.trainer.state(), t.trainer.state() + shape.n_state));
+}
+
+TEST_CASE("fold: int8 files of folded networks run on the int8-only build, others do not") {
+    // (make cross runs that build and checks its refusals; this is the host's rule for it.)
+    fnn_test::TrainedArch t;
+    fnn_test::train_architecture(t, "conv4k3,bn,relu,pool2,dropout0.1,dense8,relu", 2e-3f, 500);
+    const Trainer& trainer = t.trainer;
+    const ModelMeta meta = model_meta(Loss::CrossEntropy, t.slice);
+    const std::vector<uint8_t> folded = deploy_blob(trainer.shape(), trainer.params(),
+                                                    trainer.state(), meta, DeployVariant::Int8, t.slice);
+    CHECK(runs_on_int8_only_build(folded));
+    const std::vector<float> scales =
+        calibrate_activations(trainer.shape(), trainer.params(), trainer.state(),
+                              meta.input_divisor, t.slice, 500);
+    CHECK(!runs_on_int8_only_build(encode_blob(trainer.shape(), trainer.params(), trainer.state(),
+                                               meta, WeightType::Int8, scales.data())));
+    CHECK(!runs_on_int8_only_build(encode_blob(trainer.shape(), trainer.params(), trainer.state(),
+                                               meta, WeightType::Int8, nullptr)));
+    CHECK(!runs_on_int8_only_build(deploy_blob(trainer.shape(), trainer.params(), trainer.state(),
+                                               meta, DeployVariant::Fp32, t.slice)));
+    for (const char* arch : {"conv4k3,relu,avgpool2,dense8,relu", "dense8,tanh"}) {
+        CAPTURE(arch);
+        fnn_test::TrainedArch other;
+        fnn_test::train_architecture(other, arch, 2e-3f, 300);
+        CHECK(!runs_on_int8_only_build(deploy_blob(other.trainer.shape(), other.trainer.params(),
+                                                   other.trainer.state(), meta,
+                                                   DeployVariant::Int8, other.slice)));
+    }
+    std::vector<uint8_t> broken = folded;
+    broken[20] ^= 1;  // a header field (and the CRC no longer matches)
+    CHECK(!runs_on_int8_only_build(broken));
 }

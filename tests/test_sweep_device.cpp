@@ -114,6 +114,10 @@ TEST_CASE("sweep device: the footprint planned before training is the trained mo
             CHECK(f.flash() == planned.flash());
             CHECK(f.ram() == planned.ram());
             CHECK(f.input == 784);
+            // int8 exports of these (folded: no batch norm left) link the int8-only build.
+            const DeviceProfile& profile = *spec.device.profile;
+            CHECK(f.code == (variant == "int8" ? profile.int8_only_code_bytes : profile.code_bytes));
+            CHECK(planned.code == f.code);
             // The kept blob is that size, loads in that arena, and scores what the trial says.
             std::vector<uint8_t> blob;
             REQUIRE(read_file(blob_path, blob, nullptr) == Status::Ok);

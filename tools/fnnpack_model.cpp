@@ -86,8 +86,10 @@ bool load_data(const std::string& path, std::vector<uint8_t>& bytes, Dataset& ou
 std::vector<uint8_t> encode(const DecodedModel& model, const FoldedNetwork& folded,
                             WeightType type, const float* qscales) {
     const ModelMeta& meta = model.blob.header.meta;
-    if (type == WeightType::Int8)
-        return encode_blob(folded.shape, folded.params.data(), folded.state.data(), meta, type, qscales);
+    if (type == WeightType::Int8) {
+        return encode_blob(folded.shape, folded.params.data(), folded.state.data(), meta, type,
+                           qscales);
+    }
     return encode_blob(model.shape, model.params.data(), model.state.data(), meta, type, qscales);
 }
 
@@ -119,7 +121,8 @@ int cmd_model(int argc, char** argv) {
         "compare input and output on this dataset (test accuracy, argmax agreement, sizes)",
         report_path));
     p.add(switch_flag("", "--all_variants",
-                      "with --report: also compare fp16, the folded fp32 network (if it differs), int8 and int8 + int8 activations",
+                      "with --report: also compare fp16, the folded fp32 network (if it "
+                      "differs), int8 and int8 + int8 activations",
                       all_variants));
     p.add(text_flag("-o", "--output", "FILE", "model blob to write", out_path));
     p.add(switch_flag("", "--overwrite", "replace the output file if it exists", overwrite));
@@ -203,9 +206,10 @@ int cmd_model(int argc, char** argv) {
         variants.push_back({"fp16", encode(model, folded, WeightType::F16, nullptr)});
         // What folding alone changes (int8 files hold the folded network).
         if (!no_fold && has_foldable_layers(model.shape)) {
-            variants.push_back({"fp32 folded", encode_blob(folded.shape, folded.params.data(),
-                                                           folded.state.data(), model.blob.header.meta,
-                                                           WeightType::F32, nullptr)});
+            variants.push_back(
+                {"fp32 folded", encode_blob(folded.shape, folded.params.data(),
+                                            folded.state.data(), model.blob.header.meta,
+                                            WeightType::F32, nullptr)});
         }
         variants.push_back({"int8 weights", encode(model, folded, WeightType::Int8, nullptr)});
         variants.push_back(

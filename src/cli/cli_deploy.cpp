@@ -90,7 +90,8 @@ std::vector<uint8_t> deploy_blob(const NetworkShape& shape, const float* params,
                                  const ModelMeta& meta, DeployVariant variant,
                                  const Dataset& calibration) {
     const WeightType type = deploy_weight_type(variant);
-    if (variant != DeployVariant::Int8) return encode_blob(shape, params, state, meta, type, nullptr);
+    if (variant != DeployVariant::Int8)
+        return encode_blob(shape, params, state, meta, type, nullptr);
     const FoldedNetwork folded = fold_for_inference(shape, params, state);
     const std::vector<float> scales = calibrate_activations(
         folded.shape, folded.params.data(), folded.state.data(), meta.input_divisor, calibration,
@@ -108,6 +109,23 @@ std::vector<uint8_t> encode_blob(const NetworkShape& shape, const float* params,
     FNN_ASSERT(written == Status::Ok);
     (void)written;
     return out;
+}
+
+bool runs_on_int8_only_build(const std::vector<uint8_t>& blob) {
+    ModelBlob parsed;
+    if (parse_model_blob(blob.data(), blob.size(), parsed, nullptr) != Status::Ok ||
+        parsed.header.weight_type != WeightType::Int8)
+        return false;
+    for (int l = 0; l < parsed.header.n_layers; ++l) {
+        const BlobLayer& layer = parsed.layers[l];
+        const LayerKind kind = layer.desc.kind;
+        if (kind == LayerKind::BatchNorm || kind == LayerKind::Activation ||
+            kind == LayerKind::Dropout || kind == LayerKind::AvgPool ||
+            layer.act == Activation::Sigmoid || layer.act == Activation::Tanh ||
+            (layer.desc.has_weights() && layer.input_qscale == 0.0f))
+            return false;
+    }
+    return true;
 }
 
 double blob_accuracy(const std::vector<uint8_t>& blob, const Dataset& data, int begin, int count) {

@@ -65,6 +65,13 @@ std::vector<uint8_t> deploy_blob(const NetworkShape& shape, const float* params,
 std::vector<uint8_t> encode_blob(const NetworkShape& shape, const float* params, const float* state,
                                  const ModelMeta& meta, WeightType type, const float* qscales);
 
+// Whether the inference library built for int8 models only (fnn.h, "Smaller builds": the
+// FNN_INT8_ONLY, FNN_NO_AVGPOOL and FNN_NO_SIGMOID_TANH options together) runs this valid blob:
+// int8 weights, every dense and conv2d layer on int8 activations, max pools, ReLU, and no batch
+// norm, activation or dropout layers (what folding leaves of most networks). Firmware exported
+// for such a model links that build, which is 2 to 3 KB smaller.
+bool runs_on_int8_only_build(const std::vector<uint8_t>& blob);
+
 // A blob's accuracy on samples [begin, begin + count) of `data` through the inference library
 // (fnn_run_u8, as a device runs it); NaN when the library refuses the blob or a run fails.
 double blob_accuracy(const std::vector<uint8_t>& blob, const Dataset& data, int begin, int count);

@@ -255,7 +255,7 @@ Status deploy_trial(const DeviceBudget& device, const Trainer& trainer, const Da
     if (fnn_arena_bytes(blob.data(), blob.size(), &f.arena) != FNN_OK)
         return fail(err, Status::Format, "the inference library refuses the %s model",
                     deploy_variant_name(device.variant));
-    f.code = device.profile->code_bytes;
+    f.code = firmware_code_bytes(*device.profile, blob);
     f.stack = device.profile->stack_bytes;
     f.input = static_cast<size_t>(train.features());
     f.macs = trainer.shape().macs();

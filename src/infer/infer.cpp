@@ -540,7 +540,7 @@ bool group_layers(const fnn_model* m, const BlobLayer& conv, int from, int pool,
     const int n = positions * c.out.c;
     if (!all_finite(v, n)) return false;
     activation_forward(conv.act, MatView{v, 1, n, n});
-    for (int k = from; kBuildUnfoldedLayers && k < pool; ++k) {
+    for (int k = from; kBuildUnfoldedLayers && k < pool; ++k) {  // (else the pool is next)
         const BlobLayer layer = layer_at(m, k, c.out);  // these keep the conv's shape
         if (layer.desc.kind == LayerKind::Dropout) continue;
         if (layer.desc.kind == LayerKind::BatchNorm)
@@ -809,8 +809,9 @@ fnn_status run_one(fnn_model* m, const Input& first, float* probs) {
                 case LayerKind::AvgPool:
                     if (kBuildAvgPool) avgpool_forward(d, x, dest_f);
                     break;
-                case LayerKind::BatchNorm:
-                    if (kBuildUnfoldedLayers) batchnorm_run(here, x, dest_f, static_cast<size_t>(d.out.h) * d.out.w);
+                case LayerKind::BatchNorm:  // (builds without it refuse such models at load)
+                    if (kBuildUnfoldedLayers)
+                        batchnorm_run(here, x, dest_f, static_cast<size_t>(d.out.h) * d.out.w);
                     break;
                 case LayerKind::Activation:
                 case LayerKind::Dropout:

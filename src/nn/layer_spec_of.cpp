@@ -21,9 +21,10 @@ bool padding_spec(const LayerDesc& d, LayerSpec& s) {
     probe.n_specs = 1;
     probe.specs[0] = s;
     NetworkShape planned;
-    return plan_network(probe, planned, nullptr) == Status::Ok &&
-           planned.layers[0].pad_top == d.pad_top && planned.layers[0].pad_left == d.pad_left &&
-           planned.layers[0].pad_bottom == d.pad_bottom && planned.layers[0].pad_right == d.pad_right;
+    if (plan_network(probe, planned, nullptr) != Status::Ok) return false;
+    const LayerDesc& p = planned.layers[0];
+    return p.pad_top == d.pad_top && p.pad_left == d.pad_left && p.pad_bottom == d.pad_bottom &&
+           p.pad_right == d.pad_right;
 }
 
 }  // namespace

@@ -6,11 +6,14 @@
 #   identical yes|no   every output line (argmax and probability bits) equals the host's
 #   code N             inference library text at -Os (as make cross measures it)
 #   blob N, arena N, stack N, macs N, instructions N   measured on the board
-# Usage: tools/cross/firmware.sh FIRMWARE_DIR cortex-m0|cortex-m4f ARENA_BYTES
+# Usage: tools/cross/firmware.sh FIRMWARE_DIR cortex-m0|cortex-m4f ARENA_BYTES full|int8-only
+# (int8-only: the board's library is built for int8 models only, fnn.h's "Smaller builds"; the
+# host's reference is always the whole library.)
 set -euo pipefail
 fw=$(cd "$1" && pwd)
 profile=$2
 arena=$3
+build_kind=${4:-full}
 cd "$(dirname "$0")/../.."
 here=tools/cross
 . $here/common.sh
@@ -27,7 +30,12 @@ compile "$build/host" g++ gcc "-O2 $defines" $lib_sources $here/cross_check.c $h
     "$fw/model.c" "$fw/test_images.c"
 gcc -o "$build/host/cross_check" "$build"/host/*.o
 "$build/host/cross_check" > "$build/host.txt" || true
-cortex_m_run "$build/$profile" "$cpu" "$script" "$machine" "$defines" "$fw/model.c" "$fw/test_images.c"
+case $build_kind in
+    full) board_defines=$defines ;;
+    int8-only) board_defines="$defines $int8_only_defines" ;;
+    *) echo "firmware.sh: unknown build $build_kind" >&2; exit 2 ;;
+esac
+cortex_m_run "$build/$profile" "$cpu" "$script" "$machine" "$board_defines" "$fw/model.c" "$fw/test_images.c"
 if grep -q '^# RESULT ok' "$build/host.txt" && grep -q '^# RESULT ok' "$build/$profile.txt" &&
     diff <(grep -v '^#' "$build/host.txt") <(grep -v '^#' "$build/$profile.txt") >/dev/null; then
     echo "identical yes"

@@ -58,7 +58,8 @@ c_array "$out/images.raw" test_images
 # Every target gets these; all but the micro:bit also get big_sources.
 data_sources="$out/model_small_f32.c $out/model_ref_int8.c $out/model_tiny_cnn_f32.c $out/model_tiny_cnn_int8.c
               $out/test_images.c"
-big_sources="$out/model_ref_f32.c $out/model_cnn2_f32.c $out/model_cnn2_int8.c $out/model_cnn2_int8_unfolded.c"
+big_sources="$out/model_ref_f32.c $out/model_cnn2_f32.c $out/model_cnn2_int8.c
+             $out/model_cnn2_int8_unfolded.c"
 
 passed=0
 failed=0

@@ -15,14 +15,20 @@ namespace fnn {
 // these when it changes them). The stack is the deepest measured, a CNN (a chain of conv-pool
 // groups is the deepest path: 1,520 bytes on the Cortex-M0 for the batch-norm CNN that
 // data/sweeps/fashion-m0-small.yaml exports, against 832 for an MLP; 1,504 for cnn2 on the
-// Cortex-M4F). The code is the whole library's (every layer kind and weight type).
-// fnn sweep --export measures both again for the model it ships.
+// Cortex-M4F). The code is the whole library's (every layer kind and weight type), then the
+// library built for int8 models only (make cross measures it on the Cortex-M4F as
+// cortex-m4f-int8-only; the Cortex-M0 figure comes from the export check below).
+// fnn sweep --export measures code and stack again for the model it ships.
 const DeviceProfile kDeviceProfiles[2] = {
     {"cortex-m0", "BBC micro:bit (nRF51822 Cortex-M0; QEMU -M microbit)", "microbit", 256 * 1024,
-     16 * 1024, 15651, 1520},
+     16 * 1024, 15651, 12887, 1520},
     {"cortex-m4f", "Arm MPS2 AN386 (Cortex-M4F; QEMU -M mps2-an386)", "mps2-an386", 4 << 20,
-     4 << 20, 10367, 1504},
+     4 << 20, 10367, 8091, 1504},
 };
+
+size_t firmware_code_bytes(const DeviceProfile& profile, const std::vector<uint8_t>& blob) {
+    return runs_on_int8_only_build(blob) ? profile.int8_only_code_bytes : profile.code_bytes;
+}
 
 const DeviceProfile* find_device_profile(const std::string& name) {
     for (const DeviceProfile& p : kDeviceProfiles) {
@@ -125,14 +131,15 @@ bool candidate_footprint(const DeviceBudget& budget, const std::vector<std::stri
     const ModelMeta meta = model_meta(o.config.loss, data);
     const WeightType type = deploy_weight_type(budget.variant);
     std::vector<uint8_t> blob(model_blob_bytes(folded.shape, type, meta.names_bytes));
+    const float* qscales = int8 ? scales.data() : nullptr;
     if (write_model_blob(folded.shape, folded.params.data(), folded.state.data(), meta, type,
-                         int8 ? scales.data() : nullptr, blob.data(), blob.size(), &err) != Status::Ok ||
+                         qscales, blob.data(), blob.size(), &err) != Status::Ok ||
         fnn_arena_bytes(blob.data(), blob.size(), &out.arena) != FNN_OK) {
         error = std::string("the inference library cannot plan this network: ") + err.text;
         return false;
     }
     out.blob = blob.size();
-    out.code = budget.profile->code_bytes;
+    out.code = firmware_code_bytes(*budget.profile, blob);
     out.stack = budget.profile->stack_bytes;
     out.input = static_cast<size_t>(data.features());
     out.macs = shape.macs();

@@ -35,6 +35,7 @@ struct DeviceProfile {
     size_t flash_bytes;        // the part's flash and RAM
     size_t ram_bytes;
     size_t code_bytes;   // inference library text, -Os (make cross: "inference code")
+    size_t int8_only_code_bytes;  // the same built for int8 models only (runs_on_int8_only_build)
     size_t stack_bytes;  // deepest stack of fnn_load + fnn_run_u8 over make cross's models
 };
 extern const DeviceProfile kDeviceProfiles[2];
@@ -58,6 +59,10 @@ void parse_device(const YamlNode& node, DeviceBudget& out,
 // class names), shipped as `budget.variant`. False, with `error`, when the flags are refused.
 bool candidate_footprint(const DeviceBudget& budget, const std::vector<std::string>& args,
                          const Dataset& data, Footprint& out, std::string& error);
+
+// The code a model's firmware links: the int8-only build's when it runs the blob, else the
+// whole library's.
+size_t firmware_code_bytes(const DeviceProfile& profile, const std::vector<uint8_t>& blob);
 
 // "" when the footprint fits the budget, else what is over, e.g.
 // "RAM 17,920 > 16,384 bytes (arena 16,136 + stack 1,000 + input 784)".

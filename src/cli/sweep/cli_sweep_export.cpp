@@ -141,8 +141,11 @@ int export_sweep(const std::string& dir, const std::string& out, const char* arg
     fflush(stdout);
     std::map<std::string, std::string> v;
     std::string report;
+    // The firmware links the library built for int8 models only when that build runs the model.
+    const bool int8_only = runs_on_int8_only_build(blob);
     const bool ran = run_check(shell_quote(script) + " " + shell_quote(out) + " " +
-                                   device.profile->name + " " + std::to_string(arena) + " 2>&1",
+                                   device.profile->name + " " + std::to_string(arena) + " " +
+                                   (int8_only ? "int8-only" : "full") + " 2>&1",
                                v, report);
     Footprint measured;
     measured.code = value_of(v, "code");
@@ -213,7 +216,12 @@ int export_sweep(const std::string& dir, const std::string& out, const char* arg
               "fnn_load(fnn_model_blob, fnn_model_blob_len, arena, sizeof arena, &m);\n"
               "fnn_run_u8(m, pixels, 784, probs, 10);  /* pixels: 28 x 28 uint8 */\n"
               "int label = (int)fnn_argmax(probs, 10);\n```\n\nLink with libfnn_infer.a built for the "
-              "chip (tools/cross/common.sh has the flags make cross uses).\n";
+              "chip (tools/cross/common.sh has the flags make cross uses" +
+              std::string(int8_only ? "; this model runs on the build for int8 models only, with "
+                                      "-DFNN_INT8_ONLY -DFNN_NO_AVGPOOL -DFNN_NO_SIGMOID_TANH, "
+                                      "which the code figure above is"
+                                    : "") +
+              ").\n";
     if (write_file_atomic(out + "/README.md", readme, &err) != Status::Ok ||
         write_file_atomic(out + "/verify.txt", report, &err) != Status::Ok) {
         fprintf(stderr, "fnn sweep: %s\n", err.text);
