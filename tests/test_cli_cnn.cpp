@@ -87,6 +87,21 @@ TEST_CASE("cnn cli: a small CNN learns real Fashion-MNIST; eval, predict, report
             "data/fashion_mnist-train.fnnd -o " + dir + "/q.fnn");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK_MESSAGE(contains(r.output, "int8 weights, int8 activations"), r.output);
+    // The int8 file holds the folded network; --no_fold keeps the batch norm and dropout layers.
+    const std::string folded = run("./fnnpack info " + dir + "/q.fnn").output;
+    CHECK_MESSAGE(contains(folded, "conv2d 3x3 p1 + relu"), folded);
+    CHECK(!contains(folded, "batchnorm"));
+    CHECK(!contains(folded, "dropout"));
+    r = run("./fnnpack model " + dir + "/model.fnn --to int8 --int8_activations --no_fold "
+            "--calibrate data/fashion_mnist-train.fnnd -o " + dir + "/q_kept.fnn");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const std::string kept = run("./fnnpack info " + dir + "/q_kept.fnn").output;
+    CHECK_MESSAGE(contains(kept, "batchnorm + relu"), kept);
+    CHECK(contains(kept, "dropout 0.2"));
+    r = run("./fnnpack model " + dir + "/model.fnn --to fp16 --no_fold -o " + dir + "/x.fnn");
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(contains(r.output, "--no_fold needs --to int8"), r.output);
+    CHECK(!file_exists(dir + "/x.fnn"));
     // The integer CNN keeps the float one's accuracy to within a point.
     r = run("./fnn eval --model " + dir + "/q.fnn -d fashion_mnist");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);

@@ -120,7 +120,8 @@ bool candidate_footprint(const DeviceBudget& budget, const std::vector<std::stri
     }
     // Any finite weights give the same sizes; int8 activation scales only need to be set. An
     // int8 blob holds the folded network, as deploy_blob() writes it.
-    const std::vector<float> params(shape.n_params, 0.01f), state(shape.n_state, 1.0f);
+    const std::vector<float> params(shape.n_params, 0.01f),
+        state(shape.n_state > 0 ? shape.n_state : 1, 1.0f);
     const bool int8 = budget.variant == DeployVariant::Int8;
     const FoldedNetwork folded =
         int8 ? fold_for_inference(shape, params.data(), state.data())
