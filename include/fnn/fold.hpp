@@ -5,15 +5,15 @@
 //   not count) is an affine map per output channel, merged into that layer: with the running
 //   statistics folded as batchnorm.hpp computes them (s = g / sqrt(v + eps), t = b - m * s),
 //     w'[k][j] = w[k][j] * s[j],   bias'[j] = bias[j] * s[j] + t[j]
-//   (each one f32 multiply, then one add, rounded to nearest); the batch norm's activation
-//   becomes the layer's;
+//   (w': one f32 multiply; bias': a multiply, then an add; each rounded to nearest, and s and
+//   t are those of batchnorm_fold()); the batch norm's activation becomes the layer's;
 // - an activation layer right after such a layer becomes its activation (as plan_network()
 //   fuses one).
 // Other layers stay as they are (a batch norm after a pool or after an activation is kept).
 // The folded network computes the same function up to float rounding (the folded weights are
 // rounded once more); int8 quantization then sees one weight matrix per layer, and a device
 // runs fewer layers with less code (the inference library's FNN_INT8_ONLY build runs only
-// dense, conv2d, pools and flatten-free chains of them: fnn.h, "Smaller builds").
+// dense, conv2d and pool layers: fnn.h, "Smaller builds").
 #pragma once
 
 #include <vector>
