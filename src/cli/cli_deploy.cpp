@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/build_options.hpp"
 #include "fnn/arena.hpp"
 #include "fnn/fnn.h"
 #include "fnn/fold.hpp"
@@ -113,16 +114,11 @@ std::vector<uint8_t> encode_blob(const NetworkShape& shape, const float* params,
 
 bool runs_on_int8_only_build(const std::vector<uint8_t>& blob) {
     ModelBlob parsed;
-    if (parse_model_blob(blob.data(), blob.size(), parsed, nullptr) != Status::Ok ||
-        parsed.header.weight_type != WeightType::Int8)
-        return false;
+    if (parse_model_blob(blob.data(), blob.size(), parsed, nullptr) != Status::Ok) return false;
     for (int l = 0; l < parsed.header.n_layers; ++l) {
         const BlobLayer& layer = parsed.layers[l];
-        const LayerKind kind = layer.desc.kind;
-        if (kind == LayerKind::BatchNorm || kind == LayerKind::Activation ||
-            kind == LayerKind::Dropout || kind == LayerKind::AvgPool ||
-            layer.act == Activation::Sigmoid || layer.act == Activation::Tanh ||
-            (layer.desc.has_weights() && layer.input_qscale == 0.0f))
+        if (!build_has_kind(kInt8OnlyBuild, layer.desc.kind, parsed.header.weight_type) ||
+            !build_has_layer(kInt8OnlyBuild, layer))
             return false;
     }
     return true;

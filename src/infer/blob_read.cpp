@@ -56,7 +56,7 @@ bool finite(float x) { return x - x == 0.0f; }
 // also >= 0): a model that holds NaN or infinity can only produce them.
 Status check_finite_values(const BlobLayer& layer, WeightType type, int l, ErrorText* err) {
     const size_t values = static_cast<size_t>(layer.desc.w_rows) * layer.desc.w_cols;
-    // (A build without float layers rejects these models after parsing: see build_options.hpp.)
+    // (A build without float layers refuses these models before: see build_has_kind().)
     if (kBuildFloatLayers && type == WeightType::F32) {
         for (size_t k = 0; k < values; ++k) {
             if (!finite(load_f32le(layer.weights + 4 * k))) {
@@ -343,23 +343,6 @@ Status entry_geometry(const Entry& e, Shape3 input, int l, LayerDesc& d, ErrorTe
 
 namespace {
 
-// Whether this build has the code for a layer of this kind in a model with these weights
-// (base/build_options.hpp). Checked before the layer's other fields, so a reduced build carries
-// none of the checks of the layers it leaves out.
-bool built_in(LayerKind kind, WeightType type) {
-    if (!kBuildFloatLayers && type != WeightType::Int8) return false;
-    if (!kBuildAvgPool && kind == LayerKind::AvgPool) return false;
-    return kBuildUnfoldedLayers || (kind != LayerKind::BatchNorm &&
-                                    kind != LayerKind::Activation && kind != LayerKind::Dropout);
-}
-
-// And for the parsed layer's activation and input scale: without float layers, dense and
-// conv2d run on int8 activations only.
-bool built_in(const BlobLayer& layer) {
-    if (!kBuildFloatLayers && layer.desc.has_weights() && layer.input_qscale == 0.0f) return false;
-    return kBuildSigmoidTanh || (layer.act != Activation::Sigmoid && layer.act != Activation::Tanh);
-}
-
 Status parse_layer(const void* data, size_t size, const ModelHeader& header, int l, Shape3 input,
                    size_t& sections_end, BlobLayer& out, ErrorText* err, bool check_values) {
     FNN_ASSERT(l >= 0 && l < header.n_layers);
@@ -374,7 +357,7 @@ Status parse_layer(const void* data, size_t size, const ModelHeader& header, int
     if (e.kind < 1 || e.kind > max_kind)
         return fail(err, Status::Format, "model blob: layer %d has unknown kind %u", l, e.kind);
     const LayerKind kind = static_cast<LayerKind>(e.kind);
-    if (!built_in(kind, type)) {
+    if (!build_has_kind(kThisBuild, kind, type)) {
         return fail(err, Status::Unsupported,
                     "model blob: layer %d (%s with %s weights) is left out of this build", l,
                     layer_kind_name(kind), weight_type_name(type));
@@ -458,7 +441,7 @@ Status parse_layer(const void* data, size_t size, const ModelHeader& header, int
     layer.n_in = layer.desc.n_in;
     layer.n_out = layer.desc.n_out;
     layer.input_qscale = e.qscale;
-    if (!built_in(layer)) {
+    if (!build_has_layer(kThisBuild, layer)) {
         return fail(err, Status::Unsupported,
                     "model blob: layer %d (%s) needs float activations or an activation function "
                     "this build leaves out", l, layer_kind_name(kind));
