@@ -156,9 +156,11 @@ TEST_CASE("noalloc: a CNN's training steps, evaluation and epochs allocate nothi
         c.opt.weight_decay = 1e-4f;
         c.batch_size = 17;
         c.epochs = 2;
-        // With three threads sharing every product (however small) too.
-        for (int threads : {1, 3}) {
-            c.threads = threads;
+        // With three threads sharing every product (however small) too, and with up to three
+        // whose count the trainer tunes (parking and waking threads between steps).
+        for (int threads : {1, 3, -3}) {
+            c.threads = threads < 0 ? -threads : threads;
+            c.tune_threads = threads < 0;
             Trainer trainer;
             ErrorText err;
             REQUIRE_MESSAGE(trainer.setup(c, data.view, &err) == Status::Ok, err.text);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,12 @@ TEST_CASE("threads: --threads 1, 2 and 3 train the same models bit for bit") {
         }
         ++net;
     }
+    // Without --threads the run tunes its thread count from its steps' times, switching counts
+    // between steps (every probe does): the same model.
+    const std::string tuned = dir + "/tuned";
+    const CommandResult t = run("./fnn train -q -e 1 -nhl 2 -sz 96 --limit_train 4000 --out " + tuned);
+    REQUIRE_MESSAGE(t.exit_code == 0, t.output);
+    CHECK(read_text(tuned + "/model.fnn") == read_text(dir + "/n0t1/model.fnn"));
     const CommandResult r = run("./fnn train -q -e 1 --threads 65 --out " + dir + "/bad");
     CHECK(r.exit_code == 2);
     CHECK_MESSAGE(contains(r.output, "--threads"), r.output);
@@ -171,5 +178,47 @@ TEST_CASE("threads: the optimizer's update gives the single-threaded bits") {
             CHECK(memcmp(w1.data(), w2.data(), n * sizeof(float)) == 0);
             CHECK(w1 != std::vector<float>(n, 0.0f));
         }
+    }
+}
+
+// set_active_threads(n): later products and ranges are shared among n of the pool's threads (the
+// others park), with the single-threaded bits for every n, in any order of changes.
+TEST_CASE("threads: set_active_threads shares among that many threads, same bits") {
+    const int threads = 3;
+    Buffer pool_arena(GemmThreads::bytes(threads));
+    GemmThreads pool;
+    ErrorText err;
+    REQUIRE(pool.start(threads, pool_arena.arena, &err) == Status::Ok);
+    CHECK(pool.active_threads() == threads);
+    pool.set_min_parallel_macs(0);
+    Rng rng(11, 0);
+    const int m = 130, n = 70, k = 600;
+    std::vector<float> a(static_cast<size_t>(m) * k), b(static_cast<size_t>(k) * n);
+    for (float& x : a) x = rng.uniform(0.0f, 1.0f) < 0.4f ? 0.0f : rng.uniform(-1.0f, 1.0f);
+    for (float& x : b) x = rng.uniform(-1.0f, 1.0f);
+    const ConstMatView av{a.data(), m, k, k}, bv{b.data(), k, n, n};
+    Buffer scratch(gemm_bytes(m, n, k));
+    std::vector<float> alone(static_cast<size_t>(m) * n);
+    gemm(Trans::No, Trans::No, 1.0f, av, bv, 0.0f, MatView{alone.data(), m, n, n}, scratch.arena,
+         GemmArithmetic::Fast);
+    for (int active : {1, 3, 2, 1, 2, 3, 0, 7}) {
+        pool.set_active_threads(active);
+        const int expected = active < 1 ? 1 : active > threads ? threads : active;
+        CHECK(pool.active_threads() == expected);
+        const GemmThreads::Use use(&pool);
+        std::vector<float> c(alone.size(), 1.0f);
+        gemm(Trans::No, Trans::No, 1.0f, av, bv, 0.0f, MatView{c.data(), m, n, n}, scratch.arena,
+             GemmArithmetic::Fast);
+        CHECK(memcmp(c.data(), alone.data(), c.size() * sizeof(float)) == 0);
+        // A range is cut into one part per active thread (none when one is active).
+        struct Parts {
+            std::atomic<int> count{0};
+        } parts;
+        const bool shared = pool.run_range(
+            64 * GemmThreads::kRangeBlock, 1,
+            [](void* ctx, size_t, size_t) { static_cast<Parts*>(ctx)->count.fetch_add(1); },
+            &parts);
+        CHECK(shared == (expected > 1));
+        CHECK(parts.count.load() == (expected > 1 ? expected : 0));
     }
 }

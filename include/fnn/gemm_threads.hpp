@@ -65,6 +65,11 @@ public:
     // Starts threads - 1 workers (1: none). Fails with a message if a thread cannot be made.
     Status start(int threads, Arena& arena, ErrorText* err);
     int threads() const { return n_workers_ + 1; }
+    // How many of the threads later products and ranges are shared among (1..threads(); start()
+    // sets all). The others sleep until they are needed again. Results do not depend on it, so
+    // it may change between any two calls (ThreadTuner does, from measured step times).
+    void set_active_threads(int n);
+    int active_threads() const { return active_.load(std::memory_order_relaxed); }
     // Products with fewer multiply-adds stay on the caller (default kMinParallelMacs; tests
     // lower it to share small products too).
     static constexpr size_t kMinParallelMacs = size_t{1} << 19;
@@ -128,11 +133,13 @@ private:
     void work(int index);
     // Claims and runs parts of the current task until none is left.
     void run_parts(Arena& scratch);
+    // A worker's wait for the next task; false once the pool stops.
+    bool wait_for_task(int index, unsigned& seen);
     void run_part(int index, Arena& scratch);
     // Publishes task_, wakes the workers, runs parts on the caller, waits for the rest.
     void share(Arena* scratch);
     // A product cut by K: whether it fits (then runs it), and the parts' work.
-    bool run_split_sum(int m, int n, int k, Arena& scratch);
+    bool run_split_sum(int m, int n, int k, int team, Arena& scratch);
     void run_split_part(int index, Arena& scratch);
     // Where the sum T_q of later block q (q >= k_per_part) of the current task lies.
     float* split_sum(int q) const {
@@ -150,8 +157,10 @@ private:
     std::atomic<int> done_{0};  // parts of the current task finished
     std::atomic<bool> stop_{false};
     std::atomic<int> started_{0};  // workers that have begun running
+    std::atomic<int> active_{1};   // threads sharing the work; workers >= active_ are parked
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable wake_;    // active workers waiting for a task
+    std::condition_variable parked_;  // workers left out by set_active_threads()
     int n_workers_ = 0;
     size_t min_macs_ = kMinParallelMacs;
     pthread_t handles_[kMaxThreads] = {};

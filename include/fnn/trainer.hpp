@@ -23,6 +23,7 @@
 #include "fnn/lr_schedule.hpp"
 #include "fnn/network.hpp"
 #include "fnn/optimizer.hpp"
+#include "fnn/thread_tuner.hpp"
 
 namespace fnn {
 
@@ -44,6 +45,9 @@ struct TrainConfig {
     int early_stop = 0;                // epochs without a better `monitor` before stopping; 0: never
     Monitor monitor = Monitor::ValAcc;
     int threads = 1;                   // threads sharing the GEMMs (GemmThreads); same bits for any
+    // threads is the most a step uses: each step runs on the count its measured step times
+    // favour (ThreadTuner, src/nn/thread_tuner.hpp), which never changes a bit.
+    bool tune_threads = false;
 };
 
 struct EpochMetrics {
@@ -133,6 +137,7 @@ public:
     const std::vector<EpochMetrics>& history() const { return history_; }
     size_t arena_bytes() const { return buffer_.size(); }
     GemmThreads& gemm_threads() { return *threads_; }  // after setup()
+    const ThreadTuner& thread_tuner() const { return tuner_; }
 
     // One optimisation step on samples order[0 .. batch) of the training set; returns the
     // batch's summed loss and correct count. Allocation-free (tests count this). The samples
@@ -166,6 +171,7 @@ private:
     int n_val_ = 0;
     std::vector<unsigned char> buffer_;  // the arena's bytes, allocated once in setup()
     std::unique_ptr<GemmThreads> threads_;  // made in setup(); its buffers are in the arena
+    ThreadTuner tuner_;                     // how many of them each step uses (tune_threads)
     Arena arena_;
     Network network_;
     Optimizer optimizer_;

@@ -251,7 +251,8 @@ void add_train_flags(FlagParser& p, TrainOptions& o) {
                       c.schedule.warmup_epochs, 0, 100000));
     p.add(int_flag("", "--threads", "N",
                    "threads sharing the matrix products, the layers and the optimizer update; the "
-                   "model is the same bits for any N (default 0: every core this process may use)",
+                   "model is the same bits for any N (default 0: up to every core this process may "
+                   "use, as many as measured fastest)",
                    c.threads, 0, GemmThreads::kMaxThreads));
     p.add(int_flag("", "--early_stop", "N",
                    "stop after N epochs without a better validation metric (default 0: never)",
@@ -366,6 +367,8 @@ std::vector<std::string> full_train_args(const TrainOptions& o) {
 }
 
 bool finish_train_options(FlagParser& p, TrainOptions& o, std::string& error) {
+    // 0: up to every core, as many as the steps' measured times favour (ThreadTuner).
+    o.config.tune_threads = o.config.threads == 0;
     o.config.threads = GemmThreads::count_or_all(o.config.threads);
     NetworkSpec& net = o.config.net;
     net.n_specs = 0;

@@ -106,6 +106,7 @@ Status GemmThreads::start(int threads, Arena& arena, ErrorText* err) {
     // Return with every worker running: a thread's start-up (the C library's, a sanitizer's)
     // may allocate, and that belongs to start(), not to the first training step.
     while (started_.load(std::memory_order_acquire) < n_workers_) std::this_thread::yield();
+    active_.store(threads, std::memory_order_relaxed);
     return Status::Ok;
 }
 
@@ -116,7 +117,17 @@ GemmThreads::~GemmThreads() {
         stop_.store(true, std::memory_order_release);
     }
     wake_.notify_all();
+    parked_.notify_all();
     for (int i = 1; i <= n_workers_; ++i) pthread_join(handles_[i], nullptr);
+}
+
+void GemmThreads::set_active_threads(int n) {
+    n = n < 1 ? 1 : n > threads() ? threads() : n;
+    if (n == active_threads()) return;
+    // Under the mutex, so a worker that has just seen itself left out cannot miss the wake-up.
+    std::lock_guard<std::mutex> lock(mutex_);
+    active_.store(n, std::memory_order_relaxed);
+    parked_.notify_all();
 }
 
 void* GemmThreads::worker_main(void* start) {
@@ -129,20 +140,33 @@ void* GemmThreads::worker_main(void* start) {
 void GemmThreads::work(int index) {
     Arena scratch(scratch_[index], scratch_bytes_);
     unsigned seen = 0;
+    while (wait_for_task(index, seen)) run_parts(scratch);
+}
+
+bool GemmThreads::wait_for_task(int index, unsigned& seen) {
+    auto stopped = [this] { return stop_.load(std::memory_order_acquire); };
+    auto left_out = [this, index] { return index >= active_threads(); };
+    int round = 0;
     for (;;) {
-        int round = 0;
-        while (generation_.load(std::memory_order_acquire) == seen &&
-               !stop_.load(std::memory_order_acquire)) {
-            if (wait_a_little(round)) continue;
+        if (stopped()) return false;
+        if (left_out()) {
+            // Parked on its own condition variable, so that sharing a task (which wakes the
+            // active workers) never wakes it for nothing.
             std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait(lock, [&] {
-                return generation_.load(std::memory_order_acquire) != seen ||
-                       stop_.load(std::memory_order_acquire);
-            });
+            parked_.wait(lock, [&] { return !left_out() || stopped(); });
+            round = 0;
+            continue;
         }
-        if (stop_.load(std::memory_order_acquire)) return;
-        seen = generation_.load(std::memory_order_acquire);
-        run_parts(scratch);
+        const unsigned now = generation_.load(std::memory_order_acquire);
+        if (now != seen) {
+            seen = now;
+            return true;
+        }
+        if (wait_a_little(round)) continue;
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] {
+            return generation_.load(std::memory_order_acquire) != seen || stopped() || left_out();
+        });
     }
 }
 
@@ -196,7 +220,8 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
                       ConstMatView b, float beta, MatView c, Arena& scratch) {
     const int m = c.rows, n = c.cols;
     const int k = ta == Trans::No ? a.cols : a.rows;
-    if (n_workers_ == 0 || sharing_ || static_cast<size_t>(m) * n * k < min_macs_) return false;
+    const int team = active_threads();
+    if (team < 2 || sharing_ || static_cast<size_t>(m) * n * k < min_macs_) return false;
     task_.range = nullptr;
     task_.kernels = &kernels;
     task_.ta = ta;
@@ -207,12 +232,12 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
     task_.b = b;
     task_.c = c;
     task_.control = read_control();
-    if (run_split_sum(m, n, k, scratch)) return true;
+    if (run_split_sum(m, n, k, team, scratch)) return true;
     task_.k_blocks = 0;
     const bool by_rows = cuts_by_rows(m, n);
     const int step = by_rows ? kGemmMR : 2 * kGemmNR;
     const int units = ((by_rows ? m : n) + step - 1) / step;
-    const int per_part = (units + threads() - 1) / threads();  // units per part
+    const int per_part = (units + team - 1) / team;  // units per part
     const int parts = (units + per_part - 1) / per_part;         // every part non-empty
     if (parts < 2) return false;
     task_.parts = parts;
@@ -222,13 +247,13 @@ bool GemmThreads::run(const GemmKernels& kernels, Trans ta, Trans tb, float alph
     return true;
 }
 
-bool GemmThreads::run_split_sum(int m, int n, int k, Arena& scratch) {
+bool GemmThreads::run_split_sum(int m, int n, int k, int team, Arena& scratch) {
     // Cut by rows (columns), every thread packs all of op(B) (op(A)): k x min(m, n) floats.
     // Cut by K, nothing is packed twice, but the later blocks' sums are written and read once
     // more: 2 m n floats each. Cut by K when that moves less, and the sums fit in split_sums_.
     const int k_step = gemm_k_step(k);
     const int blocks = (k + k_step - 1) / k_step;
-    const int per_part = (blocks + threads() - 1) / threads();
+    const int per_part = (blocks + team - 1) / team;
     const int parts = (blocks + per_part - 1) / per_part;
     const size_t later = static_cast<size_t>(blocks - per_part) * static_cast<size_t>(m) * n;
     const size_t packed_twice = static_cast<size_t>(k) * static_cast<size_t>(m < n ? m : n);
@@ -281,9 +306,10 @@ void GemmThreads::run_split_part(int index, Arena& scratch) {
 }
 
 bool GemmThreads::run_range(size_t n, size_t min_n, RangeFn fn, void* ctx, size_t block) {
-    if (n_workers_ == 0 || sharing_ || n < min_n || block == 0) return false;
+    const size_t team = static_cast<size_t>(active_threads());
+    if (team < 2 || sharing_ || n < min_n || block == 0) return false;
     const size_t blocks = (n + block - 1) / block;
-    const size_t per_part = (blocks + static_cast<size_t>(threads()) - 1) / static_cast<size_t>(threads());
+    const size_t per_part = (blocks + team - 1) / team;
     const size_t parts = (blocks + per_part - 1) / per_part;  // every part non-empty
     if (parts < 2) return false;
     task_.k_blocks = 0;

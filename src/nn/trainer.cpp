@@ -123,6 +123,7 @@ Status Trainer::setup(const TrainConfig& config, const Dataset& train_set, Error
     arena_ = Arena(buffer_.data(), buffer_.size());
     threads_.reset(new GemmThreads);
     FNN_TRY(threads_->start(config.threads, arena_, err));
+    tuner_ = ThreadTuner(config.tune_threads ? config.threads : 1);
     FNN_TRY(network_.init(shape, max_batch, config.batch_size, arena_, err));
     FNN_TRY(optimizer_.init(config.opt, shape.n_params, arena_, err));
     good_params_ = arena_.alloc_floats(shape.n_params);
@@ -225,8 +226,11 @@ Trainer::PassResult Trainer::train_pass(int epoch, TrainObserver* observer) {
         optimizer_.set_learning_rate(scheduled_lr(config_.schedule, config_.opt.learning_rate,
                                                   global_step, pass.steps, total_steps));
         const int next = first + count;
+        if (config_.tune_threads) threads_->set_active_threads(tuner_.threads());
+        const auto started = std::chrono::steady_clock::now();
         const BatchScore score = train_step(order_ + first, count, order_ + next,
                                             n_train_ - next < batch ? n_train_ - next : batch);
+        if (config_.tune_threads) tuner_.record(seconds_since(started));
         if (!isfinite(score.loss_sum)) {
             pass.failed_step = step + 1;
             pass.bad_loss = score.loss_sum;

@@ -63,7 +63,8 @@ int cmd_sweep(int argc, char** argv) {
                    seed, 0, kMaxSweepSeed));
     p.add(int_flag("", "--workers", "N", "trials run at once (default 1)", workers, 1, 256));
     p.add(int_flag("", "--threads", "N",
-                   "threads each trial trains on; a trial's result is the same for any N "
+                   "the most threads each trial trains on (it uses as many as its steps run "
+                   "fastest on); a trial's result is the same for any N "
                    "(default: the cores this process may use divided by --workers, at least 1; "
                    "with --plan: 1, for a runner that starts one command per core)",
                    threads, 0, GemmThreads::kMaxThreads));
