@@ -384,7 +384,7 @@ void Network::backward(ConstMatView x, Arena& scratch, MatView* dx, const LayerR
                 break;
             case LayerKind::BatchNorm:
                 batchnorm_backward(d, params_, grads_, input, y, dy, grad_in,
-                                   static_cast<const float*>(keep_[l]));
+                                   static_cast<float*>(keep_[l]));
                 break;
             case LayerKind::Activation: activation_layer_backward(d, y, dy, *grad_in); break;
             case LayerKind::Dropout:

@@ -10,45 +10,80 @@
 namespace fnn {
 namespace {
 
-// Channels are processed in blocks so the per-channel sums (double) stay on the stack while the
-// loops run over samples and positions with the channel innermost, where values are contiguous.
-// Each channel's sums still add its values in sample, then position order. Threads of the
-// calling thread's pool take whole channels for the sums (kThreadChannels at a time, a cache
-// line of each position) and whole samples for the elementwise passes, so every value is
-// computed the same way for any thread count.
-constexpr int kChannelBlock = 256;
-constexpr size_t kThreadChannels = 16;
+// Per-channel sums (in double) are taken over kSampleBlocks fixed blocks of the batch's
+// samples: block b holds samples [b rows / kSampleBlocks, (b + 1) rows / kSampleBlocks), summed
+// from +0 in sample, then position order; the channel's sum is then block 0's + block 1's + ...
+// in block order. The blocks do not depend on the thread count, so neither do the sums, and the
+// threads of the calling thread's pool each sum the blocks of the samples they hold (the layer
+// before shares its work by samples too: those values are in that thread's cache). Elementwise
+// passes are shared by samples as well.
+constexpr int kSampleBlocks = 8;
 
-// f(c0, c1) over blocks of at most kChannelBlock channels of [0, C), shared by channels.
-template <typename F>
-void share_channels(ConstMatView x, int C, F f) {
-    const size_t channels = static_cast<size_t>(C);
-    const size_t values = static_cast<size_t>(x.rows) * static_cast<size_t>(x.cols);
-    share_range(channels, values >= kMinSharedFloats ? 2 : channels + 1, kThreadChannels,
-                [&](size_t begin, size_t end) {
-                    for (int c0 = static_cast<int>(begin); c0 < static_cast<int>(end); c0 += kChannelBlock) {
-                        const int c1 = c0 + kChannelBlock < static_cast<int>(end) ? c0 + kChannelBlock
-                                                                                  : static_cast<int>(end);
-                        f(c0, c1);
-                    }
-                });
+// The blocks' sums after the kept mean and 1/std in the layer's keep bytes: two arrays of
+// kSampleBlocks x C doubles, first[b * C + c] and second[b * C + c].
+struct BlockSums {
+    double* first;
+    double* second;
+};
+BlockSums block_sums(float* keep, int C) {
+    double* sums = reinterpret_cast<double*>(keep + 2 * arena_floats(static_cast<size_t>(C)) / sizeof(float));
+    return {sums, sums + static_cast<size_t>(kSampleBlocks) * C};
 }
 
-// Calls f(v, w, n) for every position of every sample: v (and w, of `y`) point at channel c0
-// of that position; n = c1 - c0 channels follow.
-template <typename F>
-void each_position(ConstMatView x, const ConstMatView* y, int C, int c0, F f) {
-    const int positions = x.cols / C;
-    for (int i = 0; i < x.rows; ++i) {
-        const float* v = x.row(i) + c0;
-        const float* w = y != nullptr ? y->row(i) + c0 : nullptr;
-        for (int p = 0; p < positions; ++p, v += C) f(v, w != nullptr ? w + static_cast<size_t>(p) * C : nullptr);
+// For each block b: first[b C + c] = sum of t.first(v, g, c) and second[b C + c] = sum of
+// t.second(v, g, c) over the block's samples and positions, v and g pointing at the position's
+// values in x and (when given) in g_rows. Channels go kChannelBlock at a time, their sums on the
+// stack while the loop runs with the channel innermost, where values are contiguous. Shared
+// among threads by blocks; then every block's sums are added into block 0's, in block order.
+constexpr int kChannelBlock = 256;
+template <typename Terms>
+void sum_blocks(ConstMatView x, const ConstMatView* g_rows, int C, BlockSums sums, Terms terms) {
+    const size_t positions = static_cast<size_t>(x.cols / C);
+    const size_t values = static_cast<size_t>(x.rows) * static_cast<size_t>(x.cols);
+    share_range(kSampleBlocks, values >= kMinSharedFloats ? 2 : kSampleBlocks + 1, 1,
+                [&](size_t begin, size_t end) {
+        for (size_t b = begin; b < end; ++b) {
+            const int r0 = static_cast<int>(b * static_cast<size_t>(x.rows) / kSampleBlocks);
+            const int r1 = static_cast<int>((b + 1) * static_cast<size_t>(x.rows) / kSampleBlocks);
+            for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
+                const int nc = C - c0 < kChannelBlock ? C - c0 : kChannelBlock;
+                double s1[kChannelBlock] = {}, s2[kChannelBlock] = {};
+                const Terms t = terms.at(c0);
+                for (int i = r0; i < r1; ++i) {
+                    const float* v = x.row(i) + c0;
+                    const float* g = (g_rows != nullptr ? g_rows->row(i) : x.row(i)) + c0;
+                    for (size_t p = 0; p < positions; ++p, v += C, g += C) {
+                        for (int c = 0; c < nc; ++c) {
+                            s1[c] += t.first(v, g, c);
+                            s2[c] += t.second(v, g, c);
+                        }
+                    }
+                }
+                double* out1 = sums.first + b * static_cast<size_t>(C) + c0;
+                double* out2 = sums.second + b * static_cast<size_t>(C) + c0;
+                for (int c = 0; c < nc; ++c) {
+                    out1[c] = s1[c];
+                    out2[c] = s2[c];
+                }
+            }
+        }
+    });
+    for (int b = 1; b < kSampleBlocks; ++b) {
+        const double* s1 = sums.first + static_cast<size_t>(b) * C;
+        const double* s2 = sums.second + static_cast<size_t>(b) * C;
+        for (int c = 0; c < C; ++c) {
+            sums.first[c] += s1[c];
+            sums.second[c] += s2[c];
+        }
     }
 }
 
 }  // namespace
 
-size_t batchnorm_keep_bytes(const LayerDesc& d) { return 2 * arena_floats(static_cast<size_t>(d.out.c)); }
+size_t batchnorm_keep_bytes(const LayerDesc& d) {
+    const size_t C = static_cast<size_t>(d.out.c);
+    return 2 * arena_floats(C) + arena_round(2 * kSampleBlocks * C * sizeof(double));
+}
 
 void batchnorm_forward(const LayerDesc& d, const float* params, float* state, ConstMatView x,
                        MatView y, float* keep, bool training) {
@@ -72,36 +107,43 @@ void batchnorm_forward(const LayerDesc& d, const float* params, float* state, Co
         return;
     }
     const double n = static_cast<double>(x.rows) * static_cast<double>(positions);
-    share_channels(x, C, [&](int c0, int c1) {
-        const int nc = c1 - c0;
-        // One pass over the batch: sums of x - K and (x - K)^2 in double, shifted by K = the
-        // running mean (close to the batch mean once training is under way) so the variance
-        // E[(x-K)^2] - E[x-K]^2 does not cancel badly.
-        float shift[kChannelBlock];
-        double s1[kChannelBlock] = {}, s2[kChannelBlock] = {};
-        for (int c = 0; c < nc; ++c) shift[c] = running_mean[c0 + c];
-        each_position(x, nullptr, C, c0, [&](const float* v, const float*) {
-            for (int c = 0; c < nc; ++c) {
-                const double e = static_cast<double>(v[c]) - shift[c];
-                s1[c] += e;
-                s2[c] += e * e;
-            }
-        });
-        for (int c = 0; c < nc; ++c) {
-            const double centered = s1[c] / n;
-            double var = s2[c] / n - centered * centered;  // biased, as the normalisation uses
-            var = var > 0.0 ? var : 0.0;
-            const float m = static_cast<float>(shift[c] + centered);
-            const float invstd = static_cast<float>(1.0 / __builtin_sqrt(var + d.bn_eps));
-            kept_mean[c0 + c] = m;
-            kept_invstd[c0 + c] = invstd;
-            // Running statistics as PyTorch keeps them: the unbiased batch variance.
-            const float mom = d.bn_momentum;
-            running_mean[c0 + c] = (1.0f - mom) * running_mean[c0 + c] + mom * m;
-            running_var[c0 + c] = (1.0f - mom) * running_var[c0 + c] +
-                                  mom * static_cast<float>(n > 1 ? var * n / (n - 1) : var);
+    // One pass over the batch: sums of x - K and (x - K)^2 in double, shifted by K = the running
+    // mean (close to the batch mean once training is under way) so the variance
+    // E[(x-K)^2] - E[x-K]^2 does not cancel badly.
+    struct Terms {
+        const float* running_mean;
+        int n_channels;
+        float shift[kChannelBlock];  // running_mean[c0 + c]: a copy, which x cannot alias
+        Terms at(int c0) const {
+            Terms t = *this;
+            for (int c = 0; c < kChannelBlock && c0 + c < n_channels; ++c) t.shift[c] = running_mean[c0 + c];
+            return t;
         }
-    });
+        double first(const float* v, const float*, int c) const {
+            return static_cast<double>(v[c]) - shift[c];
+        }
+        double second(const float* v, const float*, int c) const {
+            const double e = static_cast<double>(v[c]) - shift[c];
+            return e * e;
+        }
+    };
+    const BlockSums sums = block_sums(keep, C);
+    const Terms terms{running_mean, C, {}};
+    sum_blocks(x, nullptr, C, sums, terms);
+    for (int c = 0; c < C; ++c) {
+        const double centered = sums.first[c] / n;
+        double var = sums.second[c] / n - centered * centered;  // biased, as the normalisation uses
+        var = var > 0.0 ? var : 0.0;
+        const float m = static_cast<float>(running_mean[c] + centered);
+        const float invstd = static_cast<float>(1.0 / __builtin_sqrt(var + d.bn_eps));
+        kept_mean[c] = m;
+        kept_invstd[c] = invstd;
+        // Running statistics as PyTorch keeps them: the unbiased batch variance.
+        const float mom = d.bn_momentum;
+        running_mean[c] = (1.0f - mom) * running_mean[c] + mom * m;
+        running_var[c] = (1.0f - mom) * running_var[c] +
+                         mom * static_cast<float>(n > 1 ? var * n / (n - 1) : var);
+    }
     // y = (x - mean) * invstd * gamma + beta, then the activation, one sample at a time (still
     // in cache for the activation).
     share_rows(x.rows, static_cast<size_t>(x.cols), [&](size_t begin, size_t end) {
@@ -118,49 +160,49 @@ void batchnorm_forward(const LayerDesc& d, const float* params, float* state, Co
 }
 
 void batchnorm_backward(const LayerDesc& d, const float* params, float* grads, ConstMatView x,
-                        ConstMatView y, MatView dy, MatView* dx, const float* keep) {
+                        ConstMatView y, MatView dy, MatView* dx, float* keep) {
     const int C = d.out.c;
     const float* gamma = params + d.gamma_offset;
     const float* mean = keep;
     const float* invstd = keep + arena_floats(static_cast<size_t>(C)) / sizeof(float);
     const size_t positions = static_cast<size_t>(x.cols / C);
     const double n = static_cast<double>(x.rows) * static_cast<double>(positions);
-    // Through the fused activation first (by samples), then per channel the sums and dx (by
-    // channels). With xhat = (x - mean) * invstd: dbeta = sum dy, dgamma = sum dy xhat, and
+    // Through the fused activation first, then the sums per channel and block of samples, then
+    // dx; all by samples. With xhat = (x - mean) * invstd: dbeta = sum dy, dgamma = sum dy xhat, and
     // dx = gamma invstd / n (n dy - dbeta - xhat dgamma).
     share_rows(x.rows, static_cast<size_t>(x.cols), [&](size_t begin, size_t end) {
         const int r0 = static_cast<int>(begin), nr = static_cast<int>(end - begin);
         activation_backward(d.act, y.row_range(r0, nr), dy.row_range(r0, nr));
     });
-    share_channels(x, C, [&](int c0, int c1) {
-        const int nc = c1 - c0;
-        double sum_dy[kChannelBlock] = {}, sum_dy_xhat[kChannelBlock] = {};
-        const float* m = mean + c0;
-        const float* s = invstd + c0;
-        for (int i = 0; i < x.rows; ++i) {
-            const float* v = x.row(i) + c0;
-            const float* g = dy.row(i) + c0;
-            for (size_t p = 0; p < positions; ++p, v += C, g += C) {
-                for (int c = 0; c < nc; ++c) {
-                    sum_dy[c] += g[c];
-                    sum_dy_xhat[c] += static_cast<double>(g[c]) * (v[c] - m[c]) * s[c];
-                }
-            }
+    struct Terms {
+        const float* mean;  // of channels c0..
+        const float* invstd;
+        Terms at(int c0) const { return {mean + c0, invstd + c0}; }
+        double first(const float*, const float* g, int c) const { return g[c]; }
+        double second(const float* v, const float* g, int c) const {
+            return static_cast<double>(g[c]) * (v[c] - mean[c]) * invstd[c];
         }
-        for (int c = c0; c < c1; ++c) {
-            grads[d.b_offset + c] = static_cast<float>(sum_dy[c - c0]);
-            grads[d.gamma_offset + c] = static_cast<float>(sum_dy_xhat[c - c0]);
-        }
-        if (dx == nullptr) return;
-        double scale[kChannelBlock];
-        for (int c = c0; c < c1; ++c) scale[c - c0] = gamma[c] * invstd[c] / n;
-        for (int i = 0; i < x.rows; ++i) {
-            const float* in = x.row(i) + c0;
-            const float* g = dy.row(i) + c0;
-            float* out = dx->row(i) + c0;
+    };
+    const BlockSums sums = block_sums(keep, C);
+    const ConstMatView dy_rows = dy;
+    sum_blocks(x, &dy_rows, C, sums, Terms{mean, invstd});
+    const double* sum_dy = sums.first;
+    const double* sum_dy_xhat = sums.second;
+    for (int c = 0; c < C; ++c) {
+        grads[d.b_offset + c] = static_cast<float>(sum_dy[c]);
+        grads[d.gamma_offset + c] = static_cast<float>(sum_dy_xhat[c]);
+    }
+    if (dx == nullptr) return;
+    double* scale = sums.first + C;  // block 1's sums are spent
+    for (int c = 0; c < C; ++c) scale[c] = gamma[c] * invstd[c] / n;
+    share_rows(x.rows, static_cast<size_t>(x.cols), [&](size_t begin, size_t end) {
+        for (int i = static_cast<int>(begin); i < static_cast<int>(end); ++i) {
+            const float* in = x.row(i);
+            const float* g = dy.row(i);
+            float* out = dx->row(i);
             for (size_t p = 0; p < positions; ++p, in += C, g += C, out += C) {
-                for (int c = 0; c < nc; ++c) {
-                    const double xhat = (in[c] - m[c]) * static_cast<double>(s[c]);
+                for (int c = 0; c < C; ++c) {
+                    const double xhat = (in[c] - mean[c]) * static_cast<double>(invstd[c]);
                     out[c] = static_cast<float>(scale[c] * (n * g[c] - sum_dy[c] - xhat * sum_dy_xhat[c]));
                 }
             }

@@ -57,14 +57,15 @@ void pool_backward(const LayerDesc& d, ConstMatView dy, MatView dx, const int32_
 // batchnorm: per channel over the batch and the positions. Training uses the batch's mean and
 // biased variance and moves the running statistics (state: mean, then unbiased variance, as
 // PyTorch) by momentum; evaluation uses the running statistics through the folded form
-// (kernels/batchnorm.hpp). Keeps each channel's batch mean and 1/sqrt(var + eps).
+// (kernels/batchnorm.hpp). Keeps each channel's batch mean and 1/sqrt(var + eps), and room for
+// the per-channel sums of fixed blocks of samples (forward's statistics, backward's gradients).
 size_t batchnorm_keep_bytes(const LayerDesc& d);
 void batchnorm_forward(const LayerDesc& d, const float* params, float* state, ConstMatView x,
                        MatView y, float* keep, bool training);
 // y is the layer's output: backward applies the fused activation's derivative to dy itself (in
 // place, a sample at a time while it is in cache), so the network does not.
 void batchnorm_backward(const LayerDesc& d, const float* params, float* grads, ConstMatView x,
-                        ConstMatView y, MatView dy, MatView* dx, const float* keep);
+                        ConstMatView y, MatView dy, MatView* dx, float* keep);
 
 // dropout (inverted): training zeroes each value with probability rate and scales the rest by
 // 1 / (1 - rate), drawing one uniform number per value, sample by sample, from `rng`;
