@@ -11,6 +11,9 @@
 namespace fnn {
 namespace {
 
+// Blocks of samples the bias gradient is summed over (see conv2d_backward).
+constexpr int kBiasBlocks = 8;
+
 // Samples per chunk: as many as keep the columns within kConvColumnFloats (at least one).
 int chunk_samples(const LayerDesc& d, int batch) {
     const size_t per_sample = static_cast<size_t>(d.out.h) * d.out.w * static_cast<size_t>(d.w_rows);
@@ -166,7 +169,8 @@ size_t conv2d_scratch_bytes(const LayerDesc& d, int batch) {
                            gemm_bytes(rows, K, C)};  // column gradient
     size_t most = 0;
     for (size_t b : uses) most = b > most ? b : most;
-    return 2 * col + most;  // columns, their gradient, and the GEMM's packing
+    // Columns, their gradient, the GEMM's packing and the bias gradient's block sums.
+    return 2 * col + most + arena_floats(static_cast<size_t>(kBiasBlocks) * C);
 }
 
 size_t conv2d_keep_bytes(const LayerDesc& d, int batch) {
@@ -209,18 +213,29 @@ void conv2d_backward(const LayerDesc& d, const float* params, float* grads, Cons
     FNN_ASSERT(dy.stride == dy.cols);
     const int batch = x.rows, P = d.out.h * d.out.w, K = d.w_rows, C = d.w_cols;
     const int chunk = chunk_samples(d, batch);
-    // Bias gradient: column sums over every position of every sample (threads take channels).
-    float* db = grads + d.b_offset;
-    const size_t rows = static_cast<size_t>(batch) * P;
-    share_range(static_cast<size_t>(C), rows * C >= kMinSharedFloats ? 2 : C + 1, 16,
-                [&](size_t c0, size_t c1) {
-                    for (size_t c = c0; c < c1; ++c) db[c] = 0.0f;
-                    for (size_t r = 0; r < rows; ++r) {
-                        const float* row = dy.data + r * C;
-                        for (size_t c = c0; c < c1; ++c) db[c] += row[c];
+    const size_t mark = scratch.mark();
+    // Bias gradient: per channel, the sum over each of kBiasBlocks fixed blocks of samples (from
+    // +0, in sample then position order), then the blocks' sums in block order: the same bits
+    // for any thread count, and threads sum the samples whose values they hold.
+    float* block_sums = scratch.alloc_floats(static_cast<size_t>(kBiasBlocks) * C);
+    FNN_ASSERT(block_sums != nullptr);  // conv2d_scratch_bytes() planned it
+    const size_t values = static_cast<size_t>(batch) * P * C;
+    share_range(kBiasBlocks, values >= kMinSharedFloats ? 2 : kBiasBlocks + 1, 1,
+                [&](size_t begin, size_t end) {
+                    for (size_t b = begin; b < end; ++b) {
+                        float* sum = block_sums + b * C;
+                        for (int c = 0; c < C; ++c) sum[c] = 0.0f;
+                        const size_t r0 = b * batch / kBiasBlocks * P, r1 = (b + 1) * batch / kBiasBlocks * P;
+                        for (size_t r = r0; r < r1; ++r) {
+                            const float* row = dy.data + r * C;
+                            for (int c = 0; c < C; ++c) sum[c] += row[c];
+                        }
                     }
                 });
-    const size_t mark = scratch.mark();
+    float* db = grads + d.b_offset;
+    for (int c = 0; c < C; ++c) db[c] = block_sums[c];
+    for (int b = 1; b < kBiasBlocks; ++b)
+        for (int c = 0; c < C; ++c) db[c] += block_sums[static_cast<size_t>(b) * C + c];
     float* col = kept != nullptr ? nullptr : scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
     float* dcol = dx != nullptr ? scratch.alloc_floats(static_cast<size_t>(chunk) * P * K) : nullptr;
     FNN_ASSERT((kept != nullptr || col != nullptr) && (dx == nullptr || dcol != nullptr));
