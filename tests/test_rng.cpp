@@ -62,3 +62,22 @@ TEST_CASE("rng: uniform and normal have the right moments") {
     CHECK(fabs(nsum / n) < 0.01);
     CHECK(nsum_sq / n == doctest::Approx(1.0).epsilon(0.02));
 }
+
+TEST_CASE("rng: advance(n) lands where n draws do") {
+    for (uint64_t stream : {0ull, 4ull, 12345ull}) {
+        for (uint64_t n : {0ull, 1ull, 2ull, 3ull, 64ull, 1000ull, 123457ull}) {
+            CAPTURE(stream);
+            CAPTURE(n);
+            Rng drawn(99, stream), jumped(99, stream);
+            for (uint64_t i = 0; i < n; ++i) drawn.next_u32();
+            jumped.advance(n);
+            for (int i = 0; i < 5; ++i) CHECK(jumped.next_u32() == drawn.next_u32());
+        }
+    }
+    // Two jumps add up.
+    Rng a(7, 1), b(7, 1);
+    a.advance(300);
+    a.advance(77);
+    b.advance(377);
+    CHECK(a.next_u32() == b.next_u32());
+}

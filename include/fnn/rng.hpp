@@ -19,6 +19,10 @@ public:
         const uint32_t rot = static_cast<uint32_t>(old >> 59u);
         return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
     }
+    // Moves the stream on by `steps` draws of next_u32() in O(log steps): the LCG step
+    // s -> a s + c applied n times is s -> A s + C with A = a^n, C = c (a^(n-1) + ... + 1),
+    // built by squaring. Lets threads start their part of one stream where it falls.
+    void advance(uint64_t steps);
     // Uniform integer in [0, n) without modulo bias (rejection on the low product, Lemire 2019).
     uint32_t below(uint32_t n);
     // Uniform float in [0, 1) with 24 random bits (every value a multiple of 2^-24).

@@ -13,6 +13,20 @@ Rng::Rng(uint64_t seed, uint64_t stream) : state_(0), increment_((stream << 1u) 
     next_u32();
 }
 
+void Rng::advance(uint64_t steps) {
+    uint64_t mult = 1, plus = 0;                      // the whole jump so far: s -> mult s + plus
+    uint64_t step_mult = kMultiplier, step_plus = increment_;  // 2^i draws at once
+    for (; steps > 0; steps >>= 1) {
+        if (steps & 1u) {
+            mult *= step_mult;
+            plus = plus * step_mult + step_plus;
+        }
+        step_plus = (step_mult + 1) * step_plus;  // doubling: a' = a^2, c' = (a + 1) c
+        step_mult *= step_mult;
+    }
+    state_ = mult * state_ + plus;
+}
+
 uint32_t Rng::below(uint32_t n) {
     if (n == 0) return 0;
     uint64_t product = static_cast<uint64_t>(next_u32()) * n;
