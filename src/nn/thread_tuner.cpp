@@ -17,12 +17,11 @@ double median_of(double* v, int n) {
 }  // namespace
 
 ThreadTuner::ThreadTuner(int max_threads) {
+    // At most 2^(kMaxCandidates - 1), so halving reaches 1 within kMaxCandidates counts.
+    constexpr int kMost = 1 << (kMaxCandidates - 1);
     n_candidates_ = 0;
-    for (int t = max_threads < 1 ? 1 : max_threads; n_candidates_ < kMaxCandidates; t /= 2) {
+    for (int t = max_threads < 1 ? 1 : max_threads > kMost ? kMost : max_threads; t >= 1; t /= 2)
         candidates_[n_candidates_++] = t;
-        if (t == 1) break;
-    }
-    if (candidates_[n_candidates_ - 1] != 1) candidates_[n_candidates_ - 1] = 1;
     if (n_candidates_ > 1) start_probe();
 }
 

@@ -6,69 +6,60 @@
 #include "fnn/gemm_threads.hpp"
 #include "kernels/batchnorm.hpp"
 #include "nn/layers/layers.hpp"
+#include "nn/layers/sum_blocks.hpp"
 
 namespace fnn {
 namespace {
 
-// Per-channel sums (in double) are taken over kSampleBlocks fixed blocks of the batch's
-// samples: block b holds samples [b rows / kSampleBlocks, (b + 1) rows / kSampleBlocks), summed
-// from +0 in sample, then position order; the channel's sum is then block 0's + block 1's + ...
-// in block order. The blocks do not depend on the thread count, so neither do the sums, and the
-// threads of the calling thread's pool each sum the blocks of the samples they hold (the layer
-// before shares its work by samples too: those values are in that thread's cache). Elementwise
+// Per-channel sums (in double) are taken over fixed blocks of samples (sum_blocks.hpp), so they
+// do not depend on the thread count and each thread sums the samples it holds. Elementwise
 // passes are shared by samples as well.
-constexpr int kSampleBlocks = 8;
 
 // The blocks' sums after the kept mean and 1/std in the layer's keep bytes: two arrays of
-// kSampleBlocks x C doubles, first[b * C + c] and second[b * C + c].
+// kSumBlocks x C doubles, first[b * C + c] and second[b * C + c].
 struct BlockSums {
     double* first;
     double* second;
 };
 BlockSums block_sums(float* keep, int C) {
     double* sums = reinterpret_cast<double*>(keep + 2 * arena_floats(static_cast<size_t>(C)) / sizeof(float));
-    return {sums, sums + static_cast<size_t>(kSampleBlocks) * C};
+    return {sums, sums + static_cast<size_t>(kSumBlocks) * C};
 }
 
 // For each block b: first[b C + c] = sum of t.first(v, g, c) and second[b C + c] = sum of
 // t.second(v, g, c) over the block's samples and positions, v and g pointing at the position's
 // values in x and (when given) in g_rows. Channels go kChannelBlock at a time, their sums on the
-// stack while the loop runs with the channel innermost, where values are contiguous. Shared
-// among threads by blocks; then every block's sums are added into block 0's, in block order.
+// stack while the loop runs with the channel innermost, where values are contiguous. Then every
+// block's sums are added into block 0's, in block order.
 constexpr int kChannelBlock = 256;
 template <typename Terms>
 void sum_blocks(ConstMatView x, const ConstMatView* g_rows, int C, BlockSums sums, Terms terms) {
     const size_t positions = static_cast<size_t>(x.cols / C);
     const size_t values = static_cast<size_t>(x.rows) * static_cast<size_t>(x.cols);
-    share_range(kSampleBlocks, values >= kMinSharedFloats ? 2 : kSampleBlocks + 1, 1,
-                [&](size_t begin, size_t end) {
-        for (size_t b = begin; b < end; ++b) {
-            const int r0 = static_cast<int>(b * static_cast<size_t>(x.rows) / kSampleBlocks);
-            const int r1 = static_cast<int>((b + 1) * static_cast<size_t>(x.rows) / kSampleBlocks);
-            for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
-                const int nc = C - c0 < kChannelBlock ? C - c0 : kChannelBlock;
-                double s1[kChannelBlock] = {}, s2[kChannelBlock] = {};
-                const Terms t = terms.at(c0);
-                for (int i = r0; i < r1; ++i) {
-                    const float* v = x.row(i) + c0;
-                    const float* g = (g_rows != nullptr ? g_rows->row(i) : x.row(i)) + c0;
-                    for (size_t p = 0; p < positions; ++p, v += C, g += C) {
-                        for (int c = 0; c < nc; ++c) {
-                            s1[c] += t.first(v, g, c);
-                            s2[c] += t.second(v, g, c);
-                        }
+    for_each_sum_block(x.rows, values, [&](int b, int r0, int r1) {
+        for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
+            const int nc = C - c0 < kChannelBlock ? C - c0 : kChannelBlock;
+            double s1[kChannelBlock] = {}, s2[kChannelBlock] = {};
+            const Terms t = terms.at(c0);
+            for (int i = r0; i < r1; ++i) {
+                const float* v = x.row(i) + c0;
+                const float* g = (g_rows != nullptr ? g_rows->row(i) : x.row(i)) + c0;
+                for (size_t p = 0; p < positions; ++p, v += C, g += C) {
+                    for (int c = 0; c < nc; ++c) {
+                        s1[c] += t.first(v, g, c);
+                        s2[c] += t.second(v, g, c);
                     }
                 }
-                double* out1 = sums.first + b * static_cast<size_t>(C) + c0;
-                double* out2 = sums.second + b * static_cast<size_t>(C) + c0;
-                for (int c = 0; c < nc; ++c) {
-                    out1[c] = s1[c];
-                    out2[c] = s2[c];
-                }
+            }
+            double* out1 = sums.first + static_cast<size_t>(b) * C + c0;
+            double* out2 = sums.second + static_cast<size_t>(b) * C + c0;
+            for (int c = 0; c < nc; ++c) {
+                out1[c] = s1[c];
+                out2[c] = s2[c];
             }
         }
     });
-    for (int b = 1; b < kSampleBlocks; ++b) {
+    for (int b = 1; b < kSumBlocks; ++b) {
         const double* s1 = sums.first + static_cast<size_t>(b) * C;
         const double* s2 = sums.second + static_cast<size_t>(b) * C;
         for (int c = 0; c < C; ++c) {
@@ -82,7 +73,7 @@ void sum_blocks(ConstMatView x, const ConstMatView* g_rows, int C, BlockSums sum
 
 size_t batchnorm_keep_bytes(const LayerDesc& d) {
     const size_t C = static_cast<size_t>(d.out.c);
-    return 2 * arena_floats(C) + arena_round(2 * kSampleBlocks * C * sizeof(double));
+    return 2 * arena_floats(C) + arena_round(2 * kSumBlocks * C * sizeof(double));
 }
 
 void batchnorm_forward(const LayerDesc& d, const float* params, float* state, ConstMatView x,

@@ -7,12 +7,10 @@
 #include "fnn/gemm_threads.hpp"
 #include "kernels/tensor.hpp"
 #include "nn/layers/layers.hpp"
+#include "nn/layers/sum_blocks.hpp"
 
 namespace fnn {
 namespace {
-
-// Blocks of samples the bias gradient is summed over (see conv2d_backward).
-constexpr int kBiasBlocks = 8;
 
 // Samples per chunk: as many as keep the columns within kConvColumnFloats (at least one).
 int chunk_samples(const LayerDesc& d, int batch) {
@@ -170,7 +168,7 @@ size_t conv2d_scratch_bytes(const LayerDesc& d, int batch) {
     size_t most = 0;
     for (size_t b : uses) most = b > most ? b : most;
     // Columns, their gradient, the GEMM's packing and the bias gradient's block sums.
-    return 2 * col + most + arena_floats(static_cast<size_t>(kBiasBlocks) * C);
+    return 2 * col + most + arena_floats(static_cast<size_t>(kSumBlocks) * C);
 }
 
 size_t conv2d_keep_bytes(const LayerDesc& d, int batch) {
@@ -214,27 +212,21 @@ void conv2d_backward(const LayerDesc& d, const float* params, float* grads, Cons
     const int batch = x.rows, P = d.out.h * d.out.w, K = d.w_rows, C = d.w_cols;
     const int chunk = chunk_samples(d, batch);
     const size_t mark = scratch.mark();
-    // Bias gradient: per channel, the sum over each of kBiasBlocks fixed blocks of samples (from
-    // +0, in sample then position order), then the blocks' sums in block order: the same bits
-    // for any thread count, and threads sum the samples whose values they hold.
-    float* block_sums = scratch.alloc_floats(static_cast<size_t>(kBiasBlocks) * C);
+    // Bias gradient: per channel, the sums over the blocks of samples (sum_blocks.hpp), then
+    // the blocks' sums in block order.
+    float* block_sums = scratch.alloc_floats(static_cast<size_t>(kSumBlocks) * C);
     FNN_ASSERT(block_sums != nullptr);  // conv2d_scratch_bytes() planned it
-    const size_t values = static_cast<size_t>(batch) * P * C;
-    share_range(kBiasBlocks, values >= kMinSharedFloats ? 2 : kBiasBlocks + 1, 1,
-                [&](size_t begin, size_t end) {
-                    for (size_t b = begin; b < end; ++b) {
-                        float* sum = block_sums + b * C;
-                        for (int c = 0; c < C; ++c) sum[c] = 0.0f;
-                        const size_t r0 = b * batch / kBiasBlocks * P, r1 = (b + 1) * batch / kBiasBlocks * P;
-                        for (size_t r = r0; r < r1; ++r) {
-                            const float* row = dy.data + r * C;
-                            for (int c = 0; c < C; ++c) sum[c] += row[c];
-                        }
-                    }
-                });
+    for_each_sum_block(batch, static_cast<size_t>(batch) * P * C, [&](int b, int first, int end) {
+        float* sum = block_sums + static_cast<size_t>(b) * C;
+        for (int c = 0; c < C; ++c) sum[c] = 0.0f;
+        for (size_t r = static_cast<size_t>(first) * P; r < static_cast<size_t>(end) * P; ++r) {
+            const float* row = dy.data + r * C;
+            for (int c = 0; c < C; ++c) sum[c] += row[c];
+        }
+    });
     float* db = grads + d.b_offset;
     for (int c = 0; c < C; ++c) db[c] = block_sums[c];
-    for (int b = 1; b < kBiasBlocks; ++b)
+    for (int b = 1; b < kSumBlocks; ++b)
         for (int c = 0; c < C; ++c) db[c] += block_sums[static_cast<size_t>(b) * C + c];
     float* col = kept != nullptr ? nullptr : scratch.alloc_floats(static_cast<size_t>(chunk) * P * K);
     float* dcol = dx != nullptr ? scratch.alloc_floats(static_cast<size_t>(chunk) * P * K) : nullptr;
